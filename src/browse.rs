@@ -1,0 +1,190 @@
+//! Browsing the catalogue: `citykpi indicators list` and `indicators show`.
+
+use std::io::Write;
+
+use clap::{Args, ValueEnum};
+use comfy_table::presets::UTF8_FULL_CONDENSED;
+use comfy_table::Table;
+use serde::Serialize;
+
+use crate::catalog::{Catalog, Kpi};
+use crate::cli::TierFilter;
+use crate::error::Error;
+use crate::report::display_target;
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Only this dimension: a code (EC, EN, SC) or a name (economy, environment, society).
+    #[arg(long)]
+    pub dimension: Option<String>,
+
+    /// Only core or advanced KPIs.
+    #[arg(long, value_enum, default_value_t = TierFilter::All)]
+    pub tier: TierFilter,
+
+    /// The list format.
+    #[arg(long, short, value_enum, default_value_t = ListFormat::Table)]
+    pub format: ListFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    Table,
+    Csv,
+    Json,
+}
+
+#[derive(Serialize)]
+struct Row<'a> {
+    code: &'a str,
+    name: &'a str,
+    tier: String,
+    dimension: String,
+    subdimension: String,
+    category: String,
+    unit: &'a str,
+    direction: String,
+    target: String,
+    parts: String,
+}
+
+fn selected<'a>(catalog: &'a Catalog, args: &ListArgs) -> Result<Vec<&'a Kpi>, Error> {
+    let dimension = match &args.dimension {
+        None => None,
+        Some(d) => {
+            let found = catalog.taxonomy.dimensions.iter().find(|g| {
+                g.code.eq_ignore_ascii_case(d) || g.name.to_lowercase().starts_with(&d.to_lowercase())
+            });
+            match found {
+                Some(g) => Some(g.code.clone()),
+                None => {
+                    let known: Vec<String> = catalog.taxonomy.dimensions.iter().map(|g| format!("{} ({})", g.code, g.name)).collect();
+                    return Err(Error::Usage(format!("unknown dimension \"{d}\"; use one of {}", known.join(", "))));
+                }
+            }
+        }
+    };
+    Ok(catalog
+        .kpis
+        .iter()
+        .filter(|k| dimension.as_ref().is_none_or(|d| &k.dimension == d))
+        .filter(|k| args.tier.tier().is_none_or(|t| t == k.tier))
+        .collect())
+}
+
+pub fn list(catalog: &Catalog, args: &ListArgs, out: &mut dyn Write) -> anyhow::Result<()> {
+    let kpis = selected(catalog, args)?;
+    let tax = &catalog.taxonomy;
+    let rows: Vec<Row> = kpis
+        .iter()
+        .map(|k| Row {
+            code: &k.code,
+            name: &k.name,
+            tier: k.tier.to_string(),
+            dimension: tax.name(&k.dimension),
+            subdimension: tax.name(&k.subdimension_code()),
+            category: tax.name(&k.category_code()),
+            unit: &k.unit,
+            direction: k.direction.to_string(),
+            target: k
+                .measures
+                .iter()
+                .map(|m| display_target(m, m.target))
+                .filter(|t| !t.is_empty())
+                .collect::<Vec<_>>()
+                .join(" / "),
+            parts: k.measures.iter().filter_map(|m| m.part.as_deref()).collect::<Vec<_>>().join(" "),
+        })
+        .collect();
+    match args.format {
+        ListFormat::Json => {
+            serde_json::to_writer_pretty(&mut *out, &rows)?;
+            writeln!(out)?;
+        }
+        ListFormat::Csv => {
+            let mut writer = csv::Writer::from_writer(out);
+            for row in &rows {
+                writer.serialize(row)?;
+            }
+            writer.flush()?;
+        }
+        ListFormat::Table => {
+            let mut table = Table::new();
+            table.load_preset(UTF8_FULL_CONDENSED).force_no_tty();
+            table.set_header(["Code", "Name", "Tier", "Sub-dimension", "Unit", "Direction", "Target"]);
+            for row in &rows {
+                let name = if row.parts.is_empty() { row.name.to_string() } else { format!("{} ({})", row.name, row.parts) };
+                table.add_row([row.code, &name, &row.tier, &row.subdimension, row.unit, &row.direction, &row.target]);
+            }
+            writeln!(out, "{table}")?;
+            writeln!(out, "{} KPIs. `citykpi indicators show CODE` for one.", rows.len())?;
+        }
+    }
+    Ok(())
+}
+
+pub fn show(catalog: &Catalog, name: &str, out: &mut dyn Write) -> anyhow::Result<()> {
+    let Some(kpi) = catalog.find(name) else {
+        let hint = match catalog.suggest(name) {
+            Some(s) => format!("; did you mean {s}?"),
+            None => "; `citykpi indicators list` lists them".into(),
+        };
+        return Err(Error::Usage(format!("unknown KPI \"{name}\"{hint}")).into());
+    };
+    let tax = &catalog.taxonomy;
+    writeln!(out, "{}  {}", kpi.code, kpi.name)?;
+    writeln!(out)?;
+    writeln!(out, "{}", kpi.description)?;
+    writeln!(out)?;
+    writeln!(out, "Tier:          {}", kpi.tier)?;
+    writeln!(
+        out,
+        "Dimension:     {} > {} > {}",
+        tax.name(&kpi.dimension),
+        tax.name(&kpi.subdimension_code()),
+        tax.name(&kpi.category_code())
+    )?;
+    writeln!(out, "Unit:          {}", kpi.unit)?;
+    writeln!(out, "Direction:     {}", kpi.direction)?;
+    writeln!(out, "SDG targets:   {}", if kpi.sdg.is_empty() { "-".to_string() } else { kpi.sdg.join(", ") })?;
+    writeln!(out, "Id:            {}", kpi.id)?;
+    writeln!(out, "Definition:    {}", kpi.file)?;
+    for m in &kpi.measures {
+        writeln!(out)?;
+        match &m.part_name {
+            Some(part) => writeln!(out, "Part {} ({part})", m.key)?,
+            None => writeln!(out, "Measure {}", m.key)?,
+        }
+        writeln!(out, "  Formula:     {}", m.formula.text)?;
+        if m.part.is_some() {
+            writeln!(out, "  Unit:        {}", m.unit)?;
+            writeln!(out, "  Direction:   {}", m.direction)?;
+        }
+        let target = if !m.scorable {
+            "none (never scored)".to_string()
+        } else if m.is_yes_no() {
+            "yes (yes/no KPI)".to_string()
+        } else {
+            match m.target {
+                Some(t) => {
+                    let reference = m.reference.map_or(String::new(), |r| format!(" (reference value {r} earns 0 %)"));
+                    format!("{}{reference}", display_target(m, Some(t)))
+                }
+                None => "none by default (reported, not scored; give one with --targets)".into(),
+            }
+        };
+        writeln!(out, "  Target:      {target}")?;
+        writeln!(out, "  Inputs:")?;
+        for name in &m.formula.reads {
+            match catalog.variable(name) {
+                Some(v) => writeln!(out, "    {:<36} {} [{}, {}]", v.id, v.description, v.unit, v.range_text())?,
+                None => writeln!(out, "    {name:<36} (another KPI)")?,
+            }
+        }
+    }
+    if let Some(notes) = &kpi.notes {
+        writeln!(out)?;
+        writeln!(out, "Notes: {notes}")?;
+    }
+    Ok(())
+}

@@ -1,0 +1,78 @@
+//! The TOML files as written: serde structs that reject unknown keys.
+//! They are turned into the validated types of the parent module.
+
+use indexmap::IndexMap;
+use serde::Deserialize;
+use toml::Spanned;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawVariable {
+    pub description: String,
+    pub unit: String,
+    pub kind: super::Kind,
+    pub min: Option<f64>,
+    pub max: Option<f64>,
+    pub part_of: Option<String>,
+}
+
+pub type RawVariables = IndexMap<String, Spanned<RawVariable>>;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawKpi {
+    pub code: Spanned<String>,
+    pub name: String,
+    pub tier: super::Tier,
+    pub dimension: String,
+    pub subdimension: String,
+    pub category: String,
+    pub unit: String,
+    pub formula: Option<Spanned<String>>,
+    pub direction: super::Direction,
+    pub target: Option<f64>,
+    pub reference: Option<f64>,
+    pub scored: Option<bool>,
+    #[serde(default)]
+    pub sdg: Vec<String>,
+    pub description: String,
+    pub notes: Option<String>,
+    #[serde(default)]
+    pub parts: Vec<Spanned<RawPart>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPart {
+    pub id: String,
+    pub name: String,
+    pub formula: Spanned<String>,
+    pub unit: Option<String>,
+    pub direction: Option<super::Direction>,
+    pub target: Option<f64>,
+    pub reference: Option<f64>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawScheme {
+    pub band: Vec<RawBand>,
+    pub yes_no: RawYesNo,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawBand {
+    pub from: f64,
+    pub points: u8,
+    pub label: String,
+    pub colour: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawYesNo {
+    pub yes: u8,
+    pub partial: u8,
+    pub no: u8,
+}

@@ -1,0 +1,149 @@
+//! The text layer of a CSV file: encoding, delimiter, decimal mark, values.
+//!
+//! Spreadsheets export CSV with a byte-order mark, CRLF line ends, semicolons
+//! and decimal commas; this module accepts all of them and says plainly what
+//! it cannot read.
+
+use crate::catalog::Kind;
+use crate::diagnostic::Problem;
+
+/// The decimal mark of numbers in a file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Decimal {
+    /// A comma when the delimiter is `;`, else a point.
+    #[default]
+    Auto,
+    Point,
+    Comma,
+}
+
+/// How to read CSV text; `None`/`Auto` are detected from the file.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct TextOptions {
+    pub delimiter: Option<u8>,
+    pub decimal: Decimal,
+}
+
+/// What was detected about one file.
+#[derive(Debug, Clone, Copy)]
+pub struct Shape {
+    pub delimiter: u8,
+    pub decimal_comma: bool,
+}
+
+impl Shape {
+    pub fn detect(text: &str, options: &TextOptions, file: &str) -> Result<Shape, Problem> {
+        let header = text.lines().find(|l| !l.trim().is_empty());
+        let Some(header) = header else {
+            return Err(Problem::error(
+                "empty-file",
+                file,
+                "the file is empty; a dataset needs a header (city,year,variable,value) and rows",
+            ));
+        };
+        let delimiter = options.delimiter.unwrap_or_else(|| {
+            [b',', b';', b'\t', b'|']
+                .into_iter()
+                .max_by_key(|&d| header.bytes().filter(|&b| b == d).count())
+                .filter(|&d| header.as_bytes().contains(&d))
+                .unwrap_or(b',')
+        });
+        let decimal_comma = match options.decimal {
+            Decimal::Auto => delimiter != b',',
+            Decimal::Point => false,
+            Decimal::Comma => true,
+        };
+        Ok(Shape { delimiter, decimal_comma })
+    }
+}
+
+/// Decode a file as UTF-8, dropping a byte-order mark.
+pub fn decode(bytes: &[u8], file: &str) -> Result<String, Problem> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    match std::str::from_utf8(bytes) {
+        Ok(text) => Ok(text.to_string()),
+        Err(e) => {
+            let line = bytes[..e.valid_up_to()].iter().filter(|&&b| b == b'\n').count() + 1;
+            Err(Problem::error(
+                "not-utf8",
+                file,
+                format!(
+                    "the file is not UTF-8 (byte {} is not valid); save it as \"CSV UTF-8\" from your spreadsheet",
+                    e.valid_up_to() + 1
+                ),
+            )
+            .at_line(line))
+        }
+    }
+}
+
+/// Spellings of "no value" that spreadsheets and people use.
+pub fn is_not_available(raw: &str) -> bool {
+    let missing = ["", "n/a", "na", "-", "..", "null", "none", "nan", "#n/a"];
+    missing.contains(&raw.trim().to_ascii_lowercase().as_str())
+}
+
+/// Parse one value. Yes/no variables take yes/no, true/false or 1/0; a
+/// percent variable may carry a `%` sign. The error is a hint on what to write.
+pub fn parse_value(raw: &str, kind: Option<Kind>, decimal_comma: bool) -> Result<f64, String> {
+    let text = raw.trim();
+    if kind == Some(Kind::Boolean) {
+        return match text.to_ascii_lowercase().as_str() {
+            "yes" | "y" | "true" | "1" => Ok(1.0),
+            "no" | "n" | "false" | "0" => Ok(0.0),
+            _ => Err("write yes or no".into()),
+        };
+    }
+    if is_not_available(text) {
+        return Err("leave the cell empty when a value is not available".into());
+    }
+    let (text, percent_sign) = match text.strip_suffix('%') {
+        Some(t) => (t.trim_end(), true),
+        None => (text, false),
+    };
+    if percent_sign && kind != Some(Kind::Percent) {
+        return Err("this variable is not a percentage; write the number without %".into());
+    }
+    let normalized = if decimal_comma { text.replace(',', ".") } else { text.to_string() };
+    if !decimal_comma && text.contains(',') {
+        return Err("write numbers without thousands separators (1234, not 1,234), with a point as decimal mark, or pass --decimal comma".into());
+    }
+    match normalized.parse::<f64>() {
+        Ok(v) if v.is_finite() => Ok(v),
+        _ => Err("write a plain number such as 1234.5".into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_accept_spreadsheet_spellings() {
+        assert_eq!(parse_value(" 12.5 ", None, false), Ok(12.5));
+        assert_eq!(parse_value("12,5", None, true), Ok(12.5));
+        assert_eq!(parse_value("12%", Some(Kind::Percent), false), Ok(12.0));
+        assert_eq!(parse_value("Yes", Some(Kind::Boolean), false), Ok(1.0));
+        assert!(parse_value("1,234", None, false).is_err());
+        assert!(parse_value("n/a", None, false).is_err());
+        assert!(parse_value("inf", None, false).is_err());
+        assert!(parse_value("12%", Some(Kind::Count), false).is_err());
+    }
+
+    #[test]
+    fn the_delimiter_is_detected_from_the_header() {
+        let shape = Shape::detect("city;year;variable;value\n", &TextOptions::default(), "f").unwrap();
+        assert_eq!(shape.delimiter, b';');
+        assert!(shape.decimal_comma);
+        let shape = Shape::detect("city,year,variable,value\n", &TextOptions::default(), "f").unwrap();
+        assert_eq!(shape.delimiter, b',');
+        assert!(!shape.decimal_comma);
+    }
+
+    #[test]
+    fn a_bom_is_dropped_and_bad_bytes_are_located() {
+        assert_eq!(decode(b"\xEF\xBB\xBFcity", "f").unwrap(), "city");
+        let problem = decode(b"city\nOslo\xFF", "f").unwrap_err();
+        assert_eq!(problem.line, Some(2));
+    }
+}

@@ -1,0 +1,543 @@
+//! City data: CSV files read into one validated table of city-years.
+//!
+//! Long form (`city,year,variable,value[,unit][,source][,notes]`) is canonical;
+//! wide form (`city,year,<variable>...`) is accepted too. Several files are
+//! read into one [`Dataset`]: one row per city-year, one column per variable
+//! (and per KPI a city reports directly), each cell keeping its source and the
+//! file and line it came from. Every problem is collected with its place; this
+//! module never computes a KPI.
+
+mod csv_text;
+
+use std::collections::HashMap;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use crate::catalog::{normalize_code, Catalog, Kind};
+use crate::diagnostic::{closest, Problem, Problems};
+
+pub use csv_text::{Decimal, TextOptions};
+
+/// Which city-years to keep while reading.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    pub cities: Vec<String>,
+    pub years: Vec<i32>,
+}
+
+impl Filter {
+    fn keeps(&self, city: &str, year: i32) -> bool {
+        (self.cities.is_empty() || self.cities.iter().any(|c| c.eq_ignore_ascii_case(city)))
+            && (self.years.is_empty() || self.years.contains(&year))
+    }
+}
+
+/// Where a value came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Origin {
+    pub file: u32,
+    pub line: u32,
+}
+
+/// A column of the dataset: a variable, or a KPI measure a city reports directly.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Field {
+    /// The variable id, or the measure id (`ec_ict_ict_1c`) for a KPI reported directly.
+    pub id: String,
+    pub reported_kpi: bool,
+}
+
+/// The data of many cities and years, one row per city-year.
+#[derive(Debug, Clone, Default)]
+pub struct Dataset {
+    /// Input names as given on the command line (`-` for stdin), indexed by [`Origin::file`].
+    pub files: Vec<String>,
+    pub cities: Vec<String>,
+    pub years: Vec<i32>,
+    pub fields: Vec<Field>,
+    /// `values[field][row]`; NaN where the data has no value.
+    pub values: Vec<Vec<f64>>,
+    /// `sources[field][row]`: index into `source_names`; 0 = no source given.
+    pub sources: Vec<Vec<u32>>,
+    pub source_names: Vec<String>,
+    pub origins: Vec<Vec<Origin>>,
+}
+
+impl Dataset {
+    pub fn rows(&self) -> usize {
+        self.cities.len()
+    }
+
+    pub fn field_index(&self, id: &str) -> Option<usize> {
+        self.fields.iter().position(|f| f.id == id)
+    }
+
+    pub fn value(&self, field: usize, row: usize) -> Option<f64> {
+        let v = self.values[field][row];
+        (!v.is_nan()).then_some(v)
+    }
+
+    pub fn source(&self, field: usize, row: usize) -> Option<&str> {
+        match self.sources[field][row] {
+            0 => None,
+            i => Some(&self.source_names[i as usize]),
+        }
+    }
+
+    /// Every city in the data, in row order, once.
+    pub fn city_names(&self) -> Vec<&str> {
+        let mut names: Vec<&str> = self.cities.iter().map(String::as_str).collect();
+        names.dedup();
+        names
+    }
+}
+
+/// A dataset source: a path, or `-` for standard input.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Input {
+    Stdin,
+    File(PathBuf),
+}
+
+impl Input {
+    pub fn parse(arg: &str) -> Input {
+        if arg == "-" {
+            Input::Stdin
+        } else {
+            Input::File(PathBuf::from(arg))
+        }
+    }
+
+    pub fn name(&self) -> String {
+        match self {
+            Input::Stdin => "<stdin>".into(),
+            Input::File(path) => path.display().to_string(),
+        }
+    }
+
+    pub fn path(&self) -> Option<&Path> {
+        match self {
+            Input::Stdin => None,
+            Input::File(path) => Some(path),
+        }
+    }
+
+    fn read(&self) -> std::io::Result<Vec<u8>> {
+        match self {
+            Input::Stdin => {
+                let mut bytes = Vec::new();
+                std::io::stdin().lock().read_to_end(&mut bytes)?;
+                Ok(bytes)
+            }
+            Input::File(path) => std::fs::read(path),
+        }
+    }
+}
+
+/// The result of reading: the dataset built from every valid value, and every problem seen.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    pub dataset: Dataset,
+    pub problems: Problems,
+}
+
+/// Builds a [`Dataset`] from several inputs, checking every value against the catalogue.
+pub struct Loader<'a> {
+    catalog: &'a Catalog,
+    filter: Filter,
+    options: TextOptions,
+    decimal_comma: bool,
+    known: HashMap<String, usize>,
+    row_of: HashMap<(String, i32), usize>,
+    source_of: HashMap<String, u32>,
+    out: Loaded,
+}
+
+impl<'a> Loader<'a> {
+    pub fn new(catalog: &'a Catalog, filter: Filter, options: TextOptions) -> Self {
+        let mut fields = Vec::new();
+        let mut known = HashMap::new();
+        for v in &catalog.variables {
+            known.insert(v.id.clone(), fields.len());
+            fields.push(Field { id: v.id.clone(), reported_kpi: false });
+        }
+        for (_, m) in catalog.measures() {
+            known.insert(m.key.clone(), fields.len());
+            known.insert(m.id.clone(), fields.len());
+            fields.push(Field { id: m.id.clone(), reported_kpi: true });
+        }
+        let n = fields.len();
+        Loader {
+            catalog,
+            filter,
+            options,
+            decimal_comma: false,
+            known,
+            row_of: HashMap::new(),
+            source_of: HashMap::new(),
+            out: Loaded {
+                dataset: Dataset {
+                    fields,
+                    values: vec![Vec::new(); n],
+                    sources: vec![Vec::new(); n],
+                    origins: vec![Vec::new(); n],
+                    source_names: vec![String::new()],
+                    ..Dataset::default()
+                },
+                problems: Problems::default(),
+            },
+        }
+    }
+
+    /// Read every input, then check parts against wholes and sort the rows.
+    pub fn load_all(mut self, inputs: &[Input]) -> Loaded {
+        for input in inputs {
+            self.load(input);
+        }
+        self.finish()
+    }
+
+    pub fn load(&mut self, input: &Input) {
+        let name = input.name();
+        let file = self.out.dataset.files.len() as u32;
+        self.out.dataset.files.push(name.clone());
+        let bytes = match input.read() {
+            Ok(bytes) => bytes,
+            Err(e) => {
+                let hint = if e.kind() == std::io::ErrorKind::NotFound { "; check the path" } else { "" };
+                self.out.problems.push(Problem::error("unreadable-file", &name, format!("cannot read the file: {e}{hint}")));
+                return;
+            }
+        };
+        let text = match csv_text::decode(&bytes, &name) {
+            Ok(text) => text,
+            Err(problem) => {
+                self.out.problems.push(problem);
+                return;
+            }
+        };
+        let shape = match csv_text::Shape::detect(&text, &self.options, &name) {
+            Ok(shape) => shape,
+            Err(problem) => {
+                self.out.problems.push(problem);
+                return;
+            }
+        };
+        self.decimal_comma = shape.decimal_comma;
+        let mut reader = csv::ReaderBuilder::new()
+            .delimiter(shape.delimiter)
+            .flexible(true)
+            .has_headers(true)
+            .from_reader(text.as_bytes());
+        let header: Vec<String> = match reader.headers() {
+            Ok(h) => h.iter().map(|c| c.trim().to_string()).collect(),
+            Err(e) => {
+                self.out.problems.push(Problem::error("invalid-csv", &name, e.to_string()).at_line(1));
+                return;
+            }
+        };
+        let lower: Vec<String> = header.iter().map(|h| h.to_ascii_lowercase()).collect();
+        let col = |n: &str| lower.iter().position(|h| h == n);
+        let (Some(city_col), Some(year_col)) = (col("city"), col("year")) else {
+            let missing: Vec<&str> = ["city", "year"].into_iter().filter(|n| col(n).is_none()).collect();
+            self.out.problems.push(
+                Problem::error(
+                    "missing-column",
+                    &name,
+                    format!(
+                        "the header has no {} column; long form needs city,year,variable,value and wide form city,year,<variable>...",
+                        missing.join(" or ")
+                    ),
+                )
+                .at_line(1),
+            );
+            return;
+        };
+        let long = match (col("variable"), col("value")) {
+            (Some(variable), Some(value)) => Some((variable, value, col("source"))),
+            (None, None) => None,
+            (v, _) => {
+                let missing = if v.is_none() { "variable" } else { "value" };
+                self.out.problems.push(
+                    Problem::error(
+                        "missing-column",
+                        &name,
+                        format!("the header has no {missing} column; long form needs city,year,variable,value"),
+                    )
+                    .at_line(1),
+                );
+                return;
+            }
+        };
+        // Wide form: every other column is a variable (or a KPI code).
+        let wide_fields: Vec<(usize, Option<usize>)> = if long.is_none() {
+            let ignored = ["city", "year", "unit", "source", "notes", "quality"];
+            (0..header.len())
+                .filter(|&i| !ignored.contains(&lower[i].as_str()))
+                .map(|i| (i, self.resolve_field(&header[i], &name, 1, Some(&header[i]))))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let source_col = long.and_then(|l| l.2).or_else(|| col("source"));
+        let mut record = csv::StringRecord::new();
+        loop {
+            match reader.read_record(&mut record) {
+                Ok(false) => break,
+                Ok(true) => {}
+                Err(e) => {
+                    let line = e.position().map_or(0, |p| p.line() as usize);
+                    self.out.problems.push(Problem::error("invalid-csv", &name, format!("{e}; fix the quoting on this line")).at_line(line));
+                    break;
+                }
+            }
+            let line = record.position().map_or(0, |p| p.line() as usize);
+            if record.iter().all(|c| c.trim().is_empty()) {
+                continue; // blank rows carry nothing
+            }
+            let origin = Origin { file, line: line as u32 };
+            let get = |i: usize| record.get(i).unwrap_or("").trim();
+            let city = get(city_col);
+            if city.is_empty() {
+                self.out.problems.push(Problem::error("missing-city", &name, "the city is empty; give the city's name on every row").at_line(line).in_column("city"));
+                continue;
+            }
+            let Some(year) = parse_year(get(year_col)) else {
+                self.out.problems.push(
+                    Problem::error(
+                        "bad-year",
+                        &name,
+                        format!("year \"{}\" is not a year; write a four-digit year such as 2024", get(year_col)),
+                    )
+                    .at_line(line)
+                    .in_column("year")
+                    .with_value(get(year_col)),
+                );
+                continue;
+            };
+            if !self.filter.keeps(city, year) {
+                continue;
+            }
+            let source = source_col.map(get).unwrap_or("");
+            match long {
+                Some((variable_col, value_col, _)) => {
+                    let variable = get(variable_col);
+                    if variable.is_empty() {
+                        self.out.problems.push(Problem::error("missing-variable", &name, "the variable is empty; name the variable on every row").at_line(line).in_column("variable"));
+                        continue;
+                    }
+                    let Some(field) = self.resolve_field(variable, &name, line, None) else { continue };
+                    self.store(city, year, field, get(value_col), source, origin, "value");
+                }
+                None => {
+                    for &(column, field) in &wide_fields {
+                        let Some(field) = field else { continue };
+                        let raw = get(column);
+                        if raw.is_empty() {
+                            continue; // an empty cell in wide form: not collected
+                        }
+                        self.store(city, year, field, raw, source, origin, &header[column]);
+                    }
+                }
+            }
+        }
+    }
+
+    /// The field a data name refers to; unknown names warn with the closest known name.
+    fn resolve_field(&mut self, name: &str, file: &str, line: usize, column: Option<&str>) -> Option<usize> {
+        if let Some(&i) = self.known.get(name) {
+            return Some(i);
+        }
+        let lowered = name.to_ascii_lowercase();
+        if let Some(&i) = self.known.get(&lowered).or_else(|| self.known.get(&normalize_code(name))) {
+            return Some(i);
+        }
+        let hint = match closest(&lowered, self.catalog.variables.iter().map(|v| v.id.as_str())) {
+            Some(s) => format!("did you mean `{s}`?"),
+            None => "see `citykpi template` for the variables to collect".into(),
+        };
+        let mut problem = Problem::warning("unknown-variable", file, format!("unknown variable \"{name}\" is ignored; {hint}"))
+            .at_line(line)
+            .with_value(name);
+        if let Some(column) = column {
+            problem = problem.in_column(column);
+        } else {
+            problem = problem.in_column("variable");
+        }
+        self.out.problems.push(problem);
+        None
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn store(&mut self, city: &str, year: i32, field: usize, raw: &str, source: &str, origin: Origin, column: &str) {
+        let name = self.out.dataset.files[origin.file as usize].clone();
+        let line = origin.line as usize;
+        let field_id = self.out.dataset.fields[field].id.clone();
+        let variable = self.catalog.variable(&field_id);
+        let kind = variable.map(|v| v.kind);
+        if raw.is_empty() {
+            return; // not collected (e.g. an unfilled row of the template)
+        }
+        if csv_text::is_not_available(raw) && kind != Some(Kind::Boolean) {
+            self.out.problems.push(
+                Problem::warning("not-available", &name, format!("value \"{raw}\" of `{field_id}` is read as not available; leave the cell empty instead"))
+                    .at_line(line)
+                    .in_column(column)
+                    .with_value(raw),
+            );
+            return;
+        }
+        let value = match csv_text::parse_value(raw, kind, self.decimal_comma) {
+            Ok(value) => value,
+            Err(hint) => {
+                self.out.problems.push(
+                    Problem::error("not-a-number", &name, format!("value \"{raw}\" of `{field_id}` is not a number; {hint}"))
+                        .at_line(line)
+                        .in_column(column)
+                        .with_value(raw),
+                );
+                return;
+            }
+        };
+        if let Some(variable) = variable {
+            let (min, max) = variable.range();
+            if value < min || value > max {
+                self.out.problems.push(
+                    Problem::error(
+                        "out-of-range",
+                        &name,
+                        format!(
+                            "value {raw} of `{field_id}` is outside its valid range ({}, {}); check the value and its unit",
+                            variable.range_text(),
+                            variable.unit
+                        ),
+                    )
+                    .at_line(line)
+                    .in_column(column)
+                    .with_value(raw),
+                );
+                return;
+            }
+        }
+        let row = self.row(city, year);
+        let previous = self.out.dataset.values[field][row];
+        if !previous.is_nan() {
+            let before = self.out.dataset.origins[field][row];
+            let before_at = format!("{}:{}", self.out.dataset.files[before.file as usize], before.line);
+            if previous == value {
+                self.out.problems.push(
+                    Problem::warning("duplicate-row", &name, format!("{city} {year} `{field_id}` repeats the value of {before_at}; remove one of the rows"))
+                        .at_line(line),
+                );
+            } else {
+                self.out.problems.push(
+                    Problem::error(
+                        "duplicate-conflict",
+                        &name,
+                        format!("{city} {year} `{field_id}` is {raw} here but {previous} at {before_at}; keep one value"),
+                    )
+                    .at_line(line)
+                    .with_value(raw),
+                );
+            }
+            return;
+        }
+        let source = self.source_id(source);
+        let data = &mut self.out.dataset;
+        data.values[field][row] = value;
+        data.sources[field][row] = source;
+        data.origins[field][row] = origin;
+    }
+
+    fn source_id(&mut self, source: &str) -> u32 {
+        if source.is_empty() {
+            return 0;
+        }
+        if let Some(&id) = self.source_of.get(source) {
+            return id;
+        }
+        let id = self.out.dataset.source_names.len() as u32;
+        self.out.dataset.source_names.push(source.to_string());
+        self.source_of.insert(source.to_string(), id);
+        id
+    }
+
+    fn row(&mut self, city: &str, year: i32) -> usize {
+        if let Some(&row) = self.row_of.get(&(city.to_string(), year)) {
+            return row;
+        }
+        let data = &mut self.out.dataset;
+        let row = data.cities.len();
+        data.cities.push(city.to_string());
+        data.years.push(year);
+        for f in 0..data.fields.len() {
+            data.values[f].push(f64::NAN);
+            data.sources[f].push(0);
+            data.origins[f].push(Origin::default());
+        }
+        self.row_of.insert((city.to_string(), year), row);
+        row
+    }
+
+    fn finish(mut self) -> Loaded {
+        self.check_parts();
+        let data = &mut self.out.dataset;
+        let mut order: Vec<usize> = (0..data.cities.len()).collect();
+        order.sort_by(|&a, &b| (&data.cities[a], data.years[a]).cmp(&(&data.cities[b], data.years[b])));
+        data.cities = order.iter().map(|&i| data.cities[i].clone()).collect();
+        data.years = order.iter().map(|&i| data.years[i]).collect();
+        for f in 0..data.fields.len() {
+            data.values[f] = order.iter().map(|&i| data.values[f][i]).collect();
+            data.sources[f] = order.iter().map(|&i| data.sources[f][i]).collect();
+            data.origins[f] = order.iter().map(|&i| data.origins[f][i]).collect();
+        }
+        self.out
+    }
+
+    /// A part can never exceed its whole (households with Internet <= households).
+    fn check_parts(&mut self) {
+        let data = &self.out.dataset;
+        let mut problems = Vec::new();
+        for v in &self.catalog.variables {
+            let Some(whole) = &v.part_of else { continue };
+            let (Some(p), Some(w)) = (data.field_index(&v.id), data.field_index(whole)) else { continue };
+            for row in 0..data.rows() {
+                let (part, total) = (data.values[p][row], data.values[w][row]);
+                if part > total {
+                    let origin = data.origins[p][row];
+                    let whole_origin = data.origins[w][row];
+                    problems.push(
+                        Problem::error(
+                            "part-exceeds-whole",
+                            &data.files[origin.file as usize],
+                            format!(
+                                "{} {} `{}` = {part} is more than `{whole}` = {total} ({}:{}); a part cannot exceed its whole",
+                                data.cities[row], data.years[row], v.id, data.files[whole_origin.file as usize], whole_origin.line
+                            ),
+                        )
+                        .at_line(origin.line as usize)
+                        .with_value(part.to_string()),
+                    );
+                }
+            }
+        }
+        for p in problems {
+            self.out.problems.push(p);
+        }
+    }
+}
+
+fn parse_year(raw: &str) -> Option<i32> {
+    let raw = raw.strip_suffix(".0").unwrap_or(raw);
+    raw.parse::<i32>().ok().filter(|y| (1900..=2200).contains(y))
+}
+
+/// Read and validate every input. The kinds of problems are described in `docs/errors.md`.
+pub fn load(catalog: &Catalog, inputs: &[Input], filter: Filter, options: TextOptions) -> Loaded {
+    Loader::new(catalog, filter, options).load_all(inputs)
+}
+
+/// Kinds accepted as yes/no.
+pub fn is_boolean(kind: Option<Kind>) -> bool {
+    kind == Some(Kind::Boolean)
+}

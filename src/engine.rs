@@ -1,0 +1,209 @@
+//! The engine: every KPI for every city-year, in one polars lazy plan.
+//!
+//! The dataset becomes one wide frame (a row per city-year, a column per
+//! variable); every formula is added as a column, in layers so that a KPI
+//! that reads another comes after it. A value a city reports directly takes
+//! the place of the formula. Nothing that is not finite leaves the engine: a
+//! division by zero becomes a missing value whose [`Reason`] says why.
+
+use std::collections::HashMap;
+use std::fmt;
+
+use polars::prelude::*;
+
+use crate::catalog::{Catalog, Measure};
+use crate::dataset::Dataset;
+
+/// Every measure's value for every city-year.
+#[derive(Debug, Clone)]
+pub struct Results {
+    /// `values[measure][row]`, measures in [`Catalog::measures`] order.
+    pub values: Vec<Vec<Option<f64>>>,
+}
+
+/// Why a measure has no value for a city-year.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reason {
+    /// Variables the data does not give.
+    MissingInputs(Vec<String>),
+    /// Other KPIs this one reads, which have no value themselves.
+    MissingKpis(Vec<String>),
+    /// Inputs in a divisor that are zero.
+    ZeroDenominator(Vec<String>),
+    /// The inputs are there but the formula gives no finite value.
+    Undefined,
+}
+
+impl fmt::Display for Reason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Reason::MissingInputs(names) => write!(f, "missing input: {}", names.join(", ")),
+            Reason::MissingKpis(names) => write!(f, "depends on {}, which has no value", names.join(", ")),
+            Reason::ZeroDenominator(names) => {
+                let zeros: Vec<String> = names.iter().map(|n| format!("{n} = 0")).collect();
+                write!(f, "zero denominator: {}", zeros.join(", "))
+            }
+            Reason::Undefined => write!(f, "the formula gives no finite value for these inputs"),
+        }
+    }
+}
+
+/// How a measure's value came about.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Status {
+    Computed,
+    /// The city gave the KPI's value itself.
+    Reported,
+    Missing(Reason),
+}
+
+impl Status {
+    pub fn label(&self) -> &'static str {
+        match self {
+            Status::Computed => "computed",
+            Status::Reported => "reported",
+            Status::Missing(_) => "missing",
+        }
+    }
+
+    pub fn reason(&self) -> Option<String> {
+        match self {
+            Status::Missing(reason) => Some(reason.to_string()),
+            _ => None,
+        }
+    }
+}
+
+/// Evaluate every measure of the catalogue for every city-year of the dataset.
+pub fn evaluate(catalog: &Catalog, data: &Dataset) -> PolarsResult<Results> {
+    let measures: Vec<&Measure> = catalog.measures().map(|(_, m)| m).collect();
+    let mut columns = Vec::new();
+    for (i, field) in data.fields.iter().enumerate() {
+        let values = &data.values[i];
+        if field.reported_kpi && values.iter().all(|v| v.is_nan()) {
+            continue; // no city reports this KPI directly
+        }
+        let name = if field.reported_kpi { reported_column(&field.id) } else { field.id.clone() };
+        let chunked = Float64Chunked::from_iter_options(name.into(), values.iter().map(|v| (!v.is_nan()).then_some(*v)));
+        columns.push(chunked.into_column());
+    }
+    let present: std::collections::HashSet<String> = columns.iter().map(|c| c.name().to_string()).collect();
+    let frame = DataFrame::new(data.rows(), columns)?;
+
+    let mut plan = frame.lazy();
+    for layer in layers(&measures) {
+        let exprs: Vec<Expr> = layer
+            .iter()
+            .map(|m| {
+                let computed = m.formula.expr.clone();
+                let finite = when(computed.clone().is_finite()).then(computed).otherwise(lit(NULL).cast(DataType::Float64));
+                let reported = reported_column(&m.id);
+                let value = if present.contains(&reported) {
+                    when(col(reported.as_str()).is_not_null()).then(col(reported.as_str())).otherwise(finite)
+                } else {
+                    finite
+                };
+                value.alias(m.id.as_str())
+            })
+            .collect();
+        plan = plan.with_columns(exprs);
+    }
+    let ids: Vec<Expr> = measures.iter().map(|m| col(m.id.as_str())).collect();
+    let out = plan.select(ids).collect()?;
+    let values = measures
+        .iter()
+        .map(|m| Ok(out.column(m.id.as_str())?.f64()?.iter().collect()))
+        .collect::<PolarsResult<_>>()?;
+    Ok(Results { values })
+}
+
+fn reported_column(id: &str) -> String {
+    format!("reported:{id}")
+}
+
+/// Group measures into layers: a measure comes after every measure it reads.
+fn layers<'a>(measures: &[&'a Measure]) -> Vec<Vec<&'a Measure>> {
+    let index: HashMap<&str, usize> = measures.iter().enumerate().map(|(i, m)| (m.id.as_str(), i)).collect();
+    let mut depth: Vec<Option<usize>> = vec![None; measures.len()];
+    fn depth_of(i: usize, measures: &[&Measure], index: &HashMap<&str, usize>, depth: &mut [Option<usize>], guard: usize) -> usize {
+        if let Some(d) = depth[i] {
+            return d;
+        }
+        // The catalogue has refused cycles; the guard only bounds the recursion.
+        let d = if guard > measures.len() {
+            0
+        } else {
+            measures[i]
+                .formula
+                .reads
+                .iter()
+                .filter_map(|r| index.get(r.as_str()))
+                .filter(|&&j| j != i)
+                .map(|&j| depth_of(j, measures, index, depth, guard + 1) + 1)
+                .max()
+                .unwrap_or(0)
+        };
+        depth[i] = Some(d);
+        d
+    }
+    let mut out: Vec<Vec<&Measure>> = Vec::new();
+    for i in 0..measures.len() {
+        let d = depth_of(i, measures, &index, &mut depth, 0);
+        if out.len() <= d {
+            out.resize_with(d + 1, Vec::new);
+        }
+        out[d].push(measures[i]);
+    }
+    out
+}
+
+impl Results {
+    /// How the value of measure `m` (index in catalogue order) at `row` came about.
+    pub fn status(&self, catalog: &Catalog, data: &Dataset, m: usize, measure: &Measure, row: usize) -> Status {
+        if self.values[m][row].is_some() {
+            let reported = data
+                .field_index(&measure.id)
+                .is_some_and(|f| data.fields[f].reported_kpi && data.value(f, row).is_some());
+            return if reported { Status::Reported } else { Status::Computed };
+        }
+        let mut missing = Vec::new();
+        let mut missing_kpis = Vec::new();
+        for name in &measure.formula.reads {
+            match data.fields.iter().position(|f| !f.reported_kpi && &f.id == name) {
+                Some(f) if data.value(f, row).is_none() => missing.push(name.clone()),
+                Some(_) => {}
+                None => {
+                    if let Some((i, (_, other))) = catalog.measures().enumerate().find(|(_, (_, o))| &o.id == name) {
+                        if self.values[i][row].is_none() {
+                            missing_kpis.push(other.key.clone());
+                        }
+                    }
+                }
+            }
+        }
+        if !missing.is_empty() {
+            return Status::Missing(Reason::MissingInputs(missing));
+        }
+        if !missing_kpis.is_empty() {
+            return Status::Missing(Reason::MissingKpis(missing_kpis));
+        }
+        let zeros: Vec<String> = measure
+            .formula
+            .denominators
+            .iter()
+            .filter(|name| {
+                data.field_index(name).and_then(|f| data.value(f, row)) == Some(0.0)
+                    || catalog
+                        .measures()
+                        .enumerate()
+                        .find(|(_, (_, o))| &o.id == *name)
+                        .is_some_and(|(i, _)| self.values[i][row] == Some(0.0))
+            })
+            .cloned()
+            .collect();
+        if !zeros.is_empty() {
+            return Status::Missing(Reason::ZeroDenominator(zeros));
+        }
+        Status::Missing(Reason::Undefined)
+    }
+}

@@ -1,0 +1,263 @@
+//! KPI formulas: SQL scalar expressions compiled to polars expressions.
+//!
+//! A formula is one SQL expression over variable ids and other KPIs' ids, so
+//! the same text runs in polars here and in any SQL engine elsewhere. This
+//! module parses and compiles a formula and finds, from the expression itself,
+//! which names it reads and which of them sit in a denominator. It does no I/O
+//! and knows nothing of the catalogue: checking that the names exist is the
+//! catalogue's job.
+
+use std::fmt;
+
+use polars::prelude::{DataType, Expr, Operator};
+use sqlparser::dialect::GenericDialect;
+use sqlparser::tokenizer::{Token, Tokenizer};
+
+/// Functions a formula may call: scalar, row-wise ones only. Aggregates
+/// (`SUM`, `AVG`, ...) would mix cities and years and are refused.
+pub const ALLOWED_FUNCTIONS: &[&str] = &[
+    "ABS", "CEIL", "CEILING", "COALESCE", "EXP", "FLOOR", "GREATEST", "IFNULL", "LEAST", "LN",
+    "LOG10", "NULLIF", "POWER", "ROUND", "SQRT",
+];
+
+/// A compiled formula.
+#[derive(Debug, Clone)]
+pub struct Formula {
+    pub text: String,
+    /// The polars expression, cast to Float64.
+    pub expr: Expr,
+    /// Every name the formula reads, in order of first appearance.
+    pub reads: Vec<String>,
+    /// The names that appear in a divisor; a zero among them explains a missing value.
+    pub denominators: Vec<String>,
+}
+
+/// Why a formula does not compile, with the column (1-based, in characters) it points at.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FormulaError {
+    pub text: String,
+    pub column: Option<usize>,
+    pub message: String,
+}
+
+impl fmt::Display for FormulaError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.message)?;
+        if let Some(column) = self.column {
+            let caret = " ".repeat(column.saturating_sub(1));
+            write!(f, "\n  | {}\n  | {caret}^", self.text)?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for FormulaError {}
+
+impl Formula {
+    /// Parse and compile `text`.
+    pub fn compile(text: &str) -> Result<Formula, FormulaError> {
+        let error = |column: Option<usize>, message: String| FormulaError {
+            text: text.to_string(),
+            column,
+            message,
+        };
+        if text.trim().is_empty() {
+            return Err(error(None, "the formula is empty".into()));
+        }
+        check_tokens(text).map_err(|(column, message)| error(column, message))?;
+        let expr = polars::sql::sql_expr(text).map_err(|e| {
+            let message = e.to_string();
+            let message = message.trim_start_matches("SQL interface error: ");
+            error(None, format!("the formula does not compile: {message}"))
+        })?;
+        if (&expr).into_iter().any(|e| matches!(e, Expr::Agg(_) | Expr::Over { .. })) {
+            return Err(error(
+                None,
+                "aggregate and window functions are not allowed: a formula computes one city-year from its own inputs".into(),
+            ));
+        }
+        let reads = column_names(&expr);
+        let denominators = unique((&expr).into_iter().flat_map(|e| match e {
+            Expr::BinaryExpr { op, right, .. }
+                if matches!(op, Operator::TrueDivide | Operator::RustDivide | Operator::FloorDivide) =>
+            {
+                column_names(right)
+            }
+            _ => Vec::new(),
+        }));
+        Ok(Formula {
+            text: text.to_string(),
+            expr: expr.cast(DataType::Float64),
+            reads,
+            denominators,
+        })
+    }
+}
+
+/// The columns an expression reads, in order of first appearance.
+fn column_names(expr: &Expr) -> Vec<String> {
+    unique(expr.into_iter().filter_map(|e| match e {
+        Expr::Column(name) => Some(name.to_string()),
+        _ => None,
+    }))
+}
+
+fn unique(names: impl Iterator<Item = String>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for name in names {
+        if !out.contains(&name) {
+            out.push(name);
+        }
+    }
+    out
+}
+
+/// Tokenize the formula, pointing at the first token that cannot be part of a
+/// scalar expression: a bad character, a statement keyword, or a function
+/// outside [`ALLOWED_FUNCTIONS`].
+fn check_tokens(text: &str) -> Result<(), (Option<usize>, String)> {
+    let tokens = Tokenizer::new(&GenericDialect {}, text)
+        .tokenize_with_location()
+        .map_err(|e| {
+            (
+                Some(e.location.column as usize),
+                format!("the formula does not parse: {}", e.message),
+            )
+        })?;
+    let significant: Vec<_> = tokens
+        .iter()
+        .filter(|t| !matches!(t.token, Token::Whitespace(_)))
+        .collect();
+    let mut depth = 0i32;
+    for (i, token) in significant.iter().enumerate() {
+        let column = Some(token.span.start.column as usize);
+        match &token.token {
+            Token::LParen => depth += 1,
+            Token::RParen => {
+                depth -= 1;
+                if depth < 0 {
+                    return Err((column, "the formula does not parse: unmatched ')'".into()));
+                }
+            }
+            Token::SemiColon => {
+                return Err((column, "the formula does not parse: ';' is not allowed in an expression".into()))
+            }
+            Token::Word(word) if word.quote_style.is_none() => {
+                let upper = word.value.to_ascii_uppercase();
+                if matches!(upper.as_str(), "SELECT" | "FROM" | "WHERE" | "GROUP" | "ORDER" | "LIMIT") {
+                    return Err((
+                        column,
+                        format!("the formula does not parse: `{}` is not allowed; a formula is one expression, not a query", word.value),
+                    ));
+                }
+                let is_call = matches!(significant.get(i + 1).map(|t| &t.token), Some(Token::LParen));
+                if is_call && !ALLOWED_FUNCTIONS.contains(&upper.as_str()) {
+                    return Err((
+                        column,
+                        format!(
+                            "unknown or disallowed function `{}`; allowed: {}",
+                            word.value,
+                            ALLOWED_FUNCTIONS.join(", ")
+                        ),
+                    ));
+                }
+            }
+            _ => {}
+        }
+    }
+    if depth > 0 {
+        return Err((None, "the formula does not parse: unclosed '('".into()));
+    }
+    Ok(())
+}
+
+/// The id a KPI code is known by in formulas: lower case, `:` and `/` as `_`.
+pub fn id_for_code(code: &str) -> String {
+    code.chars()
+        .filter(|c| !c.is_whitespace())
+        .map(|c| match c {
+            ':' | '/' | '-' => '_',
+            c => c.to_ascii_lowercase(),
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use polars::prelude::*;
+
+    use super::*;
+
+    fn eval(text: &str, columns: &[(&str, Vec<Option<f64>>)]) -> Vec<Option<f64>> {
+        let formula = Formula::compile(text).unwrap();
+        let series: Vec<Column> = columns
+            .iter()
+            .map(|(name, values)| Column::new((*name).into(), values.clone()))
+            .collect();
+        let df = DataFrame::new_infer_height(series).unwrap();
+        let out = df.lazy().select([formula.expr.alias("out")]).collect().unwrap();
+        out.column("out").unwrap().f64().unwrap().into_iter().collect()
+    }
+
+    #[test]
+    fn precedence_follows_sql() {
+        let cols = [("a", vec![Some(2.0)]), ("b", vec![Some(3.0)]), ("c", vec![Some(4.0)])];
+        assert_eq!(eval("a + b * c", &cols), vec![Some(14.0)]);
+        assert_eq!(eval("(a + b) * c", &cols), vec![Some(20.0)]);
+        assert_eq!(eval("100 * a / c", &cols), vec![Some(50.0)]);
+        assert_eq!(eval("a - b - c", &cols), vec![Some(-5.0)]);
+    }
+
+    #[test]
+    fn functions_evaluate_row_by_row() {
+        let cols = [("a", vec![Some(2.0), None]), ("b", vec![Some(0.0), Some(5.0)])];
+        assert_eq!(eval("COALESCE(a, b)", &cols), vec![Some(2.0), Some(5.0)]);
+        assert_eq!(eval("GREATEST(a, b)", &cols)[0], Some(2.0));
+        assert_eq!(eval("LEAST(a, b)", &cols)[0], Some(0.0));
+        assert_eq!(eval("a / NULLIF(b, 0)", &cols), vec![None, None]);
+        assert_eq!(eval("ROUND(a / 3, 2)", &cols)[0], Some(0.67));
+        assert_eq!(
+            eval("CASE WHEN b > 1 THEN 1 ELSE 0 END", &cols),
+            vec![Some(0.0), Some(1.0)]
+        );
+    }
+
+    #[test]
+    fn reads_and_denominators_come_from_the_expression() {
+        let f = Formula::compile("100000 * (police_officers + police_staff) / population").unwrap();
+        assert_eq!(f.reads, ["police_officers", "police_staff", "population"]);
+        assert_eq!(f.denominators, ["population"]);
+        let f = Formula::compile("100 * a / (b + c)").unwrap();
+        assert_eq!(f.denominators, ["b", "c"]);
+        let f = Formula::compile("COALESCE(x, 0)").unwrap();
+        assert_eq!(f.reads, ["x"]);
+        assert!(f.denominators.is_empty());
+    }
+
+    #[test]
+    fn division_by_zero_is_not_finite_and_left_to_the_engine() {
+        let cols = [("a", vec![Some(1.0)]), ("b", vec![Some(0.0)])];
+        let value = eval("a / b", &cols)[0].unwrap();
+        assert!(!value.is_finite());
+    }
+
+    #[test]
+    fn parse_errors_point_at_the_column() {
+        let err = Formula::compile("100 * a / b)").unwrap_err();
+        assert_eq!(err.column, Some(12));
+        assert_eq!(err.to_string(), "the formula does not parse: unmatched ')'\n  | 100 * a / b)\n  |            ^");
+        let err = Formula::compile("SUM(a) / b").unwrap_err();
+        assert_eq!(err.column, Some(1));
+        assert!(err.message.starts_with("unknown or disallowed function `SUM`"));
+        assert!(Formula::compile("a +").is_err());
+        assert!(Formula::compile("").is_err());
+        assert!(Formula::compile("SELECT a FROM t").is_err());
+    }
+
+    #[test]
+    fn ids_derive_from_codes() {
+        assert_eq!(id_for_code("EC:ICT:ICT:1C"), "ec_ict_ict_1c");
+        assert_eq!(id_for_code("EN:EN:AQ:1C/pm2_5"), "en_en_aq_1c_pm2_5");
+        assert_eq!(id_for_code("EC: ICT: ICT: 1C"), "ec_ict_ict_1c");
+    }
+}

@@ -1,0 +1,75 @@
+//! The data-collection template: one long-form row per variable to collect.
+//!
+//! The sheet is the long form `assess` reads (`city,year,variable,value,unit,source`)
+//! plus columns that help the person filling it in (description, valid range,
+//! the KPIs that use the variable). Filled in, it goes straight back to `assess`.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use clap::{Args, ValueEnum};
+
+use crate::catalog::{Catalog, Tier};
+use crate::cli::TierFilter;
+
+#[derive(Debug, Args)]
+pub struct TemplateArgs {
+    /// Only the variables that core (or advanced) KPIs need.
+    #[arg(long, value_enum, default_value_t = TierFilter::All)]
+    pub tier: TierFilter,
+
+    /// The sheet format.
+    #[arg(long, short, value_enum, default_value_t = TemplateFormat::Csv)]
+    pub format: TemplateFormat,
+
+    /// Fill the city column with NAME.
+    #[arg(long, value_name = "NAME", default_value = "")]
+    pub city: String,
+
+    /// Fill the year column with YEAR.
+    #[arg(long)]
+    pub year: Option<i32>,
+
+    /// Write the sheet to FILE instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TemplateFormat {
+    Csv,
+}
+
+pub const HEADER: [&str; 9] = ["city", "year", "variable", "value", "unit", "source", "description", "valid_range", "used_by"];
+
+pub fn write(catalog: &Catalog, args: &TemplateArgs, out: &mut dyn Write) -> anyhow::Result<()> {
+    let mut writer = csv::Writer::from_writer(out);
+    writer.write_record(HEADER)?;
+    let year = args.year.map(|y| y.to_string()).unwrap_or_default();
+    for variable in &catalog.variables {
+        let kpis = catalog.used_by(&variable.id);
+        let wanted = match args.tier.tier() {
+            None => !kpis.is_empty(),
+            // A variable belongs to the core sheet when any core KPI reads it.
+            Some(Tier::Core) => kpis.iter().any(|k| k.tier == Tier::Core),
+            Some(Tier::Advanced) => kpis.iter().any(|k| k.tier == Tier::Advanced),
+        };
+        if !wanted {
+            continue;
+        }
+        let used_by: Vec<&str> = kpis.iter().map(|k| k.code.as_str()).collect();
+        writer.write_record([
+            args.city.as_str(),
+            year.as_str(),
+            variable.id.as_str(),
+            "",
+            variable.unit.as_str(),
+            "",
+            variable.description.as_str(),
+            variable.range_text().as_str(),
+            used_by.join(" ").as_str(),
+        ])?;
+    }
+    writer.flush()?;
+    Ok(())
+}
