@@ -53,13 +53,22 @@ fn selected<'a>(catalog: &'a Catalog, args: &ListArgs) -> Result<Vec<&'a Kpi>, E
         None => None,
         Some(d) => {
             let found = catalog.taxonomy.dimensions.iter().find(|g| {
-                g.code.eq_ignore_ascii_case(d) || g.name.to_lowercase().starts_with(&d.to_lowercase())
+                g.code.eq_ignore_ascii_case(d)
+                    || g.name.to_lowercase().starts_with(&d.to_lowercase())
             });
             match found {
                 Some(g) => Some(g.code.clone()),
                 None => {
-                    let known: Vec<String> = catalog.taxonomy.dimensions.iter().map(|g| format!("{} ({})", g.code, g.name)).collect();
-                    return Err(Error::Usage(format!("unknown dimension \"{d}\"; use one of {}", known.join(", "))));
+                    let known: Vec<String> = catalog
+                        .taxonomy
+                        .dimensions
+                        .iter()
+                        .map(|g| format!("{} ({})", g.code, g.name))
+                        .collect();
+                    return Err(Error::Usage(format!(
+                        "unknown dimension \"{d}\"; use one of {}",
+                        known.join(", ")
+                    )));
                 }
             }
         }
@@ -93,7 +102,12 @@ pub fn list(catalog: &Catalog, args: &ListArgs, out: &mut dyn Write) -> anyhow::
                 .filter(|t| !t.is_empty())
                 .collect::<Vec<_>>()
                 .join(" / "),
-            parts: k.measures.iter().filter_map(|m| m.part.as_deref()).collect::<Vec<_>>().join(" "),
+            parts: k
+                .measures
+                .iter()
+                .filter_map(|m| m.part.as_deref())
+                .collect::<Vec<_>>()
+                .join(" "),
         })
         .collect();
     match args.format {
@@ -111,13 +125,37 @@ pub fn list(catalog: &Catalog, args: &ListArgs, out: &mut dyn Write) -> anyhow::
         ListFormat::Table => {
             let mut table = Table::new();
             table.load_preset(UTF8_FULL_CONDENSED).force_no_tty();
-            table.set_header(["Code", "Name", "Tier", "Sub-dimension", "Unit", "Direction", "Target"]);
+            table.set_header([
+                "Code",
+                "Name",
+                "Tier",
+                "Sub-dimension",
+                "Unit",
+                "Direction",
+                "Target",
+            ]);
             for row in &rows {
-                let name = if row.parts.is_empty() { row.name.to_string() } else { format!("{} ({})", row.name, row.parts) };
-                table.add_row([row.code, &name, &row.tier, &row.subdimension, row.unit, &row.direction, &row.target]);
+                let name = if row.parts.is_empty() {
+                    row.name.to_string()
+                } else {
+                    format!("{} ({})", row.name, row.parts)
+                };
+                table.add_row([
+                    row.code,
+                    &name,
+                    &row.tier,
+                    &row.subdimension,
+                    row.unit,
+                    &row.direction,
+                    &row.target,
+                ]);
             }
             writeln!(out, "{table}")?;
-            writeln!(out, "{} KPIs. `citykpi indicators show CODE` for one.", rows.len())?;
+            writeln!(
+                out,
+                "{} KPIs. `citykpi indicators show CODE` for one.",
+                rows.len()
+            )?;
         }
     }
     Ok(())
@@ -146,7 +184,15 @@ pub fn show(catalog: &Catalog, name: &str, out: &mut dyn Write) -> anyhow::Resul
     )?;
     writeln!(out, "Unit:          {}", kpi.unit)?;
     writeln!(out, "Direction:     {}", kpi.direction)?;
-    writeln!(out, "SDG targets:   {}", if kpi.sdg.is_empty() { "-".to_string() } else { kpi.sdg.join(", ") })?;
+    writeln!(
+        out,
+        "SDG targets:   {}",
+        if kpi.sdg.is_empty() {
+            "-".to_string()
+        } else {
+            kpi.sdg.join(", ")
+        }
+    )?;
     writeln!(out, "Id:            {}", kpi.id)?;
     writeln!(out, "Definition:    {}", kpi.file)?;
     for m in &kpi.measures {
@@ -167,7 +213,9 @@ pub fn show(catalog: &Catalog, name: &str, out: &mut dyn Write) -> anyhow::Resul
         } else {
             match m.target {
                 Some(t) => {
-                    let reference = m.reference.map_or(String::new(), |r| format!(" (reference value {r} earns 0 %)"));
+                    let reference = m.reference.map_or(String::new(), |r| {
+                        format!(" (reference value {r} earns 0 %)")
+                    });
                     format!("{}{reference}", display_target(m, Some(t)))
                 }
                 None => "none by default (reported, not scored; give one with --targets)".into(),
@@ -177,7 +225,14 @@ pub fn show(catalog: &Catalog, name: &str, out: &mut dyn Write) -> anyhow::Resul
         writeln!(out, "  Inputs:")?;
         for name in &m.formula.reads {
             match catalog.variable(name) {
-                Some(v) => writeln!(out, "    {:<36} {} [{}, {}]", v.id, v.description, v.unit, v.range_text())?,
+                Some(v) => writeln!(
+                    out,
+                    "    {:<36} {} [{}, {}]",
+                    v.id,
+                    v.description,
+                    v.unit,
+                    v.range_text()
+                )?,
                 None => writeln!(out, "    {name:<36} (another KPI)")?,
             }
         }

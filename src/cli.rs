@@ -159,7 +159,9 @@ pub fn run(cli: Cli, stderr: &mut dyn Write) -> anyhow::Result<u8> {
         }
         Command::Template(args) => {
             let output = args.output.clone();
-            write_output(output.as_deref(), &[], |out| template::write(&catalog, &args, out))?;
+            write_output(output.as_deref(), &[], |out| {
+                template::write(&catalog, &args, out)
+            })?;
             Ok(exit::OK)
         }
     }
@@ -171,7 +173,8 @@ pub fn load_catalog(defs: Option<&Path>, stderr: &mut dyn Write) -> anyhow::Resu
         Some(dir) => Definitions::Dir(dir),
         None => Definitions::Embedded,
     };
-    let catalog = Catalog::load(&definitions).map_err(|problems| Error::Definitions { problems })?;
+    let catalog =
+        Catalog::load(&definitions).map_err(|problems| Error::Definitions { problems })?;
     if defs.is_some() {
         print_problems(&catalog.warnings, stderr)?;
     }
@@ -197,8 +200,14 @@ fn assess(catalog: &Catalog, args: AssessArgs, stderr: &mut dyn Write) -> anyhow
         })?,
         None => Targets::default(),
     };
-    let filter = Filter { cities: args.city.clone(), years: args.year.clone() };
-    let options = TextOptions { delimiter: args.delimiter, decimal: args.decimal };
+    let filter = Filter {
+        cities: args.city.clone(),
+        years: args.year.clone(),
+    };
+    let options = TextOptions {
+        delimiter: args.delimiter,
+        decimal: args.decimal,
+    };
     let loaded = dataset::load(catalog, &inputs, filter.clone(), options);
     let problems = loaded.problems;
     if problems.has_errors() || (args.strict && !problems.is_empty()) {
@@ -215,18 +224,32 @@ fn assess(catalog: &Catalog, args: AssessArgs, stderr: &mut dyn Write) -> anyhow
         let what = if filter.cities.is_empty() && filter.years.is_empty() {
             "the data has no rows".to_string()
         } else {
-            format!("no data matches --city {:?} --year {:?}", filter.cities, filter.years)
+            format!(
+                "no data matches --city {:?} --year {:?}",
+                filter.cities, filter.years
+            )
         };
         return Err(Error::Usage(format!("{what}; nothing to assess")).into());
     }
     let results = engine::evaluate(catalog, &data).context("evaluating the KPI formulas")?;
-    let assessment = Assessment { catalog, data: &data, results: &results, targets: &targets, tier: args.tier.tier() };
-    let to_terminal = args.output.as_deref().is_none_or(|o| o == Path::new("-")) && std::io::stdout().is_terminal();
+    let assessment = Assessment {
+        catalog,
+        data: &data,
+        results: &results,
+        targets: &targets,
+        tier: args.tier.tier(),
+    };
+    let to_terminal = args.output.as_deref().is_none_or(|o| o == Path::new("-"))
+        && std::io::stdout().is_terminal();
     let style = Style {
-        colour: args.format == Format::Table && to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+        colour: args.format == Format::Table
+            && to_terminal
+            && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
         terminal_width: to_terminal,
     };
-    write_output(args.output.as_deref(), &inputs, |out| report::render(args.format, &assessment, style, out))?;
+    write_output(args.output.as_deref(), &inputs, |out| {
+        report::render(args.format, &assessment, style, out)
+    })?;
     Ok(exit::OK)
 }
 
@@ -271,8 +294,10 @@ pub fn write_output(
     {
         let mut out = std::io::BufWriter::new(temp.as_file_mut());
         render(&mut out)?;
-        out.flush().with_context(|| format!("writing {}", path.display()))?;
+        out.flush()
+            .with_context(|| format!("writing {}", path.display()))?;
     }
-    temp.persist(path).with_context(|| format!("writing {}", path.display()))?;
+    temp.persist(path)
+        .with_context(|| format!("writing {}", path.display()))?;
     Ok(())
 }

@@ -46,7 +46,11 @@ impl Problem {
         }
     }
 
-    pub fn warning(code: &'static str, file: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn warning(
+        code: &'static str,
+        file: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
         Problem {
             severity: Severity::Warning,
             ..Problem::error(code, file, message)

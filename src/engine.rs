@@ -38,7 +38,9 @@ impl fmt::Display for Reason {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Reason::MissingInputs(names) => write!(f, "missing input: {}", names.join(", ")),
-            Reason::MissingKpis(names) => write!(f, "depends on {}, which has no value", names.join(", ")),
+            Reason::MissingKpis(names) => {
+                write!(f, "depends on {}, which has no value", names.join(", "))
+            }
             Reason::ZeroDenominator(names) => {
                 let zeros: Vec<String> = names.iter().map(|n| format!("{n} = 0")).collect();
                 write!(f, "zero denominator: {}", zeros.join(", "))
@@ -83,11 +85,19 @@ pub fn evaluate(catalog: &Catalog, data: &Dataset) -> PolarsResult<Results> {
         if field.reported_kpi && values.iter().all(|v| v.is_nan()) {
             continue; // no city reports this KPI directly
         }
-        let name = if field.reported_kpi { reported_column(&field.id) } else { field.id.clone() };
-        let chunked = Float64Chunked::from_iter_options(name.into(), values.iter().map(|v| (!v.is_nan()).then_some(*v)));
+        let name = if field.reported_kpi {
+            reported_column(&field.id)
+        } else {
+            field.id.clone()
+        };
+        let chunked = Float64Chunked::from_iter_options(
+            name.into(),
+            values.iter().map(|v| (!v.is_nan()).then_some(*v)),
+        );
         columns.push(chunked.into_column());
     }
-    let present: std::collections::HashSet<String> = columns.iter().map(|c| c.name().to_string()).collect();
+    let present: std::collections::HashSet<String> =
+        columns.iter().map(|c| c.name().to_string()).collect();
     let frame = DataFrame::new(data.rows(), columns)?;
 
     let mut plan = frame.lazy();
@@ -96,10 +106,14 @@ pub fn evaluate(catalog: &Catalog, data: &Dataset) -> PolarsResult<Results> {
             .iter()
             .map(|m| {
                 let computed = m.formula.expr.clone();
-                let finite = when(computed.clone().is_finite()).then(computed).otherwise(lit(NULL).cast(DataType::Float64));
+                let finite = when(computed.clone().is_finite())
+                    .then(computed)
+                    .otherwise(lit(NULL).cast(DataType::Float64));
                 let reported = reported_column(&m.id);
                 let value = if present.contains(&reported) {
-                    when(col(reported.as_str()).is_not_null()).then(col(reported.as_str())).otherwise(finite)
+                    when(col(reported.as_str()).is_not_null())
+                        .then(col(reported.as_str()))
+                        .otherwise(finite)
                 } else {
                     finite
                 };
@@ -123,9 +137,19 @@ fn reported_column(id: &str) -> String {
 
 /// Group measures into layers: a measure comes after every measure it reads.
 fn layers<'a>(measures: &[&'a Measure]) -> Vec<Vec<&'a Measure>> {
-    let index: HashMap<&str, usize> = measures.iter().enumerate().map(|(i, m)| (m.id.as_str(), i)).collect();
+    let index: HashMap<&str, usize> = measures
+        .iter()
+        .enumerate()
+        .map(|(i, m)| (m.id.as_str(), i))
+        .collect();
     let mut depth: Vec<Option<usize>> = vec![None; measures.len()];
-    fn depth_of(i: usize, measures: &[&Measure], index: &HashMap<&str, usize>, depth: &mut [Option<usize>], guard: usize) -> usize {
+    fn depth_of(
+        i: usize,
+        measures: &[&Measure],
+        index: &HashMap<&str, usize>,
+        depth: &mut [Option<usize>],
+        guard: usize,
+    ) -> usize {
         if let Some(d) = depth[i] {
             return d;
         }
@@ -159,21 +183,40 @@ fn layers<'a>(measures: &[&'a Measure]) -> Vec<Vec<&'a Measure>> {
 
 impl Results {
     /// How the value of measure `m` (index in catalogue order) at `row` came about.
-    pub fn status(&self, catalog: &Catalog, data: &Dataset, m: usize, measure: &Measure, row: usize) -> Status {
+    pub fn status(
+        &self,
+        catalog: &Catalog,
+        data: &Dataset,
+        m: usize,
+        measure: &Measure,
+        row: usize,
+    ) -> Status {
         if self.values[m][row].is_some() {
             let reported = data
                 .field_index(&measure.id)
                 .is_some_and(|f| data.fields[f].reported_kpi && data.value(f, row).is_some());
-            return if reported { Status::Reported } else { Status::Computed };
+            return if reported {
+                Status::Reported
+            } else {
+                Status::Computed
+            };
         }
         let mut missing = Vec::new();
         let mut missing_kpis = Vec::new();
         for name in &measure.formula.reads {
-            match data.fields.iter().position(|f| !f.reported_kpi && &f.id == name) {
+            match data
+                .fields
+                .iter()
+                .position(|f| !f.reported_kpi && &f.id == name)
+            {
                 Some(f) if data.value(f, row).is_none() => missing.push(name.clone()),
                 Some(_) => {}
                 None => {
-                    if let Some((i, (_, other))) = catalog.measures().enumerate().find(|(_, (_, o))| &o.id == name) {
+                    if let Some((i, (_, other))) = catalog
+                        .measures()
+                        .enumerate()
+                        .find(|(_, (_, o))| &o.id == name)
+                    {
                         if self.values[i][row].is_none() {
                             missing_kpis.push(other.key.clone());
                         }

@@ -29,6 +29,12 @@ impl Error {
     pub fn exit_code(&self) -> u8 {
         match self {
             Error::Definitions { .. } => exit::FAILURE,
+            // A file that cannot be read at all is a failed run, not bad data.
+            Error::Data { problems, .. }
+                if problems.iter().any(|p| p.code == "unreadable-file") =>
+            {
+                exit::FAILURE
+            }
             Error::Data { .. } => exit::DATA,
             Error::Usage(_) => exit::USAGE,
         }

@@ -70,7 +70,10 @@ impl Formula {
             let message = message.trim_start_matches("SQL interface error: ");
             error(None, format!("the formula does not compile: {message}"))
         })?;
-        if (&expr).into_iter().any(|e| matches!(e, Expr::Agg(_) | Expr::Over { .. })) {
+        if (&expr)
+            .into_iter()
+            .any(|e| matches!(e, Expr::Agg(_) | Expr::Over { .. }))
+        {
             return Err(error(
                 None,
                 "aggregate and window functions are not allowed: a formula computes one city-year from its own inputs".into(),
@@ -78,11 +81,11 @@ impl Formula {
         }
         let reads = column_names(&expr);
         let denominators = unique((&expr).into_iter().flat_map(|e| match e {
-            Expr::BinaryExpr { op, right, .. }
-                if matches!(op, Operator::TrueDivide | Operator::RustDivide | Operator::FloorDivide) =>
-            {
-                column_names(right)
-            }
+            Expr::BinaryExpr {
+                op: Operator::TrueDivide | Operator::RustDivide | Operator::FloorDivide,
+                right,
+                ..
+            } => column_names(right),
             _ => Vec::new(),
         }));
         Ok(Formula {
@@ -140,17 +143,26 @@ fn check_tokens(text: &str) -> Result<(), (Option<usize>, String)> {
                 }
             }
             Token::SemiColon => {
-                return Err((column, "the formula does not parse: ';' is not allowed in an expression".into()))
+                return Err((
+                    column,
+                    "the formula does not parse: ';' is not allowed in an expression".into(),
+                ))
             }
             Token::Word(word) if word.quote_style.is_none() => {
                 let upper = word.value.to_ascii_uppercase();
-                if matches!(upper.as_str(), "SELECT" | "FROM" | "WHERE" | "GROUP" | "ORDER" | "LIMIT") {
+                if matches!(
+                    upper.as_str(),
+                    "SELECT" | "FROM" | "WHERE" | "GROUP" | "ORDER" | "LIMIT"
+                ) {
                     return Err((
                         column,
                         format!("the formula does not parse: `{}` is not allowed; a formula is one expression, not a query", word.value),
                     ));
                 }
-                let is_call = matches!(significant.get(i + 1).map(|t| &t.token), Some(Token::LParen));
+                let is_call = matches!(
+                    significant.get(i + 1).map(|t| &t.token),
+                    Some(Token::LParen)
+                );
                 if is_call && !ALLOWED_FUNCTIONS.contains(&upper.as_str()) {
                     return Err((
                         column,
@@ -195,13 +207,26 @@ mod tests {
             .map(|(name, values)| Column::new((*name).into(), values.clone()))
             .collect();
         let df = DataFrame::new_infer_height(series).unwrap();
-        let out = df.lazy().select([formula.expr.alias("out")]).collect().unwrap();
-        out.column("out").unwrap().f64().unwrap().into_iter().collect()
+        let out = df
+            .lazy()
+            .select([formula.expr.alias("out")])
+            .collect()
+            .unwrap();
+        out.column("out")
+            .unwrap()
+            .f64()
+            .unwrap()
+            .iter()
+            .collect()
     }
 
     #[test]
     fn precedence_follows_sql() {
-        let cols = [("a", vec![Some(2.0)]), ("b", vec![Some(3.0)]), ("c", vec![Some(4.0)])];
+        let cols = [
+            ("a", vec![Some(2.0)]),
+            ("b", vec![Some(3.0)]),
+            ("c", vec![Some(4.0)]),
+        ];
         assert_eq!(eval("a + b * c", &cols), vec![Some(14.0)]);
         assert_eq!(eval("(a + b) * c", &cols), vec![Some(20.0)]);
         assert_eq!(eval("100 * a / c", &cols), vec![Some(50.0)]);
@@ -210,7 +235,10 @@ mod tests {
 
     #[test]
     fn functions_evaluate_row_by_row() {
-        let cols = [("a", vec![Some(2.0), None]), ("b", vec![Some(0.0), Some(5.0)])];
+        let cols = [
+            ("a", vec![Some(2.0), None]),
+            ("b", vec![Some(0.0), Some(5.0)]),
+        ];
         assert_eq!(eval("COALESCE(a, b)", &cols), vec![Some(2.0), Some(5.0)]);
         assert_eq!(eval("GREATEST(a, b)", &cols)[0], Some(2.0));
         assert_eq!(eval("LEAST(a, b)", &cols)[0], Some(0.0));
@@ -245,10 +273,15 @@ mod tests {
     fn parse_errors_point_at_the_column() {
         let err = Formula::compile("100 * a / b)").unwrap_err();
         assert_eq!(err.column, Some(12));
-        assert_eq!(err.to_string(), "the formula does not parse: unmatched ')'\n  | 100 * a / b)\n  |            ^");
+        assert_eq!(
+            err.to_string(),
+            "the formula does not parse: unmatched ')'\n  | 100 * a / b)\n  |            ^"
+        );
         let err = Formula::compile("SUM(a) / b").unwrap_err();
         assert_eq!(err.column, Some(1));
-        assert!(err.message.starts_with("unknown or disallowed function `SUM`"));
+        assert!(err
+            .message
+            .starts_with("unknown or disallowed function `SUM`"));
         assert!(Formula::compile("a +").is_err());
         assert!(Formula::compile("").is_err());
         assert!(Formula::compile("SELECT a FROM t").is_err());

@@ -2,8 +2,8 @@
 
 use std::process::ExitCode;
 
-use clap::Parser;
 use citykpi::{exit, Cli, Error};
+use clap::Parser;
 
 fn main() -> ExitCode {
     std::panic::set_hook(Box::new(|info| {
@@ -16,7 +16,10 @@ fn main() -> ExitCode {
         Err(err) if is_broken_pipe(&err) => ExitCode::from(exit::OK),
         Err(err) => {
             eprintln!("error: {err:#}");
-            ExitCode::from(err.downcast_ref::<Error>().map_or(exit::FAILURE, Error::exit_code))
+            ExitCode::from(
+                err.downcast_ref::<Error>()
+                    .map_or(exit::FAILURE, Error::exit_code),
+            )
         }
     }
 }

@@ -39,7 +39,10 @@ pub fn score(measure: &Measure, target: Option<f64>, value: f64, scheme: &Scheme
         } else {
             (value * 100.0, scheme.partial_points)
         };
-        return Some(Score { achievement, points });
+        return Some(Score {
+            achievement,
+            points,
+        });
     }
     let target = target?;
     let share = match measure.direction {
@@ -48,11 +51,16 @@ pub fn score(measure: &Measure, target: Option<f64>, value: f64, scheme: &Scheme
         Direction::Lower if value <= target => 1.0,
         Direction::Lower if target > 0.0 => target / value,
         // Zero-harm target: a reference value earns 0 %; without one, any harm earns the lowest band.
-        Direction::Lower => measure.reference.map_or(0.0, |reference| 1.0 - value / reference),
+        Direction::Lower => measure
+            .reference
+            .map_or(0.0, |reference| 1.0 - value / reference),
         Direction::None => return None,
     };
     let achievement = (share * 100.0).clamp(0.0, 100.0);
-    Some(Score { achievement, points: scheme.band_for(achievement).points })
+    Some(Score {
+        achievement,
+        points: scheme.band_for(achievement).points,
+    })
 }
 
 /// Targets: the catalogue's defaults, overridden by a targets file.
@@ -75,7 +83,9 @@ impl Targets {
     pub fn from_csv(catalog: &Catalog, text: &str, file: &str) -> Result<Targets, Problems> {
         let mut problems = Problems::default();
         let mut targets = Targets::default();
-        let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(text.as_bytes());
+        let mut reader = csv::ReaderBuilder::new()
+            .flexible(true)
+            .from_reader(text.as_bytes());
         let header: Vec<String> = match reader.headers() {
             Ok(h) => h.iter().map(|c| c.trim().to_ascii_lowercase()).collect(),
             Err(e) => {
@@ -85,7 +95,14 @@ impl Targets {
         };
         let col = |n: &str| header.iter().position(|h| h == n);
         let (Some(kpi_col), Some(target_col)) = (col("kpi"), col("target")) else {
-            problems.push(Problem::error("missing-column", file, "a targets file needs the columns kpi,target (and optionally city)").at_line(1));
+            problems.push(
+                Problem::error(
+                    "missing-column",
+                    file,
+                    "a targets file needs the columns kpi,target (and optionally city)",
+                )
+                .at_line(1),
+            );
             return Err(problems);
         };
         let city_col = col("city");
@@ -109,12 +126,18 @@ impl Targets {
                     // A KPI code without a part sets the target of every part.
                     Some(kpi) if normalize_code(name) == kpi.code => kpi.measures.iter().collect(),
                     _ => {
-                        let hint = catalog.suggest(name).map_or(String::new(), |s| format!("; did you mean {s}?"));
+                        let hint = catalog
+                            .suggest(name)
+                            .map_or(String::new(), |s| format!("; did you mean {s}?"));
                         problems.push(
-                            Problem::error("unknown-kpi", file, format!("unknown KPI \"{name}\"{hint}"))
-                                .at_line(line)
-                                .in_column("kpi")
-                                .with_value(name),
+                            Problem::error(
+                                "unknown-kpi",
+                                file,
+                                format!("unknown KPI \"{name}\"{hint}"),
+                            )
+                            .at_line(line)
+                            .in_column("kpi")
+                            .with_value(name),
                         );
                         continue;
                     }
@@ -122,20 +145,34 @@ impl Targets {
             };
             let Ok(target) = get(target_col).parse::<f64>() else {
                 problems.push(
-                    Problem::error("not-a-number", file, format!("target \"{}\" is not a number", get(target_col)))
-                        .at_line(line)
-                        .in_column("target")
-                        .with_value(get(target_col)),
+                    Problem::error(
+                        "not-a-number",
+                        file,
+                        format!("target \"{}\" is not a number", get(target_col)),
+                    )
+                    .at_line(line)
+                    .in_column("target")
+                    .with_value(get(target_col)),
                 );
                 continue;
             };
             if !target.is_finite() || target < 0.0 {
-                problems.push(Problem::error("out-of-range", file, format!("target {target} must be a finite number >= 0")).at_line(line).in_column("target"));
+                problems.push(
+                    Problem::error(
+                        "out-of-range",
+                        file,
+                        format!("target {target} must be a finite number >= 0"),
+                    )
+                    .at_line(line)
+                    .in_column("target"),
+                );
                 continue;
             }
             let city = city_col.map(|c| get(c).to_lowercase()).unwrap_or_default();
             for m in measures {
-                targets.overrides.insert((city.clone(), m.id.clone()), target);
+                targets
+                    .overrides
+                    .insert((city.clone(), m.id.clone()), target);
             }
         }
         if problems.has_errors() {
@@ -149,7 +186,11 @@ impl Targets {
         let file = path.display().to_string();
         match std::fs::read_to_string(path) {
             Ok(text) => Targets::from_csv(catalog, text.trim_start_matches('\u{feff}'), &file),
-            Err(e) => Err(Problems(vec![Problem::error("unreadable-file", file, format!("cannot read the targets file: {e}"))])),
+            Err(e) => Err(Problems(vec![Problem::error(
+                "unreadable-file",
+                file,
+                format!("cannot read the targets file: {e}"),
+            )])),
         }
     }
 }
@@ -245,16 +286,34 @@ impl<'a> Assessment<'a> {
             });
         }
         let summaries = summarize(catalog, &outcomes);
-        CityYear { city: &self.data.cities[row], year: self.data.years[row], outcomes, summaries }
+        CityYear {
+            city: &self.data.cities[row],
+            year: self.data.years[row],
+            outcomes,
+            summaries,
+        }
     }
 }
 
 fn summarize(catalog: &Catalog, outcomes: &[Outcome]) -> Vec<Summary> {
     let tax = &catalog.taxonomy;
-    let mut groups: Vec<(&'static str, String, String)> = vec![("overall", "ALL".into(), "Overall".into())];
-    groups.extend(tax.dimensions.iter().map(|g| ("dimension", g.code.clone(), g.name.clone())));
-    groups.extend(tax.subdimensions.iter().map(|g| ("subdimension", g.code.clone(), g.name.clone())));
-    groups.extend(tax.categories.iter().map(|g| ("category", g.code.clone(), g.name.clone())));
+    let mut groups: Vec<(&'static str, String, String)> =
+        vec![("overall", "ALL".into(), "Overall".into())];
+    groups.extend(
+        tax.dimensions
+            .iter()
+            .map(|g| ("dimension", g.code.clone(), g.name.clone())),
+    );
+    groups.extend(
+        tax.subdimensions
+            .iter()
+            .map(|g| ("subdimension", g.code.clone(), g.name.clone())),
+    );
+    groups.extend(
+        tax.categories
+            .iter()
+            .map(|g| ("category", g.code.clone(), g.name.clone())),
+    );
     let max = u32::from(catalog.scheme.max_points());
     groups
         .into_iter()
@@ -277,7 +336,11 @@ fn summarize(catalog: &Catalog, outcomes: &[Outcome]) -> Vec<Summary> {
                     None => kpis.push((&o.kpi.code, o.kpi.tier, o.value.is_some())),
                 }
             }
-            let count = |tier: Tier, computed: bool| kpis.iter().filter(|k| k.1 == tier && (!computed || k.2)).count();
+            let count = |tier: Tier, computed: bool| {
+                kpis.iter()
+                    .filter(|k| k.1 == tier && (!computed || k.2))
+                    .count()
+            };
             let scores: Vec<Score> = members.iter().filter_map(|o| o.score).collect();
             let points: u32 = scores.iter().map(|s| u32::from(s.points)).sum();
             let max_points = max * scores.len() as u32;
@@ -295,8 +358,9 @@ fn summarize(catalog: &Catalog, outcomes: &[Outcome]) -> Vec<Summary> {
                 max_points,
                 score,
                 band: score.map(|s| catalog.scheme.band_for(s).label.clone()),
-                mean_achievement: (!scores.is_empty())
-                    .then(|| scores.iter().map(|s| s.achievement).sum::<f64>() / scores.len() as f64),
+                mean_achievement: (!scores.is_empty()).then(|| {
+                    scores.iter().map(|s| s.achievement).sum::<f64>() / scores.len() as f64
+                }),
             })
         })
         .collect()
@@ -310,7 +374,12 @@ mod tests {
     use crate::formula::Formula;
 
     fn scheme() -> Scheme {
-        let band = |from: f64, points: u8| Band { from, points, label: format!("{points}"), colour: String::new() };
+        let band = |from: f64, points: u8| Band {
+            from,
+            points,
+            label: format!("{points}"),
+            colour: String::new(),
+        };
         Scheme {
             bands: vec![band(95.0, 4), band(66.0, 3), band(33.0, 2), band(0.0, 1)],
             yes_points: 4,
@@ -335,7 +404,13 @@ mod tests {
     }
 
     fn points(direction: Direction, target: f64, value: f64) -> (f64, u8) {
-        let s = score(&measure(direction, "%", None), Some(target), value, &scheme()).unwrap();
+        let s = score(
+            &measure(direction, "%", None),
+            Some(target),
+            value,
+            &scheme(),
+        )
+        .unwrap();
         (s.achievement, s.points)
     }
 
@@ -371,14 +446,36 @@ mod tests {
         let s = score(&with_reference, Some(0.0), 40.0, &scheme()).unwrap();
         assert_eq!((s.achievement, s.points), (0.0, 1));
         let without = measure(Direction::Lower, "%", None);
-        assert_eq!(score(&without, Some(0.0), 0.0, &scheme()).unwrap().points, 4);
-        assert_eq!(score(&without, Some(0.0), 0.1, &scheme()).unwrap().points, 1);
+        assert_eq!(
+            score(&without, Some(0.0), 0.0, &scheme()).unwrap().points,
+            4
+        );
+        assert_eq!(
+            score(&without, Some(0.0), 0.1, &scheme()).unwrap().points,
+            1
+        );
     }
 
     #[test]
     fn no_target_or_no_direction_is_not_scored() {
-        assert_eq!(score(&measure(Direction::Higher, "%", None), None, 50.0, &scheme()), None);
-        assert_eq!(score(&measure(Direction::None, "%", None), Some(1.0), 50.0, &scheme()), None);
+        assert_eq!(
+            score(
+                &measure(Direction::Higher, "%", None),
+                None,
+                50.0,
+                &scheme()
+            ),
+            None
+        );
+        assert_eq!(
+            score(
+                &measure(Direction::None, "%", None),
+                Some(1.0),
+                50.0,
+                &scheme()
+            ),
+            None
+        );
         let mut never = measure(Direction::Higher, "count", None);
         never.scorable = false;
         assert_eq!(score(&never, Some(1.0), 50.0, &scheme()), None);

@@ -40,7 +40,17 @@ pub enum TemplateFormat {
     Csv,
 }
 
-pub const HEADER: [&str; 9] = ["city", "year", "variable", "value", "unit", "source", "description", "valid_range", "used_by"];
+pub const HEADER: [&str; 9] = [
+    "city",
+    "year",
+    "variable",
+    "value",
+    "unit",
+    "source",
+    "description",
+    "valid_range",
+    "used_by",
+];
 
 pub fn write(catalog: &Catalog, args: &TemplateArgs, out: &mut dyn Write) -> anyhow::Result<()> {
     let mut writer = csv::Writer::from_writer(out);

@@ -32,7 +32,19 @@ pub enum Kind {
     Boolean,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize, clap::ValueEnum)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Deserialize,
+    Serialize,
+    clap::ValueEnum,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Tier {
     Core,
@@ -298,7 +310,9 @@ impl Catalog {
         check_kpis(&kpis, &variables, &files, &mut problems);
         check_cycles(&kpis, &mut problems);
         if problems.has_errors() {
-            problems.0.sort_by(|a, b| (a.severity, &a.file, a.line).cmp(&(b.severity, &b.file, b.line)));
+            problems
+                .0
+                .sort_by(|a, b| (a.severity, &a.file, a.line).cmp(&(b.severity, &b.file, b.line)));
             return Err(problems);
         }
         Ok(Catalog {
@@ -316,7 +330,9 @@ impl Catalog {
 
     /// Every measure, in catalogue order, with its KPI.
     pub fn measures(&self) -> impl Iterator<Item = (&Kpi, &Measure)> {
-        self.kpis.iter().flat_map(|k| k.measures.iter().map(move |m| (k, m)))
+        self.kpis
+            .iter()
+            .flat_map(|k| k.measures.iter().map(move |m| (k, m)))
     }
 
     /// The KPI a user names: by code (any spacing or case), `CODE/part`, or id.
@@ -324,9 +340,9 @@ impl Catalog {
         let code = normalize_code(name);
         let code = code.split('/').next().unwrap_or_default();
         let id = id_for_code(name);
-        self.kpis
-            .iter()
-            .find(|k| k.code.eq_ignore_ascii_case(code) || k.id == id || k.measures.iter().any(|m| m.id == id))
+        self.kpis.iter().find(|k| {
+            k.code.eq_ignore_ascii_case(code) || k.id == id || k.measures.iter().any(|m| m.id == id)
+        })
     }
 
     /// A suggestion for a KPI name that was not found.
@@ -339,14 +355,19 @@ impl Catalog {
     pub fn find_measure(&self, name: &str) -> Option<(&Kpi, &Measure)> {
         let code = normalize_code(name);
         let id = id_for_code(name);
-        self.measures().find(|(_, m)| m.key.eq_ignore_ascii_case(&code) || m.id == id)
+        self.measures()
+            .find(|(_, m)| m.key.eq_ignore_ascii_case(&code) || m.id == id)
     }
 
     /// The KPIs that read a variable.
     pub fn used_by(&self, variable: &str) -> Vec<&Kpi> {
         self.kpis
             .iter()
-            .filter(|k| k.measures.iter().any(|m| m.formula.reads.iter().any(|r| r == variable)))
+            .filter(|k| {
+                k.measures
+                    .iter()
+                    .any(|m| m.formula.reads.iter().any(|r| r == variable))
+            })
             .collect()
     }
 }
@@ -355,7 +376,11 @@ impl Catalog {
 pub fn normalize_code(code: &str) -> String {
     let compact: String = code.chars().filter(|c| !c.is_whitespace()).collect();
     match compact.split_once('/') {
-        Some((code, part)) => format!("{}/{}", code.to_ascii_uppercase(), part.to_ascii_lowercase()),
+        Some((code, part)) => format!(
+            "{}/{}",
+            code.to_ascii_uppercase(),
+            part.to_ascii_lowercase()
+        ),
         None => compact.to_ascii_uppercase(),
     }
 }
@@ -404,7 +429,11 @@ fn collect_dir(root: &Path, dir: &Path, files: &mut Vec<SourceFile>, problems: &
     let entries = match std::fs::read_dir(dir) {
         Ok(entries) => entries,
         Err(e) => {
-            problems.push(Problem::error("unreadable-file", dir.display().to_string(), e.to_string()));
+            problems.push(Problem::error(
+                "unreadable-file",
+                dir.display().to_string(),
+                e.to_string(),
+            ));
             return;
         }
     };
@@ -413,7 +442,11 @@ fn collect_dir(root: &Path, dir: &Path, files: &mut Vec<SourceFile>, problems: &
         if path.is_dir() {
             collect_dir(root, &path, files, problems);
         } else if path.extension().is_some_and(|e| e == "toml") {
-            let shown = path.strip_prefix(root).unwrap_or(&path).to_string_lossy().replace('\\', "/");
+            let shown = path
+                .strip_prefix(root)
+                .unwrap_or(&path)
+                .to_string_lossy()
+                .replace('\\', "/");
             match std::fs::read(&path).map(String::from_utf8) {
                 Ok(Ok(text)) => files.push(SourceFile { path: shown, text }),
                 Ok(Err(_)) => problems.push(Problem::error(
@@ -433,11 +466,20 @@ fn line_of(text: &str, offset: usize) -> usize {
 }
 
 fn toml_problem(file: &SourceFile, error: toml::de::Error) -> Problem {
-    let mut problem = Problem::error("invalid-toml", &file.path, error.message().trim().to_string());
+    let mut problem = Problem::error(
+        "invalid-toml",
+        &file.path,
+        error.message().trim().to_string(),
+    );
     if let Some(span) = error.span() {
         let line = line_of(&file.text, span.start);
-        let line_start = file.text[..span.start.min(file.text.len())].rfind('\n').map_or(0, |i| i + 1);
-        let column = file.text[line_start..span.start.min(file.text.len())].chars().count() + 1;
+        let line_start = file.text[..span.start.min(file.text.len())]
+            .rfind('\n')
+            .map_or(0, |i| i + 1);
+        let column = file.text[line_start..span.start.min(file.text.len())]
+            .chars()
+            .count()
+            + 1;
         problem = problem.at_line(line).in_column(column.to_string());
     }
     problem
@@ -459,7 +501,10 @@ fn parse_taxonomy(file: &SourceFile, problems: &mut Problems) -> Taxonomy {
             continue;
         };
         let name = dim.get("name").and_then(|n| n.as_str()).unwrap_or(dim_code);
-        taxonomy.dimensions.push(Group { code: dim_code.clone(), name: name.into() });
+        taxonomy.dimensions.push(Group {
+            code: dim_code.clone(),
+            name: name.into(),
+        });
         for (sub_code, sub) in dim.iter().filter(|(k, _)| *k != "name") {
             let Some(sub) = sub.as_table() else {
                 problems.push(bad(&format!("`{dim_code}.{sub_code}` must be a table")));
@@ -467,7 +512,10 @@ fn parse_taxonomy(file: &SourceFile, problems: &mut Problems) -> Taxonomy {
             };
             let code = format!("{dim_code}:{sub_code}");
             let name = sub.get("name").and_then(|n| n.as_str()).unwrap_or(sub_code);
-            taxonomy.subdimensions.push(Group { code: code.clone(), name: name.into() });
+            taxonomy.subdimensions.push(Group {
+                code: code.clone(),
+                name: name.into(),
+            });
             let categories = sub.get("categories").and_then(|c| c.as_table());
             for (cat_code, cat_name) in categories.into_iter().flatten() {
                 taxonomy.categories.push(Group {
@@ -491,7 +539,12 @@ fn parse_scheme(file: &SourceFile, problems: &mut Problems) -> Option<Scheme> {
     let mut bands: Vec<Band> = raw
         .band
         .into_iter()
-        .map(|b| Band { from: b.from, points: b.points, label: b.label, colour: b.colour })
+        .map(|b| Band {
+            from: b.from,
+            points: b.points,
+            label: b.label,
+            colour: b.colour,
+        })
         .collect();
     bands.sort_by(|a, b| b.from.total_cmp(&a.from));
     if bands.last().is_none_or(|b| b.from > 0.0) {
@@ -554,8 +607,12 @@ fn parse_variables(file: &SourceFile, problems: &mut Problems) -> Vec<Variable> 
         let (min, max) = variable.range();
         if min > max {
             problems.push(
-                Problem::error("bad-range", &file.path, format!("variable `{id}` has min {min} above max {max}"))
-                    .at_line(line),
+                Problem::error(
+                    "bad-range",
+                    &file.path,
+                    format!("variable `{id}` has min {min} above max {max}"),
+                )
+                .at_line(line),
             );
         }
         variables.push(variable);
@@ -566,9 +623,13 @@ fn parse_variables(file: &SourceFile, problems: &mut Problems) -> Vec<Variable> 
 fn code_is_well_formed(code: &str) -> bool {
     let segments: Vec<&str> = code.split(':').collect();
     segments.len() == 4
-        && segments[..3].iter().all(|s| !s.is_empty() && s.chars().all(|c| c.is_ascii_uppercase()))
+        && segments[..3]
+            .iter()
+            .all(|s| !s.is_empty() && s.chars().all(|c| c.is_ascii_uppercase()))
         && segments[3].len() >= 2
-        && segments[3][..segments[3].len() - 1].chars().all(|c| c.is_ascii_digit())
+        && segments[3][..segments[3].len() - 1]
+            .chars()
+            .all(|c| c.is_ascii_digit())
         && matches!(segments[3].chars().last(), Some('C' | 'A'))
 }
 
@@ -582,7 +643,9 @@ fn parse_kpi(file: &SourceFile, taxonomy: &Taxonomy, problems: &mut Problems) ->
     };
     let code_line = line_of(&file.text, raw.code.span().start);
     let code = normalize_code(raw.code.get_ref());
-    let error = |code_: &'static str, line: usize, message: String| Problem::error(code_, &file.path, message).at_line(line);
+    let error = |code_: &'static str, line: usize, message: String| {
+        Problem::error(code_, &file.path, message).at_line(line)
+    };
     if !code_is_well_formed(&code) {
         problems.push(
             error("bad-code", code_line, format!("`{code}` is not a U4SSC code; write DIMENSION:SUBDIMENSION:CATEGORY:NUMBER+TIER, e.g. EC:ICT:ICT:1C"))
@@ -596,7 +659,11 @@ fn parse_kpi(file: &SourceFile, taxonomy: &Taxonomy, problems: &mut Problems) ->
         problems.push(error(
             "tier-mismatch",
             code_line,
-            format!("`{code}` ends in {} but tier is `{}`; make them agree", &segments[3][segments[3].len() - 1..], raw.tier),
+            format!(
+                "`{code}` ends in {} but tier is `{}`; make them agree",
+                &segments[3][segments[3].len() - 1..],
+                raw.tier
+            ),
         ));
     }
     if raw.dimension != segments[0] || raw.subdimension != segments[1] {
@@ -619,19 +686,24 @@ fn parse_kpi(file: &SourceFile, taxonomy: &Taxonomy, problems: &mut Problems) ->
     }
     let id = id_for_code(&code);
     let mut measures = Vec::new();
-    let compile = |formula: &toml::Spanned<String>, key: &str, problems: &mut Problems| -> Option<Formula> {
-        match Formula::compile(formula.get_ref()) {
-            Ok(f) => Some(f),
-            Err(e) => {
-                problems.push(
-                    Problem::error("formula-syntax", &file.path, format!("formula of {key}: {e}"))
+    let compile =
+        |formula: &toml::Spanned<String>, key: &str, problems: &mut Problems| -> Option<Formula> {
+            match Formula::compile(formula.get_ref()) {
+                Ok(f) => Some(f),
+                Err(e) => {
+                    problems.push(
+                        Problem::error(
+                            "formula-syntax",
+                            &file.path,
+                            format!("formula of {key}: {e}"),
+                        )
                         .at_line(line_of(&file.text, formula.span().start))
                         .with_value(formula.get_ref().clone()),
-                );
-                None
+                    );
+                    None
+                }
             }
-        }
-    };
+        };
     match (&raw.formula, raw.parts.is_empty()) {
         (Some(formula), true) => {
             if let Some(formula) = compile(formula, &code, problems) {
@@ -692,14 +764,20 @@ fn parse_kpi(file: &SourceFile, taxonomy: &Taxonomy, problems: &mut Problems) ->
             problems.push(error(
                 "yes-no-target",
                 code_line,
-                format!("{} is a yes/no KPI and takes no `target`: yes scores full points", m.key),
+                format!(
+                    "{} is a yes/no KPI and takes no `target`: yes scores full points",
+                    m.key
+                ),
             ));
         }
         if raw.scored == Some(true) && m.target.is_none() && !m.is_yes_no() {
             problems.push(error(
                 "scored-without-target",
                 code_line,
-                format!("{} says `scored = true` but has no `target`; give a target or drop `scored`", m.key),
+                format!(
+                    "{} says `scored = true` but has no `target`; give a target or drop `scored`",
+                    m.key
+                ),
             ));
         }
     }
@@ -724,7 +802,10 @@ fn parse_kpi(file: &SourceFile, taxonomy: &Taxonomy, problems: &mut Problems) ->
 
 fn sort_key(kpi: &Kpi, taxonomy: &Taxonomy) -> (usize, usize, usize, u32, String) {
     let segments: Vec<&str> = kpi.code.split(':').collect();
-    let number: u32 = segments[3].trim_end_matches(['C', 'A']).parse().unwrap_or(u32::MAX);
+    let number: u32 = segments[3]
+        .trim_end_matches(['C', 'A'])
+        .parse()
+        .unwrap_or(u32::MAX);
     (
         taxonomy.position(segments[0]),
         taxonomy.position(&format!("{}:{}", segments[0], segments[1])),
@@ -736,8 +817,12 @@ fn sort_key(kpi: &Kpi, taxonomy: &Taxonomy) -> (usize, usize, usize, u32, String
 
 /// Names must resolve, codes must be unique, yes/no KPIs must read yes/no inputs.
 fn check_kpis(kpis: &[Kpi], variables: &[Variable], files: &[SourceFile], problems: &mut Problems) {
-    let variable_kinds: HashMap<&str, Kind> = variables.iter().map(|v| (v.id.as_str(), v.kind)).collect();
-    let measure_ids: HashSet<&str> = kpis.iter().flat_map(|k| k.measures.iter().map(|m| m.id.as_str())).collect();
+    let variable_kinds: HashMap<&str, Kind> =
+        variables.iter().map(|v| (v.id.as_str(), v.kind)).collect();
+    let measure_ids: HashSet<&str> = kpis
+        .iter()
+        .flat_map(|k| k.measures.iter().map(|m| m.id.as_str()))
+        .collect();
     let mut first_file: HashMap<&str, &str> = HashMap::new();
     let mut used: HashSet<&str> = HashSet::new();
     for kpi in kpis {
@@ -749,14 +834,20 @@ fn check_kpis(kpis: &[Kpi], variables: &[Variable], files: &[SourceFile], proble
             problems.push(Problem::error(
                 "duplicate-code",
                 &kpi.file,
-                format!("{} is defined twice: here and in {other}; remove one", kpi.code),
+                format!(
+                    "{} is defined twice: here and in {other}; remove one",
+                    kpi.code
+                ),
             ));
         }
         if variable_kinds.contains_key(kpi.id.as_str()) {
             problems.push(Problem::error(
                 "duplicate-id",
                 &kpi.file,
-                format!("the KPI id `{}` is also a variable id; rename the variable", kpi.id),
+                format!(
+                    "the KPI id `{}` is also a variable id; rename the variable",
+                    kpi.id
+                ),
             ));
         }
         for m in &kpi.measures {
@@ -824,7 +915,10 @@ fn check_cycles(kpis: &[Kpi], problems: &mut Problems) {
                 problems.push(Problem::error(
                     "cycle",
                     &k.file,
-                    format!("{} reads itself; a KPI cannot depend on its own value", k.code),
+                    format!(
+                        "{} reads itself; a KPI cannot depend on its own value",
+                        k.code
+                    ),
                 ));
             }
             d.retain(|&j| j != i);
@@ -834,7 +928,13 @@ fn check_cycles(kpis: &[Kpi], problems: &mut Problems) {
     // Depth-first, keeping catalogue order wherever dependencies allow.
     let mut state = vec![0u8; kpis.len()]; // 0 new, 1 on the stack, 2 done
     let mut order = Vec::with_capacity(kpis.len());
-    fn visit(i: usize, deps: &[Vec<usize>], state: &mut [u8], order: &mut Vec<usize>, path: &mut Vec<usize>) -> Result<(), Vec<usize>> {
+    fn visit(
+        i: usize,
+        deps: &[Vec<usize>],
+        state: &mut [u8],
+        order: &mut Vec<usize>,
+        path: &mut Vec<usize>,
+    ) -> Result<(), Vec<usize>> {
         match state[i] {
             2 => return Ok(()),
             1 => {
@@ -856,11 +956,18 @@ fn check_cycles(kpis: &[Kpi], problems: &mut Problems) {
     for i in 0..kpis.len() {
         let mut path = Vec::new();
         if let Err(cycle) = visit(i, &deps, &mut state, &mut order, &mut path) {
-            let names: Vec<&str> = cycle.iter().chain(cycle.first()).map(|&c| kpis[c].code.as_str()).collect();
+            let names: Vec<&str> = cycle
+                .iter()
+                .chain(cycle.first())
+                .map(|&c| kpis[c].code.as_str())
+                .collect();
             problems.push(Problem::error(
                 "cycle",
                 &kpis[cycle[0]].file,
-                format!("KPIs read each other in a cycle: {}; break the cycle", names.join(" -> ")),
+                format!(
+                    "KPIs read each other in a cycle: {}; break the cycle",
+                    names.join(" -> ")
+                ),
             ));
             return;
         }

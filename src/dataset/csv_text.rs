@@ -53,7 +53,10 @@ impl Shape {
             Decimal::Point => false,
             Decimal::Comma => true,
         };
-        Ok(Shape { delimiter, decimal_comma })
+        Ok(Shape {
+            delimiter,
+            decimal_comma,
+        })
     }
 }
 
@@ -63,7 +66,11 @@ pub fn decode(bytes: &[u8], file: &str) -> Result<String, Problem> {
     match std::str::from_utf8(bytes) {
         Ok(text) => Ok(text.to_string()),
         Err(e) => {
-            let line = bytes[..e.valid_up_to()].iter().filter(|&&b| b == b'\n').count() + 1;
+            let line = bytes[..e.valid_up_to()]
+                .iter()
+                .filter(|&&b| b == b'\n')
+                .count()
+                + 1;
             Err(Problem::error(
                 "not-utf8",
                 file,
@@ -104,7 +111,11 @@ pub fn parse_value(raw: &str, kind: Option<Kind>, decimal_comma: bool) -> Result
     if percent_sign && kind != Some(Kind::Percent) {
         return Err("this variable is not a percentage; write the number without %".into());
     }
-    let normalized = if decimal_comma { text.replace(',', ".") } else { text.to_string() };
+    let normalized = if decimal_comma {
+        text.replace(',', ".")
+    } else {
+        text.to_string()
+    };
     if !decimal_comma && text.contains(',') {
         return Err("write numbers without thousands separators (1234, not 1,234), with a point as decimal mark, or pass --decimal comma".into());
     }
@@ -132,10 +143,12 @@ mod tests {
 
     #[test]
     fn the_delimiter_is_detected_from_the_header() {
-        let shape = Shape::detect("city;year;variable;value\n", &TextOptions::default(), "f").unwrap();
+        let shape =
+            Shape::detect("city;year;variable;value\n", &TextOptions::default(), "f").unwrap();
         assert_eq!(shape.delimiter, b';');
         assert!(shape.decimal_comma);
-        let shape = Shape::detect("city,year,variable,value\n", &TextOptions::default(), "f").unwrap();
+        let shape =
+            Shape::detect("city,year,variable,value\n", &TextOptions::default(), "f").unwrap();
         assert_eq!(shape.delimiter, b',');
         assert!(!shape.decimal_comma);
     }

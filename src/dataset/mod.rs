@@ -159,12 +159,18 @@ impl<'a> Loader<'a> {
         let mut known = HashMap::new();
         for v in &catalog.variables {
             known.insert(v.id.clone(), fields.len());
-            fields.push(Field { id: v.id.clone(), reported_kpi: false });
+            fields.push(Field {
+                id: v.id.clone(),
+                reported_kpi: false,
+            });
         }
         for (_, m) in catalog.measures() {
             known.insert(m.key.clone(), fields.len());
             known.insert(m.id.clone(), fields.len());
-            fields.push(Field { id: m.id.clone(), reported_kpi: true });
+            fields.push(Field {
+                id: m.id.clone(),
+                reported_kpi: true,
+            });
         }
         let n = fields.len();
         Loader {
@@ -204,8 +210,16 @@ impl<'a> Loader<'a> {
         let bytes = match input.read() {
             Ok(bytes) => bytes,
             Err(e) => {
-                let hint = if e.kind() == std::io::ErrorKind::NotFound { "; check the path" } else { "" };
-                self.out.problems.push(Problem::error("unreadable-file", &name, format!("cannot read the file: {e}{hint}")));
+                let hint = if e.kind() == std::io::ErrorKind::NotFound {
+                    "; check the path"
+                } else {
+                    ""
+                };
+                self.out.problems.push(Problem::error(
+                    "unreadable-file",
+                    &name,
+                    format!("cannot read the file: {e}{hint}"),
+                ));
                 return;
             }
         };
@@ -232,14 +246,19 @@ impl<'a> Loader<'a> {
         let header: Vec<String> = match reader.headers() {
             Ok(h) => h.iter().map(|c| c.trim().to_string()).collect(),
             Err(e) => {
-                self.out.problems.push(Problem::error("invalid-csv", &name, e.to_string()).at_line(1));
+                self.out
+                    .problems
+                    .push(Problem::error("invalid-csv", &name, e.to_string()).at_line(1));
                 return;
             }
         };
         let lower: Vec<String> = header.iter().map(|h| h.to_ascii_lowercase()).collect();
         let col = |n: &str| lower.iter().position(|h| h == n);
         let (Some(city_col), Some(year_col)) = (col("city"), col("year")) else {
-            let missing: Vec<&str> = ["city", "year"].into_iter().filter(|n| col(n).is_none()).collect();
+            let missing: Vec<&str> = ["city", "year"]
+                .into_iter()
+                .filter(|n| col(n).is_none())
+                .collect();
             self.out.problems.push(
                 Problem::error(
                     "missing-column",
@@ -274,7 +293,12 @@ impl<'a> Loader<'a> {
             let ignored = ["city", "year", "unit", "source", "notes", "quality"];
             (0..header.len())
                 .filter(|&i| !ignored.contains(&lower[i].as_str()))
-                .map(|i| (i, self.resolve_field(&header[i], &name, 1, Some(&header[i]))))
+                .map(|i| {
+                    (
+                        i,
+                        self.resolve_field(&header[i], &name, 1, Some(&header[i])),
+                    )
+                })
                 .collect()
         } else {
             Vec::new()
@@ -287,7 +311,14 @@ impl<'a> Loader<'a> {
                 Ok(true) => {}
                 Err(e) => {
                     let line = e.position().map_or(0, |p| p.line() as usize);
-                    self.out.problems.push(Problem::error("invalid-csv", &name, format!("{e}; fix the quoting on this line")).at_line(line));
+                    self.out.problems.push(
+                        Problem::error(
+                            "invalid-csv",
+                            &name,
+                            format!("{e}; fix the quoting on this line"),
+                        )
+                        .at_line(line),
+                    );
                     break;
                 }
             }
@@ -295,11 +326,22 @@ impl<'a> Loader<'a> {
             if record.iter().all(|c| c.trim().is_empty()) {
                 continue; // blank rows carry nothing
             }
-            let origin = Origin { file, line: line as u32 };
+            let origin = Origin {
+                file,
+                line: line as u32,
+            };
             let get = |i: usize| record.get(i).unwrap_or("").trim();
             let city = get(city_col);
             if city.is_empty() {
-                self.out.problems.push(Problem::error("missing-city", &name, "the city is empty; give the city's name on every row").at_line(line).in_column("city"));
+                self.out.problems.push(
+                    Problem::error(
+                        "missing-city",
+                        &name,
+                        "the city is empty; give the city's name on every row",
+                    )
+                    .at_line(line)
+                    .in_column("city"),
+                );
                 continue;
             }
             let Some(year) = parse_year(get(year_col)) else {
@@ -307,7 +349,10 @@ impl<'a> Loader<'a> {
                     Problem::error(
                         "bad-year",
                         &name,
-                        format!("year \"{}\" is not a year; write a four-digit year such as 2024", get(year_col)),
+                        format!(
+                            "year \"{}\" is not a year; write a four-digit year such as 2024",
+                            get(year_col)
+                        ),
                     )
                     .at_line(line)
                     .in_column("year")
@@ -323,10 +368,20 @@ impl<'a> Loader<'a> {
                 Some((variable_col, value_col, _)) => {
                     let variable = get(variable_col);
                     if variable.is_empty() {
-                        self.out.problems.push(Problem::error("missing-variable", &name, "the variable is empty; name the variable on every row").at_line(line).in_column("variable"));
+                        self.out.problems.push(
+                            Problem::error(
+                                "missing-variable",
+                                &name,
+                                "the variable is empty; name the variable on every row",
+                            )
+                            .at_line(line)
+                            .in_column("variable"),
+                        );
                         continue;
                     }
-                    let Some(field) = self.resolve_field(variable, &name, line, None) else { continue };
+                    let Some(field) = self.resolve_field(variable, &name, line, None) else {
+                        continue;
+                    };
                     self.store(city, year, field, get(value_col), source, origin, "value");
                 }
                 None => {
@@ -344,21 +399,38 @@ impl<'a> Loader<'a> {
     }
 
     /// The field a data name refers to; unknown names warn with the closest known name.
-    fn resolve_field(&mut self, name: &str, file: &str, line: usize, column: Option<&str>) -> Option<usize> {
+    fn resolve_field(
+        &mut self,
+        name: &str,
+        file: &str,
+        line: usize,
+        column: Option<&str>,
+    ) -> Option<usize> {
         if let Some(&i) = self.known.get(name) {
             return Some(i);
         }
         let lowered = name.to_ascii_lowercase();
-        if let Some(&i) = self.known.get(&lowered).or_else(|| self.known.get(&normalize_code(name))) {
+        if let Some(&i) = self
+            .known
+            .get(&lowered)
+            .or_else(|| self.known.get(&normalize_code(name)))
+        {
             return Some(i);
         }
-        let hint = match closest(&lowered, self.catalog.variables.iter().map(|v| v.id.as_str())) {
+        let hint = match closest(
+            &lowered,
+            self.catalog.variables.iter().map(|v| v.id.as_str()),
+        ) {
             Some(s) => format!("did you mean `{s}`?"),
             None => "see `citykpi template` for the variables to collect".into(),
         };
-        let mut problem = Problem::warning("unknown-variable", file, format!("unknown variable \"{name}\" is ignored; {hint}"))
-            .at_line(line)
-            .with_value(name);
+        let mut problem = Problem::warning(
+            "unknown-variable",
+            file,
+            format!("unknown variable \"{name}\" is ignored; {hint}"),
+        )
+        .at_line(line)
+        .with_value(name);
         if let Some(column) = column {
             problem = problem.in_column(column);
         } else {
@@ -369,7 +441,16 @@ impl<'a> Loader<'a> {
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn store(&mut self, city: &str, year: i32, field: usize, raw: &str, source: &str, origin: Origin, column: &str) {
+    fn store(
+        &mut self,
+        city: &str,
+        year: i32,
+        field: usize,
+        raw: &str,
+        source: &str,
+        origin: Origin,
+        column: &str,
+    ) {
         let name = self.out.dataset.files[origin.file as usize].clone();
         let line = origin.line as usize;
         let field_id = self.out.dataset.fields[field].id.clone();
@@ -391,10 +472,14 @@ impl<'a> Loader<'a> {
             Ok(value) => value,
             Err(hint) => {
                 self.out.problems.push(
-                    Problem::error("not-a-number", &name, format!("value \"{raw}\" of `{field_id}` is not a number; {hint}"))
-                        .at_line(line)
-                        .in_column(column)
-                        .with_value(raw),
+                    Problem::error(
+                        "not-a-number",
+                        &name,
+                        format!("value \"{raw}\" of `{field_id}` is not a number; {hint}"),
+                    )
+                    .at_line(line)
+                    .in_column(column)
+                    .with_value(raw),
                 );
                 return;
             }
@@ -423,7 +508,10 @@ impl<'a> Loader<'a> {
         let previous = self.out.dataset.values[field][row];
         if !previous.is_nan() {
             let before = self.out.dataset.origins[field][row];
-            let before_at = format!("{}:{}", self.out.dataset.files[before.file as usize], before.line);
+            let before_at = format!(
+                "{}:{}",
+                self.out.dataset.files[before.file as usize], before.line
+            );
             if previous == value {
                 self.out.problems.push(
                     Problem::warning("duplicate-row", &name, format!("{city} {year} `{field_id}` repeats the value of {before_at}; remove one of the rows"))
@@ -483,7 +571,9 @@ impl<'a> Loader<'a> {
         self.check_parts();
         let data = &mut self.out.dataset;
         let mut order: Vec<usize> = (0..data.cities.len()).collect();
-        order.sort_by(|&a, &b| (&data.cities[a], data.years[a]).cmp(&(&data.cities[b], data.years[b])));
+        order.sort_by(|&a, &b| {
+            (&data.cities[a], data.years[a]).cmp(&(&data.cities[b], data.years[b]))
+        });
         data.cities = order.iter().map(|&i| data.cities[i].clone()).collect();
         data.years = order.iter().map(|&i| data.years[i]).collect();
         for f in 0..data.fields.len() {
@@ -500,7 +590,9 @@ impl<'a> Loader<'a> {
         let mut problems = Vec::new();
         for v in &self.catalog.variables {
             let Some(whole) = &v.part_of else { continue };
-            let (Some(p), Some(w)) = (data.field_index(&v.id), data.field_index(whole)) else { continue };
+            let (Some(p), Some(w)) = (data.field_index(&v.id), data.field_index(whole)) else {
+                continue;
+            };
             for row in 0..data.rows() {
                 let (part, total) = (data.values[p][row], data.values[w][row]);
                 if part > total {
@@ -529,7 +621,9 @@ impl<'a> Loader<'a> {
 
 fn parse_year(raw: &str) -> Option<i32> {
     let raw = raw.strip_suffix(".0").unwrap_or(raw);
-    raw.parse::<i32>().ok().filter(|y| (1900..=2200).contains(y))
+    raw.parse::<i32>()
+        .ok()
+        .filter(|y| (1900..=2200).contains(y))
 }
 
 /// Read and validate every input. The kinds of problems are described in `docs/errors.md`.

@@ -6,20 +6,45 @@ use super::{display_target, display_value, neutralise, note, round};
 use crate::scoring::Assessment;
 
 pub const HEADER: [&str; 20] = [
-    "city", "year", "code", "part", "name", "tier", "dimension", "subdimension", "category", "unit",
-    "value", "display", "status", "note", "target", "direction", "achievement", "points", "band", "sources",
+    "city",
+    "year",
+    "code",
+    "part",
+    "name",
+    "tier",
+    "dimension",
+    "subdimension",
+    "category",
+    "unit",
+    "value",
+    "display",
+    "status",
+    "note",
+    "target",
+    "direction",
+    "achievement",
+    "points",
+    "band",
+    "sources",
 ];
 
 pub fn render(assessment: &Assessment, out: &mut dyn Write) -> anyhow::Result<()> {
     let mut writer = csv::Writer::from_writer(out);
     writer.write_record(HEADER)?;
-    let number = |v: Option<f64>, decimals: i32| v.map(|v| round(v, decimals).to_string()).unwrap_or_default();
+    let number = |v: Option<f64>, decimals: i32| {
+        v.map(|v| round(v, decimals).to_string())
+            .unwrap_or_default()
+    };
     for row in 0..assessment.rows() {
         let city_year = assessment.city_year(row);
         let year = city_year.year.to_string();
         for o in &city_year.outcomes {
             let m = o.measure;
-            let target = if m.is_yes_no() { display_target(m, o.target) } else { number(o.target, 6) };
+            let target = if m.is_yes_no() {
+                display_target(m, o.target)
+            } else {
+                number(o.target, 6)
+            };
             let sources = super::json::sources(assessment, row, m).join(" | ");
             let record = [
                 neutralise(city_year.city).into_owned(),

@@ -57,10 +57,17 @@ struct Input {
 pub fn sources(assessment: &Assessment, row: usize, measure: &Measure) -> Vec<String> {
     let data = assessment.data;
     let mut out: Vec<String> = Vec::new();
-    let reported = data.field_index(&measure.id).filter(|&f| data.value(f, row).is_some());
+    let reported = data
+        .field_index(&measure.id)
+        .filter(|&f| data.value(f, row).is_some());
     let fields: Vec<usize> = match reported {
         Some(f) => vec![f],
-        None => measure.formula.reads.iter().filter_map(|r| data.field_index(r)).collect(),
+        None => measure
+            .formula
+            .reads
+            .iter()
+            .filter_map(|r| data.field_index(r))
+            .collect(),
     };
     for f in fields {
         if let Some(source) = data.source(f, row) {
@@ -87,7 +94,10 @@ pub fn render(assessment: &Assessment, out: &mut dyn Write) -> anyhow::Result<()
                     .reads
                     .iter()
                     .map(|name| {
-                        let field = data.fields.iter().position(|f| !f.reported_kpi && &f.id == name);
+                        let field = data
+                            .fields
+                            .iter()
+                            .position(|f| !f.reported_kpi && &f.id == name);
                         Input {
                             name: name.clone(),
                             value: field.and_then(|f| data.value(f, row)),
@@ -127,9 +137,18 @@ pub fn render(assessment: &Assessment, out: &mut dyn Write) -> anyhow::Result<()
                 s
             })
             .collect();
-        assessments.push(CityYear { city: city_year.city, year: city_year.year, summary, kpis });
+        assessments.push(CityYear {
+            city: city_year.city,
+            year: city_year.year,
+            summary,
+            kpis,
+        });
     }
-    let report = Report { tool: "citykpi", version: env!("CARGO_PKG_VERSION"), assessments };
+    let report = Report {
+        tool: "citykpi",
+        version: env!("CARGO_PKG_VERSION"),
+        assessments,
+    };
     serde_json::to_writer_pretty(&mut *out, &report)?;
     writeln!(out)?;
     Ok(())

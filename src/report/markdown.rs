@@ -2,12 +2,17 @@
 
 use std::io::Write;
 
-use super::{display_coverage, display_score, display_target, display_value, neutralise, note};
+use super::{
+    dimension_tree, display_coverage, display_score, display_target, display_value, neutralise,
+    note,
+};
 use crate::scoring::Assessment;
 
 /// A table cell: pipes escaped, line breaks flattened, formula-like text neutralised.
 fn cell(text: &str) -> String {
-    neutralise(text).replace('|', "\\|").replace(['\n', '\r'], " ")
+    neutralise(text)
+        .replace('|', "\\|")
+        .replace(['\n', '\r'], " ")
 }
 
 fn row(out: &mut dyn Write, cells: &[String]) -> std::io::Result<()> {
@@ -23,30 +28,55 @@ pub fn render(assessment: &Assessment, out: &mut dyn Write) -> anyhow::Result<()
         writeln!(out, "## {} {}", cell(city_year.city), city_year.year)?;
         writeln!(out)?;
         let overall = &city_year.summaries[0];
-        writeln!(out, "Overall score **{}**; KPIs computed: {}.", display_score(overall), display_coverage(overall))?;
+        writeln!(
+            out,
+            "Overall score **{}**; KPIs computed: {}.",
+            display_score(overall),
+            display_coverage(overall)
+        )?;
         writeln!(out)?;
-        writeln!(out, "| Dimension / sub-dimension | Score | Points | Mean achievement | Computed |")?;
+        writeln!(
+            out,
+            "| Dimension / sub-dimension | Score | Points | Mean achievement | Computed |"
+        )?;
         writeln!(out, "|---|---:|---:|---:|---|")?;
-        for s in city_year.summaries.iter().filter(|s| s.level == "dimension" || s.level == "subdimension") {
-            let name = if s.level == "dimension" { format!("**{}**", s.name) } else { s.name.clone() };
+        for (s, sub) in dimension_tree(&city_year.summaries) {
+            let name = if !sub {
+                format!("**{}**", s.name)
+            } else {
+                s.name.clone()
+            };
             row(
                 out,
                 &[
                     name,
                     display_score(s),
                     format!("{}/{}", s.points, s.max_points),
-                    s.mean_achievement.map(|v| format!("{v:.1} %")).unwrap_or_default(),
+                    s.mean_achievement
+                        .map(|v| format!("{v:.1} %"))
+                        .unwrap_or_default(),
                     display_coverage(s),
                 ],
             )?;
         }
-        for dimension in city_year.summaries.iter().filter(|s| s.level == "dimension") {
+        for dimension in city_year
+            .summaries
+            .iter()
+            .filter(|s| s.level == "dimension")
+        {
             writeln!(out)?;
             writeln!(out, "### {}: {}", dimension.name, display_score(dimension))?;
             writeln!(out)?;
-            writeln!(out, "| Code | KPI | Value | Unit | Target | Achieved | Points | Note |")?;
+            writeln!(
+                out,
+                "| Code | KPI | Value | Unit | Target | Achieved | Points | Note |"
+            )?;
             writeln!(out, "|---|---|---:|---|---:|---:|:---:|---|")?;
-            for o in city_year.outcomes.iter().filter(|o| o.kpi.dimension == dimension.code) {
+            for o in city_year
+                .outcomes
+                .iter()
+                .filter(|o| o.kpi.dimension == dimension.code)
+            {
                 let m = o.measure;
                 let name = match &m.part_name {
                     Some(part) => format!("{}: {part}", o.kpi.name),
@@ -60,7 +90,9 @@ pub fn render(assessment: &Assessment, out: &mut dyn Write) -> anyhow::Result<()
                         display_value(m, o.value),
                         m.unit.clone(),
                         display_target(m, o.target),
-                        o.score.map(|s| format!("{:.1} %", s.achievement)).unwrap_or_default(),
+                        o.score
+                            .map(|s| format!("{:.1} %", s.achievement))
+                            .unwrap_or_default(),
                         o.score.map(|s| s.points.to_string()).unwrap_or_default(),
                         note(o),
                     ],

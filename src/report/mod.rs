@@ -37,7 +37,12 @@ pub struct Style {
     pub terminal_width: bool,
 }
 
-pub fn render(format: Format, assessment: &Assessment, style: Style, out: &mut dyn Write) -> anyhow::Result<()> {
+pub fn render(
+    format: Format,
+    assessment: &Assessment,
+    style: Style,
+    out: &mut dyn Write,
+) -> anyhow::Result<()> {
     match format {
         Format::Table => table::render(assessment, style, out),
         Format::Csv => csv_out::render(assessment, out),
@@ -119,14 +124,36 @@ pub fn display_score(summary: &Summary) -> String {
     }
 }
 
+/// Each dimension followed by its sub-dimensions; `true` marks a sub-dimension.
+pub fn dimension_tree(summaries: &[Summary]) -> Vec<(&Summary, bool)> {
+    let mut rows = Vec::new();
+    for dimension in summaries.iter().filter(|s| s.level == "dimension") {
+        rows.push((dimension, false));
+        let prefix = format!("{}:", dimension.code);
+        rows.extend(
+            summaries
+                .iter()
+                .filter(|s| s.level == "subdimension" && s.code.starts_with(&prefix))
+                .map(|s| (s, true)),
+        );
+    }
+    rows
+}
+
 /// `core 55/55, advanced 36/36`.
 pub fn display_coverage(summary: &Summary) -> String {
     let mut parts = Vec::new();
     if summary.core_defined > 0 {
-        parts.push(format!("core {}/{}", summary.core_computed, summary.core_defined));
+        parts.push(format!(
+            "core {}/{}",
+            summary.core_computed, summary.core_defined
+        ));
     }
     if summary.advanced_defined > 0 {
-        parts.push(format!("advanced {}/{}", summary.advanced_computed, summary.advanced_defined));
+        parts.push(format!(
+            "advanced {}/{}",
+            summary.advanced_computed, summary.advanced_defined
+        ));
     }
     parts.join(", ")
 }

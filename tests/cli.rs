@@ -1,0 +1,18 @@
+//! Whole CLI runs compared with snapshots (trycmd): `tests/cmd/*.toml` and `*.trycmd`, and the README.
+//! Refresh with `TRYCMD=overwrite cargo test --test cli`, then read the diff before committing.
+
+#[test]
+fn cli() {
+    let cases = trycmd::TestCases::new();
+    cases.env("NO_COLOR", "1");
+    cases
+        .case("tests/cmd/*.toml")
+        .case("tests/cmd/*.trycmd")
+        .case("README.md");
+}
+
+#[test]
+fn clap_definition_is_consistent() {
+    use clap::CommandFactory;
+    citykpi::Cli::command().debug_assert();
+}
