@@ -212,12 +212,7 @@ mod tests {
             .select([formula.expr.alias("out")])
             .collect()
             .unwrap();
-        out.column("out")
-            .unwrap()
-            .f64()
-            .unwrap()
-            .iter()
-            .collect()
+        out.column("out").unwrap().f64().unwrap().iter().collect()
     }
 
     #[test]
