@@ -13,6 +13,7 @@ use crate::catalog::{Catalog, Definitions, Tier};
 use crate::dataset::{self, Decimal, Filter, Input, TextOptions};
 use crate::diagnostic::Problems;
 use crate::error::{exit, Error};
+use crate::report::problems::ProblemFormat;
 use crate::report::{self, Format, Style};
 use crate::scoring::{Assessment, Targets};
 use crate::{browse, engine, template};
@@ -56,6 +57,56 @@ pub enum Command {
   citykpi template --tier core > to-collect.csv
   citykpi template --city Vesterby --year 2025 --output vesterby-2025.csv")]
     Template(template::TemplateArgs),
+    /// Check data or definitions and report every problem, without computing anything.
+    #[command(subcommand)]
+    Check(CheckCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CheckCommand {
+    /// Validate datasets against the variable registry: every problem, with file, line and value.
+    #[command(after_help = "Examples:
+  citykpi check data city.csv
+  citykpi check data export.csv --delimiter ';' --decimal comma --format json
+
+Exit code 3 when any error is found (with --strict: any warning).")]
+    Data(CheckDataArgs),
+    /// Lint KPI definitions: TOML syntax, unknown keys, formulas, names, cycles, units, targets.
+    #[command(after_help = "Examples:
+  citykpi check defs                 # the embedded definitions
+  citykpi check defs my-definitions/
+
+Exit code 1 when any error is found.")]
+    Defs {
+        /// The definitions folder; the embedded definitions when not given.
+        dir: Option<PathBuf>,
+        /// How to print the problems.
+        #[arg(long, short, value_enum, default_value_t = ProblemFormat::Table)]
+        format: ProblemFormat,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct CheckDataArgs {
+    /// City data files (CSV, long or wide form); `-` reads standard input.
+    #[arg(required = true, value_name = "DATA")]
+    pub data: Vec<String>,
+
+    /// The field delimiter of the data files; detected from the header when not given.
+    #[arg(long, value_name = "CHAR", value_parser = parse_delimiter)]
+    pub delimiter: Option<u8>,
+
+    /// The decimal mark of numbers in the data files.
+    #[arg(long, value_enum, default_value_t = Decimal::Auto)]
+    pub decimal: Decimal,
+
+    /// How to print the problems.
+    #[arg(long, short, value_enum, default_value_t = ProblemFormat::Table)]
+    pub format: ProblemFormat,
+
+    /// Fail (exit code 3) on warnings too.
+    #[arg(long)]
+    pub strict: bool,
 }
 
 #[derive(Debug, Args)]
@@ -146,8 +197,13 @@ fn parse_delimiter(text: &str) -> Result<u8, String> {
 
 /// Run a parsed command line; returns the exit code.
 pub fn run(cli: Cli, stderr: &mut dyn Write) -> anyhow::Result<u8> {
+    if let Command::Check(CheckCommand::Defs { dir, format }) = &cli.command {
+        return check_defs(dir.as_deref().or(cli.defs.as_deref()), *format);
+    }
     let catalog = load_catalog(cli.defs.as_deref(), stderr)?;
     match cli.command {
+        Command::Check(CheckCommand::Data(args)) => check_data(&catalog, &args),
+        Command::Check(CheckCommand::Defs { .. }) => unreachable!("handled above"),
         Command::Assess(args) => assess(&catalog, args, stderr),
         Command::Indicators(IndicatorsCommand::List(args)) => {
             browse::list(&catalog, &args, &mut std::io::stdout().lock())?;
@@ -188,11 +244,55 @@ pub fn print_problems(problems: &Problems, stderr: &mut dyn Write) -> std::io::R
     Ok(())
 }
 
-fn assess(catalog: &Catalog, args: AssessArgs, stderr: &mut dyn Write) -> anyhow::Result<u8> {
-    let inputs: Vec<Input> = args.data.iter().map(|d| Input::parse(d)).collect();
+fn check_defs(dir: Option<&Path>, format: ProblemFormat) -> anyhow::Result<u8> {
+    let (what, definitions) = match dir {
+        Some(dir) => (dir.display().to_string(), Definitions::Dir(dir)),
+        None => (
+            "the embedded definitions".to_string(),
+            Definitions::Embedded,
+        ),
+    };
+    let problems = match Catalog::load(&definitions) {
+        Ok(catalog) => catalog.warnings,
+        Err(problems) => problems,
+    };
+    report::problems::render(&problems, format, &what, &mut std::io::stdout().lock())?;
+    Ok(if problems.has_errors() {
+        exit::FAILURE
+    } else {
+        exit::OK
+    })
+}
+
+fn check_data(catalog: &Catalog, args: &CheckDataArgs) -> anyhow::Result<u8> {
+    let inputs = parse_inputs(&args.data)?;
+    let options = TextOptions {
+        delimiter: args.delimiter,
+        decimal: args.decimal,
+    };
+    let loaded = dataset::load(catalog, &inputs, Filter::default(), options);
+    let problems = loaded.problems;
+    let files = inputs
+        .iter()
+        .map(Input::name)
+        .collect::<Vec<_>>()
+        .join(", ");
+    let what = format!("{files} ({} city-years)", loaded.dataset.rows());
+    report::problems::render(&problems, args.format, &what, &mut std::io::stdout().lock())?;
+    let failed = problems.has_errors() || (args.strict && !problems.is_empty());
+    Ok(if failed { exit::DATA } else { exit::OK })
+}
+
+fn parse_inputs(args: &[String]) -> anyhow::Result<Vec<Input>> {
+    let inputs: Vec<Input> = args.iter().map(|d| Input::parse(d)).collect();
     if inputs.iter().filter(|i| **i == Input::Stdin).count() > 1 {
         return Err(Error::Usage("`-` (standard input) can be given only once".into()).into());
     }
+    Ok(inputs)
+}
+
+fn assess(catalog: &Catalog, args: AssessArgs, stderr: &mut dyn Write) -> anyhow::Result<u8> {
+    let inputs = parse_inputs(&args.data)?;
     let targets = match &args.targets {
         Some(path) => Targets::from_path(catalog, path).map_err(|problems| Error::Data {
             summary: format!("the targets file {} has errors", path.display()),
@@ -210,15 +310,21 @@ fn assess(catalog: &Catalog, args: AssessArgs, stderr: &mut dyn Write) -> anyhow
     };
     let loaded = dataset::load(catalog, &inputs, filter.clone(), options);
     let problems = loaded.problems;
-    if problems.has_errors() || (args.strict && !problems.is_empty()) {
+    // Files that cannot be read at all leave nothing to report on.
+    if problems.iter().any(|p| {
+        p.code == "unreadable-file"
+            || p.code == "not-utf8"
+            || p.code == "empty-file"
+            || p.code == "missing-column"
+    }) {
         let summary = format!(
-            "the data has {} error(s) and {} warning(s); nothing was computed (run `citykpi check data` for a table of problems)",
-            problems.errors(),
-            problems.warnings()
+            "cannot read the data ({} error(s)); nothing was computed",
+            problems.errors()
         );
         return Err(Error::Data { summary, problems }.into());
     }
     print_problems(&problems, stderr)?;
+    let data_failed = problems.has_errors() || (args.strict && !problems.is_empty());
     let data = loaded.dataset;
     if data.rows() == 0 {
         let what = if filter.cities.is_empty() && filter.years.is_empty() {
@@ -250,6 +356,15 @@ fn assess(catalog: &Catalog, args: AssessArgs, stderr: &mut dyn Write) -> anyhow
     write_output(args.output.as_deref(), &inputs, |out| {
         report::render(args.format, &assessment, style, out)
     })?;
+    if data_failed {
+        writeln!(
+            stderr,
+            "error: the data has {} error(s) and {} warning(s); KPIs that read a rejected value say so in the report",
+            problems.errors(),
+            problems.warnings()
+        )?;
+        return Ok(exit::DATA);
+    }
     Ok(exit::OK)
 }
 

@@ -24,6 +24,8 @@ pub struct Results {
 /// Why a measure has no value for a city-year.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Reason {
+    /// Inputs the data gives but that were rejected: `name: why`.
+    InvalidInputs(Vec<String>),
     /// Variables the data does not give.
     MissingInputs(Vec<String>),
     /// Other KPIs this one reads, which have no value themselves.
@@ -37,6 +39,7 @@ pub enum Reason {
 impl fmt::Display for Reason {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
+            Reason::InvalidInputs(names) => write!(f, "invalid input: {}", names.join("; ")),
             Reason::MissingInputs(names) => write!(f, "missing input: {}", names.join(", ")),
             Reason::MissingKpis(names) => {
                 write!(f, "depends on {}, which has no value", names.join(", "))
@@ -201,14 +204,25 @@ impl Results {
                 Status::Computed
             };
         }
+        let mut invalid = Vec::new();
         let mut missing = Vec::new();
         let mut missing_kpis = Vec::new();
+        if let Some(why) = data
+            .field_index(&measure.id)
+            .and_then(|f| data.invalid(f, row))
+        {
+            invalid.push(format!("{}: {why}", measure.key));
+        }
         for name in &measure.formula.reads {
             match data
                 .fields
                 .iter()
                 .position(|f| !f.reported_kpi && &f.id == name)
             {
+                Some(f) if data.invalid(f, row).is_some() => invalid.push(format!(
+                    "{name}: {}",
+                    data.invalid(f, row).unwrap_or_default()
+                )),
                 Some(f) if data.value(f, row).is_none() => missing.push(name.clone()),
                 Some(_) => {}
                 None => {
@@ -223,6 +237,9 @@ impl Results {
                     }
                 }
             }
+        }
+        if !invalid.is_empty() {
+            return Status::Missing(Reason::InvalidInputs(invalid));
         }
         if !missing.is_empty() {
             return Status::Missing(Reason::MissingInputs(missing));

@@ -131,14 +131,13 @@ fn check_tokens(text: &str) -> Result<(), (Option<usize>, String)> {
         .iter()
         .filter(|t| !matches!(t.token, Token::Whitespace(_)))
         .collect();
-    let mut depth = 0i32;
+    let mut open: Vec<usize> = Vec::new();
     for (i, token) in significant.iter().enumerate() {
         let column = Some(token.span.start.column as usize);
         match &token.token {
-            Token::LParen => depth += 1,
+            Token::LParen => open.push(token.span.start.column as usize),
             Token::RParen => {
-                depth -= 1;
-                if depth < 0 {
+                if open.pop().is_none() {
                     return Err((column, "the formula does not parse: unmatched ')'".into()));
                 }
             }
@@ -177,8 +176,11 @@ fn check_tokens(text: &str) -> Result<(), (Option<usize>, String)> {
             _ => {}
         }
     }
-    if depth > 0 {
-        return Err((None, "the formula does not parse: unclosed '('".into()));
+    if let Some(&column) = open.last() {
+        return Err((
+            Some(column),
+            "the formula does not parse: this '(' is never closed".into(),
+        ));
     }
     Ok(())
 }

@@ -857,7 +857,11 @@ fn check_kpis(kpis: &[Kpi], variables: &[Variable], files: &[SourceFile], proble
                     Some(kind) if m.is_yes_no() && *kind != Kind::Boolean => Problem::error(
                         "unit-kind-mismatch",
                         &kpi.file,
-                        format!("{} is a yes/no KPI but reads `{name}`, a {kind:?} variable; yes/no KPIs read boolean variables", m.key).to_lowercase(),
+                        format!(
+                            "{} is a yes/no KPI but reads `{name}`, a {} variable; yes/no KPIs read boolean variables",
+                            m.key,
+                            format!("{kind:?}").to_lowercase()
+                        ),
                     ),
                     Some(_) => continue,
                     None if measure_ids.contains(name.as_str()) => continue,

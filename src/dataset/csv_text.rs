@@ -121,6 +121,13 @@ pub fn parse_value(raw: &str, kind: Option<Kind>, decimal_comma: bool) -> Result
     }
     match normalized.parse::<f64>() {
         Ok(v) if v.is_finite() => Ok(v),
+        _ if normalized
+            .replace([' ', '\u{a0}', '\'', '_'], "")
+            .parse::<f64>()
+            .is_ok() =>
+        {
+            Err("write numbers without thousands separators (1234, not 1 234)".into())
+        }
         _ => Err("write a plain number such as 1234.5".into()),
     }
 }

@@ -61,6 +61,8 @@ pub struct Dataset {
     pub sources: Vec<Vec<u32>>,
     pub source_names: Vec<String>,
     pub origins: Vec<Vec<Origin>>,
+    /// Cells whose value was rejected (`(field, row)` -> why); they hold no value.
+    pub invalid: HashMap<(usize, usize), String>,
 }
 
 impl Dataset {
@@ -75,6 +77,11 @@ impl Dataset {
     pub fn value(&self, field: usize, row: usize) -> Option<f64> {
         let v = self.values[field][row];
         (!v.is_nan()).then_some(v)
+    }
+
+    /// Why a cell has no usable value, if the data gave one that was rejected.
+    pub fn invalid(&self, field: usize, row: usize) -> Option<&str> {
+        self.invalid.get(&(field, row)).map(String::as_str)
     }
 
     pub fn source(&self, field: usize, row: usize) -> Option<&str> {
@@ -97,6 +104,8 @@ impl Dataset {
 pub enum Input {
     Stdin,
     File(PathBuf),
+    /// Text already in memory, with the name to show in messages.
+    Bytes(String, Vec<u8>),
 }
 
 impl Input {
@@ -112,13 +121,14 @@ impl Input {
         match self {
             Input::Stdin => "<stdin>".into(),
             Input::File(path) => path.display().to_string(),
+            Input::Bytes(name, _) => name.clone(),
         }
     }
 
     pub fn path(&self) -> Option<&Path> {
         match self {
-            Input::Stdin => None,
             Input::File(path) => Some(path),
+            _ => None,
         }
     }
 
@@ -130,6 +140,7 @@ impl Input {
                 Ok(bytes)
             }
             Input::File(path) => std::fs::read(path),
+            Input::Bytes(_, bytes) => Ok(bytes.clone()),
         }
     }
 }
@@ -305,6 +316,7 @@ impl<'a> Loader<'a> {
         };
         let source_col = long.and_then(|l| l.2).or_else(|| col("source"));
         let mut record = csv::StringRecord::new();
+        let mut rows_read = 0usize;
         loop {
             match reader.read_record(&mut record) {
                 Ok(false) => break,
@@ -326,6 +338,7 @@ impl<'a> Loader<'a> {
             if record.iter().all(|c| c.trim().is_empty()) {
                 continue; // blank rows carry nothing
             }
+            rows_read += 1;
             let origin = Origin {
                 file,
                 line: line as u32,
@@ -396,6 +409,12 @@ impl<'a> Loader<'a> {
                 }
             }
         }
+        if rows_read == 0 {
+            self.out.problems.push(
+                Problem::warning("no-rows", &name, "the file has a header but no data rows")
+                    .at_line(1),
+            );
+        }
     }
 
     /// The field a data name refers to; unknown names warn with the closest known name.
@@ -461,13 +480,19 @@ impl<'a> Loader<'a> {
         }
         if csv_text::is_not_available(raw) && kind != Some(Kind::Boolean) {
             self.out.problems.push(
-                Problem::warning("not-available", &name, format!("value \"{raw}\" of `{field_id}` is read as not available; leave the cell empty instead"))
-                    .at_line(line)
-                    .in_column(column)
-                    .with_value(raw),
+                Problem::warning(
+                    "not-available",
+                    &name,
+                    format!("value \"{raw}\" of `{field_id}` is read as not available; leave the cell empty instead"),
+                )
+                .at_line(line)
+                .in_column(column)
+                .with_value(raw),
             );
             return;
         }
+        let row = self.row(city, year);
+        let at = format!("{name}:{line}");
         let value = match csv_text::parse_value(raw, kind, self.decimal_comma) {
             Ok(value) => value,
             Err(hint) => {
@@ -481,6 +506,7 @@ impl<'a> Loader<'a> {
                     .in_column(column)
                     .with_value(raw),
                 );
+                self.invalidate(field, row, format!("\"{raw}\" is not a number ({at})"));
                 return;
             }
         };
@@ -492,7 +518,7 @@ impl<'a> Loader<'a> {
                         "out-of-range",
                         &name,
                         format!(
-                            "value {raw} of `{field_id}` is outside its valid range ({}, {}); check the value and its unit",
+                            "value {raw} of `{field_id}` is outside its valid range {} (unit: {}); check the value and its unit",
                             variable.range_text(),
                             variable.unit
                         ),
@@ -501,31 +527,41 @@ impl<'a> Loader<'a> {
                     .in_column(column)
                     .with_value(raw),
                 );
+                self.invalidate(field, row, format!("{raw} is out of range ({at})"));
                 return;
             }
         }
-        let row = self.row(city, year);
-        let previous = self.out.dataset.values[field][row];
+        let data = &self.out.dataset;
+        let previous = data.values[field][row];
+        let before = data.origins[field][row];
+        if data.invalid.contains_key(&(field, row)) {
+            return; // already invalid; its first problem was reported
+        }
         if !previous.is_nan() {
-            let before = self.out.dataset.origins[field][row];
-            let before_at = format!(
-                "{}:{}",
-                self.out.dataset.files[before.file as usize], before.line
-            );
+            let before_at = format!("{}:{}", data.files[before.file as usize], before.line);
             if previous == value {
                 self.out.problems.push(
-                    Problem::warning("duplicate-row", &name, format!("{city} {year} `{field_id}` repeats the value of {before_at}; remove one of the rows"))
-                        .at_line(line),
+                    Problem::warning(
+                        "duplicate-row",
+                        &name,
+                        format!("{city} {year} `{field_id}` repeats the value of {before_at}; remove one of the rows"),
+                    )
+                    .at_line(line),
                 );
             } else {
                 self.out.problems.push(
                     Problem::error(
                         "duplicate-conflict",
                         &name,
-                        format!("{city} {year} `{field_id}` is {raw} here but {previous} at {before_at}; keep one value"),
+                        format!("{city} {year} `{field_id}` is {raw} here but {previous} at {before_at}; keep one of the two rows"),
                     )
                     .at_line(line)
                     .with_value(raw),
+                );
+                self.invalidate(
+                    field,
+                    row,
+                    format!("conflicting values at {before_at} and {at}"),
                 );
             }
             return;
@@ -535,6 +571,13 @@ impl<'a> Loader<'a> {
         data.values[field][row] = value;
         data.sources[field][row] = source;
         data.origins[field][row] = origin;
+    }
+
+    /// A cell whose value cannot be used: it stays empty and says why.
+    fn invalidate(&mut self, field: usize, row: usize, why: String) {
+        let data = &mut self.out.dataset;
+        data.values[field][row] = f64::NAN;
+        data.invalid.entry((field, row)).or_insert(why);
     }
 
     fn source_id(&mut self, source: &str) -> u32 {
@@ -574,6 +617,14 @@ impl<'a> Loader<'a> {
         order.sort_by(|&a, &b| {
             (&data.cities[a], data.years[a]).cmp(&(&data.cities[b], data.years[b]))
         });
+        let mut new_row = vec![0; order.len()];
+        for (new, &old) in order.iter().enumerate() {
+            new_row[old] = new;
+        }
+        data.invalid = std::mem::take(&mut data.invalid)
+            .into_iter()
+            .map(|((field, row), why)| ((field, new_row[row]), why))
+            .collect();
         data.cities = order.iter().map(|&i| data.cities[i].clone()).collect();
         data.years = order.iter().map(|&i| data.years[i]).collect();
         for f in 0..data.fields.len() {
@@ -588,6 +639,7 @@ impl<'a> Loader<'a> {
     fn check_parts(&mut self) {
         let data = &self.out.dataset;
         let mut problems = Vec::new();
+        let mut invalid = Vec::new();
         for v in &self.catalog.variables {
             let Some(whole) = &v.part_of else { continue };
             let (Some(p), Some(w)) = (data.field_index(&v.id), data.field_index(whole)) else {
@@ -610,11 +662,16 @@ impl<'a> Loader<'a> {
                         .at_line(origin.line as usize)
                         .with_value(part.to_string()),
                     );
+                    let at = format!("{}:{}", data.files[origin.file as usize], origin.line);
+                    invalid.push((p, row, format!("{part} is more than {whole} ({at})")));
                 }
             }
         }
         for p in problems {
             self.out.problems.push(p);
+        }
+        for (field, row, why) in invalid {
+            self.invalidate(field, row, why);
         }
     }
 }

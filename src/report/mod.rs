@@ -8,6 +8,7 @@
 mod csv_out;
 mod json;
 mod markdown;
+pub mod problems;
 mod table;
 
 use std::io::Write;
