@@ -136,10 +136,8 @@ fn check_tokens(text: &str) -> Result<(), (Option<usize>, String)> {
         let column = Some(token.span.start.column as usize);
         match &token.token {
             Token::LParen => open.push(token.span.start.column as usize),
-            Token::RParen => {
-                if open.pop().is_none() {
-                    return Err((column, "the formula does not parse: unmatched ')'".into()));
-                }
+            Token::RParen if open.pop().is_none() => {
+                return Err((column, "the formula does not parse: unmatched ')'".into()));
             }
             Token::SemiColon => {
                 return Err((
