@@ -160,6 +160,17 @@ fn check_tokens(text: &str) -> Result<(), (Option<usize>, String)> {
                     significant.get(i + 1).map(|t| &t.token),
                     Some(Token::LParen)
                 );
+                let empty_call = is_call
+                    && matches!(
+                        significant.get(i + 2).map(|t| &t.token),
+                        Some(Token::RParen)
+                    );
+                if empty_call && ALLOWED_FUNCTIONS.contains(&upper.as_str()) {
+                    return Err((
+                        column,
+                        format!("`{}()` needs at least one argument", word.value),
+                    ));
+                }
                 if is_call && !ALLOWED_FUNCTIONS.contains(&upper.as_str()) {
                     return Err((
                         column,
@@ -278,6 +289,9 @@ mod tests {
             .message
             .starts_with("unknown or disallowed function `SUM`"));
         assert!(Formula::compile("a +").is_err());
+        // polars-sql 0.55 panics on GREATEST() and LEAST(); they are refused first.
+        let err = Formula::compile("GREATEST() + 1").unwrap_err();
+        assert_eq!(err.message, "`GREATEST()` needs at least one argument");
         assert!(Formula::compile("").is_err());
         assert!(Formula::compile("SELECT a FROM t").is_err());
     }
