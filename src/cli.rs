@@ -16,7 +16,7 @@ use crate::error::{exit, Error};
 use crate::report::problems::ProblemFormat;
 use crate::report::{self, Format, Style};
 use crate::scoring::{Assessment, Targets};
-use crate::{browse, engine, template};
+use crate::{browse, engine, export_sql, generate, template};
 
 const EXIT_CODES: &str = "\
 Exit codes:
@@ -60,6 +60,28 @@ pub enum Command {
     /// Check data or definitions and report every problem, without computing anything.
     #[command(subcommand)]
     Check(CheckCommand),
+    /// Write every KPI as one SQL query (DuckDB or Spark) over a long table of observations.
+    #[command(after_help = "Examples:
+  citykpi export-sql --dialect duckdb > kpis.sql
+  duckdb -c \"CREATE TABLE observations AS FROM 'data.csv'; $(cat kpis.sql)\"
+  citykpi export-sql --dialect spark --table city_observations --output kpis.sql")]
+    ExportSql {
+        /// The SQL dialect.
+        #[arg(long, value_enum, default_value_t = export_sql::Dialect::Duckdb)]
+        dialect: export_sql::Dialect,
+        /// The long table (city, year, variable, value) the query reads.
+        #[arg(long, default_value = "observations")]
+        table: String,
+        /// Write the query to FILE instead of standard output.
+        #[arg(long, short, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+    /// Write synthetic long-form data for benchmarks (see bench/run.sh).
+    #[command(hide = true)]
+    Generate(generate::GenerateArgs),
+    /// The benchmark floor: polars reads and pivots a long-form file, nothing else.
+    #[command(hide = true)]
+    BenchFloor { file: PathBuf },
 }
 
 #[derive(Debug, Subcommand)]
@@ -204,6 +226,34 @@ pub fn run(cli: Cli, stderr: &mut dyn Write) -> anyhow::Result<u8> {
     match cli.command {
         Command::Check(CheckCommand::Data(args)) => check_data(&catalog, &args),
         Command::Check(CheckCommand::Defs { .. }) => unreachable!("handled above"),
+        Command::ExportSql {
+            dialect,
+            table,
+            output,
+        } => {
+            write_output(output.as_deref(), &[], |out| {
+                export_sql::write(&catalog, dialect, &table, out)
+            })?;
+            Ok(exit::OK)
+        }
+        Command::Generate(args) => {
+            let bar = Progress::new(
+                Some(args.cities as u64),
+                "{elapsed_precise} [{bar:40}] {pos}/{len} cities",
+            );
+            let rows = write_output(args.output.as_deref(), &[], |out| {
+                generate::generate(&catalog, &args, out, &|n| bar.set(n))?;
+                Ok(())
+            });
+            bar.finish();
+            rows?;
+            Ok(exit::OK)
+        }
+        Command::BenchFloor { file } => {
+            let (rows, columns) = generate::floor(&catalog, &file)?;
+            writeln!(stderr, "pivoted {rows} city-years x {columns} columns")?;
+            Ok(exit::OK)
+        }
         Command::Assess(args) => assess(&catalog, args, stderr),
         Command::Indicators(IndicatorsCommand::List(args)) => {
             browse::list(&catalog, &args, &mut std::io::stdout().lock())?;
@@ -220,6 +270,43 @@ pub fn run(cli: Cli, stderr: &mut dyn Write) -> anyhow::Result<u8> {
             })?;
             Ok(exit::OK)
         }
+    }
+}
+
+/// A progress bar on standard error that appears only once the work has taken a second,
+/// and never when standard error is not a terminal.
+pub struct Progress {
+    bar: indicatif::ProgressBar,
+    start: std::time::Instant,
+    shown: std::cell::Cell<bool>,
+}
+
+impl Progress {
+    pub fn new(len: Option<u64>, template: &str) -> Progress {
+        let bar =
+            indicatif::ProgressBar::with_draw_target(len, indicatif::ProgressDrawTarget::hidden());
+        if let Ok(style) = indicatif::ProgressStyle::with_template(template) {
+            bar.set_style(style);
+        }
+        Progress {
+            bar,
+            start: std::time::Instant::now(),
+            shown: std::cell::Cell::new(false),
+        }
+    }
+
+    pub fn set(&self, position: u64) {
+        let due = self.start.elapsed() > std::time::Duration::from_secs(1);
+        if !self.shown.get() && due && std::io::stderr().is_terminal() {
+            self.bar
+                .set_draw_target(indicatif::ProgressDrawTarget::stderr());
+            self.shown.set(true);
+        }
+        self.bar.set_position(position);
+    }
+
+    pub fn finish(&self) {
+        self.bar.finish_and_clear();
     }
 }
 
@@ -308,7 +395,15 @@ fn assess(catalog: &Catalog, args: AssessArgs, stderr: &mut dyn Write) -> anyhow
         delimiter: args.delimiter,
         decimal: args.decimal,
     };
-    let loaded = dataset::load(catalog, &inputs, filter.clone(), options);
+    let total: Option<u64> = inputs.iter().map(Input::byte_len).sum();
+    let bar = Progress::new(
+        total,
+        "{elapsed_precise} reading [{bar:40}] {bytes}/{total_bytes} ({eta} left)",
+    );
+    let loaded = dataset::Loader::new(catalog, filter.clone(), options)
+        .with_progress(|bytes| bar.set(bytes))
+        .load_all(&inputs);
+    bar.finish();
     let problems = loaded.problems;
     // Files that cannot be read at all leave nothing to report on.
     if problems.iter().any(|p| {

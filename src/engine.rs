@@ -85,18 +85,22 @@ pub fn evaluate(catalog: &Catalog, data: &Dataset) -> PolarsResult<Results> {
     let mut columns = Vec::new();
     for (i, field) in data.fields.iter().enumerate() {
         let values = &data.values[i];
-        if field.reported_kpi && values.iter().all(|v| v.is_nan()) {
-            continue; // no city reports this KPI directly
-        }
         let name = if field.reported_kpi {
+            if values.iter().all(|v| v.is_nan()) {
+                continue; // no city reports this KPI directly
+            }
             reported_column(&field.id)
         } else {
             field.id.clone()
         };
-        let chunked = Float64Chunked::from_iter_options(
-            name.into(),
-            values.iter().map(|v| (!v.is_nan()).then_some(*v)),
-        );
+        let chunked = if values.is_empty() {
+            Float64Chunked::full_null(name.into(), data.rows())
+        } else {
+            Float64Chunked::from_iter_options(
+                name.into(),
+                values.iter().map(|v| (!v.is_nan()).then_some(*v)),
+            )
+        };
         columns.push(chunked.into_column());
     }
     let present: std::collections::HashSet<String> =

@@ -86,6 +86,9 @@ pub fn decode(bytes: &[u8], file: &str) -> Result<String, Problem> {
 
 /// Spellings of "no value" that spreadsheets and people use.
 pub fn is_not_available(raw: &str) -> bool {
+    if raw.len() > 4 || raw.as_bytes().first().is_some_and(u8::is_ascii_digit) {
+        return false; // the common case: a number
+    }
     let missing = ["", "n/a", "na", "-", "..", "null", "none", "nan", "#n/a"];
     missing.contains(&raw.trim().to_ascii_lowercase().as_str())
 }

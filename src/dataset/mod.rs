@@ -55,7 +55,8 @@ pub struct Dataset {
     pub cities: Vec<String>,
     pub years: Vec<i32>,
     pub fields: Vec<Field>,
-    /// `values[field][row]`; NaN where the data has no value.
+    /// `values[field][row]`; NaN where the data has no value. A field that no
+    /// file gives has an empty column (no memory spent on it).
     pub values: Vec<Vec<f64>>,
     /// `sources[field][row]`: index into `source_names`; 0 = no source given.
     pub sources: Vec<Vec<u32>>,
@@ -75,8 +76,7 @@ impl Dataset {
     }
 
     pub fn value(&self, field: usize, row: usize) -> Option<f64> {
-        let v = self.values[field][row];
-        (!v.is_nan()).then_some(v)
+        self.values[field].get(row).copied().filter(|v| !v.is_nan())
     }
 
     /// Why a cell has no usable value, if the data gave one that was rejected.
@@ -85,10 +85,20 @@ impl Dataset {
     }
 
     pub fn source(&self, field: usize, row: usize) -> Option<&str> {
-        match self.sources[field][row] {
+        match self.sources[field].get(row).copied().unwrap_or(0) {
             0 => None,
             i => Some(&self.source_names[i as usize]),
         }
+    }
+
+    /// Where a cell's value came from, if the data gave one.
+    pub fn origin(&self, field: usize, row: usize) -> Option<Origin> {
+        self.origins[field].get(row).copied().filter(|o| o.line > 0)
+    }
+
+    /// False for a column no input file had; such a column holds no values.
+    pub fn has_column(&self, field: usize) -> bool {
+        !self.values[field].is_empty()
     }
 
     /// Every city in the data, in row order, once.
@@ -132,15 +142,20 @@ impl Input {
         }
     }
 
-    fn read(&self) -> std::io::Result<Vec<u8>> {
+    fn open(&self) -> std::io::Result<Box<dyn Read + '_>> {
+        Ok(match self {
+            Input::Stdin => Box::new(std::io::stdin().lock()),
+            Input::File(path) => Box::new(std::fs::File::open(path)?),
+            Input::Bytes(_, bytes) => Box::new(bytes.as_slice()),
+        })
+    }
+
+    /// The size in bytes, where known (for the progress bar).
+    pub fn byte_len(&self) -> Option<u64> {
         match self {
-            Input::Stdin => {
-                let mut bytes = Vec::new();
-                std::io::stdin().lock().read_to_end(&mut bytes)?;
-                Ok(bytes)
-            }
-            Input::File(path) => std::fs::read(path),
-            Input::Bytes(_, bytes) => Ok(bytes.clone()),
+            Input::Stdin => None,
+            Input::File(path) => std::fs::metadata(path).ok().map(|m| m.len()),
+            Input::Bytes(_, bytes) => Some(bytes.len() as u64),
         }
     }
 }
@@ -159,8 +174,15 @@ pub struct Loader<'a> {
     options: TextOptions,
     decimal_comma: bool,
     known: HashMap<String, usize>,
+    /// For each field, its variable's index in the catalogue.
+    variable_of: Vec<Option<usize>>,
+    last_row: Option<(String, i32, usize)>,
+    last_source: Option<(String, u32)>,
     row_of: HashMap<(String, i32), usize>,
     source_of: HashMap<String, u32>,
+    /// Called with the bytes read so far, every few thousand rows.
+    on_progress: Box<dyn Fn(u64) + 'a>,
+    bytes_before: u64,
     out: Loaded,
 }
 
@@ -189,6 +211,19 @@ impl<'a> Loader<'a> {
             filter,
             options,
             decimal_comma: false,
+            variable_of: fields
+                .iter()
+                .map(|f: &Field| {
+                    catalog
+                        .variables
+                        .iter()
+                        .position(|v| !f.reported_kpi && v.id == f.id)
+                })
+                .collect(),
+            last_row: None,
+            last_source: None,
+            on_progress: Box::new(|_| {}),
+            bytes_before: 0,
             known,
             row_of: HashMap::new(),
             source_of: HashMap::new(),
@@ -206,6 +241,12 @@ impl<'a> Loader<'a> {
         }
     }
 
+    /// Report progress (bytes read so far) while loading.
+    pub fn with_progress(mut self, on_progress: impl Fn(u64) + 'a) -> Self {
+        self.on_progress = Box::new(on_progress);
+        self
+    }
+
     /// Read every input, then check parts against wholes and sort the rows.
     pub fn load_all(mut self, inputs: &[Input]) -> Loaded {
         for input in inputs {
@@ -218,8 +259,8 @@ impl<'a> Loader<'a> {
         let name = input.name();
         let file = self.out.dataset.files.len() as u32;
         self.out.dataset.files.push(name.clone());
-        let bytes = match input.read() {
-            Ok(bytes) => bytes,
+        let mut reader = match input.open() {
+            Ok(reader) => std::io::BufReader::with_capacity(1 << 20, reader),
             Err(e) => {
                 let hint = if e.kind() == std::io::ErrorKind::NotFound {
                     "; check the path"
@@ -234,14 +275,28 @@ impl<'a> Loader<'a> {
                 return;
             }
         };
-        let text = match csv_text::decode(&bytes, &name) {
+        // The header decides the delimiter; it is read ahead, then read again by the CSV reader.
+        let head = match std::io::BufRead::fill_buf(&mut reader) {
+            Ok(head) => head.to_vec(),
+            Err(e) => {
+                self.out.problems.push(Problem::error(
+                    "unreadable-file",
+                    &name,
+                    format!("cannot read the file: {e}"),
+                ));
+                return;
+            }
+        };
+        let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&head);
+        let first_line = head.split(|&b| b == b'\n').next().unwrap_or_default();
+        let header_text = match csv_text::decode(first_line, &name) {
             Ok(text) => text,
             Err(problem) => {
                 self.out.problems.push(problem);
                 return;
             }
         };
-        let shape = match csv_text::Shape::detect(&text, &self.options, &name) {
+        let shape = match csv_text::Shape::detect(&header_text, &self.options, &name) {
             Ok(shape) => shape,
             Err(problem) => {
                 self.out.problems.push(problem);
@@ -253,7 +308,7 @@ impl<'a> Loader<'a> {
             .delimiter(shape.delimiter)
             .flexible(true)
             .has_headers(true)
-            .from_reader(text.as_bytes());
+            .from_reader(reader);
         let header: Vec<String> = match reader.headers() {
             Ok(h) => h.iter().map(|c| c.trim().to_string()).collect(),
             Err(e) => {
@@ -323,15 +378,16 @@ impl<'a> Loader<'a> {
                 Ok(true) => {}
                 Err(e) => {
                     let line = e.position().map_or(0, |p| p.line() as usize);
-                    self.out.problems.push(
-                        Problem::error(
-                            "invalid-csv",
+                    let problem = match e.kind() {
+                        csv::ErrorKind::Utf8 { .. } => Problem::error(
+                            "not-utf8",
                             &name,
-                            format!("{e}; fix the quoting on this line"),
-                        )
-                        .at_line(line),
-                    );
-                    break;
+                            "the file is not UTF-8; save it as \"CSV UTF-8\" from your spreadsheet",
+                        ),
+                        _ => Problem::error("invalid-csv", &name, format!("{e}; fix this line")),
+                    };
+                    self.out.problems.push(problem.at_line(line));
+                    return;
                 }
             }
             let line = record.position().map_or(0, |p| p.line() as usize);
@@ -339,6 +395,9 @@ impl<'a> Loader<'a> {
                 continue; // blank rows carry nothing
             }
             rows_read += 1;
+            if rows_read % 65_536 == 0 {
+                (self.on_progress)(self.bytes_before + record.position().map_or(0, |p| p.byte()));
+            }
             let origin = Origin {
                 file,
                 line: line as u32,
@@ -409,6 +468,7 @@ impl<'a> Loader<'a> {
                 }
             }
         }
+        self.bytes_before += reader.position().byte();
         if rows_read == 0 {
             self.out.problems.push(
                 Problem::warning("no-rows", &name, "the file has a header but no data rows")
@@ -470,15 +530,16 @@ impl<'a> Loader<'a> {
         origin: Origin,
         column: &str,
     ) {
-        let name = self.out.dataset.files[origin.file as usize].clone();
-        let line = origin.line as usize;
-        let field_id = self.out.dataset.fields[field].id.clone();
-        let variable = self.catalog.variable(&field_id);
-        let kind = variable.map(|v| v.kind);
         if raw.is_empty() {
             return; // not collected (e.g. an unfilled row of the template)
         }
+        let catalog = self.catalog;
+        let variable = self.variable_of[field].map(|i| &catalog.variables[i]);
+        let kind = variable.map(|v| v.kind);
+        // Text for messages is built only when there is a problem.
+        let line = origin.line as usize;
         if csv_text::is_not_available(raw) && kind != Some(Kind::Boolean) {
+            let (name, field_id) = self.names(origin, field);
             self.out.problems.push(
                 Problem::warning(
                     "not-available",
@@ -492,10 +553,11 @@ impl<'a> Loader<'a> {
             return;
         }
         let row = self.row(city, year);
-        let at = format!("{name}:{line}");
         let value = match csv_text::parse_value(raw, kind, self.decimal_comma) {
             Ok(value) => value,
             Err(hint) => {
+                let (name, field_id) = self.names(origin, field);
+                let at = format!("{name}:{line}");
                 self.out.problems.push(
                     Problem::error(
                         "not-a-number",
@@ -513,6 +575,8 @@ impl<'a> Loader<'a> {
         if let Some(variable) = variable {
             let (min, max) = variable.range();
             if value < min || value > max {
+                let (name, field_id) = self.names(origin, field);
+                let at = format!("{name}:{line}");
                 self.out.problems.push(
                     Problem::error(
                         "out-of-range",
@@ -531,13 +595,16 @@ impl<'a> Loader<'a> {
                 return;
             }
         }
+        self.ensure_column(field);
         let data = &self.out.dataset;
         let previous = data.values[field][row];
         let before = data.origins[field][row];
-        if data.invalid.contains_key(&(field, row)) {
-            return; // already invalid; its first problem was reported
-        }
-        if !previous.is_nan() {
+        if !previous.is_nan() || data.invalid.contains_key(&(field, row)) {
+            if previous.is_nan() {
+                return; // already invalid; its first problem was reported
+            }
+            let (name, field_id) = self.names(origin, field);
+            let at = format!("{name}:{line}");
             let before_at = format!("{}:{}", data.files[before.file as usize], before.line);
             if previous == value {
                 self.out.problems.push(
@@ -573,8 +640,29 @@ impl<'a> Loader<'a> {
         data.origins[field][row] = origin;
     }
 
+    /// The file and field names, for a message.
+    fn names(&self, origin: Origin, field: usize) -> (String, String) {
+        let data = &self.out.dataset;
+        (
+            data.files[origin.file as usize].clone(),
+            data.fields[field].id.clone(),
+        )
+    }
+
+    /// Give a field its column the first time a file has it.
+    fn ensure_column(&mut self, field: usize) {
+        let data = &mut self.out.dataset;
+        if data.values[field].is_empty() {
+            let rows = data.cities.len();
+            data.values[field] = vec![f64::NAN; rows];
+            data.sources[field] = vec![0; rows];
+            data.origins[field] = vec![Origin::default(); rows];
+        }
+    }
+
     /// A cell whose value cannot be used: it stays empty and says why.
     fn invalidate(&mut self, field: usize, row: usize, why: String) {
+        self.ensure_column(field);
         let data = &mut self.out.dataset;
         data.values[field][row] = f64::NAN;
         data.invalid.entry((field, row)).or_insert(why);
@@ -584,6 +672,17 @@ impl<'a> Loader<'a> {
         if source.is_empty() {
             return 0;
         }
+        if let Some((last, id)) = &self.last_source {
+            if last == source {
+                return *id;
+            }
+        }
+        let id = self.intern_source(source);
+        self.last_source = Some((source.to_string(), id));
+        id
+    }
+
+    fn intern_source(&mut self, source: &str) -> u32 {
         if let Some(&id) = self.source_of.get(source) {
             return id;
         }
@@ -594,19 +693,31 @@ impl<'a> Loader<'a> {
     }
 
     fn row(&mut self, city: &str, year: i32) -> usize {
-        if let Some(&row) = self.row_of.get(&(city.to_string(), year)) {
-            return row;
+        // Rows of one city-year usually come together: check the last one first.
+        if let Some((last_city, last_year, row)) = &self.last_row {
+            if *last_year == year && last_city == city {
+                return *row;
+            }
         }
-        let data = &mut self.out.dataset;
-        let row = data.cities.len();
-        data.cities.push(city.to_string());
-        data.years.push(year);
-        for f in 0..data.fields.len() {
-            data.values[f].push(f64::NAN);
-            data.sources[f].push(0);
-            data.origins[f].push(Origin::default());
-        }
-        self.row_of.insert((city.to_string(), year), row);
+        let row = match self.row_of.get(&(city.to_string(), year)) {
+            Some(&row) => row,
+            None => {
+                let data = &mut self.out.dataset;
+                let row = data.cities.len();
+                data.cities.push(city.to_string());
+                data.years.push(year);
+                for f in 0..data.fields.len() {
+                    if !data.values[f].is_empty() {
+                        data.values[f].push(f64::NAN);
+                        data.sources[f].push(0);
+                        data.origins[f].push(Origin::default());
+                    }
+                }
+                self.row_of.insert((city.to_string(), year), row);
+                row
+            }
+        };
+        self.last_row = Some((city.to_string(), year, row));
         row
     }
 
@@ -628,6 +739,9 @@ impl<'a> Loader<'a> {
         data.cities = order.iter().map(|&i| data.cities[i].clone()).collect();
         data.years = order.iter().map(|&i| data.years[i]).collect();
         for f in 0..data.fields.len() {
+            if data.values[f].is_empty() {
+                continue;
+            }
             data.values[f] = order.iter().map(|&i| data.values[f][i]).collect();
             data.sources[f] = order.iter().map(|&i| data.sources[f][i]).collect();
             data.origins[f] = order.iter().map(|&i| data.origins[f][i]).collect();
@@ -645,6 +759,9 @@ impl<'a> Loader<'a> {
             let (Some(p), Some(w)) = (data.field_index(&v.id), data.field_index(whole)) else {
                 continue;
             };
+            if !data.has_column(p) || !data.has_column(w) {
+                continue;
+            }
             for row in 0..data.rows() {
                 let (part, total) = (data.values[p][row], data.values[w][row]);
                 if part > total {

@@ -1,0 +1,220 @@
+//! The catalogue as one SQL query, for data that outgrows one machine.
+//!
+//! `citykpi export-sql` writes a query over a long table
+//! `(city, year, variable, value)`: a pivot to one row per city-year, then
+//! every KPI as a column expression, in dependency order, using the
+//! catalogue's own formula text. Divisions are guarded with `NULLIF(d, 0)`
+//! so that, as in the engine, no infinity is produced. The query runs
+//! unchanged in DuckDB or Spark SQL.
+
+use std::io::Write;
+use std::ops::ControlFlow;
+
+use sqlparser::ast::{visit_expressions_mut, BinaryOperator, Expr};
+use sqlparser::dialect::GenericDialect;
+use sqlparser::parser::Parser;
+
+use crate::catalog::{Catalog, Kind, Measure};
+
+/// The SQL engines the export targets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Dialect {
+    Duckdb,
+    Spark,
+}
+
+impl Dialect {
+    fn quote(self, id: &str) -> String {
+        match self {
+            Dialect::Duckdb => format!("\"{}\"", id.replace('"', "\"\"")),
+            Dialect::Spark => format!("`{}`", id.replace('`', "``")),
+        }
+    }
+
+    fn text_type(self) -> &'static str {
+        match self {
+            Dialect::Duckdb => "VARCHAR",
+            Dialect::Spark => "STRING",
+        }
+    }
+}
+
+fn parse_expr(text: &str) -> Result<Expr, sqlparser::parser::ParserError> {
+    Parser::new(&GenericDialect {})
+        .try_with_sql(text)?
+        .parse_expr()
+}
+
+/// The formula with every divisor `d` replaced by `NULLIF(d, 0)`.
+pub fn guard_divisions(formula: &str) -> anyhow::Result<String> {
+    let mut expr = parse_expr(formula)?;
+    let mut failure = None;
+    let _ = visit_expressions_mut(&mut expr, |e| {
+        if let Expr::BinaryOp {
+            op: BinaryOperator::Divide,
+            right,
+            ..
+        } = e
+        {
+            match parse_expr(&format!("NULLIF({right}, 0)")) {
+                Ok(guarded) => **right = guarded,
+                Err(err) => failure = Some(err),
+            }
+        }
+        ControlFlow::<()>::Continue(())
+    });
+    match failure {
+        Some(err) => Err(err.into()),
+        None => Ok(expr.to_string()),
+    }
+}
+
+fn sql_string(text: &str) -> String {
+    format!("'{}'", text.replace('\'', "''"))
+}
+
+fn reported_column(measure: &Measure) -> String {
+    format!("reported__{}", measure.id)
+}
+
+/// Write the query for `catalog` over the long table `table`.
+pub fn write(
+    catalog: &Catalog,
+    dialect: Dialect,
+    table: &str,
+    out: &mut dyn Write,
+) -> anyhow::Result<()> {
+    let q = |id: &str| dialect.quote(id);
+    writeln!(
+        out,
+        "-- U4SSC KPIs as one query, written by citykpi {} (export-sql --dialect {}).",
+        env!("CARGO_PKG_VERSION"),
+        format!("{dialect:?}").to_lowercase()
+    )?;
+    writeln!(
+        out,
+        "-- Input: a long table {table}(city, year, variable, value), as citykpi reads it."
+    )?;
+    writeln!(
+        out,
+        "-- Output: one row per city and year, one column per KPI (or KPI part), named by its id."
+    )?;
+    writeln!(
+        out,
+        "-- Divisions are guarded with NULLIF(divisor, 0): no infinity, a missing value instead."
+    )?;
+    writeln!(out, "WITH long_input AS (")?;
+    writeln!(
+        out,
+        "  SELECT trim(CAST(city AS {t})) AS city, CAST(year AS INTEGER) AS year,",
+        t = dialect.text_type()
+    )?;
+    writeln!(
+        out,
+        "    lower(trim(CAST(variable AS {t}))) AS variable_id,",
+        t = dialect.text_type()
+    )?;
+    writeln!(
+        out,
+        "    upper(replace(CAST(variable AS {t}), ' ', '')) AS variable_code,",
+        t = dialect.text_type()
+    )?;
+    writeln!(
+        out,
+        "    lower(trim(CAST(value AS {t}))) AS value_text",
+        t = dialect.text_type()
+    )?;
+    writeln!(out, "  FROM {table}")?;
+    writeln!(out, "),")?;
+    writeln!(out, "wide AS (")?;
+    writeln!(out, "  SELECT city, year")?;
+    for v in &catalog.variables {
+        let value = if v.kind == Kind::Boolean {
+            "CASE WHEN value_text IN ('yes', 'y', 'true', '1') THEN 1.0 WHEN value_text IN ('no', 'n', 'false', '0') THEN 0.0 END".to_string()
+        } else {
+            "TRY_CAST(value_text AS DOUBLE)".to_string()
+        };
+        writeln!(
+            out,
+            "    , MAX(CASE WHEN variable_id = {} THEN {value} END) AS {}",
+            sql_string(&v.id),
+            q(&v.id)
+        )?;
+    }
+    for (_, m) in catalog.measures() {
+        writeln!(
+            out,
+            "    , MAX(CASE WHEN variable_code = {} OR variable_id = {} THEN TRY_CAST(value_text AS DOUBLE) END) AS {}",
+            sql_string(&m.key.to_uppercase()),
+            sql_string(&m.id),
+            q(&reported_column(m))
+        )?;
+    }
+    writeln!(out, "  FROM long_input")?;
+    writeln!(out, "  GROUP BY city, year")?;
+    write!(out, ")")?;
+
+    // Layers: a KPI comes after every KPI it reads.
+    let measures: Vec<&Measure> = catalog.measures().map(|(_, m)| m).collect();
+    let mut done: Vec<&str> = Vec::new();
+    let mut previous = "wide".to_string();
+    let mut layer = 0;
+    while done.len() < measures.len() {
+        let ready: Vec<&Measure> = measures
+            .iter()
+            .filter(|m| !done.contains(&m.id.as_str()))
+            .filter(|m| {
+                m.formula
+                    .reads
+                    .iter()
+                    .all(|r| catalog.variable(r).is_some() || done.contains(&r.as_str()))
+            })
+            .copied()
+            .collect();
+        anyhow::ensure!(!ready.is_empty(), "the KPIs read each other in a cycle");
+        layer += 1;
+        let name = format!("layer_{layer}");
+        writeln!(out, ",")?;
+        writeln!(out, "{name} AS (")?;
+        writeln!(out, "  SELECT *")?;
+        for m in &ready {
+            let formula = guard_divisions(&m.formula.text)?;
+            writeln!(
+                out,
+                "    , COALESCE({}, CAST(({formula}) AS DOUBLE)) AS {}",
+                q(&reported_column(m)),
+                q(&m.id)
+            )?;
+        }
+        writeln!(out, "  FROM {previous}")?;
+        write!(out, ")")?;
+        done.extend(ready.iter().map(|m| m.id.as_str()));
+        previous = name;
+    }
+    writeln!(out)?;
+    writeln!(out, "SELECT city, year")?;
+    for m in &measures {
+        writeln!(out, "  , {}", q(&m.id))?;
+    }
+    writeln!(out, "FROM {previous}")?;
+    writeln!(out, "ORDER BY city, year;")?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn divisions_are_guarded() {
+        assert_eq!(
+            guard_divisions("100 * a / b").unwrap(),
+            "100 * a / NULLIF(b, 0)"
+        );
+        assert_eq!(
+            guard_divisions("a / (b + c) / d").unwrap(),
+            "a / NULLIF((b + c), 0) / NULLIF(d, 0)"
+        );
+        assert_eq!(guard_divisions("COALESCE(a, 0)").unwrap(), "COALESCE(a, 0)");
+    }
+}
