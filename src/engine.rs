@@ -17,8 +17,29 @@ use crate::dataset::Dataset;
 /// Every measure's value for every city-year.
 #[derive(Debug, Clone)]
 pub struct Results {
-    /// `values[measure][row]`, measures in [`Catalog::measures`] order.
-    pub values: Vec<Vec<Option<f64>>>,
+    /// `values[measure][row]`, measures in [`Catalog::measures`] order; NaN = no value.
+    values: Vec<Vec<f64>>,
+    /// Per measure, where its inputs are, to explain a missing value.
+    inputs: Vec<Inputs>,
+}
+
+/// A measure's inputs, resolved once to dataset fields and other measures.
+#[derive(Debug, Clone, Default)]
+struct Inputs {
+    /// Variables read: name and dataset field.
+    variables: Vec<(String, usize)>,
+    /// Other measures read: key and index.
+    kpis: Vec<(String, usize)>,
+    /// Names in a divisor, with where to find their value.
+    denominators: Vec<(String, Source)>,
+    /// The dataset field of a value the city reports directly.
+    reported: Option<usize>,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Source {
+    Field(usize),
+    Measure(usize),
 }
 
 /// Why a measure has no value for a city-year.
@@ -133,9 +154,48 @@ pub fn evaluate(catalog: &Catalog, data: &Dataset) -> PolarsResult<Results> {
     let out = plan.select(ids).collect()?;
     let values = measures
         .iter()
-        .map(|m| Ok(out.column(m.id.as_str())?.f64()?.iter().collect()))
+        .map(|m| {
+            let column = out.column(m.id.as_str())?.f64()?;
+            Ok(column.iter().map(|v| v.unwrap_or(f64::NAN)).collect())
+        })
         .collect::<PolarsResult<_>>()?;
-    Ok(Results { values })
+    let inputs = measures
+        .iter()
+        .map(|m| resolve_inputs(m, &measures, data))
+        .collect();
+    Ok(Results { values, inputs })
+}
+
+fn resolve_inputs(measure: &Measure, measures: &[&Measure], data: &Dataset) -> Inputs {
+    let field = |name: &str| {
+        data.fields
+            .iter()
+            .position(|f| !f.reported_kpi && f.id == name)
+    };
+    let index = |name: &str| measures.iter().position(|m| m.id == name);
+    let mut inputs = Inputs {
+        reported: data
+            .fields
+            .iter()
+            .position(|f| f.reported_kpi && f.id == measure.id),
+        ..Inputs::default()
+    };
+    for name in &measure.formula.reads {
+        if let Some(f) = field(name) {
+            inputs.variables.push((name.clone(), f));
+        } else if let Some(i) = index(name) {
+            inputs.kpis.push((measures[i].key.clone(), i));
+        }
+    }
+    for name in &measure.formula.denominators {
+        let source = field(name)
+            .map(Source::Field)
+            .or_else(|| index(name).map(Source::Measure));
+        if let Some(source) = source {
+            inputs.denominators.push((name.clone(), source));
+        }
+    }
+    inputs
 }
 
 fn reported_column(id: &str) -> String {
@@ -189,19 +249,18 @@ fn layers<'a>(measures: &[&'a Measure]) -> Vec<Vec<&'a Measure>> {
 }
 
 impl Results {
-    /// How the value of measure `m` (index in catalogue order) at `row` came about.
-    pub fn status(
-        &self,
-        catalog: &Catalog,
-        data: &Dataset,
-        m: usize,
-        measure: &Measure,
-        row: usize,
-    ) -> Status {
-        if self.values[m][row].is_some() {
-            let reported = data
-                .field_index(&measure.id)
-                .is_some_and(|f| data.fields[f].reported_kpi && data.value(f, row).is_some());
+    /// The value of measure `m` (index in catalogue order) at `row`.
+    pub fn value(&self, m: usize, row: usize) -> Option<f64> {
+        self.values[m].get(row).copied().filter(|v| !v.is_nan())
+    }
+
+    /// How the value of measure `m` at `row` came about, or why there is none.
+    pub fn status(&self, data: &Dataset, m: usize, row: usize) -> Status {
+        let inputs = &self.inputs[m];
+        if self.value(m, row).is_some() {
+            let reported = inputs
+                .reported
+                .is_some_and(|f| data.value(f, row).is_some());
             return if reported {
                 Status::Reported
             } else {
@@ -209,37 +268,18 @@ impl Results {
             };
         }
         let mut invalid = Vec::new();
-        let mut missing = Vec::new();
-        let mut missing_kpis = Vec::new();
-        if let Some(why) = data
-            .field_index(&measure.id)
-            .and_then(|f| data.invalid(f, row))
-        {
-            invalid.push(format!("{}: {why}", measure.key));
+        if let Some(why) = inputs.reported.and_then(|f| data.invalid(f, row)) {
+            invalid.push(format!(
+                "{}: {why}",
+                data.fields[inputs.reported.unwrap_or_default()].id
+            ));
         }
-        for name in &measure.formula.reads {
-            match data
-                .fields
-                .iter()
-                .position(|f| !f.reported_kpi && &f.id == name)
-            {
-                Some(f) if data.invalid(f, row).is_some() => invalid.push(format!(
-                    "{name}: {}",
-                    data.invalid(f, row).unwrap_or_default()
-                )),
-                Some(f) if data.value(f, row).is_none() => missing.push(name.clone()),
-                Some(_) => {}
-                None => {
-                    if let Some((i, (_, other))) = catalog
-                        .measures()
-                        .enumerate()
-                        .find(|(_, (_, o))| &o.id == name)
-                    {
-                        if self.values[i][row].is_none() {
-                            missing_kpis.push(other.key.clone());
-                        }
-                    }
-                }
+        let mut missing = Vec::new();
+        for (name, f) in &inputs.variables {
+            match data.invalid(*f, row) {
+                Some(why) => invalid.push(format!("{name}: {why}")),
+                None if data.value(*f, row).is_none() => missing.push(name.clone()),
+                None => {}
             }
         }
         if !invalid.is_empty() {
@@ -248,22 +288,26 @@ impl Results {
         if !missing.is_empty() {
             return Status::Missing(Reason::MissingInputs(missing));
         }
+        let missing_kpis: Vec<String> = inputs
+            .kpis
+            .iter()
+            .filter(|(_, i)| self.value(*i, row).is_none())
+            .map(|(key, _)| key.clone())
+            .collect();
         if !missing_kpis.is_empty() {
             return Status::Missing(Reason::MissingKpis(missing_kpis));
         }
-        let zeros: Vec<String> = measure
-            .formula
+        let zeros: Vec<String> = inputs
             .denominators
             .iter()
-            .filter(|name| {
-                data.field_index(name).and_then(|f| data.value(f, row)) == Some(0.0)
-                    || catalog
-                        .measures()
-                        .enumerate()
-                        .find(|(_, (_, o))| &o.id == *name)
-                        .is_some_and(|(i, _)| self.values[i][row] == Some(0.0))
+            .filter(|(_, source)| {
+                let value = match *source {
+                    Source::Field(f) => data.value(f, row),
+                    Source::Measure(i) => self.value(i, row),
+                };
+                value == Some(0.0)
             })
-            .cloned()
+            .map(|(name, _)| name.clone())
             .collect();
         if !zeros.is_empty() {
             return Status::Missing(Reason::ZeroDenominator(zeros));

@@ -66,17 +66,23 @@ pub fn score(measure: &Measure, target: Option<f64>, value: f64, scheme: &Scheme
 /// Targets: the catalogue's defaults, overridden by a targets file.
 #[derive(Debug, Clone, Default)]
 pub struct Targets {
-    /// (city or "" for every city, measure id) -> target
-    overrides: HashMap<(String, String), f64>,
+    /// City in lower case (or "" for every city) -> measure id -> target.
+    overrides: HashMap<String, HashMap<String, f64>>,
 }
 
 impl Targets {
-    pub fn target(&self, city: &str, measure: &Measure) -> Option<f64> {
-        self.overrides
-            .get(&(city.to_lowercase(), measure.id.clone()))
-            .or_else(|| self.overrides.get(&(String::new(), measure.id.clone())))
-            .copied()
-            .or(measure.target)
+    /// The target of `measure` for a city (its name in lower case).
+    pub fn target(&self, city_lower: &str, measure: &Measure) -> Option<f64> {
+        if self.overrides.is_empty() {
+            return measure.target;
+        }
+        let lookup = |city: &str| {
+            self.overrides
+                .get(city)
+                .and_then(|m| m.get(&measure.id))
+                .copied()
+        };
+        lookup(city_lower).or_else(|| lookup("")).or(measure.target)
     }
 
     /// Read a targets CSV: `kpi,target` or `city,kpi,target`; `kpi` is a code, `CODE/part` or id.
@@ -172,7 +178,9 @@ impl Targets {
             for m in measures {
                 targets
                     .overrides
-                    .insert((city.clone(), m.id.clone()), target);
+                    .entry(city.clone())
+                    .or_default()
+                    .insert(m.id.clone(), target);
             }
         }
         if problems.has_errors() {
@@ -198,6 +206,8 @@ impl Targets {
 /// One measure's outcome for one city-year.
 #[derive(Debug, Clone)]
 pub struct Outcome<'a> {
+    /// The measure's index in [`Catalog::measures`] order.
+    pub index: usize,
     pub kpi: &'a Kpi,
     pub measure: &'a Measure,
     pub value: Option<f64>,
@@ -244,8 +254,6 @@ pub struct CityYear<'a> {
     pub city: &'a str,
     pub year: i32,
     pub outcomes: Vec<Outcome<'a>>,
-    /// Overall first, then dimensions, sub-dimensions and categories in catalogue order.
-    pub summaries: Vec<Summary>,
 }
 
 /// Everything computed, ready to be scored row by row and rendered.
@@ -266,32 +274,37 @@ impl<'a> Assessment<'a> {
     /// Score one city-year.
     pub fn city_year(&self, row: usize) -> CityYear<'a> {
         let catalog = self.catalog;
-        let city = self.data.cities[row].as_str();
-        let mut outcomes = Vec::new();
+        let city = self.data.cities[row].to_lowercase();
+        let mut outcomes = Vec::with_capacity(catalog.kpis.len() * 2);
         for (m, (kpi, measure)) in catalog.measures().enumerate() {
             if self.tier.is_some_and(|t| t != kpi.tier) {
                 continue;
             }
-            let value = self.results.values[m][row];
-            let target = self.targets.target(city, measure);
+            let value = self.results.value(m, row);
+            let target = self.targets.target(&city, measure);
             let score = value.and_then(|v| score(measure, target, v, &catalog.scheme));
             outcomes.push(Outcome {
+                index: m,
                 kpi,
                 measure,
                 value,
-                status: self.results.status(catalog, self.data, m, measure, row),
+                status: self.results.status(self.data, m, row),
                 target,
                 score,
                 band: score.and_then(|s| catalog.scheme.band_with_points(s.points)),
             });
         }
-        let summaries = summarize(catalog, &outcomes);
         CityYear {
             city: &self.data.cities[row],
             year: self.data.years[row],
             outcomes,
-            summaries,
         }
+    }
+
+    /// The roll-ups of one city-year: overall first, then dimensions, sub-dimensions and
+    /// categories in catalogue order.
+    pub fn summaries(&self, city_year: &CityYear) -> Vec<Summary> {
+        summarize(self.catalog, &city_year.outcomes)
     }
 }
 

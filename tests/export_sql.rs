@@ -13,6 +13,9 @@ fn exported_sql_matches_assess_in_duckdb() {
         .expect("python3 runs");
     let stdout = String::from_utf8_lossy(&output.stdout);
     let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(output.status.success(), "DuckDB check failed:\n{stdout}\n{stderr}");
+    assert!(
+        output.status.success(),
+        "DuckDB check failed:\n{stdout}\n{stderr}"
+    );
     assert!(stdout.contains(" passed, 0 failed"), "{stdout}");
 }

@@ -5,7 +5,6 @@ use std::io::Write;
 use serde::Serialize;
 
 use super::{display_value, note, round};
-use crate::catalog::Measure;
 use crate::scoring::{Assessment, Summary};
 
 #[derive(Serialize)]
@@ -51,32 +50,6 @@ struct Input {
     name: String,
     value: Option<f64>,
     source: Option<String>,
-}
-
-/// The sources of the inputs a measure read for one city-year, once each.
-pub fn sources(assessment: &Assessment, row: usize, measure: &Measure) -> Vec<String> {
-    let data = assessment.data;
-    let mut out: Vec<String> = Vec::new();
-    let reported = data
-        .field_index(&measure.id)
-        .filter(|&f| data.value(f, row).is_some());
-    let fields: Vec<usize> = match reported {
-        Some(f) => vec![f],
-        None => measure
-            .formula
-            .reads
-            .iter()
-            .filter_map(|r| data.field_index(r))
-            .collect(),
-    };
-    for f in fields {
-        if let Some(source) = data.source(f, row) {
-            if !out.iter().any(|s| s == source) {
-                out.push(source.to_string());
-            }
-        }
-    }
-    out
 }
 
 pub fn render(assessment: &Assessment, out: &mut dyn Write) -> anyhow::Result<()> {
@@ -128,8 +101,8 @@ pub fn render(assessment: &Assessment, out: &mut dyn Write) -> anyhow::Result<()
                 }
             })
             .collect();
-        let summary = city_year
-            .summaries
+        let summary = assessment
+            .summaries(&city_year)
             .into_iter()
             .map(|mut s| {
                 s.score = s.score.map(|v| round(v, 2));

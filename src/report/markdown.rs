@@ -24,10 +24,11 @@ pub fn render(assessment: &Assessment, out: &mut dyn Write) -> anyhow::Result<()
     writeln!(out, "# U4SSC self-assessment")?;
     for r in 0..assessment.rows() {
         let city_year = assessment.city_year(r);
+        let summaries = assessment.summaries(&city_year);
         writeln!(out)?;
         writeln!(out, "## {} {}", cell(city_year.city), city_year.year)?;
         writeln!(out)?;
-        let overall = &city_year.summaries[0];
+        let overall = &summaries[0];
         writeln!(
             out,
             "Overall score **{}**; KPIs computed: {}.",
@@ -40,7 +41,7 @@ pub fn render(assessment: &Assessment, out: &mut dyn Write) -> anyhow::Result<()
             "| Dimension / sub-dimension | Score | Points | Mean achievement | Computed |"
         )?;
         writeln!(out, "|---|---:|---:|---:|---|")?;
-        for (s, sub) in dimension_tree(&city_year.summaries) {
+        for (s, sub) in dimension_tree(&summaries) {
             let name = if !sub {
                 format!("**{}**", s.name)
             } else {
@@ -59,11 +60,7 @@ pub fn render(assessment: &Assessment, out: &mut dyn Write) -> anyhow::Result<()
                 ],
             )?;
         }
-        for dimension in city_year
-            .summaries
-            .iter()
-            .filter(|s| s.level == "dimension")
-        {
+        for dimension in summaries.iter().filter(|s| s.level == "dimension") {
             writeln!(out)?;
             writeln!(out, "### {}: {}", dimension.name, display_score(dimension))?;
             writeln!(out)?;

@@ -54,21 +54,32 @@ pub fn render(
 
 /// A value as reports print it.
 pub fn display_value(measure: &Measure, value: Option<f64>) -> String {
-    let Some(v) = value else { return "—".into() };
+    let mut text = String::new();
+    write_display_value(&mut text, measure, value);
+    text
+}
+
+/// [`display_value`] into a reused buffer (the CSV writer's hot path).
+pub fn write_display_value(text: &mut String, measure: &Measure, value: Option<f64>) {
+    use std::fmt::Write as _;
+    text.clear();
+    let Some(v) = value else {
+        text.push('—');
+        return;
+    };
     if measure.is_yes_no() {
-        return if v >= 1.0 {
+        text.push_str(if v >= 1.0 {
             "yes"
         } else if v <= 0.0 {
             "no"
         } else {
             "partial"
-        }
-        .into();
+        });
+    } else if measure.unit == "count" && v.fract() == 0.0 {
+        let _ = write!(text, "{v:.0}");
+    } else {
+        let _ = write!(text, "{v:.2}");
     }
-    if measure.unit == "count" && v.fract() == 0.0 {
-        return format!("{v:.0}");
-    }
-    format!("{v:.2}")
 }
 
 /// A target as reports print it.
@@ -98,6 +109,9 @@ pub fn round(value: f64, decimals: i32) -> f64 {
 pub fn note(outcome: &Outcome) -> String {
     if let Some(reason) = outcome.status.reason() {
         return reason;
+    }
+    if outcome.score.is_some() && outcome.status == crate::engine::Status::Computed {
+        return String::new(); // the common case, without allocating
     }
     let mut notes = Vec::new();
     if outcome.status == crate::engine::Status::Reported {

@@ -53,6 +53,7 @@ pub fn render(assessment: &Assessment, style: Style, out: &mut dyn Write) -> any
     let scheme = &assessment.catalog.scheme;
     for row in 0..assessment.rows() {
         let city_year = assessment.city_year(row);
+        let summaries = assessment.summaries(&city_year);
         if row > 0 {
             writeln!(out)?;
         }
@@ -61,7 +62,7 @@ pub fn render(assessment: &Assessment, style: Style, out: &mut dyn Write) -> any
             "{} {}: U4SSC self-assessment",
             city_year.city, city_year.year
         )?;
-        let overall = &city_year.summaries[0];
+        let overall = &summaries[0];
         writeln!(
             out,
             "Overall score {}; KPIs computed: {}",
@@ -79,7 +80,7 @@ pub fn render(assessment: &Assessment, style: Style, out: &mut dyn Write) -> any
                 "Computed",
             ],
         );
-        for (s, sub) in dimension_tree(&city_year.summaries) {
+        for (s, sub) in dimension_tree(&summaries) {
             let name = if !sub {
                 s.name.clone()
             } else {
@@ -110,11 +111,7 @@ pub fn render(assessment: &Assessment, style: Style, out: &mut dyn Write) -> any
         }
         writeln!(out, "{summary}")?;
 
-        for dimension in city_year
-            .summaries
-            .iter()
-            .filter(|s| s.level == "dimension")
-        {
+        for dimension in summaries.iter().filter(|s| s.level == "dimension") {
             let outcomes: Vec<&Outcome> = city_year
                 .outcomes
                 .iter()
