@@ -58,7 +58,8 @@ pub struct Dataset {
     /// `values[field][row]`; NaN where the data has no value. A field that no
     /// file gives has an empty column (no memory spent on it).
     pub values: Vec<Vec<f64>>,
-    /// `sources[field][row]`: index into `source_names`; 0 = no source given.
+    /// `sources[field][row]`: index into `source_names`; 0 = no source given. Empty
+    /// for a field no file gives a source for.
     pub sources: Vec<Vec<u32>>,
     pub source_names: Vec<String>,
     pub origins: Vec<Vec<Origin>>,
@@ -636,7 +637,13 @@ impl<'a> Loader<'a> {
         let source = self.source_id(source);
         let data = &mut self.out.dataset;
         data.values[field][row] = value;
-        data.sources[field][row] = source;
+        if source != 0 {
+            // Sources get a column only when a file gives one.
+            if data.sources[field].is_empty() {
+                data.sources[field] = vec![0; data.cities.len()];
+            }
+            data.sources[field][row] = source;
+        }
         data.origins[field][row] = origin;
     }
 
@@ -655,7 +662,6 @@ impl<'a> Loader<'a> {
         if data.values[field].is_empty() {
             let rows = data.cities.len();
             data.values[field] = vec![f64::NAN; rows];
-            data.sources[field] = vec![0; rows];
             data.origins[field] = vec![Origin::default(); rows];
         }
     }
@@ -709,7 +715,9 @@ impl<'a> Loader<'a> {
                 for f in 0..data.fields.len() {
                     if !data.values[f].is_empty() {
                         data.values[f].push(f64::NAN);
-                        data.sources[f].push(0);
+                        if !data.sources[f].is_empty() {
+                            data.sources[f].push(0);
+                        }
                         data.origins[f].push(Origin::default());
                     }
                 }
@@ -743,7 +751,9 @@ impl<'a> Loader<'a> {
                 continue;
             }
             data.values[f] = order.iter().map(|&i| data.values[f][i]).collect();
-            data.sources[f] = order.iter().map(|&i| data.sources[f][i]).collect();
+            if !data.sources[f].is_empty() {
+                data.sources[f] = order.iter().map(|&i| data.sources[f][i]).collect();
+            }
             data.origins[f] = order.iter().map(|&i| data.origins[f][i]).collect();
         }
         self.out
