@@ -107,8 +107,58 @@ pub fn render(assessment: &Assessment, out: &mut dyn Write) -> anyhow::Result<()
             }
         })
         .collect();
-    let mut writer = csv::Writer::from_writer(out);
-    writer.write_record(HEADER)?;
+    let mut header = csv::Writer::from_writer(&mut *out);
+    header.write_record(HEADER)?;
+    header.flush()?;
+    drop(header);
+    // City-years are rendered in chunks, on every core, and written in order.
+    const CHUNK: usize = 512;
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(8);
+    let rows = assessment.rows();
+    let mut start = 0;
+    while start < rows {
+        let batch: Vec<std::ops::Range<usize>> = (0..threads)
+            .map(|t| (start + t * CHUNK).min(rows)..(start + (t + 1) * CHUNK).min(rows))
+            .filter(|r| !r.is_empty())
+            .collect();
+        start = batch.last().map_or(rows, |r| r.end);
+        let rendered: Vec<anyhow::Result<Vec<u8>>> = if batch.len() == 1 {
+            vec![render_rows(assessment, &texts, batch[0].clone())]
+        } else {
+            std::thread::scope(|scope| {
+                let handles: Vec<_> = batch
+                    .iter()
+                    .map(|range| {
+                        let texts = &texts;
+                        scope.spawn(move || render_rows(assessment, texts, range.clone()))
+                    })
+                    .collect();
+                handles
+                    .into_iter()
+                    .map(|h| {
+                        h.join()
+                            .unwrap_or_else(|_| Err(anyhow::anyhow!("a report thread failed")))
+                    })
+                    .collect()
+            })
+        };
+        for chunk in rendered {
+            out.write_all(&chunk?)?;
+        }
+    }
+    Ok(())
+}
+
+/// The CSV rows of the city-years in `rows`, without the header.
+fn render_rows(
+    assessment: &Assessment,
+    texts: &[MeasureText],
+    rows: std::ops::Range<usize>,
+) -> anyhow::Result<Vec<u8>> {
+    let data = assessment.data;
+    let mut writer = csv::Writer::from_writer(Vec::with_capacity(rows.len() * 100 * 200));
     let (mut value, mut display, mut target, mut achievement, mut sources) = (
         String::new(),
         String::new(),
@@ -116,7 +166,7 @@ pub fn render(assessment: &Assessment, out: &mut dyn Write) -> anyhow::Result<()
         String::new(),
         String::new(),
     );
-    for row in 0..assessment.rows() {
+    for row in rows {
         let city_year = assessment.city_year(row);
         let city = neutralise(city_year.city);
         let year = city_year.year.to_string();
@@ -167,5 +217,5 @@ pub fn render(assessment: &Assessment, out: &mut dyn Write) -> anyhow::Result<()
         }
     }
     writer.flush()?;
-    Ok(())
+    Ok(writer.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?)
 }
