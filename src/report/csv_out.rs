@@ -217,5 +217,5 @@ fn render_rows(
         }
     }
     writer.flush()?;
-    Ok(writer.into_inner().map_err(|e| anyhow::anyhow!("{e}"))?)
+    writer.into_inner().map_err(|e| anyhow::anyhow!("{e}"))
 }
