@@ -81,7 +81,12 @@ pub enum Command {
     Generate(generate::GenerateArgs),
     /// The benchmark floor: polars reads and pivots a long-form file, nothing else.
     #[command(hide = true)]
-    BenchFloor { file: PathBuf },
+    BenchFloor {
+        file: PathBuf,
+        /// Use polars' streaming engine (for files larger than memory).
+        #[arg(long)]
+        streaming: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -249,8 +254,8 @@ pub fn run(cli: Cli, stderr: &mut dyn Write) -> anyhow::Result<u8> {
             rows?;
             Ok(exit::OK)
         }
-        Command::BenchFloor { file } => {
-            let (rows, columns) = generate::floor(&catalog, &file)?;
+        Command::BenchFloor { file, streaming } => {
+            let (rows, columns) = generate::floor(&catalog, &file, streaming)?;
             writeln!(stderr, "pivoted {rows} city-years x {columns} columns")?;
             Ok(exit::OK)
         }

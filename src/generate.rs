@@ -101,7 +101,11 @@ fn sample_values() -> (HashMap<String, f64>, f64) {
 /// Write the data set; returns the number of rows written.
 /// The benchmark floor: polars reads a long-form file and pivots it to one row per
 /// city-year and one column per variable, and nothing else. Returns (rows, columns).
-pub fn floor(catalog: &Catalog, path: &std::path::Path) -> anyhow::Result<(usize, usize)> {
+pub fn floor(
+    catalog: &Catalog,
+    path: &std::path::Path,
+    streaming: bool,
+) -> anyhow::Result<(usize, usize)> {
     use polars::prelude::*;
     let variables: Vec<&str> = catalog.variables.iter().map(|v| v.id.as_str()).collect();
     let on_columns = DataFrame::new(
@@ -120,8 +124,13 @@ pub fn floor(catalog: &Catalog, path: &std::path::Path) -> anyhow::Result<(usize
             false,
             "_".into(),
             polars::frame::PivotColumnNaming::Auto,
-        )
-        .collect()?;
+        );
+    let engine = if streaming {
+        Engine::Streaming
+    } else {
+        Engine::InMemory
+    };
+    let wide = wide.collect_with_engine(engine)?.unwrap_single();
     Ok((wide.height(), wide.width()))
 }
 

@@ -143,9 +143,9 @@ impl Input {
         }
     }
 
-    fn open(&self) -> std::io::Result<Box<dyn Read + '_>> {
+    fn open(&self) -> std::io::Result<Box<dyn Read + Send + '_>> {
         Ok(match self {
-            Input::Stdin => Box::new(std::io::stdin().lock()),
+            Input::Stdin => Box::new(std::io::stdin()),
             Input::File(path) => Box::new(std::fs::File::open(path)?),
             Input::Bytes(_, bytes) => Box::new(bytes.as_slice()),
         })
@@ -371,105 +371,122 @@ impl<'a> Loader<'a> {
             Vec::new()
         };
         let source_col = long.and_then(|l| l.2).or_else(|| col("source"));
-        let mut record = csv::StringRecord::new();
         let mut rows_read = 0usize;
-        loop {
-            match reader.read_record(&mut record) {
-                Ok(false) => break,
-                Ok(true) => {}
-                Err(e) => {
-                    let line = e.position().map_or(0, |p| p.line() as usize);
-                    let problem = match e.kind() {
-                        csv::ErrorKind::Utf8 { .. } => Problem::error(
-                            "not-utf8",
-                            &name,
-                            "the file is not UTF-8; save it as \"CSV UTF-8\" from your spreadsheet",
-                        ),
-                        _ => Problem::error("invalid-csv", &name, format!("{e}; fix this line")),
+        // A second thread parses CSV records while this one checks and stores them.
+        let (batch_tx, batch_rx) = std::sync::mpsc::sync_channel(4);
+        let (recycle_tx, recycle_rx) = std::sync::mpsc::channel();
+        let mut failed = false;
+        let bytes_read = std::thread::scope(|scope| {
+            let parser = scope.spawn(move || read_batches(reader, batch_tx, recycle_rx));
+            for batch in batch_rx {
+                let records: Vec<csv::StringRecord> = match batch {
+                    Ok(records) => records,
+                    Err(e) => {
+                        let e: csv::Error = e;
+                        let line = e.position().map_or(0, |p| p.line() as usize);
+                        let problem = match e.kind() {
+                            csv::ErrorKind::Utf8 { .. } => Problem::error(
+                                "not-utf8",
+                                &name,
+                                "the file is not UTF-8; save it as \"CSV UTF-8\" from your spreadsheet",
+                            ),
+                            _ => Problem::error("invalid-csv", &name, format!("{e}; fix this line")),
+                        };
+                        self.out.problems.push(problem.at_line(line));
+                        failed = true;
+                        break;
+                    }
+                };
+                for record in &records {
+                    let line = record.position().map_or(0, |p| p.line() as usize);
+                    if record.iter().all(|c| c.trim().is_empty()) {
+                        continue; // blank rows carry nothing
+                    }
+                    rows_read += 1;
+                    if rows_read % 65_536 == 0 {
+                        (self.on_progress)(
+                            self.bytes_before + record.position().map_or(0, |p| p.byte()),
+                        );
+                    }
+                    let origin = Origin {
+                        file,
+                        line: line as u32,
                     };
-                    self.out.problems.push(problem.at_line(line));
-                    return;
-                }
-            }
-            let line = record.position().map_or(0, |p| p.line() as usize);
-            if record.iter().all(|c| c.trim().is_empty()) {
-                continue; // blank rows carry nothing
-            }
-            rows_read += 1;
-            if rows_read % 65_536 == 0 {
-                (self.on_progress)(self.bytes_before + record.position().map_or(0, |p| p.byte()));
-            }
-            let origin = Origin {
-                file,
-                line: line as u32,
-            };
-            let get = |i: usize| record.get(i).unwrap_or("").trim();
-            let city = get(city_col);
-            if city.is_empty() {
-                self.out.problems.push(
-                    Problem::error(
-                        "missing-city",
-                        &name,
-                        "the city is empty; give the city's name on every row",
-                    )
-                    .at_line(line)
-                    .in_column("city"),
-                );
-                continue;
-            }
-            let Some(year) = parse_year(get(year_col)) else {
-                self.out.problems.push(
-                    Problem::error(
-                        "bad-year",
-                        &name,
-                        format!(
-                            "year \"{}\" is not a year; write a four-digit year such as 2024",
-                            get(year_col)
-                        ),
-                    )
-                    .at_line(line)
-                    .in_column("year")
-                    .with_value(get(year_col)),
-                );
-                continue;
-            };
-            if !self.filter.keeps(city, year) {
-                continue;
-            }
-            let source = source_col.map(get).unwrap_or("");
-            match long {
-                Some((variable_col, value_col, _)) => {
-                    let variable = get(variable_col);
-                    if variable.is_empty() {
+                    let get = |i: usize| record.get(i).unwrap_or("").trim();
+                    let city = get(city_col);
+                    if city.is_empty() {
                         self.out.problems.push(
                             Problem::error(
-                                "missing-variable",
+                                "missing-city",
                                 &name,
-                                "the variable is empty; name the variable on every row",
+                                "the city is empty; give the city's name on every row",
                             )
                             .at_line(line)
-                            .in_column("variable"),
+                            .in_column("city"),
                         );
                         continue;
                     }
-                    let Some(field) = self.resolve_field(variable, &name, line, None) else {
+                    let Some(year) = parse_year(get(year_col)) else {
+                        self.out.problems.push(
+                            Problem::error(
+                                "bad-year",
+                                &name,
+                                format!(
+                                    "year \"{}\" is not a year; write a four-digit year such as 2024",
+                                    get(year_col)
+                                ),
+                            )
+                            .at_line(line)
+                            .in_column("year")
+                            .with_value(get(year_col)),
+                        );
                         continue;
                     };
-                    self.store(city, year, field, get(value_col), source, origin, "value");
-                }
-                None => {
-                    for &(column, field) in &wide_fields {
-                        let Some(field) = field else { continue };
-                        let raw = get(column);
-                        if raw.is_empty() {
-                            continue; // an empty cell in wide form: not collected
+                    if !self.filter.keeps(city, year) {
+                        continue;
+                    }
+                    let source = source_col.map(get).unwrap_or("");
+                    match long {
+                        Some((variable_col, value_col, _)) => {
+                            let variable = get(variable_col);
+                            if variable.is_empty() {
+                                self.out.problems.push(
+                                    Problem::error(
+                                        "missing-variable",
+                                        &name,
+                                        "the variable is empty; name the variable on every row",
+                                    )
+                                    .at_line(line)
+                                    .in_column("variable"),
+                                );
+                                continue;
+                            }
+                            let Some(field) = self.resolve_field(variable, &name, line, None)
+                            else {
+                                continue;
+                            };
+                            self.store(city, year, field, get(value_col), source, origin, "value");
                         }
-                        self.store(city, year, field, raw, source, origin, &header[column]);
+                        None => {
+                            for &(column, field) in &wide_fields {
+                                let Some(field) = field else { continue };
+                                let raw = get(column);
+                                if raw.is_empty() {
+                                    continue; // an empty cell in wide form: not collected
+                                }
+                                self.store(city, year, field, raw, source, origin, &header[column]);
+                            }
+                        }
                     }
                 }
+                let _ = recycle_tx.send(records);
             }
+            parser.join().unwrap_or(0)
+        });
+        if failed {
+            return;
         }
-        self.bytes_before += reader.position().byte();
+        self.bytes_before += bytes_read;
         if rows_read == 0 {
             self.out.problems.push(
                 Problem::warning("no-rows", &name, "the file has a header but no data rows")
@@ -799,6 +816,45 @@ impl<'a> Loader<'a> {
         }
         for (field, row, why) in invalid {
             self.invalidate(field, row, why);
+        }
+    }
+}
+
+type Batch = Result<Vec<csv::StringRecord>, csv::Error>;
+
+/// Parse CSV records in batches and send them on; returns the bytes read.
+fn read_batches<R: Read>(
+    mut reader: csv::Reader<R>,
+    batches: std::sync::mpsc::SyncSender<Batch>,
+    recycled: std::sync::mpsc::Receiver<Vec<csv::StringRecord>>,
+) -> u64 {
+    const BATCH: usize = 8192;
+    loop {
+        let mut records = recycled.try_recv().unwrap_or_default();
+        records.resize(BATCH, csv::StringRecord::new());
+        let mut n = 0;
+        let mut error = None;
+        while n < BATCH {
+            match reader.read_record(&mut records[n]) {
+                Ok(true) => n += 1,
+                Ok(false) => break,
+                Err(e) => {
+                    error = Some(e);
+                    break;
+                }
+            }
+        }
+        let done = n < BATCH;
+        records.truncate(n);
+        if n > 0 && batches.send(Ok(records)).is_err() {
+            return reader.position().byte();
+        }
+        if let Some(e) = error {
+            let _ = batches.send(Err(e));
+            return reader.position().byte();
+        }
+        if done {
+            return reader.position().byte();
         }
     }
 }
