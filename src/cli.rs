@@ -119,13 +119,8 @@ pub struct CheckDataArgs {
     #[arg(required = true, value_name = "DATA")]
     pub data: Vec<String>,
 
-    /// The field delimiter of the data files; detected from the header when not given.
-    #[arg(long, value_name = "CHAR", value_parser = parse_delimiter)]
-    pub delimiter: Option<u8>,
-
-    /// The decimal mark of numbers in the data files.
-    #[arg(long, value_enum, default_value_t = Decimal::Auto)]
-    pub decimal: Decimal,
+    #[command(flatten)]
+    pub text: TextArgs,
 
     /// How to print the problems.
     #[arg(long, short, value_enum, default_value_t = ProblemFormat::Table)]
@@ -150,13 +145,8 @@ pub struct AssessArgs {
     #[arg(long, value_delimiter = ',', help_heading = "Input")]
     pub year: Vec<i32>,
 
-    /// The field delimiter of the data files; detected from the header when not given.
-    #[arg(long, value_name = "CHAR", value_parser = parse_delimiter, help_heading = "Input")]
-    pub delimiter: Option<u8>,
-
-    /// The decimal mark of numbers in the data files.
-    #[arg(long, value_enum, default_value_t = Decimal::Auto, help_heading = "Input")]
-    pub decimal: Decimal,
+    #[command(flatten)]
+    pub text: TextArgs,
 
     /// Targets that replace the defaults: a CSV with columns kpi,target (and optionally city).
     #[arg(long, value_name = "FILE", help_heading = "Definitions")]
@@ -177,6 +167,27 @@ pub struct AssessArgs {
     /// Fail (exit code 3) on data warnings too, e.g. unknown variables or repeated rows.
     #[arg(long, help_heading = "Input")]
     pub strict: bool,
+}
+
+/// How to read the text of data files (shared by `assess` and `check data`).
+#[derive(Debug, Args)]
+pub struct TextArgs {
+    /// The field delimiter of the data files; detected from the header when not given.
+    #[arg(long, value_name = "CHAR", value_parser = parse_delimiter, help_heading = "Input")]
+    pub delimiter: Option<u8>,
+
+    /// The decimal mark of numbers in the data files.
+    #[arg(long, value_enum, default_value_t = Decimal::Auto, help_heading = "Input")]
+    pub decimal: Decimal,
+}
+
+impl TextArgs {
+    fn options(&self) -> TextOptions {
+        TextOptions {
+            delimiter: self.delimiter,
+            decimal: self.decimal,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -358,10 +369,7 @@ fn check_defs(dir: Option<&Path>, format: ProblemFormat) -> anyhow::Result<u8> {
 
 fn check_data(catalog: &Catalog, args: &CheckDataArgs) -> anyhow::Result<u8> {
     let inputs = parse_inputs(&args.data)?;
-    let options = TextOptions {
-        delimiter: args.delimiter,
-        decimal: args.decimal,
-    };
+    let options = args.text.options();
     let loaded = dataset::load(catalog, &inputs, Filter::default(), options);
     let problems = loaded.problems;
     let files = inputs
@@ -396,10 +404,7 @@ fn assess(catalog: &Catalog, args: AssessArgs, stderr: &mut dyn Write) -> anyhow
         cities: args.city.clone(),
         years: args.year.clone(),
     };
-    let options = TextOptions {
-        delimiter: args.delimiter,
-        decimal: args.decimal,
-    };
+    let options = args.text.options();
     let total: Option<u64> = inputs.iter().map(Input::byte_len).sum();
     let bar = Progress::new(
         total,
@@ -511,6 +516,18 @@ pub fn write_output(
         render(&mut out)?;
         out.flush()
             .with_context(|| format!("writing {}", path.display()))?;
+    }
+    // A report is an ordinary file (0644, or the mode of the file it replaces), not 0600.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = match std::fs::metadata(path) {
+            Ok(existing) => existing.permissions().mode(),
+            Err(_) => 0o644,
+        };
+        let _ = temp
+            .as_file()
+            .set_permissions(std::fs::Permissions::from_mode(mode));
     }
     temp.persist(path)
         .with_context(|| format!("writing {}", path.display()))?;

@@ -6,7 +6,6 @@
 //! the place of the formula. Nothing that is not finite leaves the engine: a
 //! division by zero becomes a missing value whose [`Reason`] says why.
 
-use std::collections::HashMap;
 use std::fmt;
 
 use polars::prelude::*;
@@ -129,7 +128,7 @@ pub fn evaluate(catalog: &Catalog, data: &Dataset) -> PolarsResult<Results> {
     let frame = DataFrame::new(data.rows(), columns)?;
 
     let mut plan = frame.lazy();
-    for layer in layers(&measures) {
+    for layer in catalog.layers() {
         let exprs: Vec<Expr> = layer
             .iter()
             .map(|m| {
@@ -200,52 +199,6 @@ fn resolve_inputs(measure: &Measure, measures: &[&Measure], data: &Dataset) -> I
 
 fn reported_column(id: &str) -> String {
     format!("reported:{id}")
-}
-
-/// Group measures into layers: a measure comes after every measure it reads.
-fn layers<'a>(measures: &[&'a Measure]) -> Vec<Vec<&'a Measure>> {
-    let index: HashMap<&str, usize> = measures
-        .iter()
-        .enumerate()
-        .map(|(i, m)| (m.id.as_str(), i))
-        .collect();
-    let mut depth: Vec<Option<usize>> = vec![None; measures.len()];
-    fn depth_of(
-        i: usize,
-        measures: &[&Measure],
-        index: &HashMap<&str, usize>,
-        depth: &mut [Option<usize>],
-        guard: usize,
-    ) -> usize {
-        if let Some(d) = depth[i] {
-            return d;
-        }
-        // The catalogue has refused cycles; the guard only bounds the recursion.
-        let d = if guard > measures.len() {
-            0
-        } else {
-            measures[i]
-                .formula
-                .reads
-                .iter()
-                .filter_map(|r| index.get(r.as_str()))
-                .filter(|&&j| j != i)
-                .map(|&j| depth_of(j, measures, index, depth, guard + 1) + 1)
-                .max()
-                .unwrap_or(0)
-        };
-        depth[i] = Some(d);
-        d
-    }
-    let mut out: Vec<Vec<&Measure>> = Vec::new();
-    for i in 0..measures.len() {
-        let d = depth_of(i, measures, &index, &mut depth, 0);
-        if out.len() <= d {
-            out.resize_with(d + 1, Vec::new);
-        }
-        out[d].push(measures[i]);
-    }
-    out
 }
 
 impl Results {

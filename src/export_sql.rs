@@ -155,29 +155,13 @@ pub fn write(
     write!(out, ")")?;
 
     // Layers: a KPI comes after every KPI it reads.
-    let measures: Vec<&Measure> = catalog.measures().map(|(_, m)| m).collect();
-    let mut done: Vec<&str> = Vec::new();
     let mut previous = "wide".to_string();
-    let mut layer = 0;
-    while done.len() < measures.len() {
-        let ready: Vec<&Measure> = measures
-            .iter()
-            .filter(|m| !done.contains(&m.id.as_str()))
-            .filter(|m| {
-                m.formula
-                    .reads
-                    .iter()
-                    .all(|r| catalog.variable(r).is_some() || done.contains(&r.as_str()))
-            })
-            .copied()
-            .collect();
-        anyhow::ensure!(!ready.is_empty(), "the KPIs read each other in a cycle");
-        layer += 1;
-        let name = format!("layer_{layer}");
+    for (layer, measures) in catalog.layers().into_iter().enumerate() {
+        let name = format!("layer_{}", layer + 1);
         writeln!(out, ",")?;
         writeln!(out, "{name} AS (")?;
         writeln!(out, "  SELECT *")?;
-        for m in &ready {
+        for m in measures {
             let formula = guard_divisions(&m.formula.text)?;
             writeln!(
                 out,
@@ -188,12 +172,11 @@ pub fn write(
         }
         writeln!(out, "  FROM {previous}")?;
         write!(out, ")")?;
-        done.extend(ready.iter().map(|m| m.id.as_str()));
         previous = name;
     }
     writeln!(out)?;
     writeln!(out, "SELECT city, year")?;
-    for m in &measures {
+    for (_, m) in catalog.measures() {
         writeln!(out, "  , {}", q(&m.id))?;
     }
     writeln!(out, "FROM {previous}")?;

@@ -359,6 +359,34 @@ impl Catalog {
             .find(|(_, m)| m.key.eq_ignore_ascii_case(&code) || m.id == id)
     }
 
+    /// The measures in evaluation layers: each reads only variables and measures of
+    /// earlier layers. (Cycles were refused when the catalogue loaded.)
+    pub fn layers(&self) -> Vec<Vec<&Measure>> {
+        let measures: Vec<&Measure> = self.measures().map(|(_, m)| m).collect();
+        let ids: HashSet<&str> = measures.iter().map(|m| m.id.as_str()).collect();
+        let mut done: HashSet<&str> = HashSet::new();
+        let mut layers = Vec::new();
+        while done.len() < measures.len() {
+            let ready: Vec<&Measure> = measures
+                .iter()
+                .filter(|m| !done.contains(m.id.as_str()))
+                .filter(|m| {
+                    m.formula
+                        .reads
+                        .iter()
+                        .all(|r| !ids.contains(r.as_str()) || done.contains(r.as_str()))
+                })
+                .copied()
+                .collect();
+            if ready.is_empty() {
+                break;
+            }
+            done.extend(ready.iter().map(|m| m.id.as_str()));
+            layers.push(ready);
+        }
+        layers
+    }
+
     /// The KPIs that read a variable.
     pub fn used_by(&self, variable: &str) -> Vec<&Kpi> {
         self.kpis
