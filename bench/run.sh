@@ -36,7 +36,13 @@ dims() {
 measure() {
   local log
   log=$(mktemp)
-  /usr/bin/time -v "$@" > /dev/null 2> "$log" || { cat "$log" >&2; rm -f "$log"; exit 1; }
+  if ! /usr/bin/time -v "$@" > /dev/null 2> "$log"; then
+    # e.g. killed for lack of memory: say so in the table, details on stderr
+    grep -E "signal|error|Maximum resident" "$log" >&2 || true
+    rm -f "$log"
+    echo "failed failed"
+    return
+  fi
   local wall peak
   wall=$(grep "Elapsed (wall clock)" "$log" | awk '{print $NF}' | awk -F: '{ if (NF == 3) print $1*3600 + $2*60 + $3; else print $1*60 + $2 }')
   peak=$(grep "Maximum resident set size" "$log" | awk '{printf "%.0f", $NF / 1024}')
@@ -57,7 +63,7 @@ for size in "${sizes[@]}"; do
   [ "$size" = large ] && engine=(--streaming)
   read -r floor_s floor_mb <<< "$(measure "$bin" bench-floor "$file" "${engine[@]}")"
   read -r assess_s assess_mb <<< "$(measure "$bin" assess "$file" --format csv)"
-  ratio=$(awk -v a="$assess_s" -v f="$floor_s" 'BEGIN { printf "%.2f", a / f }')
+  ratio=$(awk -v a="$assess_s" -v f="$floor_s" 'BEGIN { if (f + 0 > 0 && a + 0 > 0) printf "%.2f", a / f; else print "n/a" }')
   printf '%-7s %10s %12s %10s %10s %7s %12s %12s\n' "$size" "$mb" "$rows" "$floor_s" "$assess_s" "$ratio" "$floor_mb" "$assess_mb"
 done
 
@@ -71,5 +77,4 @@ for _ in $(seq 20); do
   end=$(date +%s%N)
   times+=($(( (end - start) / 1000000 )))
 done
-sorted=$(printf '%s\n' "${times[@]}" | sort -n)
-echo "  min $(echo "$sorted" | head -1) ms, median $(echo "$sorted" | sed -n 10p) ms, max $(echo "$sorted" | tail -1) ms"
+printf '%s\n' "${times[@]}" | sort -n | awk '{ t[NR] = $1 } END { printf "  min %d ms, median %d ms, max %d ms\n", t[1], t[int((NR + 1) / 2)], t[NR] }'
