@@ -71,15 +71,18 @@ pub fn decode(bytes: &[u8], file: &str) -> Result<String, Problem> {
                 .filter(|&&b| b == b'\n')
                 .count()
                 + 1;
-            Err(Problem::error(
-                "not-utf8",
-                file,
+            let spreadsheet = bytes.starts_with(b"PK\x03\x04")
+                || bytes.starts_with(b"\xD0\xCF\x11\xE0")
+                || bytes.starts_with(b"PAR1");
+            let message = if spreadsheet {
+                "this is a spreadsheet or Parquet file, not CSV text; export it as \"CSV UTF-8\" (XLSX and Parquet are not read yet)".to_string()
+            } else {
                 format!(
                     "the file is not UTF-8 (byte {} is not valid); save it as \"CSV UTF-8\" from your spreadsheet",
                     e.valid_up_to() + 1
-                ),
-            )
-            .at_line(line))
+                )
+            };
+            Err(Problem::error("not-utf8", file, message).at_line(line))
         }
     }
 }

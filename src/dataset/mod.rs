@@ -330,10 +330,14 @@ impl<'a> Loader<'a> {
                 Problem::error(
                     "missing-column",
                     &name,
-                    format!(
-                        "the header has no {} column; long form needs city,year,variable,value and wide form city,year,<variable>...",
-                        missing.join(" or ")
-                    ),
+                    if col("kpi").is_some() && col("target").is_some() {
+                        "this is a targets file (kpi,target), not data; pass it with --targets".to_string()
+                    } else {
+                        format!(
+                            "the header has no {} column; long form needs city,year,variable,value and wide form city,year,<variable>...",
+                            missing.join(" or ")
+                        )
+                    },
                 )
                 .at_line(1),
             );
