@@ -237,17 +237,6 @@ pub struct Summary {
     pub mean_achievement: Option<f64>,
 }
 
-impl Summary {
-    pub fn coverage(&self) -> f64 {
-        let defined = self.core_defined + self.advanced_defined;
-        if defined == 0 {
-            0.0
-        } else {
-            100.0 * (self.core_computed + self.advanced_computed) as f64 / defined as f64
-        }
-    }
-}
-
 /// Scores for one city-year.
 #[derive(Debug, Clone)]
 pub struct CityYear<'a> {

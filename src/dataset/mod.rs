@@ -92,21 +92,9 @@ impl Dataset {
         }
     }
 
-    /// Where a cell's value came from, if the data gave one.
-    pub fn origin(&self, field: usize, row: usize) -> Option<Origin> {
-        self.origins[field].get(row).copied().filter(|o| o.line > 0)
-    }
-
     /// False for a column no input file had; such a column holds no values.
     pub fn has_column(&self, field: usize) -> bool {
         !self.values[field].is_empty()
-    }
-
-    /// Every city in the data, in row order, once.
-    pub fn city_names(&self) -> Vec<&str> {
-        let mut names: Vec<&str> = self.cities.iter().map(String::as_str).collect();
-        names.dedup();
-        names
     }
 }
 
@@ -873,9 +861,4 @@ fn parse_year(raw: &str) -> Option<i32> {
 /// Read and validate every input. The kinds of problems are described in `docs/errors.md`.
 pub fn load(catalog: &Catalog, inputs: &[Input], filter: Filter, options: TextOptions) -> Loaded {
     Loader::new(catalog, filter, options).load_all(inputs)
-}
-
-/// Kinds accepted as yes/no.
-pub fn is_boolean(kind: Option<Kind>) -> bool {
-    kind == Some(Kind::Boolean)
 }
