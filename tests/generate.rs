@@ -54,3 +54,19 @@ fn generated_data_is_valid_and_covers_every_variable() {
         );
     }
 }
+
+#[test]
+fn a_long_run_into_a_pipe_draws_no_progress_bar() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("gen.csv");
+    let file = file.to_str().unwrap();
+    let (code, _, _) = citykpi(&[
+        "generate", "--cities", "300", "--years", "10", "--output", file,
+    ]);
+    assert_eq!(code, 0);
+    // Standard error is a pipe here, so however long the run, it carries no progress bar.
+    let (code, stdout, stderr) = citykpi(&["assess", file, "--format", "csv"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.lines().count() > 300 * 10 * 100);
+    assert_eq!(stderr, "");
+}
