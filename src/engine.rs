@@ -129,12 +129,18 @@ pub fn evaluate(catalog: &Catalog, data: &Dataset) -> PolarsResult<Results> {
 
     let mut plan = frame.lazy();
     for layer in catalog.layers() {
-        let exprs: Vec<Expr> = layer
+        // Each formula is computed once, then cleaned: not finite becomes null, and a value
+        // the city reports directly takes the formula's place.
+        let computed: Vec<Expr> = layer
+            .iter()
+            .map(|m| m.formula.expr.clone().alias(m.id.as_str()))
+            .collect();
+        let cleaned: Vec<Expr> = layer
             .iter()
             .map(|m| {
-                let computed = m.formula.expr.clone();
-                let finite = when(computed.clone().is_finite())
-                    .then(computed)
+                let id = m.id.as_str();
+                let finite = when(col(id).is_finite())
+                    .then(col(id))
                     .otherwise(lit(NULL).cast(DataType::Float64));
                 let reported = reported_column(&m.id);
                 let value = if present.contains(&reported) {
@@ -144,10 +150,10 @@ pub fn evaluate(catalog: &Catalog, data: &Dataset) -> PolarsResult<Results> {
                 } else {
                     finite
                 };
-                value.alias(m.id.as_str())
+                value.alias(id)
             })
             .collect();
-        plan = plan.with_columns(exprs);
+        plan = plan.with_columns(computed).with_columns(cleaned);
     }
     let ids: Vec<Expr> = measures.iter().map(|m| col(m.id.as_str())).collect();
     let out = plan.select(ids).collect()?;
