@@ -1,37 +1,52 @@
 //! Browsing the catalogue: `citykpi indicators list` and `indicators show`.
+//!
+//! A renderer of the catalogue, as `report` is of the assessment: it formats the
+//! definitions and never computes a KPI.
 
 use std::io::Write;
 
-use clap::{Args, ValueEnum};
 use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::Table;
 use serde::Serialize;
 
-use crate::catalog::{Catalog, Kpi};
-use crate::cli::TierFilter;
+use crate::catalog::{Catalog, Kpi, Tier};
 use crate::error::Error;
-use crate::report::display_target;
+use crate::report::display_value;
 
-#[derive(Debug, Args)]
-pub struct ListArgs {
+/// What `indicators list` shows.
+#[derive(Debug, Clone, Default)]
+pub struct ListOptions {
     /// Only this dimension: a code (EC, EN, SC) or a name (economy, environment, society).
-    #[arg(long)]
     pub dimension: Option<String>,
-
-    /// Only core or advanced KPIs.
-    #[arg(long, value_enum, default_value_t = TierFilter::All)]
-    pub tier: TierFilter,
-
-    /// The list format.
-    #[arg(long, short, value_enum, default_value_t = ListFormat::Table)]
+    /// Only KPIs of this tier.
+    pub tier: Option<Tier>,
     pub format: ListFormat,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+/// The formats of the KPI list.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Default,
+    strum::EnumIter,
+    strum::IntoStaticStr,
+    strum::EnumString,
+)]
+#[strum(serialize_all = "lowercase")]
 pub enum ListFormat {
+    #[default]
     Table,
     Csv,
     Json,
+}
+
+/// A target as the catalogue gives it: `yes` for a yes/no KPI.
+fn target_text(m: &crate::catalog::Measure, target: Option<f64>) -> String {
+    let target = if m.is_yes_no() { Some(1.0) } else { target };
+    display_value(m, target)
 }
 
 #[derive(Serialize)]
@@ -48,7 +63,7 @@ struct Row<'a> {
     parts: String,
 }
 
-fn selected<'a>(catalog: &'a Catalog, args: &ListArgs) -> Result<Vec<&'a Kpi>, Error> {
+fn selected<'a>(catalog: &'a Catalog, args: &ListOptions) -> Result<Vec<&'a Kpi>, Error> {
     let dimension = match &args.dimension {
         None => None,
         Some(d) => {
@@ -77,11 +92,11 @@ fn selected<'a>(catalog: &'a Catalog, args: &ListArgs) -> Result<Vec<&'a Kpi>, E
         .kpis
         .iter()
         .filter(|k| dimension.as_ref().is_none_or(|d| &k.dimension == d))
-        .filter(|k| args.tier.tier().is_none_or(|t| t == k.tier))
+        .filter(|k| args.tier.is_none_or(|t| t == k.tier))
         .collect())
 }
 
-pub fn list(catalog: &Catalog, args: &ListArgs, out: &mut dyn Write) -> anyhow::Result<()> {
+pub fn list(catalog: &Catalog, args: &ListOptions, out: &mut dyn Write) -> anyhow::Result<()> {
     let kpis = selected(catalog, args)?;
     let tax = &catalog.taxonomy;
     let rows: Vec<Row> = kpis
@@ -98,7 +113,7 @@ pub fn list(catalog: &Catalog, args: &ListArgs, out: &mut dyn Write) -> anyhow::
             target: k
                 .measures
                 .iter()
-                .map(|m| display_target(m, m.target))
+                .map(|m| target_text(m, m.target))
                 .filter(|t| !t.is_empty())
                 .collect::<Vec<_>>()
                 .join(" / "),
@@ -216,7 +231,7 @@ pub fn show(catalog: &Catalog, name: &str, out: &mut dyn Write) -> anyhow::Resul
                     let reference = m.reference.map_or(String::new(), |r| {
                         format!(" (reference value {r} earns 0 %)")
                     });
-                    format!("{}{reference}", display_target(m, Some(t)))
+                    format!("{}{reference}", target_text(m, Some(t)))
                 }
                 None => "none by default (reported, not scored; give one with --targets)".into(),
             }

@@ -9,12 +9,137 @@ use std::fmt;
 
 use serde::Serialize;
 
+/// Exit codes, documented in `--help` and the README; each means one thing in every command.
+pub mod exit {
+    /// Success.
+    pub const OK: u8 = 0;
+    /// The run failed: broken definitions, a file that cannot be read at all, I/O.
+    pub const FAILURE: u8 = 1;
+    /// The command line is wrong.
+    pub const USAGE: u8 = 2;
+    /// The data has errors (or warnings, with `--strict`), or nothing in it to assess.
+    pub const DATA: u8 = 3;
+}
+
 /// How bad a problem is: an error stops the run, a warning does not (unless `--strict`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, strum::Display)]
 #[serde(rename_all = "lowercase")]
+#[strum(serialize_all = "lowercase")]
 pub enum Severity {
     Error,
     Warning,
+}
+
+/// Where a problem belongs, which decides what it stops.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Class {
+    /// The KPI definitions are wrong: nothing can run.
+    Definitions,
+    /// A file cannot be read at all: nothing is computed.
+    Unreadable,
+    /// A value or row of the data (or a targets file): the rest is computed around it.
+    Data,
+}
+
+/// Every problem code, with its severity and class decided here once.
+/// The kebab-case names are stable and listed in `docs/errors.md`.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    strum::EnumIter,
+    strum::IntoStaticStr,
+    strum::Display,
+    strum::EnumString,
+)]
+#[strum(serialize_all = "kebab-case")]
+pub enum ProblemCode {
+    // Reading data files.
+    UnreadableFile,
+    NotUtf8,
+    EmptyFile,
+    MissingColumn,
+    InvalidCsv,
+    NoRows,
+    // Rows and values.
+    MissingCity,
+    MissingVariable,
+    BadYear,
+    UnknownVariable,
+    NotANumber,
+    NotAvailable,
+    OutOfRange,
+    PartExceedsWhole,
+    DuplicateRow,
+    DuplicateConflict,
+    UnknownKpi,
+    // Definitions.
+    MissingFile,
+    InvalidToml,
+    InvalidTaxonomy,
+    InvalidScheme,
+    BadId,
+    BadRange,
+    BadCode,
+    TierMismatch,
+    GroupMismatch,
+    UnknownGroup,
+    DuplicateCode,
+    DuplicateId,
+    FormulaSyntax,
+    FormulaAndParts,
+    MissingFormula,
+    UnknownName,
+    Cycle,
+    UnitKindMismatch,
+    YesNoTarget,
+    ScoredWithoutTarget,
+    UnusedVariable,
+}
+
+impl ProblemCode {
+    /// The stable kebab-case name.
+    pub fn name(self) -> &'static str {
+        self.into()
+    }
+
+    pub fn severity(self) -> Severity {
+        use ProblemCode::*;
+        match self {
+            NoRows | UnknownVariable | NotAvailable | DuplicateRow | UnusedVariable => {
+                Severity::Warning
+            }
+            _ => Severity::Error,
+        }
+    }
+
+    pub fn class(self) -> Class {
+        use ProblemCode::*;
+        match self {
+            UnreadableFile | NotUtf8 | EmptyFile | MissingColumn | InvalidCsv => Class::Unreadable,
+            NoRows | MissingCity | MissingVariable | BadYear | UnknownVariable | NotANumber
+            | NotAvailable | OutOfRange | PartExceedsWhole | DuplicateRow | DuplicateConflict
+            | UnknownKpi => Class::Data,
+            _ => Class::Definitions,
+        }
+    }
+
+    /// The exit code a run ends with when this problem is an error.
+    pub fn exit_code(self) -> u8 {
+        match self.class() {
+            Class::Definitions | Class::Unreadable => exit::FAILURE,
+            Class::Data => exit::DATA,
+        }
+    }
+}
+
+impl Serialize for ProblemCode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.name())
+    }
 }
 
 /// One problem in one place of one input.
@@ -22,7 +147,7 @@ pub enum Severity {
 pub struct Problem {
     pub severity: Severity,
     /// Stable kebab-case identifier, listed in `docs/errors.md`.
-    pub code: &'static str,
+    pub code: ProblemCode,
     pub file: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub line: Option<usize>,
@@ -34,26 +159,16 @@ pub struct Problem {
 }
 
 impl Problem {
-    pub fn error(code: &'static str, file: impl Into<String>, message: impl Into<String>) -> Self {
+    /// A problem of this code; its severity is the code's.
+    pub fn new(code: ProblemCode, file: impl Into<String>, message: impl Into<String>) -> Self {
         Problem {
-            severity: Severity::Error,
+            severity: code.severity(),
             code,
             file: file.into(),
             line: None,
             column: None,
             value: None,
             message: message.into(),
-        }
-    }
-
-    pub fn warning(
-        code: &'static str,
-        file: impl Into<String>,
-        message: impl Into<String>,
-    ) -> Self {
-        Problem {
-            severity: Severity::Warning,
-            ..Problem::error(code, file, message)
         }
     }
 
@@ -87,11 +202,7 @@ impl Problem {
 
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let severity = match self.severity {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-        };
-        write!(f, "{severity}[{}]: {}", self.code, self.location())?;
+        write!(f, "{}[{}]: {}", self.severity, self.code, self.location())?;
         if let Some(column) = &self.column {
             write!(f, ": column {column}")?;
         }
@@ -129,8 +240,18 @@ impl Problems {
         self.0.iter()
     }
 
-    pub fn extend(&mut self, other: Problems) {
-        self.0.extend(other.0);
+    /// The exit code of the worst error: unreadable input or definitions (1) before data (3).
+    pub fn exit_code(&self) -> Option<u8> {
+        self.iter()
+            .filter(|p| p.is_error())
+            .map(|p| p.code.exit_code())
+            .min_by_key(|&c| if c == exit::FAILURE { 0 } else { c })
+    }
+
+    /// True when a file could not be read at all, so nothing can be computed.
+    pub fn unreadable(&self) -> bool {
+        self.iter()
+            .any(|p| p.is_error() && p.code.class() == Class::Unreadable)
     }
 }
 
@@ -169,7 +290,7 @@ mod tests {
 
     #[test]
     fn display_names_code_location_column_and_message() {
-        let problem = Problem::error("not-a-number", "data.csv", "value \"n/a\" is not a number")
+        let problem = Problem::new(ProblemCode::NotANumber, "data.csv", "value \"n/a\" is not a number")
             .at_line(7)
             .in_column("value");
         assert_eq!(

@@ -6,6 +6,7 @@
 //! the place of the formula. Nothing that is not finite leaves the engine: a
 //! division by zero becomes a missing value whose [`Reason`] says why.
 
+use std::collections::HashMap;
 use std::fmt;
 
 use polars::prelude::*;
@@ -13,32 +14,45 @@ use polars::prelude::*;
 use crate::catalog::{Catalog, Measure};
 use crate::dataset::Dataset;
 
-/// Every measure's value for every city-year.
+/// Every measure's value for every city-year, with the data it was computed from.
 #[derive(Debug, Clone)]
-pub struct Results {
+pub struct Results<'d> {
+    data: &'d Dataset,
     /// `values[measure][row]`, measures in [`Catalog::measures`] order; NaN = no value.
     values: Vec<Vec<f64>>,
-    /// Per measure, where its inputs are, to explain a missing value.
+    /// Per measure, where its inputs are: resolved once, read by scoring and by the
+    /// explanation of a missing value.
     inputs: Vec<Inputs>,
 }
 
 /// A measure's inputs, resolved once to dataset fields and other measures.
 #[derive(Debug, Clone, Default)]
-struct Inputs {
-    /// Variables read: name and dataset field.
-    variables: Vec<(String, usize)>,
-    /// Other measures read: key and index.
-    kpis: Vec<(String, usize)>,
+pub struct Inputs {
+    /// What the formula reads, in formula order.
+    pub reads: Vec<Read>,
     /// Names in a divisor, with where to find their value.
-    denominators: Vec<(String, Source)>,
+    pub denominators: Vec<(String, Source)>,
     /// The dataset field of a value the city reports directly.
-    reported: Option<usize>,
+    pub reported: Option<usize>,
 }
 
-#[derive(Debug, Clone, Copy)]
-enum Source {
+/// One name a formula reads.
+#[derive(Debug, Clone)]
+pub struct Read {
+    /// A variable id, or the key (`CODE/part`) of another measure.
+    pub name: String,
+    pub source: Source,
+}
+
+/// Where a name's value is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source {
+    /// A dataset field (a variable).
     Field(usize),
+    /// Another measure, by index in [`Catalog::measures`] order.
     Measure(usize),
+    /// Neither: a variable no field holds (cannot happen for a validated catalogue).
+    Nowhere,
 }
 
 /// Why a measure has no value for a city-year.
@@ -100,7 +114,7 @@ impl Status {
 }
 
 /// Evaluate every measure of the catalogue for every city-year of the dataset.
-pub fn evaluate(catalog: &Catalog, data: &Dataset) -> PolarsResult<Results> {
+pub fn evaluate<'d>(catalog: &Catalog, data: &'d Dataset) -> PolarsResult<Results<'d>> {
     let measures: Vec<&Measure> = catalog.measures().map(|(_, m)| m).collect();
     let mut columns = Vec::new();
     for (i, field) in data.fields.iter().enumerate() {
@@ -164,57 +178,95 @@ pub fn evaluate(catalog: &Catalog, data: &Dataset) -> PolarsResult<Results> {
             Ok(column.iter().map(|v| v.unwrap_or(f64::NAN)).collect())
         })
         .collect::<PolarsResult<_>>()?;
+    let variables: HashMap<&str, usize> = data
+        .fields
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| !f.reported_kpi)
+        .map(|(i, f)| (f.id.as_str(), i))
+        .collect();
+    let reported: HashMap<&str, usize> = data
+        .fields
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| f.reported_kpi)
+        .map(|(i, f)| (f.id.as_str(), i))
+        .collect();
+    let index: HashMap<&str, usize> = measures
+        .iter()
+        .enumerate()
+        .map(|(i, m)| (m.id.as_str(), i))
+        .collect();
+    let source = |name: &str| match (variables.get(name), index.get(name)) {
+        (Some(&f), _) => Source::Field(f),
+        (None, Some(&i)) => Source::Measure(i),
+        (None, None) => Source::Nowhere,
+    };
     let inputs = measures
         .iter()
-        .map(|m| resolve_inputs(m, &measures, data))
+        .map(|m| Inputs {
+            reads: m
+                .formula
+                .reads
+                .iter()
+                .map(|name| {
+                    let source = source(name);
+                    let name = match source {
+                        Source::Measure(i) => measures[i].key.clone(),
+                        _ => name.clone(),
+                    };
+                    Read { name, source }
+                })
+                .collect(),
+            denominators: m
+                .formula
+                .denominators
+                .iter()
+                .map(|name| (name.clone(), source(name)))
+                .filter(|(_, s)| *s != Source::Nowhere)
+                .collect(),
+            reported: reported.get(m.id.as_str()).copied(),
+        })
         .collect();
-    Ok(Results { values, inputs })
-}
-
-fn resolve_inputs(measure: &Measure, measures: &[&Measure], data: &Dataset) -> Inputs {
-    let field = |name: &str| {
-        data.fields
-            .iter()
-            .position(|f| !f.reported_kpi && f.id == name)
-    };
-    let index = |name: &str| measures.iter().position(|m| m.id == name);
-    let mut inputs = Inputs {
-        reported: data
-            .fields
-            .iter()
-            .position(|f| f.reported_kpi && f.id == measure.id),
-        ..Inputs::default()
-    };
-    for name in &measure.formula.reads {
-        if let Some(f) = field(name) {
-            inputs.variables.push((name.clone(), f));
-        } else if let Some(i) = index(name) {
-            inputs.kpis.push((measures[i].key.clone(), i));
-        }
-    }
-    for name in &measure.formula.denominators {
-        let source = field(name)
-            .map(Source::Field)
-            .or_else(|| index(name).map(Source::Measure));
-        if let Some(source) = source {
-            inputs.denominators.push((name.clone(), source));
-        }
-    }
-    inputs
+    Ok(Results {
+        data,
+        values,
+        inputs,
+    })
 }
 
 fn reported_column(id: &str) -> String {
     format!("reported:{id}")
 }
 
-impl Results {
+impl<'d> Results<'d> {
+    /// The dataset the values were computed from.
+    pub fn data(&self) -> &'d Dataset {
+        self.data
+    }
+
+    /// Where measure `m` (index in catalogue order) takes its inputs from.
+    pub fn inputs(&self, m: usize) -> &Inputs {
+        &self.inputs[m]
+    }
+
+    /// The value a city-year gives for what a formula reads.
+    pub fn read(&self, source: Source, row: usize) -> Option<f64> {
+        match source {
+            Source::Field(f) => self.data.value(f, row),
+            Source::Measure(i) => self.value(i, row),
+            Source::Nowhere => None,
+        }
+    }
+
     /// The value of measure `m` (index in catalogue order) at `row`.
     pub fn value(&self, m: usize, row: usize) -> Option<f64> {
         self.values[m].get(row).copied().filter(|v| !v.is_nan())
     }
 
     /// How the value of measure `m` at `row` came about, or why there is none.
-    pub fn status(&self, data: &Dataset, m: usize, row: usize) -> Status {
+    pub fn status(&self, m: usize, row: usize) -> Status {
+        let data = self.data;
         let inputs = &self.inputs[m];
         if self.value(m, row).is_some() {
             let reported = inputs
@@ -234,11 +286,15 @@ impl Results {
             ));
         }
         let mut missing = Vec::new();
-        for (name, f) in &inputs.variables {
-            match data.invalid(*f, row) {
-                Some(why) => invalid.push(format!("{name}: {why}")),
-                None if data.value(*f, row).is_none() => missing.push(name.clone()),
-                None => {}
+        for read in &inputs.reads {
+            match read.source {
+                Source::Field(f) => match data.invalid(f, row) {
+                    Some(why) => invalid.push(format!("{}: {why}", read.name)),
+                    None if data.value(f, row).is_none() => missing.push(read.name.clone()),
+                    None => {}
+                },
+                Source::Nowhere => missing.push(read.name.clone()),
+                Source::Measure(_) => {}
             }
         }
         if !invalid.is_empty() {
@@ -248,10 +304,10 @@ impl Results {
             return Status::Missing(Reason::MissingInputs(missing));
         }
         let missing_kpis: Vec<String> = inputs
-            .kpis
+            .reads
             .iter()
-            .filter(|(_, i)| self.value(*i, row).is_none())
-            .map(|(key, _)| key.clone())
+            .filter(|r| matches!(r.source, Source::Measure(i) if self.value(i, row).is_none()))
+            .map(|r| r.name.clone())
             .collect();
         if !missing_kpis.is_empty() {
             return Status::Missing(Reason::MissingKpis(missing_kpis));
@@ -259,13 +315,7 @@ impl Results {
         let zeros: Vec<String> = inputs
             .denominators
             .iter()
-            .filter(|(_, source)| {
-                let value = match *source {
-                    Source::Field(f) => data.value(f, row),
-                    Source::Measure(i) => self.value(i, row),
-                };
-                value == Some(0.0)
-            })
+            .filter(|(_, source)| self.read(*source, row) == Some(0.0))
             .map(|(name, _)| name.clone())
             .collect();
         if !zeros.is_empty() {

@@ -1,18 +1,10 @@
 //! The failures a run can end in, and the exit code of each.
+//!
+//! The exit code of a problem is decided by its [`ProblemCode`](crate::diagnostic::ProblemCode);
+//! this module only carries problems to the edge. It never prints.
 
 use crate::diagnostic::Problems;
-
-/// Exit codes, documented in `--help` and the README.
-pub mod exit {
-    /// Success.
-    pub const OK: u8 = 0;
-    /// The run failed: broken definitions, unreadable input, I/O.
-    pub const FAILURE: u8 = 1;
-    /// The command line is wrong.
-    pub const USAGE: u8 = 2;
-    /// The data has errors (or warnings, with `--strict`).
-    pub const DATA: u8 = 3;
-}
+pub use crate::diagnostic::exit;
 
 /// A failure the library reports; the binary maps it to an exit code.
 #[derive(Debug, thiserror::Error)]
@@ -21,6 +13,9 @@ pub enum Error {
     Definitions { problems: Problems },
     #[error("{summary}:\n{problems}")]
     Data { summary: String, problems: Problems },
+    /// The data holds nothing to assess (a header only, or no city-year matches the filters).
+    #[error("{0}")]
+    NoData(String),
     #[error("{0}")]
     Usage(String),
 }
@@ -29,13 +24,8 @@ impl Error {
     pub fn exit_code(&self) -> u8 {
         match self {
             Error::Definitions { .. } => exit::FAILURE,
-            // A file that cannot be read at all is a failed run, not bad data.
-            Error::Data { problems, .. }
-                if problems.iter().any(|p| p.code == "unreadable-file") =>
-            {
-                exit::FAILURE
-            }
-            Error::Data { .. } => exit::DATA,
+            Error::Data { problems, .. } => problems.exit_code().unwrap_or(exit::DATA),
+            Error::NoData(_) => exit::DATA,
             Error::Usage(_) => exit::USAGE,
         }
     }

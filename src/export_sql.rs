@@ -17,7 +17,10 @@ use sqlparser::parser::Parser;
 use crate::catalog::{Catalog, Kind, Measure};
 
 /// The SQL engines the export targets.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, strum::EnumIter, strum::IntoStaticStr, strum::EnumString,
+)]
+#[strum(serialize_all = "lowercase")]
 pub enum Dialect {
     Duckdb,
     Spark,

@@ -2,24 +2,23 @@
 //! sustainable cities.
 //!
 //! The pipeline flows one way, a module per stage:
-//! [`catalog`] (TOML definitions) -> [`dataset`] (city data) -> [`engine`]
-//! (formulas, via [`formula`]) -> [`scoring`] -> [`report`]. [`cli`] wires the
-//! stages to the command line. The library never prints; the binary does.
+//! [`catalog`] (TOML definitions) -> [`dataset`] (city data and targets) -> [`engine`]
+//! (formulas, via [`formula`]) -> [`scoring`] (the assessment model) -> [`report`].
+//! [`browse`], [`template`] and [`export_sql`] render the catalogue. The library never
+//! prints: every writer is passed in, and the command line lives in the binary.
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod browse;
 pub mod catalog;
-pub mod cli;
 pub mod dataset;
 pub mod diagnostic;
 pub mod engine;
 pub mod error;
 pub mod export_sql;
 pub mod formula;
-pub mod generate;
 pub mod report;
 pub mod scoring;
 pub mod template;
 
-pub use cli::{run, Cli};
-pub use error::{exit, Error};
+pub use diagnostic::exit;
+pub use error::Error;

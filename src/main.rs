@@ -1,17 +1,19 @@
 //! The `citykpi` binary: parse arguments, run, map failures to exit codes.
 
+mod cli;
+
+use std::io::ErrorKind;
 use std::process::ExitCode;
 
-use citykpi::{exit, Cli, Error};
+use citykpi::{exit, Error};
 use clap::Parser;
 
 fn main() -> ExitCode {
     std::panic::set_hook(Box::new(|info| {
         eprintln!("error: internal error, please report it: {info}");
     }));
-    let cli = Cli::parse();
-    let mut stderr = std::io::stderr();
-    match citykpi::run(cli, &mut stderr) {
+    let cli = cli::Cli::parse();
+    match cli::run(cli) {
         Ok(code) => ExitCode::from(code),
         Err(err) if is_broken_pipe(&err) => ExitCode::from(exit::OK),
         Err(err) => {
@@ -27,11 +29,19 @@ fn main() -> ExitCode {
 /// `citykpi assess ... | head` closes the pipe early; that is not a failure.
 fn is_broken_pipe(err: &anyhow::Error) -> bool {
     err.chain().any(|cause| {
-        cause
-            .downcast_ref::<std::io::Error>()
-            .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
-            || cause
-                .downcast_ref::<csv::Error>()
-                .is_some_and(|e| matches!(e.kind(), csv::ErrorKind::Io(io) if io.kind() == std::io::ErrorKind::BrokenPipe))
+        let kind = if let Some(e) = cause.downcast_ref::<std::io::Error>() {
+            Some(e.kind())
+        } else if let Some(e) = cause.downcast_ref::<csv::Error>() {
+            match e.kind() {
+                csv::ErrorKind::Io(io) => Some(io.kind()),
+                _ => None,
+            }
+        } else {
+            // serde_json hides the io::Error from the source chain.
+            cause
+                .downcast_ref::<serde_json::Error>()
+                .and_then(serde_json::Error::io_error_kind)
+        };
+        kind == Some(ErrorKind::BrokenPipe)
     })
 }

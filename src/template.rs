@@ -5,39 +5,18 @@
 //! the KPIs that use the variable). Filled in, it goes straight back to `assess`.
 
 use std::io::Write;
-use std::path::PathBuf;
-
-use clap::{Args, ValueEnum};
 
 use crate::catalog::{Catalog, Tier};
-use crate::cli::TierFilter;
 
-#[derive(Debug, Args)]
-pub struct TemplateArgs {
-    /// Only the variables that core (or advanced) KPIs need.
-    #[arg(long, value_enum, default_value_t = TierFilter::All)]
-    pub tier: TierFilter,
-
-    /// The sheet format.
-    #[arg(long, short, value_enum, default_value_t = TemplateFormat::Csv)]
-    pub format: TemplateFormat,
-
-    /// Fill the city column with NAME.
-    #[arg(long, value_name = "NAME", default_value = "")]
+/// What the template holds.
+#[derive(Debug, Clone, Default)]
+pub struct TemplateOptions {
+    /// Only the variables that KPIs of this tier need.
+    pub tier: Option<Tier>,
+    /// The city column's value (empty to fill in).
     pub city: String,
-
-    /// Fill the year column with YEAR.
-    #[arg(long)]
+    /// The year column's value.
     pub year: Option<i32>,
-
-    /// Write the sheet to FILE instead of standard output.
-    #[arg(long, short, value_name = "FILE")]
-    pub output: Option<PathBuf>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum TemplateFormat {
-    Csv,
 }
 
 pub const HEADER: [&str; 9] = [
@@ -52,13 +31,13 @@ pub const HEADER: [&str; 9] = [
     "used_by",
 ];
 
-pub fn write(catalog: &Catalog, args: &TemplateArgs, out: &mut dyn Write) -> anyhow::Result<()> {
+pub fn write(catalog: &Catalog, args: &TemplateOptions, out: &mut dyn Write) -> anyhow::Result<()> {
     let mut writer = csv::Writer::from_writer(out);
     writer.write_record(HEADER)?;
     let year = args.year.map(|y| y.to_string()).unwrap_or_default();
     for variable in &catalog.variables {
         let kpis = catalog.used_by(&variable.id);
-        let wanted = match args.tier.tier() {
+        let wanted = match args.tier {
             None => !kpis.is_empty(),
             // A variable belongs to the core sheet when any core KPI reads it.
             Some(Tier::Core) => kpis.iter().any(|k| k.tier == Tier::Core),

@@ -10,9 +10,3 @@ fn cli() {
         .case("tests/cmd/*.trycmd")
         .case("README.md");
 }
-
-#[test]
-fn clap_definition_is_consistent() {
-    use clap::CommandFactory;
-    citykpi::Cli::command().debug_assert();
-}

@@ -10,13 +10,12 @@
 mod raw;
 
 use std::collections::{HashMap, HashSet};
-use std::fmt;
 use std::path::Path;
 
 use include_dir::{include_dir, Dir};
 use serde::{Deserialize, Serialize};
 
-use crate::diagnostic::{closest, Problem, Problems};
+use crate::diagnostic::{closest, Problem, ProblemCode, Problems};
 use crate::formula::{id_for_code, Formula};
 
 static EMBEDDED: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/kpi-definitions");
@@ -43,39 +42,27 @@ pub enum Kind {
     Hash,
     Deserialize,
     Serialize,
-    clap::ValueEnum,
+    strum::Display,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::EnumIter,
 )]
 #[serde(rename_all = "lowercase")]
+#[strum(serialize_all = "lowercase")]
 pub enum Tier {
     Core,
     Advanced,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, strum::Display, strum::IntoStaticStr,
+)]
 #[serde(rename_all = "lowercase")]
+#[strum(serialize_all = "lowercase")]
 pub enum Direction {
     Higher,
     Lower,
     None,
-}
-
-impl fmt::Display for Tier {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Tier::Core => "core",
-            Tier::Advanced => "advanced",
-        })
-    }
-}
-
-impl fmt::Display for Direction {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Direction::Higher => "higher",
-            Direction::Lower => "lower",
-            Direction::None => "none",
-        })
-    }
 }
 
 /// An input a city collects.
@@ -284,8 +271,8 @@ impl Catalog {
         let find = |name: &str| files.iter().find(|f| f.path == name);
         for name in [TAXONOMY, SCORING, VARIABLES] {
             if find(name).is_none() {
-                problems.push(Problem::error(
-                    "missing-file",
+                problems.push(Problem::new(
+                    ProblemCode::MissingFile,
                     name,
                     format!("the definitions folder has no {name}; copy it from the embedded definitions (`citykpi indicators export`)"),
                 ));
@@ -422,8 +409,8 @@ fn read_files(definitions: &Definitions) -> Result<Vec<SourceFile>, Problems> {
         Definitions::Dir(root) => {
             let mut problems = Problems::default();
             if !root.is_dir() {
-                problems.push(Problem::error(
-                    "missing-file",
+                problems.push(Problem::new(
+                    ProblemCode::MissingFile,
                     root.display().to_string(),
                     "no such definitions folder; pass a folder that holds variables.toml, scoring.toml, taxonomy.toml and the KPI files",
                 ));
@@ -457,8 +444,8 @@ fn collect_dir(root: &Path, dir: &Path, files: &mut Vec<SourceFile>, problems: &
     let entries = match std::fs::read_dir(dir) {
         Ok(entries) => entries,
         Err(e) => {
-            problems.push(Problem::error(
-                "unreadable-file",
+            problems.push(Problem::new(
+                ProblemCode::UnreadableFile,
                 dir.display().to_string(),
                 e.to_string(),
             ));
@@ -477,12 +464,12 @@ fn collect_dir(root: &Path, dir: &Path, files: &mut Vec<SourceFile>, problems: &
                 .replace('\\', "/");
             match std::fs::read(&path).map(String::from_utf8) {
                 Ok(Ok(text)) => files.push(SourceFile { path: shown, text }),
-                Ok(Err(_)) => problems.push(Problem::error(
-                    "not-utf8",
+                Ok(Err(_)) => problems.push(Problem::new(
+                    ProblemCode::NotUtf8,
                     shown,
                     "the file is not UTF-8 text; save it as UTF-8",
                 )),
-                Err(e) => problems.push(Problem::error("unreadable-file", shown, e.to_string())),
+                Err(e) => problems.push(Problem::new(ProblemCode::UnreadableFile, shown, e.to_string())),
             }
         }
     }
@@ -494,8 +481,8 @@ fn line_of(text: &str, offset: usize) -> usize {
 }
 
 fn toml_problem(file: &SourceFile, error: toml::de::Error) -> Problem {
-    let mut problem = Problem::error(
-        "invalid-toml",
+    let mut problem = Problem::new(
+        ProblemCode::InvalidToml,
         &file.path,
         error.message().trim().to_string(),
     );
@@ -522,7 +509,7 @@ fn parse_taxonomy(file: &SourceFile, problems: &mut Problems) -> Taxonomy {
             return taxonomy;
         }
     };
-    let bad = |what: &str| Problem::error("invalid-taxonomy", &file.path, what.to_string());
+    let bad = |what: &str| Problem::new(ProblemCode::InvalidTaxonomy, &file.path, what.to_string());
     for (dim_code, dim) in &table {
         let Some(dim) = dim.as_table() else {
             problems.push(bad(&format!("`{dim_code}` must be a table with a `name`")));
@@ -576,8 +563,8 @@ fn parse_scheme(file: &SourceFile, problems: &mut Problems) -> Option<Scheme> {
         .collect();
     bands.sort_by(|a, b| b.from.total_cmp(&a.from));
     if bands.last().is_none_or(|b| b.from > 0.0) {
-        problems.push(Problem::error(
-            "invalid-scheme",
+        problems.push(Problem::new(
+            ProblemCode::InvalidScheme,
             &file.path,
             "the bands must cover every share of target: give one band with `from = 0`",
         ));
@@ -611,14 +598,14 @@ fn parse_variables(file: &SourceFile, problems: &mut Problems) -> Vec<Variable> 
         let v = spanned.get_ref();
         if !is_snake_id(id) {
             problems.push(
-                Problem::error("bad-id", &file.path, format!("variable id `{id}` must be snake_case: a-z, 0-9 and _, starting with a letter"))
+                Problem::new(ProblemCode::BadId, &file.path, format!("variable id `{id}` must be snake_case: a-z, 0-9 and _, starting with a letter"))
                     .at_line(line),
             );
         }
         if let Some(whole) = &v.part_of {
             if !ids.contains(whole.as_str()) {
                 problems.push(
-                    Problem::error("unknown-name", &file.path, format!("variable `{id}` is part_of `{whole}`, which is not a declared variable"))
+                    Problem::new(ProblemCode::UnknownName, &file.path, format!("variable `{id}` is part_of `{whole}`, which is not a declared variable"))
                         .at_line(line),
                 );
             }
@@ -635,8 +622,8 @@ fn parse_variables(file: &SourceFile, problems: &mut Problems) -> Vec<Variable> 
         let (min, max) = variable.range();
         if min > max {
             problems.push(
-                Problem::error(
-                    "bad-range",
+                Problem::new(
+                    ProblemCode::BadRange,
                     &file.path,
                     format!("variable `{id}` has min {min} above max {max}"),
                 )
@@ -671,12 +658,12 @@ fn parse_kpi(file: &SourceFile, taxonomy: &Taxonomy, problems: &mut Problems) ->
     };
     let code_line = line_of(&file.text, raw.code.span().start);
     let code = normalize_code(raw.code.get_ref());
-    let error = |code_: &'static str, line: usize, message: String| {
-        Problem::error(code_, &file.path, message).at_line(line)
+    let error = |code_: ProblemCode, line: usize, message: String| {
+        Problem::new(code_, &file.path, message).at_line(line)
     };
     if !code_is_well_formed(&code) {
         problems.push(
-            error("bad-code", code_line, format!("`{code}` is not a U4SSC code; write DIMENSION:SUBDIMENSION:CATEGORY:NUMBER+TIER, e.g. EC:ICT:ICT:1C"))
+            error(ProblemCode::BadCode, code_line, format!("`{code}` is not a U4SSC code; write DIMENSION:SUBDIMENSION:CATEGORY:NUMBER+TIER, e.g. EC:ICT:ICT:1C"))
                 .with_value(code.clone()),
         );
         return None;
@@ -685,7 +672,7 @@ fn parse_kpi(file: &SourceFile, taxonomy: &Taxonomy, problems: &mut Problems) ->
     let tier_letter = if raw.tier == Tier::Core { 'C' } else { 'A' };
     if !segments[3].ends_with(tier_letter) {
         problems.push(error(
-            "tier-mismatch",
+            ProblemCode::TierMismatch,
             code_line,
             format!(
                 "`{code}` ends in {} but tier is `{}`; make them agree",
@@ -696,7 +683,7 @@ fn parse_kpi(file: &SourceFile, taxonomy: &Taxonomy, problems: &mut Problems) ->
     }
     if raw.dimension != segments[0] || raw.subdimension != segments[1] {
         problems.push(error(
-            "group-mismatch",
+            ProblemCode::GroupMismatch,
             code_line,
             format!(
                 "dimension `{}` and subdimension `{}` must match the code `{code}` ({} and {})",
@@ -707,7 +694,7 @@ fn parse_kpi(file: &SourceFile, taxonomy: &Taxonomy, problems: &mut Problems) ->
     let category = format!("{}:{}:{}", raw.dimension, raw.subdimension, raw.category);
     if !taxonomy.categories.iter().any(|c| c.code == category) {
         problems.push(error(
-            "unknown-group",
+            ProblemCode::UnknownGroup,
             code_line,
             format!("category `{category}` is not in taxonomy.toml; add it there or use one of its categories"),
         ));
@@ -720,8 +707,8 @@ fn parse_kpi(file: &SourceFile, taxonomy: &Taxonomy, problems: &mut Problems) ->
                 Ok(f) => Some(f),
                 Err(e) => {
                     problems.push(
-                        Problem::error(
-                            "formula-syntax",
+                        Problem::new(
+                            ProblemCode::FormulaSyntax,
                             &file.path,
                             format!("formula of {key}: {e}"),
                         )
@@ -757,7 +744,7 @@ fn parse_kpi(file: &SourceFile, taxonomy: &Taxonomy, problems: &mut Problems) ->
                 let key = format!("{code}/{}", part.id);
                 let part_id_ok = !part.id.is_empty() && part.id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
                 if !part_id_ok || !seen.insert(part.id.clone()) {
-                    problems.push(error("bad-id", line, format!("part id `{}` must be lower case (a-z, 0-9, _) and unique within the KPI", part.id)));
+                    problems.push(error(ProblemCode::BadId, line, format!("part id `{}` must be lower case (a-z, 0-9, _) and unique within the KPI", part.id)));
                     continue;
                 }
                 if let Some(formula) = compile(&part.formula, &key, problems) {
@@ -777,12 +764,12 @@ fn parse_kpi(file: &SourceFile, taxonomy: &Taxonomy, problems: &mut Problems) ->
             }
         }
         (Some(_), false) => problems.push(error(
-            "formula-and-parts",
+            ProblemCode::FormulaAndParts,
             code_line,
             format!("{code} has both a `formula` and `[[parts]]`; a KPI with parts gives each part its formula"),
         )),
         (None, true) => problems.push(error(
-            "missing-formula",
+            ProblemCode::MissingFormula,
             code_line,
             format!("{code} has no `formula` and no `[[parts]]`; give one of them"),
         )),
@@ -790,7 +777,7 @@ fn parse_kpi(file: &SourceFile, taxonomy: &Taxonomy, problems: &mut Problems) ->
     for m in &measures {
         if m.is_yes_no() && m.target.is_some() {
             problems.push(error(
-                "yes-no-target",
+                ProblemCode::YesNoTarget,
                 code_line,
                 format!(
                     "{} is a yes/no KPI and takes no `target`: yes scores full points",
@@ -800,7 +787,7 @@ fn parse_kpi(file: &SourceFile, taxonomy: &Taxonomy, problems: &mut Problems) ->
         }
         if raw.scored == Some(true) && m.target.is_none() && !m.is_yes_no() {
             problems.push(error(
-                "scored-without-target",
+                ProblemCode::ScoredWithoutTarget,
                 code_line,
                 format!(
                     "{} says `scored = true` but has no `target`; give a target or drop `scored`",
@@ -859,8 +846,8 @@ fn check_kpis(kpis: &[Kpi], variables: &[Variable], files: &[SourceFile], proble
             .find(|f| f.path == kpi.file)
             .and_then(|f| f.text.find("formula").map(|o| line_of(&f.text, o)));
         if let Some(other) = first_file.insert(&kpi.code, &kpi.file) {
-            problems.push(Problem::error(
-                "duplicate-code",
+            problems.push(Problem::new(
+                ProblemCode::DuplicateCode,
                 &kpi.file,
                 format!(
                     "{} is defined twice: here and in {other}; remove one",
@@ -869,8 +856,8 @@ fn check_kpis(kpis: &[Kpi], variables: &[Variable], files: &[SourceFile], proble
             ));
         }
         if variable_kinds.contains_key(kpi.id.as_str()) {
-            problems.push(Problem::error(
-                "duplicate-id",
+            problems.push(Problem::new(
+                ProblemCode::DuplicateId,
                 &kpi.file,
                 format!(
                     "the KPI id `{}` is also a variable id; rename the variable",
@@ -882,8 +869,8 @@ fn check_kpis(kpis: &[Kpi], variables: &[Variable], files: &[SourceFile], proble
             for name in &m.formula.reads {
                 used.insert(name);
                 let mut problem = match variable_kinds.get(name.as_str()) {
-                    Some(kind) if m.is_yes_no() && *kind != Kind::Boolean => Problem::error(
-                        "unit-kind-mismatch",
+                    Some(kind) if m.is_yes_no() && *kind != Kind::Boolean => Problem::new(
+                        ProblemCode::UnitKindMismatch,
                         &kpi.file,
                         format!(
                             "{} is a yes/no KPI but reads `{name}`, a {} variable; yes/no KPIs read boolean variables",
@@ -899,8 +886,8 @@ fn check_kpis(kpis: &[Kpi], variables: &[Variable], files: &[SourceFile], proble
                             Some(s) => format!("; did you mean `{s}`?"),
                             None => "; declare it in variables.toml".into(),
                         };
-                        Problem::error(
-                            "unknown-name",
+                        Problem::new(
+                            ProblemCode::UnknownName,
                             &kpi.file,
                             format!("the formula of {} reads `{name}`, which is neither a variable nor a KPI id{hint}", m.key),
                         )
@@ -916,8 +903,8 @@ fn check_kpis(kpis: &[Kpi], variables: &[Variable], files: &[SourceFile], proble
     }
     for v in variables {
         if !used.contains(v.id.as_str()) {
-            problems.push(Problem::warning(
-                "unused-variable",
+            problems.push(Problem::new(
+                ProblemCode::UnusedVariable,
                 VARIABLES,
                 format!("variable `{}` is declared but no KPI reads it", v.id),
             ));
@@ -944,8 +931,8 @@ fn check_cycles(kpis: &[Kpi], problems: &mut Problems) {
             d.sort_unstable();
             d.dedup();
             if d.contains(&i) {
-                problems.push(Problem::error(
-                    "cycle",
+                problems.push(Problem::new(
+                    ProblemCode::Cycle,
                     &k.file,
                     format!(
                         "{} reads itself; a KPI cannot depend on its own value",
@@ -993,8 +980,8 @@ fn check_cycles(kpis: &[Kpi], problems: &mut Problems) {
                 .chain(cycle.first())
                 .map(|&c| kpis[c].code.as_str())
                 .collect();
-            problems.push(Problem::error(
-                "cycle",
+            problems.push(Problem::new(
+                ProblemCode::Cycle,
                 &kpis[cycle[0]].file,
                 format!(
                     "KPIs read each other in a cycle: {}; break the cycle",

@@ -5,10 +5,21 @@
 //! it cannot read.
 
 use crate::catalog::Kind;
-use crate::diagnostic::Problem;
+use crate::diagnostic::{Problem, ProblemCode};
 
 /// The decimal mark of numbers in a file.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Default,
+    strum::EnumIter,
+    strum::IntoStaticStr,
+    strum::EnumString,
+)]
+#[strum(serialize_all = "lowercase")]
 pub enum Decimal {
     /// A comma when the delimiter is `;`, else a point.
     #[default]
@@ -35,8 +46,8 @@ impl Shape {
     pub fn detect(text: &str, options: &TextOptions, file: &str) -> Result<Shape, Problem> {
         let header = text.lines().find(|l| !l.trim().is_empty());
         let Some(header) = header else {
-            return Err(Problem::error(
-                "empty-file",
+            return Err(Problem::new(
+                ProblemCode::EmptyFile,
                 file,
                 "the file is empty; a dataset needs a header (city,year,variable,value) and rows",
             ));
@@ -82,7 +93,7 @@ pub fn decode(bytes: &[u8], file: &str) -> Result<String, Problem> {
                     e.valid_up_to() + 1
                 )
             };
-            Err(Problem::error("not-utf8", file, message).at_line(line))
+            Err(Problem::new(ProblemCode::NotUtf8, file, message).at_line(line))
         }
     }
 }

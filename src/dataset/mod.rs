@@ -8,15 +8,17 @@
 //! module never computes a KPI.
 
 mod csv_text;
+mod targets;
 
 use std::collections::HashMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use crate::catalog::{normalize_code, Catalog, Kind};
-use crate::diagnostic::{closest, Problem, Problems};
+use crate::diagnostic::{closest, Problem, ProblemCode, Problems};
 
 pub use csv_text::{Decimal, TextOptions};
+pub use targets::{TargetRow, Targets};
 
 /// Which city-years to keep while reading.
 #[derive(Debug, Clone, Default)]
@@ -90,6 +92,12 @@ impl Dataset {
             0 => None,
             i => Some(&self.source_names[i as usize]),
         }
+    }
+
+    /// The file name and line a cell was read from.
+    pub fn origin(&self, field: usize, row: usize) -> Option<(&str, u32)> {
+        let origin = self.origins[field].get(row)?;
+        (origin.line > 0).then(|| (self.files[origin.file as usize].as_str(), origin.line))
     }
 
     /// False for a column no input file had; such a column holds no values.
@@ -256,8 +264,8 @@ impl<'a> Loader<'a> {
                 } else {
                     ""
                 };
-                self.out.problems.push(Problem::error(
-                    "unreadable-file",
+                self.out.problems.push(Problem::new(
+                    ProblemCode::UnreadableFile,
                     &name,
                     format!("cannot read the file: {e}{hint}"),
                 ));
@@ -268,8 +276,8 @@ impl<'a> Loader<'a> {
         let head = match std::io::BufRead::fill_buf(&mut reader) {
             Ok(head) => head.to_vec(),
             Err(e) => {
-                self.out.problems.push(Problem::error(
-                    "unreadable-file",
+                self.out.problems.push(Problem::new(
+                    ProblemCode::UnreadableFile,
                     &name,
                     format!("cannot read the file: {e}"),
                 ));
@@ -303,7 +311,7 @@ impl<'a> Loader<'a> {
             Err(e) => {
                 self.out
                     .problems
-                    .push(Problem::error("invalid-csv", &name, e.to_string()).at_line(1));
+                    .push(Problem::new(ProblemCode::InvalidCsv, &name, e.to_string()).at_line(1));
                 return;
             }
         };
@@ -315,8 +323,8 @@ impl<'a> Loader<'a> {
                 .filter(|n| col(n).is_none())
                 .collect();
             self.out.problems.push(
-                Problem::error(
-                    "missing-column",
+                Problem::new(
+                    ProblemCode::MissingColumn,
                     &name,
                     if col("kpi").is_some() && col("target").is_some() {
                         "this is a targets file (kpi,target), not data; pass it with --targets".to_string()
@@ -337,8 +345,8 @@ impl<'a> Loader<'a> {
             (v, _) => {
                 let missing = if v.is_none() { "variable" } else { "value" };
                 self.out.problems.push(
-                    Problem::error(
-                        "missing-column",
+                    Problem::new(
+                        ProblemCode::MissingColumn,
                         &name,
                         format!("the header has no {missing} column; long form needs city,year,variable,value"),
                     )
@@ -377,12 +385,12 @@ impl<'a> Loader<'a> {
                         let e: csv::Error = e;
                         let line = e.position().map_or(0, |p| p.line() as usize);
                         let problem = match e.kind() {
-                            csv::ErrorKind::Utf8 { .. } => Problem::error(
-                                "not-utf8",
+                            csv::ErrorKind::Utf8 { .. } => Problem::new(
+                                ProblemCode::NotUtf8,
                                 &name,
                                 "the file is not UTF-8; save it as \"CSV UTF-8\" from your spreadsheet",
                             ),
-                            _ => Problem::error("invalid-csv", &name, format!("{e}; fix this line")),
+                            _ => Problem::new(ProblemCode::InvalidCsv, &name, format!("{e}; fix this line")),
                         };
                         self.out.problems.push(problem.at_line(line));
                         failed = true;
@@ -408,8 +416,8 @@ impl<'a> Loader<'a> {
                     let city = get(city_col);
                     if city.is_empty() {
                         self.out.problems.push(
-                            Problem::error(
-                                "missing-city",
+                            Problem::new(
+                                ProblemCode::MissingCity,
                                 &name,
                                 "the city is empty; give the city's name on every row",
                             )
@@ -420,8 +428,8 @@ impl<'a> Loader<'a> {
                     }
                     let Some(year) = parse_year(get(year_col)) else {
                         self.out.problems.push(
-                            Problem::error(
-                                "bad-year",
+                            Problem::new(
+                                ProblemCode::BadYear,
                                 &name,
                                 format!(
                                     "year \"{}\" is not a year; write a four-digit year such as 2024",
@@ -443,8 +451,8 @@ impl<'a> Loader<'a> {
                             let variable = get(variable_col);
                             if variable.is_empty() {
                                 self.out.problems.push(
-                                    Problem::error(
-                                        "missing-variable",
+                                    Problem::new(
+                                        ProblemCode::MissingVariable,
                                         &name,
                                         "the variable is empty; name the variable on every row",
                                     )
@@ -481,7 +489,7 @@ impl<'a> Loader<'a> {
         self.bytes_before += bytes_read;
         if rows_read == 0 {
             self.out.problems.push(
-                Problem::warning("no-rows", &name, "the file has a header but no data rows")
+                Problem::new(ProblemCode::NoRows, &name, "the file has a header but no data rows")
                     .at_line(1),
             );
         }
@@ -513,8 +521,8 @@ impl<'a> Loader<'a> {
             Some(s) => format!("did you mean `{s}`?"),
             None => "see `citykpi template` for the variables to collect".into(),
         };
-        let mut problem = Problem::warning(
-            "unknown-variable",
+        let mut problem = Problem::new(
+            ProblemCode::UnknownVariable,
             file,
             format!("unknown variable \"{name}\" is ignored; {hint}"),
         )
@@ -551,8 +559,8 @@ impl<'a> Loader<'a> {
         if csv_text::is_not_available(raw) && kind != Some(Kind::Boolean) {
             let (name, field_id) = self.names(origin, field);
             self.out.problems.push(
-                Problem::warning(
-                    "not-available",
+                Problem::new(
+                    ProblemCode::NotAvailable,
                     &name,
                     format!("value \"{raw}\" of `{field_id}` is read as not available; leave the cell empty instead"),
                 )
@@ -569,8 +577,8 @@ impl<'a> Loader<'a> {
                 let (name, field_id) = self.names(origin, field);
                 let at = format!("{name}:{line}");
                 self.out.problems.push(
-                    Problem::error(
-                        "not-a-number",
+                    Problem::new(
+                        ProblemCode::NotANumber,
                         &name,
                         format!("value \"{raw}\" of `{field_id}` is not a number; {hint}"),
                     )
@@ -588,8 +596,8 @@ impl<'a> Loader<'a> {
                 let (name, field_id) = self.names(origin, field);
                 let at = format!("{name}:{line}");
                 self.out.problems.push(
-                    Problem::error(
-                        "out-of-range",
+                    Problem::new(
+                        ProblemCode::OutOfRange,
                         &name,
                         format!(
                             "value {raw} of `{field_id}` is outside its valid range {} (unit: {}); check the value and its unit",
@@ -618,8 +626,8 @@ impl<'a> Loader<'a> {
             let before_at = format!("{}:{}", data.files[before.file as usize], before.line);
             if previous == value {
                 self.out.problems.push(
-                    Problem::warning(
-                        "duplicate-row",
+                    Problem::new(
+                        ProblemCode::DuplicateRow,
                         &name,
                         format!("{city} {year} `{field_id}` repeats the value of {before_at}; remove one of the rows"),
                     )
@@ -627,8 +635,8 @@ impl<'a> Loader<'a> {
                 );
             } else {
                 self.out.problems.push(
-                    Problem::error(
-                        "duplicate-conflict",
+                    Problem::new(
+                        ProblemCode::DuplicateConflict,
                         &name,
                         format!("{city} {year} `{field_id}` is {raw} here but {previous} at {before_at}; keep one of the two rows"),
                     )
@@ -787,8 +795,8 @@ impl<'a> Loader<'a> {
                     let origin = data.origins[p][row];
                     let whole_origin = data.origins[w][row];
                     problems.push(
-                        Problem::error(
-                            "part-exceeds-whole",
+                        Problem::new(
+                            ProblemCode::PartExceedsWhole,
                             &data.files[origin.file as usize],
                             format!(
                                 "{} {} `{}` = {part} is more than `{whole}` = {total} ({}:{}); a part cannot exceed its whole",

@@ -1,17 +1,17 @@
 //! CSV: one row per city, year and KPI (or KPI part), for other tools.
 //!
-//! This is the format for large runs, so each row is written from text
-//! prepared once per measure and buffers reused across rows.
+//! This is the format for large runs: city-years are rendered in chunks on several
+//! threads, with reused buffers, and written in order, so the output is the same for
+//! any number of threads. It formats the model; it never computes.
 
 use std::fmt::Write as _;
 use std::io::Write;
+use std::ops::Range;
 
-use super::{display_target, neutralise, note, round, write_display_value};
-use crate::catalog::Measure;
-use crate::dataset::Dataset;
+use super::{neutralise, note, round, target_origin, write_display_value};
 use crate::scoring::Assessment;
 
-pub const HEADER: [&str; 20] = [
+pub const HEADER: [&str; 21] = [
     "city",
     "year",
     "code",
@@ -27,6 +27,7 @@ pub const HEADER: [&str; 20] = [
     "status",
     "note",
     "target",
+    "target_source",
     "direction",
     "achievement",
     "points",
@@ -34,22 +35,8 @@ pub const HEADER: [&str; 20] = [
     "sources",
 ];
 
-/// The columns that depend only on the measure.
-struct MeasureText {
-    code: String,
-    part: String,
-    name: String,
-    tier: String,
-    dimension: String,
-    subdimension: String,
-    category: String,
-    unit: String,
-    direction: String,
-    /// The dataset field of a value the city reports directly.
-    reported_field: Option<usize>,
-    /// The dataset fields of the inputs.
-    input_fields: Vec<usize>,
-}
+/// City-years rendered by one thread at a time.
+const CHUNK: usize = 512;
 
 fn number_into(text: &mut String, value: Option<f64>, decimals: i32) {
     text.clear();
@@ -58,88 +45,33 @@ fn number_into(text: &mut String, value: Option<f64>, decimals: i32) {
     }
 }
 
-fn sources_into(text: &mut String, data: &Dataset, fields: &[usize], row: usize) {
-    text.clear();
-    for &f in fields {
-        if let Some(source) = data.source(f, row) {
-            if !text.split(" | ").any(|s| s == source) {
-                if !text.is_empty() {
-                    text.push_str(" | ");
-                }
-                text.push_str(source);
-            }
-        }
-    }
-}
-
-pub fn render(assessment: &Assessment, out: &mut dyn Write) -> anyhow::Result<()> {
-    let data = assessment.data;
-    let texts: Vec<MeasureText> = assessment
-        .catalog
-        .measures()
-        .map(|(kpi, m): (_, &Measure)| {
-            let reported_field = data
-                .fields
-                .iter()
-                .position(|f| f.reported_kpi && f.id == m.id);
-            let input_fields = m
-                .formula
-                .reads
-                .iter()
-                .filter_map(|r| {
-                    data.fields
-                        .iter()
-                        .position(|f| !f.reported_kpi && &f.id == r)
-                })
-                .collect();
-            MeasureText {
-                code: kpi.code.clone(),
-                part: m.part.clone().unwrap_or_default(),
-                name: neutralise(m.part_name.as_ref().unwrap_or(&kpi.name)).into_owned(),
-                tier: kpi.tier.to_string(),
-                dimension: kpi.dimension.clone(),
-                subdimension: kpi.subdimension_code(),
-                category: kpi.category_code(),
-                unit: m.unit.clone(),
-                direction: m.direction.to_string(),
-                reported_field,
-                input_fields,
-            }
-        })
-        .collect();
+pub fn render(assessment: &Assessment, threads: usize, out: &mut dyn Write) -> anyhow::Result<()> {
     let mut header = csv::Writer::from_writer(&mut *out);
     header.write_record(HEADER)?;
     header.flush()?;
     drop(header);
-    // City-years are rendered in chunks, on every core, and written in order.
-    const CHUNK: usize = 512;
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(8);
-    let rows = assessment.rows();
+    let threads = threads.max(1);
+    let rows = assessment.len();
     let mut start = 0;
     while start < rows {
-        let batch: Vec<std::ops::Range<usize>> = (0..threads)
+        let batch: Vec<Range<usize>> = (0..threads)
             .map(|t| (start + t * CHUNK).min(rows)..(start + (t + 1) * CHUNK).min(rows))
             .filter(|r| !r.is_empty())
             .collect();
         start = batch.last().map_or(rows, |r| r.end);
         let rendered: Vec<anyhow::Result<Vec<u8>>> = if batch.len() == 1 {
-            vec![render_rows(assessment, &texts, batch[0].clone())]
+            vec![render_rows(assessment, batch[0].clone())]
         } else {
             std::thread::scope(|scope| {
                 let handles: Vec<_> = batch
                     .iter()
-                    .map(|range| {
-                        let texts = &texts;
-                        scope.spawn(move || render_rows(assessment, texts, range.clone()))
-                    })
+                    .map(|range| scope.spawn(move || render_rows(assessment, range.clone())))
                     .collect();
                 handles
                     .into_iter()
-                    .map(|h| {
-                        h.join()
-                            .unwrap_or_else(|_| Err(anyhow::anyhow!("a report thread failed")))
+                    .map(|h| match h.join() {
+                        Ok(result) => result,
+                        Err(panic) => std::panic::resume_unwind(panic),
                     })
                     .collect()
             })
@@ -152,63 +84,44 @@ pub fn render(assessment: &Assessment, out: &mut dyn Write) -> anyhow::Result<()
 }
 
 /// The CSV rows of the city-years in `rows`, without the header.
-fn render_rows(
-    assessment: &Assessment,
-    texts: &[MeasureText],
-    rows: std::ops::Range<usize>,
-) -> anyhow::Result<Vec<u8>> {
-    let data = assessment.data;
+fn render_rows(assessment: &Assessment, rows: Range<usize>) -> anyhow::Result<Vec<u8>> {
     let mut writer = csv::Writer::from_writer(Vec::with_capacity(rows.len() * 100 * 200));
-    let (mut value, mut display, mut target, mut achievement, mut sources) = (
-        String::new(),
-        String::new(),
-        String::new(),
-        String::new(),
-        String::new(),
-    );
+    let mut value = String::new();
+    let mut display = String::new();
+    let mut target = String::new();
+    let mut achievement = String::new();
+    let mut year = String::new();
     for row in rows {
         let city_year = assessment.city_year(row);
         let city = neutralise(city_year.city);
-        let year = city_year.year.to_string();
+        year.clear();
+        let _ = write!(year, "{}", city_year.year);
         for o in &city_year.outcomes {
             let m = o.measure;
-            let text = &texts[o.index];
             number_into(&mut value, o.value, 6);
             write_display_value(&mut display, m, o.value);
-            if m.is_yes_no() {
-                target.clear();
-                target.push_str(&display_target(m, o.target));
-            } else {
-                number_into(&mut target, o.target, 6);
-            }
+            number_into(&mut target, o.target.map(|t| t.value), 6);
             number_into(&mut achievement, o.score.map(|s| s.achievement), 2);
-            // A value reported directly cites its own source, a computed one its inputs'.
-            match text
-                .reported_field
-                .filter(|&f| data.value(f, row).is_some())
-            {
-                Some(f) => sources_into(&mut sources, data, &[f], row),
-                None => sources_into(&mut sources, data, &text.input_fields, row),
-            }
             let points = o.score.map(|s| s.points.to_string()).unwrap_or_default();
-            let note = note(o);
+            let sources = city_year.sources(o).join(" | ");
             writer.write_record([
                 city.as_ref(),
                 &year,
-                &text.code,
-                &text.part,
-                &text.name,
-                &text.tier,
-                &text.dimension,
-                &text.subdimension,
-                &text.category,
-                &text.unit,
+                &o.kpi.code,
+                m.part.as_deref().unwrap_or_default(),
+                neutralise(o.name).as_ref(),
+                o.kpi.tier.into(),
+                &o.kpi.dimension,
+                o.subdimension,
+                o.category,
+                &m.unit,
                 &value,
                 &display,
                 o.status.label(),
-                &note,
+                &note(o),
                 &target,
-                &text.direction,
+                neutralise(&target_origin(o.target.as_ref())).as_ref(),
+                m.direction.into(),
                 &achievement,
                 &points,
                 o.band.map_or("", |b| b.label.as_str()),
@@ -218,4 +131,44 @@ fn render_rows(
     }
     writer.flush()?;
     writer.into_inner().map_err(|e| anyhow::anyhow!("{e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::Catalog;
+    use crate::dataset::{self, Filter, Input, TextOptions};
+    use crate::engine;
+
+    /// A run of more than one chunk per thread gives the same bytes on 1 and on 4 threads.
+    #[test]
+    fn threads_do_not_change_the_output() {
+        let catalog = Catalog::embedded();
+        let mut text = String::from("city,year,variable,value,source\n");
+        for city in 0..700 {
+            for (i, variable) in ["households", "households_with_internet", "population"]
+                .iter()
+                .enumerate()
+            {
+                let value = 1000 + city * 7 + i * 300;
+                text.push_str(&format!("C{city},2024,{variable},{value},src{}\n", city % 3));
+            }
+        }
+        let input = Input::Bytes("gen.csv".into(), text.into_bytes());
+        let loaded = dataset::load(&catalog, &[input], Filter::default(), TextOptions::default());
+        assert_eq!(loaded.dataset.rows(), 700);
+        let results = engine::evaluate(&catalog, &loaded.dataset).unwrap();
+        let assessment = Assessment::new(&catalog, &results, None, None);
+        let render_with = |threads| {
+            let mut out = Vec::new();
+            render(&assessment, threads, &mut out).unwrap();
+            out
+        };
+        let one = render_with(1);
+        assert_eq!(one, render_with(4));
+        assert_eq!(
+            one.iter().filter(|&&b| b == b'\n').count(),
+            1 + 700 * catalog.measures().count()
+        );
+    }
 }

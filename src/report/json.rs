@@ -1,128 +1,200 @@
-//! JSON: every value, score, input and summary, with stable key order.
+//! JSON and JSON Lines: every value, score, input and summary, with stable key order.
+//!
+//! The schema is this module's own types, not the model's. The report is streamed:
+//! each city-year is serialised and written before the next is scored, so memory
+//! does not grow with the run. It formats the model; it never computes.
 
+use std::cell::RefCell;
 use std::io::Write;
 
-use serde::Serialize;
+use serde::ser::{Serialize, Serializer};
 
-use super::{display_value, note, round};
-use crate::scoring::{Assessment, Summary};
+use super::{display_value, note, round, target_origin};
+use crate::scoring::{Assessment, CityYearReport, Evidence, Outcome, Summary};
 
-#[derive(Serialize)]
-struct Report<'a> {
+#[derive(serde::Serialize)]
+#[serde(bound = "")]
+struct Report<'a, I: Iterator<Item = CityYearReport<'a>>> {
     tool: &'static str,
     version: &'static str,
-    assessments: Vec<CityYear<'a>>,
+    assessments: Stream<I>,
 }
 
-#[derive(Serialize)]
+/// An iterator serialised as a JSON array, one element at a time.
+struct Stream<I>(RefCell<Option<I>>);
+
+impl<'a, I: Iterator<Item = CityYearReport<'a>>> Serialize for Stream<I> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let items = self.0.borrow_mut().take().into_iter().flatten();
+        serializer.collect_seq(items.map(Scored))
+    }
+}
+
+/// A city-year that serialises itself: scored, written, then dropped.
+struct Scored<'a>(CityYearReport<'a>);
+
+impl Serialize for Scored<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        CityYear::from(&self.0).serialize(serializer)
+    }
+}
+
+#[derive(serde::Serialize)]
 struct CityYear<'a> {
     city: &'a str,
     year: i32,
-    summary: Vec<Summary>,
+    summary: Vec<SummaryJson<'a>>,
     kpis: Vec<Kpi<'a>>,
 }
 
-#[derive(Serialize)]
+#[derive(serde::Serialize)]
+struct SummaryJson<'a> {
+    level: &'static str,
+    code: &'a str,
+    name: &'a str,
+    core_defined: usize,
+    core_computed: usize,
+    advanced_defined: usize,
+    advanced_computed: usize,
+    scored: usize,
+    points: u32,
+    max_points: u32,
+    score: Option<f64>,
+    band: Option<&'a str>,
+    mean_achievement: Option<f64>,
+}
+
+#[derive(serde::Serialize)]
 struct Kpi<'a> {
     key: &'a str,
     code: &'a str,
     part: Option<&'a str>,
     name: &'a str,
-    tier: String,
+    tier: &'static str,
     dimension: &'a str,
-    subdimension: String,
-    category: String,
+    subdimension: &'a str,
+    category: &'a str,
     unit: &'a str,
-    direction: String,
+    direction: &'static str,
     value: Option<f64>,
     display: String,
     status: &'static str,
     note: String,
     target: Option<f64>,
+    target_source: Option<String>,
     achievement: Option<f64>,
     points: Option<u8>,
     band: Option<&'a str>,
-    inputs: Vec<Input>,
+    sources: Vec<&'a str>,
+    reported: Option<Input<'a>>,
+    inputs: Vec<Input<'a>>,
 }
 
-#[derive(Serialize)]
-struct Input {
-    name: String,
+#[derive(serde::Serialize)]
+struct Input<'a> {
+    name: &'a str,
+    kind: &'static str,
     value: Option<f64>,
-    source: Option<String>,
+    unit: &'a str,
+    source: Option<&'a str>,
+    file: Option<&'a str>,
+    line: Option<u32>,
 }
 
-pub fn render(assessment: &Assessment, out: &mut dyn Write) -> anyhow::Result<()> {
-    let data = assessment.data;
-    let mut assessments = Vec::new();
-    for row in 0..assessment.rows() {
-        let city_year = assessment.city_year(row);
-        let kpis = city_year
-            .outcomes
-            .iter()
-            .map(|o| {
-                let m = o.measure;
-                let inputs = m
-                    .formula
-                    .reads
-                    .iter()
-                    .map(|name| {
-                        let field = data
-                            .fields
-                            .iter()
-                            .position(|f| !f.reported_kpi && &f.id == name);
-                        Input {
-                            name: name.clone(),
-                            value: field.and_then(|f| data.value(f, row)),
-                            source: field.and_then(|f| data.source(f, row)).map(str::to_string),
-                        }
-                    })
-                    .collect();
-                Kpi {
-                    key: &m.key,
-                    code: &o.kpi.code,
-                    part: m.part.as_deref(),
-                    name: m.part_name.as_deref().unwrap_or(&o.kpi.name),
-                    tier: o.kpi.tier.to_string(),
-                    dimension: &o.kpi.dimension,
-                    subdimension: o.kpi.subdimension_code(),
-                    category: o.kpi.category_code(),
-                    unit: &m.unit,
-                    direction: m.direction.to_string(),
-                    value: o.value.map(|v| round(v, 6)),
-                    display: display_value(m, o.value),
-                    status: o.status.label(),
-                    note: note(o),
-                    target: if m.is_yes_no() { None } else { o.target },
-                    achievement: o.score.map(|s| round(s.achievement, 2)),
-                    points: o.score.map(|s| s.points),
-                    band: o.band.map(|b| b.label.as_str()),
-                    inputs,
-                }
-            })
-            .collect();
-        let summary = assessment
-            .summaries(&city_year)
-            .into_iter()
-            .map(|mut s| {
-                s.score = s.score.map(|v| round(v, 2));
-                s.mean_achievement = s.mean_achievement.map(|v| round(v, 2));
-                s
-            })
-            .collect();
-        assessments.push(CityYear {
+impl<'a> From<&Evidence<'a>> for Input<'a> {
+    fn from(e: &Evidence<'a>) -> Self {
+        Input {
+            name: e.name,
+            kind: e.kind.into(),
+            value: e.value.map(|v| round(v, 6)),
+            unit: e.unit,
+            source: e.source,
+            file: e.file,
+            line: e.line,
+        }
+    }
+}
+
+impl<'a> From<&Summary<'a>> for SummaryJson<'a> {
+    fn from(s: &Summary<'a>) -> Self {
+        SummaryJson {
+            level: s.level.into(),
+            code: s.code,
+            name: s.name,
+            core_defined: s.core_defined,
+            core_computed: s.core_computed,
+            advanced_defined: s.advanced_defined,
+            advanced_computed: s.advanced_computed,
+            scored: s.scored,
+            points: s.points,
+            max_points: s.max_points,
+            score: s.score.map(|v| round(v, 2)),
+            band: s.band.map(|b| b.label.as_str()),
+            mean_achievement: s.mean_achievement.map(|v| round(v, 2)),
+        }
+    }
+}
+
+fn kpi<'a>(city_year: &CityYearReport<'a>, o: &Outcome<'a>) -> Kpi<'a> {
+    let m = o.measure;
+    Kpi {
+        key: &m.key,
+        code: &o.kpi.code,
+        part: m.part.as_deref(),
+        name: o.name,
+        tier: o.kpi.tier.into(),
+        dimension: &o.kpi.dimension,
+        subdimension: o.subdimension,
+        category: o.category,
+        unit: &m.unit,
+        direction: m.direction.into(),
+        value: o.value.map(|v| round(v, 6)),
+        display: display_value(m, o.value),
+        status: o.status.label(),
+        note: note(o),
+        target: o.target.map(|t| round(t.value, 6)),
+        target_source: o.target.map(|t| target_origin(Some(&t))),
+        achievement: o.score.map(|s| round(s.achievement, 2)),
+        points: o.score.map(|s| s.points),
+        band: o.band.map(|b| b.label.as_str()),
+        sources: city_year.sources(o),
+        reported: o.reported.as_ref().map(Input::from),
+        inputs: city_year.inputs(o).iter().map(Input::from).collect(),
+    }
+}
+
+impl<'a> CityYear<'a> {
+    fn from(city_year: &CityYearReport<'a>) -> Self {
+        CityYear {
             city: city_year.city,
             year: city_year.year,
-            summary,
-            kpis,
-        });
+            summary: city_year.summaries.iter().map(SummaryJson::from).collect(),
+            kpis: city_year
+                .outcomes
+                .iter()
+                .map(|o| kpi(city_year, o))
+                .collect(),
+        }
     }
+}
+
+/// The whole report as one JSON document, written city-year by city-year.
+pub fn render(assessment: &Assessment, out: &mut dyn Write) -> anyhow::Result<()> {
     let report = Report {
         tool: "citykpi",
         version: env!("CARGO_PKG_VERSION"),
-        assessments,
+        assessments: Stream(RefCell::new(Some(assessment.iter()))),
     };
     serde_json::to_writer_pretty(&mut *out, &report)?;
     writeln!(out)?;
+    Ok(())
+}
+
+/// One JSON object per city-year and line.
+pub fn render_lines(assessment: &Assessment, out: &mut dyn Write) -> anyhow::Result<()> {
+    for city_year in assessment.iter() {
+        serde_json::to_writer(&mut *out, &CityYear::from(&city_year))?;
+        writeln!(out)?;
+    }
     Ok(())
 }

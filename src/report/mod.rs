@@ -1,43 +1,67 @@
-//! Reports: the scored assessment rendered as a terminal table, CSV, JSON or Markdown.
+//! Reports: the assessment model rendered as a terminal table, CSV, JSON, JSON Lines or
+//! Markdown.
 //!
-//! Each renderer writes one city-year at a time to a `Write`; none of them
-//! computes anything. Values are formatted here once, the same way for every
-//! format: yes/no KPIs print yes / partial / no, counts without decimals,
-//! everything else with two.
+//! Every renderer takes the same [`Assessment`] and writes one [`CityYearReport`] at a time
+//! to a `Write`, so memory does not grow with the number of city-years. Renderers only
+//! format: values, targets, names, statuses and sources all come decided from the model,
+//! so every format says the same thing. Nothing here reads the engine, the dataset or
+//! the formulas.
 
 mod csv_out;
 mod json;
 mod markdown;
 pub mod problems;
 mod table;
+mod text;
 
+use std::fmt::Write as _;
 use std::io::Write;
 
 use crate::catalog::Measure;
-use crate::scoring::{Assessment, Outcome, Summary};
+use crate::scoring::{
+    Assessment, CityYearReport, NotScored, Outcome, Status, Summary, Target, TargetOrigin,
+};
 
 /// The report formats.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, strum::EnumIter, strum::IntoStaticStr, strum::EnumString,
+)]
+#[strum(serialize_all = "lowercase")]
 pub enum Format {
     /// A readable table for the terminal.
     Table,
     /// One row per city, year and KPI (or KPI part).
     Csv,
-    /// Every value, score and summary, with stable key order.
+    /// Every value, score, input and summary, with stable key order.
     Json,
+    /// One JSON object per city-year and line (JSON Lines), for pipelines.
+    Ndjson,
     /// Markdown tables, for reports and pull requests.
     Md,
 }
 
 /// How to render.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy)]
 pub struct Style {
     /// Colour the bands (only on a terminal, never with `NO_COLOR`).
     pub colour: bool,
     /// Wrap the table to the terminal width.
-    pub terminal_width: bool,
+    pub wrap_to_terminal: bool,
+    /// Threads that render CSV rows (the output is the same for any number).
+    pub threads: usize,
 }
 
+impl Default for Style {
+    fn default() -> Self {
+        Style {
+            colour: false,
+            wrap_to_terminal: false,
+            threads: std::thread::available_parallelism().map_or(1, |n| n.get().min(8)),
+        }
+    }
+}
+
+/// Render the whole assessment in `format`.
 pub fn render(
     format: Format,
     assessment: &Assessment,
@@ -46,25 +70,26 @@ pub fn render(
 ) -> anyhow::Result<()> {
     match format {
         Format::Table => table::render(assessment, style, out),
-        Format::Csv => csv_out::render(assessment, out),
+        Format::Csv => csv_out::render(assessment, style.threads, out),
         Format::Json => json::render(assessment, out),
+        Format::Ndjson => json::render_lines(assessment, out),
         Format::Md => markdown::render(assessment, out),
     }
 }
 
-/// A value as reports print it.
+/// A value as reports print it: yes / partial / no for yes/no KPIs, whole counts
+/// without decimals, everything else with two decimals (three significant digits
+/// below 0.1).
 pub fn display_value(measure: &Measure, value: Option<f64>) -> String {
     let mut text = String::new();
     write_display_value(&mut text, measure, value);
     text
 }
 
-/// [`display_value`] into a reused buffer (the CSV writer's hot path).
+/// [`display_value`] into a reused buffer (the CSV writer's hot path); empty for no value.
 pub fn write_display_value(text: &mut String, measure: &Measure, value: Option<f64>) {
-    use std::fmt::Write as _;
     text.clear();
     let Some(v) = value else {
-        text.push('—');
         return;
     };
     if measure.is_yes_no() {
@@ -77,25 +102,41 @@ pub fn write_display_value(text: &mut String, measure: &Measure, value: Option<f
         });
     } else if measure.unit == "count" && v.fract() == 0.0 {
         let _ = write!(text, "{v:.0}");
-    } else {
+    } else if v == 0.0 || v.abs() >= 0.1 {
         let _ = write!(text, "{v:.2}");
+    } else {
+        // Small values keep three significant digits: 0.001 is not 0.00.
+        let digits = (-v.abs().log10().floor()) as usize + 2;
+        let _ = write!(text, "{v:.digits$}");
     }
 }
 
-/// A target as reports print it.
-pub fn display_target(measure: &Measure, target: Option<f64>) -> String {
-    if measure.is_yes_no() {
-        return "yes".into();
-    }
-    match target {
-        Some(t) if t.fract() == 0.0 => format!("{t:.0}"),
-        Some(t) => format!("{t}"),
+/// A target as reports print it: `yes` for a yes/no KPI, the number otherwise.
+pub fn display_target(measure: &Measure, target: Option<&Target>) -> String {
+    target.map_or(String::new(), |t| display_value(measure, Some(t.value)))
+}
+
+/// Where a target was set: `default`, `targets.csv:4`, `targets.csv:4 (city)`.
+pub fn target_origin(target: Option<&Target>) -> String {
+    match target.map(|t| t.origin) {
         None => String::new(),
+        Some(TargetOrigin::Default) => "default".into(),
+        Some(TargetOrigin::File {
+            file,
+            line,
+            city_specific,
+        }) => format!(
+            "{file}:{line}{}",
+            if city_specific { " (city)" } else { "" }
+        ),
     }
 }
 
 /// Rounded for machine-readable output: enough digits, no float noise.
 pub fn round(value: f64, decimals: i32) -> f64 {
+    if value.abs() >= 1e15 {
+        return value; // no fraction left to round; scaling would overflow
+    }
     let factor = 10f64.powi(decimals);
     let rounded = (value * factor).round() / factor;
     if rounded == 0.0 {
@@ -105,54 +146,46 @@ pub fn round(value: f64, decimals: i32) -> f64 {
     }
 }
 
-/// What a reader needs to know about a value beyond the number.
+/// What a reader needs to know about a value beyond the number: why it is missing,
+/// that the city reported it, why it is not scored.
 pub fn note(outcome: &Outcome) -> String {
-    if let Some(reason) = outcome.status.reason() {
-        return reason;
+    let mut text = String::new();
+    if let Status::Missing(reason) = &outcome.status {
+        let _ = write!(text, "{reason}");
+        return text;
     }
-    if outcome.score.is_some() && outcome.status == crate::engine::Status::Computed {
-        return String::new(); // the common case, without allocating
+    if outcome.status == Status::Reported {
+        text.push_str("reported directly");
     }
-    let mut notes = Vec::new();
-    if outcome.status == crate::engine::Status::Reported {
-        notes.push("reported directly".to_string());
+    if let Some(why) = outcome.not_scored {
+        if !text.is_empty() {
+            text.push_str("; ");
+        }
+        text.push_str(match why {
+            NotScored::Never => "never scored",
+            NotScored::NoDirection => "no direction: not scored",
+            NotScored::NoTarget => "no target: not scored",
+        });
     }
-    if outcome.value.is_some() && outcome.score.is_none() {
-        let m = outcome.measure;
-        let why = if !m.scorable {
-            "never scored"
-        } else if m.direction == crate::catalog::Direction::None {
-            "no direction: not scored"
-        } else {
-            "no target: not scored"
-        };
-        notes.push(why.to_string());
-    }
-    notes.join("; ")
+    text
+}
+
+/// The status word: `computed`, `reported` or `missing`.
+pub fn status_label(status: &Status) -> &'static str {
+    status.label()
+}
+
+/// The sources behind an outcome, joined with ` | `.
+pub fn sources(city_year: &CityYearReport, outcome: &Outcome) -> String {
+    city_year.sources(outcome).join(" | ")
 }
 
 /// `72.9 % (66-95% of target)`, or `not scored`.
 pub fn display_score(summary: &Summary) -> String {
-    match (summary.score, &summary.band) {
-        (Some(score), Some(band)) => format!("{score:.1} % ({band})"),
+    match (summary.score, summary.band) {
+        (Some(score), Some(band)) => format!("{score:.1} % ({})", band.label),
         _ => "not scored".into(),
     }
-}
-
-/// Each dimension followed by its sub-dimensions; `true` marks a sub-dimension.
-pub fn dimension_tree(summaries: &[Summary]) -> Vec<(&Summary, bool)> {
-    let mut rows = Vec::new();
-    for dimension in summaries.iter().filter(|s| s.level == "dimension") {
-        rows.push((dimension, false));
-        let prefix = format!("{}:", dimension.code);
-        rows.extend(
-            summaries
-                .iter()
-                .filter(|s| s.level == "subdimension" && s.code.starts_with(&prefix))
-                .map(|s| (s, true)),
-        );
-    }
-    rows
 }
 
 /// `core 55/55, advanced 36/36`.
@@ -196,8 +229,9 @@ mod tests {
     }
 
     #[test]
-    fn rounding_leaves_no_noise_or_negative_zero() {
+    fn rounding_leaves_no_noise_or_negative_zero_and_never_overflows() {
         assert_eq!(round(97.10000000000001, 6), 97.1);
         assert_eq!(round(-0.0000001, 6).to_string(), "0");
+        assert_eq!(round(1e305, 6), 1e305);
     }
 }

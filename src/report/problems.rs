@@ -1,4 +1,4 @@
-//! Problems found by `citykpi check`, as a table or JSON.
+//! Problems found by `citykpi check`, as a table or JSON. It formats; it never checks.
 
 use std::io::Write;
 
@@ -6,10 +6,13 @@ use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::Table;
 use serde::Serialize;
 
-use crate::diagnostic::{Problems, Severity};
+use crate::diagnostic::Problems;
 
 /// How `check` prints what it found.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, strum::EnumIter, strum::IntoStaticStr, strum::EnumString,
+)]
+#[strum(serialize_all = "lowercase")]
 pub enum ProblemFormat {
     /// A table, then a one-line summary.
     Table,
@@ -49,13 +52,9 @@ pub fn render(
             table.load_preset(UTF8_FULL_CONDENSED).force_no_tty();
             table.set_header(["Severity", "Code", "Where", "Column", "Problem"]);
             for p in problems.iter() {
-                let severity = match p.severity {
-                    Severity::Error => "error",
-                    Severity::Warning => "warning",
-                };
                 table.add_row([
-                    severity,
-                    p.code,
+                    &p.severity.to_string(),
+                    p.code.name(),
                     &p.location(),
                     p.column.as_deref().unwrap_or(""),
                     &p.message,
@@ -64,11 +63,20 @@ pub fn render(
             writeln!(out, "{table}")?;
             writeln!(
                 out,
-                "{} error(s), {} warning(s) in {what}.",
-                problems.errors(),
-                problems.warnings()
+                "{}, {} in {what}.",
+                plural(problems.errors(), "error"),
+                plural(problems.warnings(), "warning")
             )?;
         }
     }
     Ok(())
+}
+
+/// `1 error`, `2 errors`.
+pub fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
 }

@@ -6,42 +6,63 @@
 //! around the sample's. Parts stay below their wholes because a city's
 //! quantities all scale by the same factor. A few values are left out (gaps).
 //! The same seed gives the same file.
+//!
+//! A benchmark tool, not part of the shipped binary:
+//!
+//! ```text
+//! cargo run --release --example generate -- --cities 2000 --years 10 --output bench/data/2000x10.csv
+//! ```
 
 use std::collections::HashMap;
 use std::io::Write;
 use std::path::PathBuf;
 
-use clap::Args;
+use clap::Parser;
 
-use crate::catalog::{Catalog, Kind, Variable};
+use citykpi::catalog::{Catalog, Kind, Variable};
 
 const SAMPLE: &str = include_str!("../sample-data/vesterby.csv");
 
-#[derive(Debug, Args)]
-pub struct GenerateArgs {
+fn main() -> anyhow::Result<()> {
+    let args = GenerateArgs::parse();
+    let catalog = Catalog::embedded();
+    let rows = match &args.output {
+        Some(path) => {
+            let mut out = std::io::BufWriter::new(std::fs::File::create(path)?);
+            generate(&catalog, &args, &mut out)?
+        }
+        None => generate(&catalog, &args, &mut std::io::stdout().lock())?,
+    };
+    eprintln!("{rows} rows");
+    Ok(())
+}
+
+/// Write synthetic long-form data: N cities x Y years, every variable of the catalogue.
+#[derive(Debug, Parser)]
+struct GenerateArgs {
     /// Number of cities.
     #[arg(long, default_value_t = 10)]
-    pub cities: usize,
+    cities: usize,
 
     /// Number of years, ending with --last-year.
     #[arg(long, default_value_t = 5)]
-    pub years: usize,
+    years: usize,
 
     /// The last year of the data.
     #[arg(long, default_value_t = 2024)]
-    pub last_year: i32,
+    last_year: i32,
 
     /// Random seed: the same seed gives the same file.
     #[arg(long, default_value_t = 42)]
-    pub seed: u64,
+    seed: u64,
 
     /// Share of values left out, 0 to 1.
     #[arg(long, default_value_t = 0.01)]
-    pub gaps: f64,
+    gaps: f64,
 
     /// Write to FILE instead of standard output.
     #[arg(long, short, value_name = "FILE")]
-    pub output: Option<PathBuf>,
+    output: Option<PathBuf>,
 }
 
 /// How a variable behaves across cities.
@@ -99,62 +120,8 @@ fn sample_values() -> (HashMap<String, f64>, f64) {
 }
 
 /// Write the data set; returns the number of rows written.
-/// The benchmark floor: polars reads a long-form file and pivots it to one row per
-/// city-year and one column per variable, and nothing else. Returns (rows, columns).
-///
-/// In memory, this is polars' own pivot. A file larger than memory needs the streaming
-/// engine, which does not stream a pivot; there the pivot is written as the group-by it
-/// stands for (one `first` value per variable and city-year), which it does stream.
-pub fn floor(
-    catalog: &Catalog,
-    path: &std::path::Path,
-    streaming: bool,
-) -> anyhow::Result<(usize, usize)> {
-    use polars::prelude::*;
-    let variables: Vec<&str> = catalog.variables.iter().map(|v| v.id.as_str()).collect();
-    let scan = LazyCsvReader::new(PlRefPath::new(path.to_string_lossy().as_ref()))
-        .with_has_header(true)
-        .finish()?;
-    let wide = if streaming {
-        let columns: Vec<Expr> = variables
-            .iter()
-            .map(|v| {
-                col("value")
-                    .filter(col("variable").eq(lit(*v)))
-                    .first()
-                    .alias(*v)
-            })
-            .collect();
-        scan.group_by([col("city"), col("year")])
-            .agg(columns)
-            .collect_with_engine(Engine::Streaming)?
-            .unwrap_single()
-    } else {
-        let on_columns = DataFrame::new(
-            variables.len(),
-            vec![Column::new("variable".into(), variables)],
-        )?;
-        scan.pivot(
-            cols(["variable"]),
-            std::sync::Arc::new(on_columns),
-            cols(["city", "year"]),
-            cols(["value"]),
-            element().first(),
-            false,
-            "_".into(),
-            polars::frame::PivotColumnNaming::Auto,
-        )
-        .collect()?
-    };
-    Ok((wide.height(), wide.width()))
-}
-
-pub fn generate(
-    catalog: &Catalog,
-    args: &GenerateArgs,
-    out: &mut dyn Write,
-    progress: &dyn Fn(u64),
-) -> anyhow::Result<u64> {
+/// Write the data set; returns the number of rows written.
+fn generate(catalog: &Catalog, args: &GenerateArgs, out: &mut dyn Write) -> anyhow::Result<u64> {
     let (sample, sample_population) = sample_values();
     let shapes: Vec<(&Variable, Shape)> = catalog
         .variables
@@ -206,8 +173,61 @@ pub fn generate(
                 rows += 1;
             }
         }
-        progress(c as u64 + 1);
     }
     out.flush()?;
     Ok(rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use citykpi::dataset::{self, Filter, Input, TextOptions};
+    use citykpi::engine;
+    use citykpi::scoring::Assessment;
+
+    use super::*;
+
+    fn args(cities: usize, years: usize, seed: u64, gaps: f64) -> GenerateArgs {
+        GenerateArgs::parse_from([
+            "generate",
+            "--cities",
+            &cities.to_string(),
+            "--years",
+            &years.to_string(),
+            "--seed",
+            &seed.to_string(),
+            "--gaps",
+            &gaps.to_string(),
+        ])
+    }
+
+    fn text(catalog: &Catalog, args: &GenerateArgs) -> String {
+        let mut out = Vec::new();
+        generate(catalog, args, &mut out).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn the_same_seed_gives_the_same_file_and_another_seed_another() {
+        let catalog = Catalog::embedded();
+        let a = text(&catalog, &args(3, 2, 7, 0.01));
+        assert_eq!(a, text(&catalog, &args(3, 2, 7, 0.01)));
+        assert_ne!(a, text(&catalog, &args(3, 2, 8, 0.01)));
+        assert!(a.starts_with("city,year,variable,value\nCity 000001,2023,"));
+    }
+
+    #[test]
+    fn generated_data_is_valid_and_computes_every_kpi() {
+        let catalog = Catalog::embedded();
+        let csv = text(&catalog, &args(40, 3, 42, 0.0));
+        let input = Input::Bytes("gen.csv".into(), csv.into_bytes());
+        let loaded = dataset::load(&catalog, &[input], Filter::default(), TextOptions::default());
+        assert!(loaded.problems.is_empty(), "{}", loaded.problems);
+        assert_eq!(loaded.dataset.rows(), 120);
+        let results = engine::evaluate(&catalog, &loaded.dataset).unwrap();
+        let assessment = Assessment::new(&catalog, &results, None, None);
+        for city_year in assessment.iter() {
+            let overall = city_year.overall().unwrap();
+            assert_eq!((overall.core_computed, overall.advanced_computed), (55, 36));
+        }
+    }
 }

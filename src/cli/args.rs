@@ -1,0 +1,278 @@
+//! The command line's shape: every subcommand, option and its help text (clap).
+//!
+//! Arguments parse straight into the library's plain option types; nothing here runs.
+
+use std::path::PathBuf;
+use std::str::FromStr;
+
+use clap::builder::{PossibleValuesParser, TypedValueParser};
+use clap::{Args, Parser, Subcommand};
+
+use citykpi::browse::ListFormat;
+use citykpi::catalog::Tier;
+use citykpi::dataset::{Decimal, TextOptions};
+use citykpi::export_sql::Dialect;
+use citykpi::report::problems::ProblemFormat;
+use citykpi::report::Format;
+
+pub const EXIT_CODES: &str = "\
+Exit codes:
+  0  success
+  1  the run failed: broken definitions, a file that cannot be read, I/O error
+  2  usage error: bad arguments, unknown KPI code
+  3  the data has errors (with --strict: also warnings), or nothing in it to assess";
+
+/// A clap parser for a library enum, from its lower-case names (strum).
+fn names<E>() -> impl TypedValueParser<Value = E>
+where
+    E: strum::IntoEnumIterator + Into<&'static str> + FromStr + Clone + Send + Sync + 'static,
+{
+    PossibleValuesParser::new(E::iter().map(Into::<&'static str>::into))
+        .try_map(|name| E::from_str(&name).map_err(|_| format!("unknown value {name}")))
+}
+
+/// `--tier`: core, advanced, or all (no filter).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TierFilter(pub Option<Tier>);
+
+fn tier(text: &str) -> Result<TierFilter, String> {
+    match text {
+        "all" => Ok(TierFilter(None)),
+        t => Tier::from_str(t)
+            .map(|t| TierFilter(Some(t)))
+            .map_err(|_| "give core, advanced or all".to_string()),
+    }
+}
+
+fn delimiter(text: &str) -> Result<u8, String> {
+    match text {
+        "\\t" | "tab" => Ok(b'\t'),
+        t if t.len() == 1 && t.is_ascii() => Ok(t.as_bytes()[0]),
+        _ => Err("give one ASCII character, e.g. ';' or 'tab'".into()),
+    }
+}
+
+/// Assess a city against the U4SSC key performance indicators for smart sustainable cities.
+///
+/// citykpi reads city data (CSV, long or wide form), computes the 91 U4SSC KPIs for every
+/// city and year, scores each against its target the U4SSC way and writes the self-assessment
+/// report. The KPI definitions are embedded; `--defs DIR` uses your own.
+#[derive(Debug, Parser)]
+#[command(name = "citykpi", version, after_help = EXIT_CODES, after_long_help = EXIT_CODES)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+
+    /// Use the KPI definitions in DIR instead of the embedded ones.
+    #[arg(long, global = true, value_name = "DIR", help_heading = "Definitions")]
+    pub defs: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Compute, score and report every KPI for every city-year in the data.
+    #[command(after_help = "Examples:
+  citykpi assess sample-data/vesterby.csv --targets sample-data/targets.csv
+  citykpi assess data/*.csv --city Vesterby --year 2024 --format json --output report.json
+  citykpi assess data.csv --format ndjson | jq .summary[0].score
+  cat city.csv | citykpi assess - --format csv > kpis.csv")]
+    Assess(AssessArgs),
+    /// Browse the KPI catalogue.
+    #[command(subcommand)]
+    Indicators(IndicatorsCommand),
+    /// Write the data-collection sheet: every variable to collect, ready to fill in.
+    #[command(after_help = "Examples:
+  citykpi template --tier core > to-collect.csv
+  citykpi template --city Vesterby --year 2025 --output vesterby-2025.csv")]
+    Template(TemplateArgs),
+    /// Check data or definitions and report every problem, without computing anything.
+    #[command(subcommand)]
+    Check(CheckCommand),
+    /// Write every KPI as one SQL query (DuckDB or Spark) over a long table of observations.
+    #[command(after_help = "Examples:
+  citykpi export-sql --dialect duckdb > kpis.sql
+  duckdb -c \"CREATE TABLE observations AS FROM 'data.csv'; $(cat kpis.sql)\"
+  citykpi export-sql --dialect spark --table city_observations --output kpis.sql")]
+    ExportSql {
+        /// The SQL dialect: duckdb or spark.
+        #[arg(long, value_parser = names::<Dialect>(), default_value = "duckdb")]
+        dialect: Dialect,
+        /// The long table (city, year, variable, value) the query reads.
+        #[arg(long, default_value = "observations")]
+        table: String,
+        /// Write the query to FILE instead of standard output.
+        #[arg(long, short, value_name = "FILE")]
+        output: Option<PathBuf>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CheckCommand {
+    /// Validate datasets against the variable registry: every problem, with file, line and value.
+    #[command(after_help = "Examples:
+  citykpi check data city.csv
+  citykpi check data export.csv --delimiter ';' --decimal comma --format json
+
+Exit code 1 when a file cannot be read, 3 when any value has an error (with --strict: any warning).")]
+    Data(CheckDataArgs),
+    /// Lint KPI definitions: TOML syntax, unknown keys, formulas, names, cycles, units, targets.
+    #[command(after_help = "Examples:
+  citykpi check defs                 # the embedded definitions
+  citykpi check defs my-definitions/
+
+Exit code 1 when any error is found.")]
+    Defs {
+        /// The definitions folder; the embedded definitions when not given.
+        dir: Option<PathBuf>,
+        /// How to print the problems: table or json.
+        #[arg(long, short, value_parser = names::<ProblemFormat>(), default_value = "table")]
+        format: ProblemFormat,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct CheckDataArgs {
+    /// City data files (CSV, long or wide form); `-` reads standard input.
+    #[arg(required = true, value_name = "DATA")]
+    pub data: Vec<String>,
+
+    #[command(flatten)]
+    pub text: TextArgs,
+
+    /// How to print the problems: table or json.
+    #[arg(long, short, value_parser = names::<ProblemFormat>(), default_value = "table")]
+    pub format: ProblemFormat,
+
+    /// Fail (exit code 3) on warnings too.
+    #[arg(long)]
+    pub strict: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct AssessArgs {
+    /// City data files (CSV, long or wide form); `-` reads standard input.
+    #[arg(required = true, value_name = "DATA", help_heading = "Input")]
+    pub data: Vec<String>,
+
+    /// Only these cities (repeat or separate with commas).
+    #[arg(long, value_delimiter = ',', help_heading = "Input")]
+    pub city: Vec<String>,
+
+    /// Only these years (repeat or separate with commas).
+    #[arg(long, value_delimiter = ',', help_heading = "Input")]
+    pub year: Vec<i32>,
+
+    #[command(flatten)]
+    pub text: TextArgs,
+
+    /// Targets that replace the defaults: a CSV with columns kpi,target (and optionally city).
+    #[arg(long, value_name = "FILE", help_heading = "Definitions")]
+    pub targets: Option<PathBuf>,
+
+    /// Only core or advanced KPIs: core, advanced or all.
+    #[arg(long, value_parser = tier, default_value = "all", help_heading = "Definitions")]
+    pub tier: TierFilter,
+
+    /// The report format: table, csv, json, ndjson (one city-year a line) or md.
+    #[arg(long, short, value_parser = names::<Format>(), default_value = "table", help_heading = "Output")]
+    pub format: Format,
+
+    /// Write the report to FILE (written whole or not at all) instead of standard output.
+    #[arg(long, short, value_name = "FILE", help_heading = "Output")]
+    pub output: Option<PathBuf>,
+
+    /// Fail (exit code 3) on data warnings too, e.g. unknown variables or repeated rows.
+    #[arg(long, help_heading = "Input")]
+    pub strict: bool,
+}
+
+/// How to read the text of data files (shared by `assess` and `check data`).
+#[derive(Debug, Args)]
+pub struct TextArgs {
+    /// The field delimiter of the data files; detected from the header when not given.
+    #[arg(long, value_name = "CHAR", value_parser = delimiter, help_heading = "Input")]
+    pub delimiter: Option<u8>,
+
+    /// The decimal mark of numbers in the data files: auto, point or comma.
+    #[arg(long, value_parser = names::<Decimal>(), default_value = "auto", help_heading = "Input")]
+    pub decimal: Decimal,
+}
+
+impl TextArgs {
+    pub fn options(&self) -> TextOptions {
+        TextOptions {
+            delimiter: self.delimiter,
+            decimal: self.decimal,
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct TemplateArgs {
+    /// Only the variables that core (or advanced) KPIs need: core, advanced or all.
+    #[arg(long, value_parser = tier, default_value = "all")]
+    pub tier: TierFilter,
+
+    /// Fill the city column with NAME.
+    #[arg(long, value_name = "NAME", default_value = "")]
+    pub city: String,
+
+    /// Fill the year column with YEAR.
+    #[arg(long)]
+    pub year: Option<i32>,
+
+    /// Write the sheet to FILE instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum IndicatorsCommand {
+    /// List the KPIs, optionally of one dimension or tier.
+    #[command(after_help = "Examples:
+  citykpi indicators list
+  citykpi indicators list --dimension EN --tier core
+  citykpi indicators list --format csv")]
+    List(ListArgs),
+    /// Show one KPI: definition, formula, inputs, target, SDG links.
+    #[command(after_help = "Examples:
+  citykpi indicators show EC:ICT:ICT:1C
+  citykpi indicators show \"EN: EN: AQ: 1C\"")]
+    Show {
+        /// The KPI code (`EC:ICT:ICT:1C`, spaces allowed), `CODE/part`, or id (`ec_ict_ict_1c`).
+        code: String,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Only this dimension: a code (EC, EN, SC) or a name (economy, environment, society).
+    #[arg(long)]
+    pub dimension: Option<String>,
+
+    /// Only core or advanced KPIs: core, advanced or all.
+    #[arg(long, value_parser = tier, default_value = "all")]
+    pub tier: TierFilter,
+
+    /// The list format: table, csv or json.
+    #[arg(long, short, value_parser = names::<ListFormat>(), default_value = "table")]
+    pub format: ListFormat,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn clap_definition_is_consistent() {
+        use clap::CommandFactory;
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn tier_all_means_no_filter() {
+        assert_eq!(tier("all"), Ok(TierFilter(None)));
+        assert_eq!(tier("core"), Ok(TierFilter(Some(Tier::Core))));
+        assert!(tier("gold").is_err());
+    }
+}

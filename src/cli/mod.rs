@@ -1,0 +1,9 @@
+//! The command line: arguments (`args`), what each subcommand runs (`run`) and where
+//! output goes (`output`). It lives in the binary; the library never prints.
+
+mod args;
+mod output;
+mod run;
+
+pub use args::Cli;
+pub use run::run;

@@ -1,0 +1,163 @@
+//! Where output goes: standard output, or a file written whole or not at all; and the
+//! progress bar on standard error. The only module that opens output streams.
+
+use std::io::Write;
+use std::path::Path;
+
+use anyhow::Context;
+
+use citykpi::dataset::Input;
+use citykpi::Error;
+
+/// Write to FILE through a temporary file renamed into place, or to stdout for none or `-`.
+/// An output path that is one of the inputs is refused. A failed render leaves an existing
+/// file as it was, and no temporary file behind.
+pub fn write_output(
+    output: Option<&Path>,
+    inputs: &[Input],
+    render: impl FnOnce(&mut dyn Write) -> anyhow::Result<()>,
+) -> anyhow::Result<()> {
+    let Some(path) = output.filter(|p| *p != Path::new("-")) else {
+        let stdout = std::io::stdout();
+        let mut out = std::io::BufWriter::new(stdout.lock());
+        render(&mut out)?;
+        out.flush()?;
+        return Ok(());
+    };
+    for input in inputs {
+        if let Some(input) = input.path() {
+            let same = match (input.canonicalize(), path.canonicalize()) {
+                (Ok(a), Ok(b)) => a == b,
+                _ => input == path,
+            };
+            if same {
+                return Err(Error::Usage(format!(
+                    "the output {} is also an input; write the report to another file",
+                    path.display()
+                ))
+                .into());
+            }
+        }
+    }
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let mut temp = tempfile::Builder::new()
+        .prefix(".citykpi-")
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .with_context(|| format!("cannot write to {}", dir.display()))?;
+    {
+        let mut out = std::io::BufWriter::new(temp.as_file_mut());
+        render(&mut out)?;
+        out.flush()
+            .with_context(|| format!("writing {}", path.display()))?;
+    }
+    // A report is an ordinary file: the mode of the file it replaces, or 0666 less the
+    // umask, as any program that creates a file gives it (the temporary file is 0600).
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = match std::fs::metadata(path) {
+            Ok(existing) => existing.permissions().mode(),
+            Err(_) => 0o666 & !umask(dir),
+        };
+        let _ = temp
+            .as_file()
+            .set_permissions(std::fs::Permissions::from_mode(mode));
+    }
+    temp.persist(path)
+        .with_context(|| format!("writing {}", path.display()))?;
+    Ok(())
+}
+
+/// The process umask, read from the mode a new file gets (std has no call for it).
+#[cfg(unix)]
+fn umask(dir: &Path) -> u32 {
+    use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+    let probe = dir.join(format!(".citykpi-umask-{}", std::process::id()));
+    let mode = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o666)
+        .open(&probe)
+        .and_then(|f| f.metadata())
+        .map(|m| m.permissions().mode() & 0o777);
+    let _ = std::fs::remove_file(&probe);
+    mode.map_or(0o022, |m| 0o666 & !m)
+}
+
+/// A progress bar on standard error that appears only once the work has taken a second.
+/// indicatif draws nothing when standard error is not a terminal.
+pub struct Progress {
+    bar: indicatif::ProgressBar,
+    start: std::time::Instant,
+    shown: std::cell::Cell<bool>,
+}
+
+impl Progress {
+    pub fn new(len: Option<u64>, template: &str) -> Progress {
+        let bar =
+            indicatif::ProgressBar::with_draw_target(len, indicatif::ProgressDrawTarget::hidden());
+        if let Ok(style) = indicatif::ProgressStyle::with_template(template) {
+            bar.set_style(style);
+        }
+        Progress {
+            bar,
+            start: std::time::Instant::now(),
+            shown: std::cell::Cell::new(false),
+        }
+    }
+
+    pub fn set(&self, position: u64) {
+        if !self.shown.get() && self.start.elapsed() > std::time::Duration::from_secs(1) {
+            self.bar
+                .set_draw_target(indicatif::ProgressDrawTarget::stderr());
+            self.shown.set(true);
+        }
+        self.bar.set_position(position);
+    }
+
+    pub fn finish(&self) {
+        self.bar.finish_and_clear();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_failed_render_leaves_the_old_file_and_no_temporary_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("report.csv");
+        std::fs::write(&path, "old report\n").unwrap();
+        let result = write_output(Some(&path), &[], |out| {
+            out.write_all(b"half a new rep")?;
+            anyhow::bail!("the renderer failed")
+        });
+        assert!(result.is_err());
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "old report\n");
+        let names: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, vec![std::ffi::OsString::from("report.csv")]);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_new_report_takes_the_umask_and_a_replaced_one_keeps_its_mode() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("report.csv");
+        write_output(Some(&path), &[], |out| Ok(out.write_all(b"x")?)).unwrap();
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o666 & !umask(dir.path()));
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
+        write_output(Some(&path), &[], |out| Ok(out.write_all(b"y")?)).unwrap();
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600);
+    }
+}

@@ -1,0 +1,221 @@
+//! Running a parsed command line: each subcommand calls the pipeline stages in order
+//! (definitions -> data -> engine -> scoring -> report) and picks the exit code.
+//!
+//! Nothing is computed here; this is the only place that knows about standard output
+//! and standard error, besides `output`.
+
+use std::io::{IsTerminal, Write};
+use std::path::Path;
+
+use anyhow::Context;
+
+use citykpi::catalog::{Catalog, Definitions};
+use citykpi::dataset::{self, Filter, Input, Targets};
+use citykpi::diagnostic::{exit, Problems};
+use citykpi::report::problems::{plural, ProblemFormat};
+use citykpi::report::{self, Format, Style};
+use citykpi::scoring::Assessment;
+use citykpi::template::TemplateOptions;
+use citykpi::{browse, engine, export_sql, Error};
+
+use super::args::{AssessArgs, CheckCommand, CheckDataArgs, Cli, Command, IndicatorsCommand};
+use super::output::{write_output, Progress};
+
+/// Run a parsed command line; returns the exit code.
+pub fn run(cli: Cli) -> anyhow::Result<u8> {
+    let mut stderr = std::io::stderr().lock();
+    let catalog = match &cli.command {
+        Command::Check(CheckCommand::Defs { dir, format }) => {
+            return check_defs(dir.as_deref().or(cli.defs.as_deref()), *format);
+        }
+        _ => load_catalog(cli.defs.as_deref(), &mut stderr)?,
+    };
+    match cli.command {
+        Command::Check(CheckCommand::Defs { .. }) => Ok(exit::OK),
+        Command::Check(CheckCommand::Data(args)) => check_data(&catalog, &args),
+        Command::ExportSql {
+            dialect,
+            table,
+            output,
+        } => {
+            write_output(output.as_deref(), &[], |out| {
+                export_sql::write(&catalog, dialect, &table, out)
+            })?;
+            Ok(exit::OK)
+        }
+        Command::Assess(args) => assess(&catalog, args, &mut stderr),
+        Command::Indicators(IndicatorsCommand::List(args)) => {
+            let options = browse::ListOptions {
+                dimension: args.dimension,
+                tier: args.tier.0,
+                format: args.format,
+            };
+            write_output(None, &[], |out| browse::list(&catalog, &options, out))?;
+            Ok(exit::OK)
+        }
+        Command::Indicators(IndicatorsCommand::Show { code }) => {
+            write_output(None, &[], |out| browse::show(&catalog, &code, out))?;
+            Ok(exit::OK)
+        }
+        Command::Template(args) => {
+            let options = TemplateOptions {
+                tier: args.tier.0,
+                city: args.city,
+                year: args.year,
+            };
+            write_output(args.output.as_deref(), &[], |out| {
+                citykpi::template::write(&catalog, &options, out)
+            })?;
+            Ok(exit::OK)
+        }
+    }
+}
+
+/// The catalogue, embedded or from `--defs`; refuses broken definitions.
+fn load_catalog(defs: Option<&Path>, stderr: &mut dyn Write) -> anyhow::Result<Catalog> {
+    let definitions = match defs {
+        Some(dir) => Definitions::Dir(dir),
+        None => Definitions::Embedded,
+    };
+    let catalog =
+        Catalog::load(&definitions).map_err(|problems| Error::Definitions { problems })?;
+    if defs.is_some() {
+        print_problems(&catalog.warnings, stderr)?;
+    }
+    Ok(catalog)
+}
+
+fn print_problems(problems: &Problems, stderr: &mut dyn Write) -> std::io::Result<()> {
+    for problem in problems.iter() {
+        writeln!(stderr, "{problem}")?;
+    }
+    Ok(())
+}
+
+fn check_defs(dir: Option<&Path>, format: ProblemFormat) -> anyhow::Result<u8> {
+    let (what, definitions) = match dir {
+        Some(dir) => (dir.display().to_string(), Definitions::Dir(dir)),
+        None => (
+            "the embedded definitions".to_string(),
+            Definitions::Embedded,
+        ),
+    };
+    let problems = match Catalog::load(&definitions) {
+        Ok(catalog) => catalog.warnings,
+        Err(problems) => problems,
+    };
+    write_output(None, &[], |out| {
+        report::problems::render(&problems, format, &what, out)
+    })?;
+    Ok(if problems.has_errors() {
+        exit::FAILURE
+    } else {
+        exit::OK
+    })
+}
+
+fn check_data(catalog: &Catalog, args: &CheckDataArgs) -> anyhow::Result<u8> {
+    let inputs = parse_inputs(&args.data)?;
+    let loaded = dataset::load(catalog, &inputs, Filter::default(), args.text.options());
+    let problems = loaded.problems;
+    let files = inputs
+        .iter()
+        .map(Input::name)
+        .collect::<Vec<_>>()
+        .join(", ");
+    let what = format!("{files} ({})", plural(loaded.dataset.rows(), "city-year"));
+    write_output(None, &[], |out| {
+        report::problems::render(&problems, args.format, &what, out)
+    })?;
+    Ok(match problems.exit_code() {
+        Some(code) => code,
+        None if args.strict && !problems.is_empty() => exit::DATA,
+        None => exit::OK,
+    })
+}
+
+fn parse_inputs(args: &[String]) -> anyhow::Result<Vec<Input>> {
+    let inputs: Vec<Input> = args.iter().map(|d| Input::parse(d)).collect();
+    if inputs.iter().filter(|i| **i == Input::Stdin).count() > 1 {
+        return Err(Error::Usage("`-` (standard input) can be given only once".into()).into());
+    }
+    Ok(inputs)
+}
+
+fn assess(catalog: &Catalog, args: AssessArgs, stderr: &mut dyn Write) -> anyhow::Result<u8> {
+    let inputs = parse_inputs(&args.data)?;
+    let targets = match &args.targets {
+        Some(path) => Some(Targets::from_path(catalog, path).map_err(|problems| {
+            Error::Data {
+                summary: format!("the targets file {} has errors", path.display()),
+                problems,
+            }
+        })?),
+        None => None,
+    };
+    let filter = Filter {
+        cities: args.city.clone(),
+        years: args.year.clone(),
+    };
+    let total: Option<u64> = inputs.iter().map(Input::byte_len).sum();
+    let bar = Progress::new(
+        total,
+        "{elapsed_precise} reading [{bar:40}] {bytes}/{total_bytes} ({eta} left)",
+    );
+    let loaded = dataset::Loader::new(catalog, filter.clone(), args.text.options())
+        .with_progress(|bytes| bar.set(bytes))
+        .load_all(&inputs);
+    bar.finish();
+    let problems = loaded.problems;
+    // Files that cannot be read at all leave nothing to report on.
+    if problems.unreadable() {
+        let summary = format!(
+            "cannot read the data ({}); nothing was computed",
+            plural(problems.errors(), "error")
+        );
+        return Err(Error::Data { summary, problems }.into());
+    }
+    print_problems(&problems, stderr)?;
+    let data_failed = problems.has_errors() || (args.strict && !problems.is_empty());
+    let data = loaded.dataset;
+    if data.rows() == 0 {
+        let mut what = Vec::new();
+        if !filter.cities.is_empty() {
+            what.push(format!("--city {}", filter.cities.join(",")));
+        }
+        if !filter.years.is_empty() {
+            let years: Vec<String> = filter.years.iter().map(i32::to_string).collect();
+            what.push(format!("--year {}", years.join(",")));
+        }
+        let message = if what.is_empty() {
+            "the data has no rows; nothing to assess".to_string()
+        } else {
+            format!("no data matches {}; nothing to assess", what.join(" "))
+        };
+        return Err(Error::NoData(message).into());
+    }
+    let results = engine::evaluate(catalog, &data).context("evaluating the KPI formulas")?;
+    let assessment = Assessment::new(catalog, &results, targets.as_ref(), args.tier.0);
+    let to_terminal = args.output.as_deref().is_none_or(|o| o == Path::new("-"))
+        && std::io::stdout().is_terminal();
+    let style = Style {
+        colour: args.format == Format::Table
+            && to_terminal
+            && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+        wrap_to_terminal: to_terminal,
+        ..Style::default()
+    };
+    write_output(args.output.as_deref(), &inputs, |out| {
+        report::render(args.format, &assessment, style, out)
+    })?;
+    if data_failed {
+        writeln!(
+            stderr,
+            "error: the data has {} and {}; KPIs that read a rejected value say so in the report",
+            plural(problems.errors(), "error"),
+            plural(problems.warnings(), "warning")
+        )?;
+        return Ok(exit::DATA);
+    }
+    Ok(exit::OK)
+}

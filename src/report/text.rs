@@ -1,0 +1,112 @@
+//! The rows the terminal table and Markdown share: one city-year as a page of text cells.
+//!
+//! Both formats show the same summary and the same KPI rows; only the markup differs,
+//! so the cells are made here once. This module formats; it never computes.
+
+use super::{
+    display_coverage, display_score, display_target, display_value, note,
+};
+use crate::scoring::{CityYearReport, Summary};
+
+/// One line of the summary table.
+pub(super) struct SummaryRow<'a> {
+    pub summary: &'a Summary<'a>,
+    /// A sub-dimension (indented under its dimension).
+    pub sub: bool,
+    pub cells: [String; 5],
+}
+
+/// One KPI (or part) row.
+pub(super) struct KpiRow<'a> {
+    /// The band's colour name, where the value is scored.
+    pub colour: Option<&'a str>,
+    pub cells: [String; 8],
+}
+
+/// One dimension's table.
+pub(super) struct Section<'a> {
+    pub title: String,
+    pub rows: Vec<KpiRow<'a>>,
+}
+
+/// A city-year as text.
+pub(super) struct Page<'a> {
+    pub heading: String,
+    /// `72.9 % (66-95% of target)` and `core 55/55, advanced 36/36`.
+    pub overall: Option<(String, String)>,
+    pub summary: Vec<SummaryRow<'a>>,
+    pub sections: Vec<Section<'a>>,
+}
+
+pub(super) const SUMMARY_HEADER: [&str; 5] = [
+    "Dimension / sub-dimension",
+    "Score",
+    "Points",
+    "Mean achievement",
+    "Computed",
+];
+
+pub(super) const KPI_HEADER: [&str; 8] = [
+    "Code", "KPI", "Value", "Unit", "Target", "Achieved", "Points", "Note",
+];
+
+fn percent(value: Option<f64>) -> String {
+    value.map(|v| format!("{v:.1} %")).unwrap_or_default()
+}
+
+pub(super) fn page<'a>(city_year: &'a CityYearReport<'a>) -> Page<'a> {
+    let summary = city_year
+        .dimension_tree()
+        .into_iter()
+        .map(|(s, sub)| SummaryRow {
+            summary: s,
+            sub,
+            cells: [
+                s.name.to_string(),
+                s.score
+                    .map(|v| format!("{v:.1} %"))
+                    .unwrap_or_else(|| "not scored".into()),
+                format!("{}/{}", s.points, s.max_points),
+                percent(s.mean_achievement),
+                display_coverage(s),
+            ],
+        })
+        .collect();
+    let sections = city_year
+        .dimensions()
+        .map(|d| Section {
+            title: format!("{}: {}", d.name, display_score(d)),
+            rows: city_year
+                .outcomes_of(d.code)
+                .map(|o| {
+                    let m = o.measure;
+                    let value = match o.value {
+                        Some(_) => display_value(m, o.value),
+                        None => "—".into(),
+                    };
+                    KpiRow {
+                        colour: o.band.map(|b| b.colour.as_str()),
+                        cells: [
+                            m.key.clone(),
+                            o.name.to_string(),
+                            value,
+                            m.unit.clone(),
+                            display_target(m, o.target.as_ref()),
+                            percent(o.score.map(|s| s.achievement)),
+                            o.score.map(|s| s.points.to_string()).unwrap_or_default(),
+                            note(o),
+                        ],
+                    }
+                })
+                .collect(),
+        })
+        .collect();
+    Page {
+        heading: format!("{} {}", city_year.city, city_year.year),
+        overall: city_year
+            .overall()
+            .map(|o| (display_score(o), display_coverage(o))),
+        summary,
+        sections,
+    }
+}

@@ -1,0 +1,205 @@
+//! The assessment model: everything any report shows about one city-year, decided once.
+//!
+//! Renderers read these types and only format them; they never look past them into
+//! the engine, the dataset or the formulas. Nothing here is computed or formatted.
+
+use std::ops::Range;
+
+use crate::catalog::{Band, Kpi, Measure};
+pub use crate::engine::{Reason, Status};
+
+/// One city-year, scored: its outcomes, the evidence behind them, and the roll-ups.
+#[derive(Debug, Clone)]
+pub struct CityYearReport<'a> {
+    pub city: &'a str,
+    pub year: i32,
+    /// One per measure of the selected KPIs, in catalogue order.
+    pub outcomes: Vec<Outcome<'a>>,
+    /// The inputs of every outcome, one after another ([`CityYearReport::inputs`]).
+    pub evidence: Vec<Evidence<'a>>,
+    /// Overall first, then dimensions, sub-dimensions and categories in catalogue order;
+    /// groups without a selected KPI are left out.
+    pub summaries: Vec<Summary<'a>>,
+}
+
+/// What the report says about one measure (a KPI, or one part of a KPI) of one city-year.
+#[derive(Debug, Clone)]
+pub struct Outcome<'a> {
+    /// The measure's index in [`Catalog::measures`](crate::catalog::Catalog::measures) order.
+    pub measure_index: usize,
+    pub kpi: &'a Kpi,
+    pub measure: &'a Measure,
+    /// The name every format prints: the KPI's, or `KPI: part` for a part.
+    pub name: &'a str,
+    /// `EC:ICT`.
+    pub subdimension: &'a str,
+    /// `EC:ICT:ICT`.
+    pub category: &'a str,
+    pub value: Option<f64>,
+    pub status: Status,
+    /// The city's own figure, where it reported the value directly.
+    pub reported: Option<Evidence<'a>>,
+    /// The target (for a yes/no KPI, 1 = yes) and where it was set.
+    pub target: Option<Target<'a>>,
+    pub score: Option<Score>,
+    pub band: Option<&'a Band>,
+    /// Why a value has no score, where it has none.
+    pub not_scored: Option<NotScored>,
+    /// This outcome's slice of [`CityYearReport::evidence`].
+    pub inputs: Range<usize>,
+}
+
+/// A measure's score.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Score {
+    /// Share of the target achieved, 0 to 100.
+    pub achievement: f64,
+    pub points: u8,
+}
+
+/// Why a value is not scored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NotScored {
+    /// The definition says the KPI is never scored.
+    Never,
+    /// The KPI has no direction (neither higher nor lower is better).
+    NoDirection,
+    /// Neither the definition nor a targets file gives a target.
+    NoTarget,
+}
+
+/// A target and where it was set.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Target<'a> {
+    pub value: f64,
+    pub origin: TargetOrigin<'a>,
+}
+
+/// Where a target comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TargetOrigin<'a> {
+    /// The KPI definition's default (for yes/no KPIs: yes).
+    Default,
+    /// A targets file: its name and line, and whether the row names this city.
+    File {
+        file: &'a str,
+        line: usize,
+        city_specific: bool,
+    },
+}
+
+/// One number behind an outcome: an input of its formula, or the figure the city reported.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Evidence<'a> {
+    /// A variable id, or a KPI key (`CODE/part`) for another KPI or a reported figure.
+    pub name: &'a str,
+    pub kind: EvidenceKind,
+    pub value: Option<f64>,
+    pub unit: &'a str,
+    pub source: Option<&'a str>,
+    /// The file and line the value was read from (none for another KPI's value).
+    pub file: Option<&'a str>,
+    pub line: Option<u32>,
+}
+
+/// What a piece of evidence is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, strum::IntoStaticStr)]
+#[strum(serialize_all = "lowercase")]
+pub enum EvidenceKind {
+    /// A variable of the data.
+    Variable,
+    /// Another KPI the formula reads.
+    Kpi,
+    /// The KPI's own value, reported directly by the city.
+    Reported,
+}
+
+/// The level of a roll-up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, strum::IntoStaticStr)]
+#[strum(serialize_all = "lowercase")]
+pub enum Level {
+    Overall,
+    Dimension,
+    Subdimension,
+    Category,
+}
+
+/// The roll-up of one group (overall, a dimension, sub-dimension or category).
+#[derive(Debug, Clone)]
+pub struct Summary<'a> {
+    pub level: Level,
+    /// `ALL`, `EC`, `EC:ICT`, `EC:ICT:ICT`.
+    pub code: &'a str,
+    pub name: &'a str,
+    pub core_defined: usize,
+    pub core_computed: usize,
+    pub advanced_defined: usize,
+    pub advanced_computed: usize,
+    /// Measures with a score.
+    pub scored: usize,
+    pub points: u32,
+    pub max_points: u32,
+    /// Points as a percentage of the maximum; `None` where nothing is scored.
+    pub score: Option<f64>,
+    pub band: Option<&'a Band>,
+    pub mean_achievement: Option<f64>,
+}
+
+impl<'a> CityYearReport<'a> {
+    /// The inputs of an outcome.
+    pub fn inputs(&self, outcome: &Outcome) -> &[Evidence<'a>] {
+        &self.evidence[outcome.inputs.clone()]
+    }
+
+    /// The distinct sources behind an outcome: the reported figure's own where the city
+    /// reported the value, else its inputs', in formula order.
+    pub fn sources(&self, outcome: &Outcome<'a>) -> Vec<&'a str> {
+        if let Some(reported) = &outcome.reported {
+            return reported.source.into_iter().collect();
+        }
+        let mut sources: Vec<&'a str> = Vec::new();
+        for source in self.inputs(outcome).iter().filter_map(|e| e.source) {
+            if !sources.contains(&source) {
+                sources.push(source);
+            }
+        }
+        sources
+    }
+
+    /// The overall roll-up (absent only when no KPI is selected).
+    pub fn overall(&self) -> Option<&Summary<'a>> {
+        self.summaries.iter().find(|s| s.level == Level::Overall)
+    }
+
+    /// The dimensions' roll-ups.
+    pub fn dimensions(&self) -> impl Iterator<Item = &Summary<'a>> {
+        self.summaries
+            .iter()
+            .filter(|s| s.level == Level::Dimension)
+    }
+
+    /// Each dimension followed by its sub-dimensions; `true` marks a sub-dimension.
+    pub fn dimension_tree(&self) -> Vec<(&Summary<'a>, bool)> {
+        let mut rows = Vec::new();
+        for dimension in self.dimensions() {
+            rows.push((dimension, false));
+            rows.extend(
+                self.summaries
+                    .iter()
+                    .filter(|s| {
+                        s.level == Level::Subdimension
+                            && s.code.split(':').next() == Some(dimension.code)
+                    })
+                    .map(|s| (s, true)),
+            );
+        }
+        rows
+    }
+
+    /// The outcomes of one dimension.
+    pub fn outcomes_of<'s>(&'s self, dimension: &'s str) -> impl Iterator<Item = &'s Outcome<'a>> {
+        self.outcomes
+            .iter()
+            .filter(move |o| o.kpi.dimension == dimension)
+    }
+}

@@ -1,0 +1,160 @@
+//! Roll-ups: per category, sub-dimension, dimension and overall, the U4SSC score (points
+//! earned as a share of points possible), the mean achievement and the coverage.
+//!
+//! Group memberships are worked out once per assessment; each city-year then takes one
+//! pass over its outcomes.
+
+use crate::catalog::{Catalog, Kpi, Scheme, Tier};
+
+use super::{Level, Outcome, Selected, Summary};
+
+struct Group<'a> {
+    level: Level,
+    code: &'a str,
+    name: &'a str,
+}
+
+/// The groups that have at least one selected KPI, in report order.
+pub(super) struct Groups<'a> {
+    groups: Vec<Group<'a>>,
+}
+
+#[derive(Default, Clone)]
+struct Tally {
+    core_defined: usize,
+    core_computed: usize,
+    advanced_defined: usize,
+    advanced_computed: usize,
+    scored: usize,
+    points: u32,
+    achievement: f64,
+}
+
+impl<'a> Groups<'a> {
+    pub(super) fn new(catalog: &'a Catalog, tier: Option<Tier>) -> Self {
+        let selected: Vec<&Kpi> = catalog
+            .kpis
+            .iter()
+            .filter(|k| tier.is_none_or(|t| t == k.tier))
+            .collect();
+        let tax = &catalog.taxonomy;
+        let mut groups = Vec::new();
+        if !selected.is_empty() {
+            groups.push(Group {
+                level: Level::Overall,
+                code: "ALL",
+                name: "Overall",
+            });
+        }
+        let levels = [
+            (Level::Dimension, &tax.dimensions),
+            (Level::Subdimension, &tax.subdimensions),
+            (Level::Category, &tax.categories),
+        ];
+        for (level, list) in levels {
+            for g in list {
+                if selected.iter().any(|k| member(k, level, &g.code)) {
+                    groups.push(Group {
+                        level,
+                        code: &g.code,
+                        name: &g.name,
+                    });
+                }
+            }
+        }
+        Groups { groups }
+    }
+
+    /// The groups a KPI counts in: overall, dimension, sub-dimension, category.
+    pub(super) fn of(&self, kpi: &Kpi) -> [usize; 4] {
+        let find = |level: Level| {
+            self.groups
+                .iter()
+                .position(|g| g.level == level && member(kpi, level, g.code))
+                .unwrap_or(usize::MAX)
+        };
+        [
+            find(Level::Overall),
+            find(Level::Dimension),
+            find(Level::Subdimension),
+            find(Level::Category),
+        ]
+    }
+
+    pub(super) fn summarize(
+        &self,
+        selected: &[Selected],
+        outcomes: &[Outcome],
+        scheme: &'a Scheme,
+    ) -> Vec<Summary<'a>> {
+        let mut tallies = vec![Tally::default(); self.groups.len()];
+        let mut i = 0;
+        // Coverage counts KPIs: one is computed when every part has a value.
+        while i < selected.len() {
+            let kpi = selected[i].kpi;
+            let mut end = i;
+            let mut computed = true;
+            while end < selected.len() && std::ptr::eq(selected[end].kpi, kpi) {
+                computed &= outcomes[end].value.is_some();
+                end += 1;
+            }
+            for &g in &selected[i].groups {
+                let Some(t) = tallies.get_mut(g) else { continue };
+                match kpi.tier {
+                    Tier::Core => {
+                        t.core_defined += 1;
+                        t.core_computed += usize::from(computed);
+                    }
+                    Tier::Advanced => {
+                        t.advanced_defined += 1;
+                        t.advanced_computed += usize::from(computed);
+                    }
+                }
+            }
+            i = end;
+        }
+        for (s, o) in selected.iter().zip(outcomes) {
+            let Some(score) = o.score else { continue };
+            for &g in &s.groups {
+                if let Some(t) = tallies.get_mut(g) {
+                    t.scored += 1;
+                    t.points += u32::from(score.points);
+                    t.achievement += score.achievement;
+                }
+            }
+        }
+        let max = u32::from(scheme.max_points());
+        self.groups
+            .iter()
+            .zip(tallies)
+            .map(|(g, t)| {
+                let max_points = max * t.scored as u32;
+                let score = (max_points > 0).then(|| 100.0 * f64::from(t.points) / f64::from(max_points));
+                Summary {
+                    level: g.level,
+                    code: g.code,
+                    name: g.name,
+                    core_defined: t.core_defined,
+                    core_computed: t.core_computed,
+                    advanced_defined: t.advanced_defined,
+                    advanced_computed: t.advanced_computed,
+                    scored: t.scored,
+                    points: t.points,
+                    max_points,
+                    score,
+                    band: score.map(|s| scheme.band_for(s)),
+                    mean_achievement: (t.scored > 0).then(|| t.achievement / t.scored as f64),
+                }
+            })
+            .collect()
+    }
+}
+
+fn member(kpi: &Kpi, level: Level, code: &str) -> bool {
+    match level {
+        Level::Overall => true,
+        Level::Dimension => kpi.dimension == code,
+        Level::Subdimension => kpi.subdimension_code() == code,
+        Level::Category => kpi.category_code() == code,
+    }
+}
