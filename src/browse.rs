@@ -11,7 +11,7 @@ use serde::Serialize;
 
 use crate::catalog::{Catalog, Kpi, Tier};
 use crate::error::Error;
-use crate::report::display_value;
+use crate::report::display_number;
 
 /// What `indicators list` shows.
 #[derive(Debug, Clone, Default)]
@@ -46,7 +46,7 @@ pub enum ListFormat {
 /// A target as the catalogue gives it: `yes` for a yes/no KPI.
 fn target_text(m: &crate::catalog::Measure, target: Option<f64>) -> String {
     let target = if m.is_yes_no() { Some(1.0) } else { target };
-    display_value(m, target)
+    target.map_or(String::new(), |t| display_number(m, t))
 }
 
 #[derive(Serialize)]

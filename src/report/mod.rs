@@ -111,9 +111,18 @@ pub fn write_display_value(text: &mut String, measure: &Measure, value: Option<f
     }
 }
 
-/// A target as reports print it: `yes` for a yes/no KPI, the number otherwise.
+/// A target as reports print it: `yes` for a yes/no KPI, the number as given otherwise.
 pub fn display_target(measure: &Measure, target: Option<&Target>) -> String {
-    target.map_or(String::new(), |t| display_value(measure, Some(t.value)))
+    target.map_or(String::new(), |t| display_number(measure, t.value))
+}
+
+/// A number from the definitions or a targets file, as given: `5`, `0.5`, `yes`.
+pub fn display_number(measure: &Measure, value: f64) -> String {
+    if measure.is_yes_no() {
+        display_value(measure, Some(value))
+    } else {
+        round(value, 6).to_string()
+    }
 }
 
 /// Where a target was set: `default`, `targets.csv:4`, `targets.csv:4 (city)`.
