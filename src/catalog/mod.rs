@@ -7,7 +7,10 @@
 //! read other KPIs come after them. Nothing about a particular KPI lives in
 //! Rust; it all comes from the files.
 
+mod graph;
 mod raw;
+
+pub use graph::Graph;
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
@@ -212,6 +215,8 @@ pub struct Kpi {
     pub description: String,
     pub notes: Option<String>,
     pub file: String,
+    /// The line of `code` in the file.
+    pub line: usize,
     pub measures: Vec<Measure>,
 }
 
@@ -347,31 +352,14 @@ impl Catalog {
     }
 
     /// The measures in evaluation layers: each reads only variables and measures of
-    /// earlier layers. (Cycles were refused when the catalogue loaded.)
+    /// earlier layers (one dependency graph, [`graph::Graph`], also finds the cycles).
     pub fn layers(&self) -> Vec<Vec<&Measure>> {
-        let measures: Vec<&Measure> = self.measures().map(|(_, m)| m).collect();
-        let ids: HashSet<&str> = measures.iter().map(|m| m.id.as_str()).collect();
-        let mut done: HashSet<&str> = HashSet::new();
-        let mut layers = Vec::new();
-        while done.len() < measures.len() {
-            let ready: Vec<&Measure> = measures
-                .iter()
-                .filter(|m| !done.contains(m.id.as_str()))
-                .filter(|m| {
-                    m.formula
-                        .reads
-                        .iter()
-                        .all(|r| !ids.contains(r.as_str()) || done.contains(r.as_str()))
-                })
-                .copied()
-                .collect();
-            if ready.is_empty() {
-                break;
-            }
-            done.extend(ready.iter().map(|m| m.id.as_str()));
-            layers.push(ready);
-        }
-        layers
+        let graph = Graph::new(&self.kpis);
+        graph
+            .layers()
+            .into_iter()
+            .map(|layer| layer.into_iter().map(|m| graph.measures[m]).collect())
+            .collect()
     }
 
     /// The KPIs that read a variable.
@@ -441,6 +429,23 @@ fn collect_embedded(dir: &Dir<'_>, files: &mut Vec<SourceFile>) {
 }
 
 fn collect_dir(root: &Path, dir: &Path, files: &mut Vec<SourceFile>, problems: &mut Problems) {
+    let mut seen = HashSet::new();
+    collect_dir_once(root, dir, &mut seen, files, problems);
+}
+
+/// Read the `.toml` files under `dir`; a folder reached twice (a symlink loop) is read once.
+fn collect_dir_once(
+    root: &Path,
+    dir: &Path,
+    seen: &mut HashSet<std::path::PathBuf>,
+    files: &mut Vec<SourceFile>,
+    problems: &mut Problems,
+) {
+    if let Ok(real) = dir.canonicalize() {
+        if !seen.insert(real) {
+            return;
+        }
+    }
     let entries = match std::fs::read_dir(dir) {
         Ok(entries) => entries,
         Err(e) => {
@@ -452,10 +457,20 @@ fn collect_dir(root: &Path, dir: &Path, files: &mut Vec<SourceFile>, problems: &
             return;
         }
     };
-    for entry in entries.flatten() {
-        let path = entry.path();
+    for entry in entries {
+        let path = match entry {
+            Ok(entry) => entry.path(),
+            Err(e) => {
+                problems.push(Problem::new(
+                    ProblemCode::UnreadableFile,
+                    dir.display().to_string(),
+                    e.to_string(),
+                ));
+                continue;
+            }
+        };
         if path.is_dir() {
-            collect_dir(root, &path, files, problems);
+            collect_dir_once(root, &path, seen, files, problems);
         } else if path.extension().is_some_and(|e| e == "toml") {
             let shown = path
                 .strip_prefix(root)
@@ -641,11 +656,9 @@ fn code_is_well_formed(code: &str) -> bool {
         && segments[..3]
             .iter()
             .all(|s| !s.is_empty() && s.chars().all(|c| c.is_ascii_uppercase()))
-        && segments[3].len() >= 2
-        && segments[3][..segments[3].len() - 1]
-            .chars()
-            .all(|c| c.is_ascii_digit())
-        && matches!(segments[3].chars().last(), Some('C' | 'A'))
+        && segments[3]
+            .strip_suffix(['C', 'A'])
+            .is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()))
 }
 
 fn parse_kpi(file: &SourceFile, taxonomy: &Taxonomy, problems: &mut Problems) -> Option<Kpi> {
@@ -811,6 +824,7 @@ fn parse_kpi(file: &SourceFile, taxonomy: &Taxonomy, problems: &mut Problems) ->
         description: raw.description,
         notes: raw.notes,
         file: file.path.clone(),
+        line: code_line,
         measures,
     })
 }
@@ -912,84 +926,24 @@ fn check_kpis(kpis: &[Kpi], variables: &[Variable], files: &[SourceFile], proble
     }
 }
 
-/// Report KPIs that read each other in a cycle (the engine evaluates in dependency order).
+/// Report every group of measures that read each other round (the engine evaluates in
+/// dependency order, so a cycle has no value).
 fn check_cycles(kpis: &[Kpi], problems: &mut Problems) {
-    let owner: HashMap<String, usize> = kpis
-        .iter()
-        .enumerate()
-        .flat_map(|(i, k)| k.measures.iter().map(move |m| (m.id.clone(), i)))
-        .collect();
-    let deps: Vec<Vec<usize>> = kpis
-        .iter()
-        .enumerate()
-        .map(|(i, k)| {
-            let mut d: Vec<usize> = k
-                .measures
-                .iter()
-                .flat_map(|m| m.formula.reads.iter().filter_map(|r| owner.get(r).copied()))
-                .collect();
-            d.sort_unstable();
-            d.dedup();
-            if d.contains(&i) {
-                problems.push(Problem::new(
-                    ProblemCode::Cycle,
-                    &k.file,
-                    format!(
-                        "{} reads itself; a KPI cannot depend on its own value",
-                        k.code
-                    ),
-                ));
-            }
-            d.retain(|&j| j != i);
-            d
-        })
-        .collect();
-    // Depth-first, keeping catalogue order wherever dependencies allow.
-    let mut state = vec![0u8; kpis.len()]; // 0 new, 1 on the stack, 2 done
-    let mut order = Vec::with_capacity(kpis.len());
-    fn visit(
-        i: usize,
-        deps: &[Vec<usize>],
-        state: &mut [u8],
-        order: &mut Vec<usize>,
-        path: &mut Vec<usize>,
-    ) -> Result<(), Vec<usize>> {
-        match state[i] {
-            2 => return Ok(()),
-            1 => {
-                let start = path.iter().position(|&p| p == i).unwrap_or(0);
-                return Err(path[start..].to_vec());
-            }
-            _ => {}
-        }
-        state[i] = 1;
-        path.push(i);
-        for &d in &deps[i] {
-            visit(d, deps, state, order, path)?;
-        }
-        path.pop();
-        state[i] = 2;
-        order.push(i);
-        Ok(())
-    }
-    for i in 0..kpis.len() {
-        let mut path = Vec::new();
-        if let Err(cycle) = visit(i, &deps, &mut state, &mut order, &mut path) {
-            let names: Vec<&str> = cycle
-                .iter()
-                .chain(cycle.first())
-                .map(|&c| kpis[c].code.as_str())
-                .collect();
-            problems.push(Problem::new(
-                ProblemCode::Cycle,
-                &kpis[cycle[0]].file,
-                format!(
-                    "KPIs read each other in a cycle: {}; break the cycle",
-                    names.join(" -> ")
-                ),
-            ));
-            return;
-        }
+    let graph = Graph::new(kpis);
+    let owner: Vec<&Kpi> = kpis.iter().flat_map(|k| k.measures.iter().map(move |_| k)).collect();
+    for cycle in graph.cycles() {
+        let keys: Vec<&str> = cycle.iter().map(|&m| graph.measures[m].key.as_str()).collect();
+        let message = if let [one] = keys.as_slice() {
+            format!("{one} reads itself; a KPI cannot depend on its own value")
+        } else {
+            format!(
+                "KPIs read each other in a cycle: {} -> {}; break the cycle",
+                keys.join(" -> "),
+                keys[0]
+            )
+        };
+        let kpi = owner[cycle[0]];
+        problems.push(Problem::new(ProblemCode::Cycle, &kpi.file, message).at_line(kpi.line));
     }
 }
 
@@ -1010,5 +964,8 @@ mod tests {
         assert!(code_is_well_formed("EC:ICT:ICT:1C"));
         assert!(!code_is_well_formed("EC:ICT:1C"));
         assert!(!code_is_well_formed("EC:ICT:ICT:1X"));
+        assert!(!code_is_well_formed("EC:ICT:ICT:1é"));
+        assert!(!code_is_well_formed("EC:ICT:ICT:é"));
+        assert!(!code_is_well_formed("EC:ICT:ICT:C"));
     }
 }

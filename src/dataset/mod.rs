@@ -481,7 +481,11 @@ impl<'a> Loader<'a> {
                 }
                 let _ = recycle_tx.send(records);
             }
-            parser.join().unwrap_or(0)
+            // A panic in the parser must end the run, never leave it with part of the data.
+            match parser.join() {
+                Ok(bytes) => bytes,
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
         });
         if failed {
             return;
