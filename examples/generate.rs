@@ -220,7 +220,12 @@ mod tests {
         let catalog = Catalog::embedded();
         let csv = text(&catalog, &args(40, 3, 42, 0.0));
         let input = Input::Bytes("gen.csv".into(), csv.into_bytes());
-        let loaded = dataset::load(&catalog, &[input], Filter::default(), TextOptions::default());
+        let loaded = dataset::load(
+            &catalog,
+            &[input],
+            Filter::default(),
+            TextOptions::default(),
+        );
         assert!(loaded.problems.is_empty(), "{}", loaded.problems);
         assert_eq!(loaded.dataset.rows(), 120);
         let results = engine::evaluate(&catalog, &loaded.dataset).unwrap();

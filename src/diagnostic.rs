@@ -290,9 +290,13 @@ mod tests {
 
     #[test]
     fn display_names_code_location_column_and_message() {
-        let problem = Problem::new(ProblemCode::NotANumber, "data.csv", "value \"n/a\" is not a number")
-            .at_line(7)
-            .in_column("value");
+        let problem = Problem::new(
+            ProblemCode::NotANumber,
+            "data.csv",
+            "value \"n/a\" is not a number",
+        )
+        .at_line(7)
+        .in_column("value");
         assert_eq!(
             problem.to_string(),
             "error[not-a-number]: data.csv:7: column value: value \"n/a\" is not a number"

@@ -3,8 +3,8 @@
 //! The exit code of a problem is decided by its [`ProblemCode`](crate::diagnostic::ProblemCode);
 //! this module only carries problems to the edge. It never prints.
 
-use crate::diagnostic::Problems;
 pub use crate::diagnostic::exit;
+use crate::diagnostic::Problems;
 
 /// A failure the library reports; the binary maps it to an exit code.
 #[derive(Debug, thiserror::Error)]

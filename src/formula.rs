@@ -194,17 +194,6 @@ fn check_tokens(text: &str) -> Result<(), (Option<usize>, String)> {
     Ok(())
 }
 
-/// The id a KPI code is known by in formulas: lower case, `:` and `/` as `_`.
-pub fn id_for_code(code: &str) -> String {
-    code.chars()
-        .filter(|c| !c.is_whitespace())
-        .map(|c| match c {
-            ':' | '/' | '-' => '_',
-            c => c.to_ascii_lowercase(),
-        })
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use polars::prelude::*;
@@ -294,12 +283,5 @@ mod tests {
         assert_eq!(err.message, "`GREATEST()` needs at least one argument");
         assert!(Formula::compile("").is_err());
         assert!(Formula::compile("SELECT a FROM t").is_err());
-    }
-
-    #[test]
-    fn ids_derive_from_codes() {
-        assert_eq!(id_for_code("EC:ICT:ICT:1C"), "ec_ict_ict_1c");
-        assert_eq!(id_for_code("EN:EN:AQ:1C/pm2_5"), "en_en_aq_1c_pm2_5");
-        assert_eq!(id_for_code("EC: ICT: ICT: 1C"), "ec_ict_ict_1c");
     }
 }

@@ -145,12 +145,12 @@ fn parse_inputs(args: &[String]) -> anyhow::Result<Vec<Input>> {
 fn assess(catalog: &Catalog, args: AssessArgs, stderr: &mut dyn Write) -> anyhow::Result<u8> {
     let inputs = parse_inputs(&args.data)?;
     let targets = match &args.targets {
-        Some(path) => Some(Targets::from_path(catalog, path).map_err(|problems| {
-            Error::Data {
+        Some(path) => Some(
+            Targets::from_path(catalog, path).map_err(|problems| Error::Data {
                 summary: format!("the targets file {} has errors", path.display()),
                 problems,
-            }
-        })?),
+            })?,
+        ),
         None => None,
     };
     let filter = Filter {

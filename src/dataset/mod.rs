@@ -493,8 +493,12 @@ impl<'a> Loader<'a> {
         self.bytes_before += bytes_read;
         if rows_read == 0 {
             self.out.problems.push(
-                Problem::new(ProblemCode::NoRows, &name, "the file has a header but no data rows")
-                    .at_line(1),
+                Problem::new(
+                    ProblemCode::NoRows,
+                    &name,
+                    "the file has a header but no data rows",
+                )
+                .at_line(1),
             );
         }
     }

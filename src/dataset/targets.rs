@@ -42,7 +42,8 @@ impl Targets {
         let header: Vec<String> = match reader.headers() {
             Ok(h) => h.iter().map(|c| c.trim().to_ascii_lowercase()).collect(),
             Err(e) => {
-                problems.push(Problem::new(ProblemCode::InvalidCsv, file, e.to_string()).at_line(1));
+                problems
+                    .push(Problem::new(ProblemCode::InvalidCsv, file, e.to_string()).at_line(1));
                 return Err(problems);
             }
         };

@@ -151,11 +151,19 @@ mod tests {
                 .enumerate()
             {
                 let value = 1000 + city * 7 + i * 300;
-                text.push_str(&format!("C{city},2024,{variable},{value},src{}\n", city % 3));
+                text.push_str(&format!(
+                    "C{city},2024,{variable},{value},src{}\n",
+                    city % 3
+                ));
             }
         }
         let input = Input::Bytes("gen.csv".into(), text.into_bytes());
-        let loaded = dataset::load(&catalog, &[input], Filter::default(), TextOptions::default());
+        let loaded = dataset::load(
+            &catalog,
+            &[input],
+            Filter::default(),
+            TextOptions::default(),
+        );
         assert_eq!(loaded.dataset.rows(), 700);
         let results = engine::evaluate(&catalog, &loaded.dataset).unwrap();
         let assessment = Assessment::new(&catalog, &results, None, None);

@@ -37,7 +37,13 @@ fn new_table(style: Style, header: &[&str]) -> Table {
 }
 
 /// Cells, right-aligned where `right` says, the one at `coloured` in `colour`.
-fn row(style: Style, cells: &[String], right: &[usize], coloured: usize, colour: Option<&str>) -> Vec<Cell> {
+fn row(
+    style: Style,
+    cells: &[String],
+    right: &[usize],
+    coloured: usize,
+    colour: Option<&str>,
+) -> Vec<Cell> {
     cells
         .iter()
         .enumerate()

@@ -3,9 +3,7 @@
 //! Both formats show the same summary and the same KPI rows; only the markup differs,
 //! so the cells are made here once. This module formats; it never computes.
 
-use super::{
-    display_coverage, display_score, display_target, display_value, note,
-};
+use super::{display_coverage, display_score, display_target, display_value, note};
 use crate::scoring::{CityYearReport, Summary};
 
 /// One line of the summary table.

@@ -188,7 +188,10 @@ impl<'a> Assessment<'a> {
                     .reads
                     .iter()
                     .map(|read| match read.source {
-                        Source::Measure(i) => catalog.measures().nth(i).map_or("", |(_, m)| m.unit.as_str()),
+                        Source::Measure(i) => catalog
+                            .measures()
+                            .nth(i)
+                            .map_or("", |(_, m)| m.unit.as_str()),
                         _ => catalog.variable(&read.name).map_or("", |v| v.unit.as_str()),
                     })
                     .collect(),

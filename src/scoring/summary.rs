@@ -99,7 +99,9 @@ impl<'a> Groups<'a> {
                 end += 1;
             }
             for &g in &selected[i].groups {
-                let Some(t) = tallies.get_mut(g) else { continue };
+                let Some(t) = tallies.get_mut(g) else {
+                    continue;
+                };
                 match kpi.tier {
                     Tier::Core => {
                         t.core_defined += 1;
@@ -129,7 +131,8 @@ impl<'a> Groups<'a> {
             .zip(tallies)
             .map(|(g, t)| {
                 let max_points = max * t.scored as u32;
-                let score = (max_points > 0).then(|| 100.0 * f64::from(t.points) / f64::from(max_points));
+                let score =
+                    (max_points > 0).then(|| 100.0 * f64::from(t.points) / f64::from(max_points));
                 Summary {
                     level: g.level,
                     code: g.code,

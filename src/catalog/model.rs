@@ -1,0 +1,289 @@
+//! The catalogue's types: variables, KPIs and their measures, the U4SSC structure and
+//! the scoring scheme, and the queries every stage asks of them. Loading and checking
+//! live elsewhere (`parse`, `lint`); this module never reads a file.
+
+use serde::{Deserialize, Serialize};
+
+use super::code::{id_for_code, normalize_code};
+use super::graph::Graph;
+use crate::diagnostic::{closest, Problems};
+use crate::formula::Formula;
+
+/// What kind of quantity a variable holds; it sets the default valid range.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    Count,
+    Amount,
+    Percent,
+    Ratio,
+    Boolean,
+}
+
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Deserialize,
+    Serialize,
+    strum::Display,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::EnumIter,
+)]
+#[serde(rename_all = "lowercase")]
+#[strum(serialize_all = "lowercase")]
+pub enum Tier {
+    Core,
+    Advanced,
+}
+
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, strum::Display, strum::IntoStaticStr,
+)]
+#[serde(rename_all = "lowercase")]
+#[strum(serialize_all = "lowercase")]
+pub enum Direction {
+    Higher,
+    Lower,
+    None,
+}
+
+/// An input a city collects.
+#[derive(Debug, Clone, Serialize)]
+pub struct Variable {
+    pub id: String,
+    pub description: String,
+    pub unit: String,
+    pub kind: Kind,
+    pub min: Option<f64>,
+    pub max: Option<f64>,
+    pub part_of: Option<String>,
+}
+
+impl Variable {
+    /// The valid range, from the definition or the kind's default.
+    pub fn range(&self) -> (f64, f64) {
+        let (min, max) = match self.kind {
+            Kind::Percent => (0.0, 100.0),
+            Kind::Boolean => (0.0, 1.0),
+            Kind::Count | Kind::Amount | Kind::Ratio => (0.0, f64::INFINITY),
+        };
+        (self.min.unwrap_or(min), self.max.unwrap_or(max))
+    }
+
+    /// The range as a person reads it: `0 to 100`, `>= 0`, `yes/no`.
+    pub fn range_text(&self) -> String {
+        if self.kind == Kind::Boolean {
+            return "yes/no".into();
+        }
+        match self.range() {
+            (min, max) if max.is_infinite() => format!(">= {min}"),
+            (min, max) => format!("{min} to {max}"),
+        }
+    }
+}
+
+/// One dimension, sub-dimension or category of the U4SSC structure.
+#[derive(Debug, Clone, Serialize)]
+pub struct Group {
+    /// The code path: `EC`, `EC:ICT`, `EC:ICT:ICT`.
+    pub code: String,
+    pub name: String,
+}
+
+/// The U4SSC structure, in the order of `taxonomy.toml`.
+#[derive(Debug, Clone, Default)]
+pub struct Taxonomy {
+    pub dimensions: Vec<Group>,
+    pub subdimensions: Vec<Group>,
+    pub categories: Vec<Group>,
+}
+
+impl Taxonomy {
+    pub fn name(&self, code: &str) -> String {
+        self.dimensions
+            .iter()
+            .chain(&self.subdimensions)
+            .chain(&self.categories)
+            .find(|g| g.code == code)
+            .map_or(code, |g| g.name.as_str())
+            .to_string()
+    }
+
+    pub(super) fn position(&self, code: &str) -> usize {
+        [&self.dimensions, &self.subdimensions, &self.categories]
+            .iter()
+            .find_map(|groups| groups.iter().position(|g| g.code == code))
+            .unwrap_or(usize::MAX)
+    }
+}
+
+/// A band of the scoring scheme.
+#[derive(Debug, Clone, Serialize)]
+pub struct Band {
+    pub from: f64,
+    pub points: u8,
+    pub label: String,
+    pub colour: String,
+}
+
+/// The U4SSC scoring scheme from `scoring.toml`.
+#[derive(Debug, Clone)]
+pub struct Scheme {
+    /// Highest first.
+    pub bands: Vec<Band>,
+    pub yes_points: u8,
+    pub partial_points: u8,
+    pub no_points: u8,
+}
+
+impl Scheme {
+    pub fn band_for(&self, percent: f64) -> &Band {
+        self.bands
+            .iter()
+            .find(|b| percent >= b.from)
+            .unwrap_or_else(|| self.bands.last().expect("validated: at least one band"))
+    }
+
+    pub fn band_with_points(&self, points: u8) -> Option<&Band> {
+        self.bands.iter().find(|b| b.points == points)
+    }
+
+    pub fn max_points(&self) -> u8 {
+        self.bands.iter().map(|b| b.points).max().unwrap_or(0)
+    }
+}
+
+/// One scored and reported data point: a KPI, or one part of a KPI with parts.
+#[derive(Debug, Clone)]
+pub struct Measure {
+    /// `EC:ICT:ICT:4C` or `EC:ICT:ICT:4C/3g`.
+    pub key: String,
+    /// The column name in formulas: `ec_ict_ict_4c_3g`.
+    pub id: String,
+    pub part: Option<String>,
+    pub part_name: Option<String>,
+    pub formula: Formula,
+    pub unit: String,
+    pub direction: Direction,
+    pub target: Option<f64>,
+    pub reference: Option<f64>,
+    /// False where the definition says the KPI is never scored.
+    pub scorable: bool,
+}
+
+impl Measure {
+    pub fn is_yes_no(&self) -> bool {
+        self.unit == "yes/no"
+    }
+}
+
+/// A KPI of the catalogue.
+#[derive(Debug, Clone)]
+pub struct Kpi {
+    pub code: String,
+    pub id: String,
+    pub name: String,
+    pub tier: Tier,
+    pub dimension: String,
+    pub subdimension: String,
+    pub category: String,
+    pub unit: String,
+    pub direction: Direction,
+    pub target: Option<f64>,
+    pub sdg: Vec<String>,
+    pub description: String,
+    pub notes: Option<String>,
+    pub file: String,
+    /// The line of `code` in the file.
+    pub line: usize,
+    pub measures: Vec<Measure>,
+}
+
+impl Kpi {
+    pub fn subdimension_code(&self) -> String {
+        format!("{}:{}", self.dimension, self.subdimension)
+    }
+
+    pub fn category_code(&self) -> String {
+        format!("{}:{}:{}", self.dimension, self.subdimension, self.category)
+    }
+}
+
+/// The validated catalogue.
+#[derive(Debug, Clone)]
+pub struct Catalog {
+    pub variables: Vec<Variable>,
+    /// In U4SSC order: dimension, sub-dimension, category, number.
+    pub kpis: Vec<Kpi>,
+    pub taxonomy: Taxonomy,
+    pub scheme: Scheme,
+    /// Problems that did not stop loading (unused variables, ...).
+    pub warnings: Problems,
+}
+
+impl Catalog {
+    pub fn variable(&self, id: &str) -> Option<&Variable> {
+        self.variables.iter().find(|v| v.id == id)
+    }
+
+    /// Every measure, in catalogue order, with its KPI.
+    pub fn measures(&self) -> impl Iterator<Item = (&Kpi, &Measure)> {
+        self.kpis
+            .iter()
+            .flat_map(|k| k.measures.iter().map(move |m| (k, m)))
+    }
+
+    /// The KPI a user names: by code (any spacing or case), `CODE/part`, or id.
+    pub fn find(&self, name: &str) -> Option<&Kpi> {
+        let code = normalize_code(name);
+        let code = code.split('/').next().unwrap_or_default();
+        let id = id_for_code(name);
+        self.kpis.iter().find(|k| {
+            k.code.eq_ignore_ascii_case(code) || k.id == id || k.measures.iter().any(|m| m.id == id)
+        })
+    }
+
+    /// A suggestion for a KPI name that was not found.
+    pub fn suggest(&self, name: &str) -> Option<&str> {
+        let code = normalize_code(name);
+        closest(&code, self.kpis.iter().map(|k| k.code.as_str()))
+    }
+
+    /// The measure a user names: `CODE`, `CODE/part` or its id.
+    pub fn find_measure(&self, name: &str) -> Option<(&Kpi, &Measure)> {
+        let code = normalize_code(name);
+        let id = id_for_code(name);
+        self.measures()
+            .find(|(_, m)| m.key.eq_ignore_ascii_case(&code) || m.id == id)
+    }
+
+    /// The measures in evaluation layers: each reads only variables and measures of
+    /// earlier layers (one dependency graph, [`graph::Graph`], also finds the cycles).
+    pub fn layers(&self) -> Vec<Vec<&Measure>> {
+        let graph = Graph::new(&self.kpis);
+        graph
+            .layers()
+            .into_iter()
+            .map(|layer| layer.into_iter().map(|m| graph.measures[m]).collect())
+            .collect()
+    }
+
+    /// The KPIs that read a variable.
+    pub fn used_by(&self, variable: &str) -> Vec<&Kpi> {
+        self.kpis
+            .iter()
+            .filter(|k| {
+                k.measures
+                    .iter()
+                    .any(|m| m.formula.reads.iter().any(|r| r == variable))
+            })
+            .collect()
+    }
+}

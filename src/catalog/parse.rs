@@ -1,0 +1,335 @@
+//! The second phase of loading: raw TOML (`raw`) into validated types, every problem
+//! collected with its file and line. It never reads files from disk.
+
+use std::collections::HashSet;
+
+use super::code::{code_is_well_formed, id_for_code, is_snake_id, normalize_code};
+use super::*;
+use crate::diagnostic::{Problem, ProblemCode, Problems};
+use crate::formula::Formula;
+
+/// The 1-based line of a byte offset.
+pub(super) fn line_of(text: &str, offset: usize) -> usize {
+    text[..offset.min(text.len())].matches('\n').count() + 1
+}
+
+pub(super) fn toml_problem(file: &SourceFile, error: toml::de::Error) -> Problem {
+    let mut problem = Problem::new(
+        ProblemCode::InvalidToml,
+        &file.path,
+        error.message().trim().to_string(),
+    );
+    if let Some(span) = error.span() {
+        let line = line_of(&file.text, span.start);
+        let line_start = file.text[..span.start.min(file.text.len())]
+            .rfind('\n')
+            .map_or(0, |i| i + 1);
+        let column = file.text[line_start..span.start.min(file.text.len())]
+            .chars()
+            .count()
+            + 1;
+        problem = problem.at_line(line).in_column(column.to_string());
+    }
+    problem
+}
+
+pub(super) fn parse_taxonomy(file: &SourceFile, problems: &mut Problems) -> Taxonomy {
+    let mut taxonomy = Taxonomy::default();
+    let table: toml::Table = match toml::from_str(&file.text) {
+        Ok(table) => table,
+        Err(e) => {
+            problems.push(toml_problem(file, e));
+            return taxonomy;
+        }
+    };
+    let bad = |what: &str| Problem::new(ProblemCode::InvalidTaxonomy, &file.path, what.to_string());
+    for (dim_code, dim) in &table {
+        let Some(dim) = dim.as_table() else {
+            problems.push(bad(&format!("`{dim_code}` must be a table with a `name`")));
+            continue;
+        };
+        let name = dim.get("name").and_then(|n| n.as_str()).unwrap_or(dim_code);
+        taxonomy.dimensions.push(Group {
+            code: dim_code.clone(),
+            name: name.into(),
+        });
+        for (sub_code, sub) in dim.iter().filter(|(k, _)| *k != "name") {
+            let Some(sub) = sub.as_table() else {
+                problems.push(bad(&format!("`{dim_code}.{sub_code}` must be a table")));
+                continue;
+            };
+            let code = format!("{dim_code}:{sub_code}");
+            let name = sub.get("name").and_then(|n| n.as_str()).unwrap_or(sub_code);
+            taxonomy.subdimensions.push(Group {
+                code: code.clone(),
+                name: name.into(),
+            });
+            let categories = sub.get("categories").and_then(|c| c.as_table());
+            for (cat_code, cat_name) in categories.into_iter().flatten() {
+                taxonomy.categories.push(Group {
+                    code: format!("{code}:{cat_code}"),
+                    name: cat_name.as_str().unwrap_or(cat_code).into(),
+                });
+            }
+        }
+    }
+    taxonomy
+}
+
+pub(super) fn parse_scheme(file: &SourceFile, problems: &mut Problems) -> Option<Scheme> {
+    let raw: raw::RawScheme = match toml::from_str(&file.text) {
+        Ok(raw) => raw,
+        Err(e) => {
+            problems.push(toml_problem(file, e));
+            return None;
+        }
+    };
+    let mut bands: Vec<Band> = raw
+        .band
+        .into_iter()
+        .map(|b| Band {
+            from: b.from,
+            points: b.points,
+            label: b.label,
+            colour: b.colour,
+        })
+        .collect();
+    bands.sort_by(|a, b| b.from.total_cmp(&a.from));
+    if bands.last().is_none_or(|b| b.from > 0.0) {
+        problems.push(Problem::new(
+            ProblemCode::InvalidScheme,
+            &file.path,
+            "the bands must cover every share of target: give one band with `from = 0`",
+        ));
+    }
+    Some(Scheme {
+        bands,
+        yes_points: raw.yes_no.yes,
+        partial_points: raw.yes_no.partial,
+        no_points: raw.yes_no.no,
+    })
+}
+
+pub(super) fn parse_variables(file: &SourceFile, problems: &mut Problems) -> Vec<Variable> {
+    let raw: raw::RawVariables = match toml::from_str(&file.text) {
+        Ok(raw) => raw,
+        Err(e) => {
+            problems.push(toml_problem(file, e));
+            return Vec::new();
+        }
+    };
+    let ids: HashSet<&str> = raw.keys().map(String::as_str).collect();
+    let mut variables = Vec::new();
+    for (id, spanned) in &raw {
+        let line = line_of(&file.text, spanned.span().start);
+        let v = spanned.get_ref();
+        if !is_snake_id(id) {
+            problems.push(
+                Problem::new(ProblemCode::BadId, &file.path, format!("variable id `{id}` must be snake_case: a-z, 0-9 and _, starting with a letter"))
+                    .at_line(line),
+            );
+        }
+        if let Some(whole) = &v.part_of {
+            if !ids.contains(whole.as_str()) {
+                problems.push(
+                    Problem::new(ProblemCode::UnknownName, &file.path, format!("variable `{id}` is part_of `{whole}`, which is not a declared variable"))
+                        .at_line(line),
+                );
+            }
+        }
+        let variable = Variable {
+            id: id.clone(),
+            description: v.description.clone(),
+            unit: v.unit.clone(),
+            kind: v.kind,
+            min: v.min,
+            max: v.max,
+            part_of: v.part_of.clone(),
+        };
+        let (min, max) = variable.range();
+        if min > max {
+            problems.push(
+                Problem::new(
+                    ProblemCode::BadRange,
+                    &file.path,
+                    format!("variable `{id}` has min {min} above max {max}"),
+                )
+                .at_line(line),
+            );
+        }
+        variables.push(variable);
+    }
+    variables
+}
+
+pub(super) fn parse_kpi(
+    file: &SourceFile,
+    taxonomy: &Taxonomy,
+    problems: &mut Problems,
+) -> Option<Kpi> {
+    let raw: raw::RawKpi = match toml::from_str(&file.text) {
+        Ok(raw) => raw,
+        Err(e) => {
+            problems.push(toml_problem(file, e));
+            return None;
+        }
+    };
+    let code_line = line_of(&file.text, raw.code.span().start);
+    let code = normalize_code(raw.code.get_ref());
+    let error = |code_: ProblemCode, line: usize, message: String| {
+        Problem::new(code_, &file.path, message).at_line(line)
+    };
+    if !code_is_well_formed(&code) {
+        problems.push(
+            error(ProblemCode::BadCode, code_line, format!("`{code}` is not a U4SSC code; write DIMENSION:SUBDIMENSION:CATEGORY:NUMBER+TIER, e.g. EC:ICT:ICT:1C"))
+                .with_value(code.clone()),
+        );
+        return None;
+    }
+    let segments: Vec<&str> = code.split(':').collect();
+    let tier_letter = if raw.tier == Tier::Core { 'C' } else { 'A' };
+    if !segments[3].ends_with(tier_letter) {
+        problems.push(error(
+            ProblemCode::TierMismatch,
+            code_line,
+            format!(
+                "`{code}` ends in {} but tier is `{}`; make them agree",
+                &segments[3][segments[3].len() - 1..],
+                raw.tier
+            ),
+        ));
+    }
+    if raw.dimension != segments[0] || raw.subdimension != segments[1] {
+        problems.push(error(
+            ProblemCode::GroupMismatch,
+            code_line,
+            format!(
+                "dimension `{}` and subdimension `{}` must match the code `{code}` ({} and {})",
+                raw.dimension, raw.subdimension, segments[0], segments[1]
+            ),
+        ));
+    }
+    let category = format!("{}:{}:{}", raw.dimension, raw.subdimension, raw.category);
+    if !taxonomy.categories.iter().any(|c| c.code == category) {
+        problems.push(error(
+            ProblemCode::UnknownGroup,
+            code_line,
+            format!("category `{category}` is not in taxonomy.toml; add it there or use one of its categories"),
+        ));
+    }
+    let id = id_for_code(&code);
+    let mut measures = Vec::new();
+    let compile =
+        |formula: &toml::Spanned<String>, key: &str, problems: &mut Problems| -> Option<Formula> {
+            match Formula::compile(formula.get_ref()) {
+                Ok(f) => Some(f),
+                Err(e) => {
+                    problems.push(
+                        Problem::new(
+                            ProblemCode::FormulaSyntax,
+                            &file.path,
+                            format!("formula of {key}: {e}"),
+                        )
+                        .at_line(line_of(&file.text, formula.span().start))
+                        .with_value(formula.get_ref().clone()),
+                    );
+                    None
+                }
+            }
+        };
+    match (&raw.formula, raw.parts.is_empty()) {
+        (Some(formula), true) => {
+            if let Some(formula) = compile(formula, &code, problems) {
+                measures.push(Measure {
+                    key: code.clone(),
+                    id: id.clone(),
+                    part: None,
+                    part_name: None,
+                    formula,
+                    unit: raw.unit.clone(),
+                    direction: raw.direction,
+                    target: raw.target,
+                    reference: raw.reference,
+                    scorable: raw.scored != Some(false),
+                });
+            }
+        }
+        (None, false) => {
+            let mut seen = HashSet::new();
+            for part in &raw.parts {
+                let line = line_of(&file.text, part.span().start);
+                let part = part.get_ref();
+                let key = format!("{code}/{}", part.id);
+                let part_id_ok = !part.id.is_empty() && part.id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+                if !part_id_ok || !seen.insert(part.id.clone()) {
+                    problems.push(error(ProblemCode::BadId, line, format!("part id `{}` must be lower case (a-z, 0-9, _) and unique within the KPI", part.id)));
+                    continue;
+                }
+                if let Some(formula) = compile(&part.formula, &key, problems) {
+                    measures.push(Measure {
+                        id: id_for_code(&key),
+                        key,
+                        part: Some(part.id.clone()),
+                        part_name: Some(part.name.clone()),
+                        formula,
+                        unit: part.unit.clone().unwrap_or_else(|| raw.unit.clone()),
+                        direction: part.direction.unwrap_or(raw.direction),
+                        target: part.target.or(raw.target),
+                        reference: part.reference.or(raw.reference),
+                        scorable: raw.scored != Some(false),
+                    });
+                }
+            }
+        }
+        (Some(_), false) => problems.push(error(
+            ProblemCode::FormulaAndParts,
+            code_line,
+            format!("{code} has both a `formula` and `[[parts]]`; a KPI with parts gives each part its formula"),
+        )),
+        (None, true) => problems.push(error(
+            ProblemCode::MissingFormula,
+            code_line,
+            format!("{code} has no `formula` and no `[[parts]]`; give one of them"),
+        )),
+    }
+    for m in &measures {
+        if m.is_yes_no() && m.target.is_some() {
+            problems.push(error(
+                ProblemCode::YesNoTarget,
+                code_line,
+                format!(
+                    "{} is a yes/no KPI and takes no `target`: yes scores full points",
+                    m.key
+                ),
+            ));
+        }
+        if raw.scored == Some(true) && m.target.is_none() && !m.is_yes_no() {
+            problems.push(error(
+                ProblemCode::ScoredWithoutTarget,
+                code_line,
+                format!(
+                    "{} says `scored = true` but has no `target`; give a target or drop `scored`",
+                    m.key
+                ),
+            ));
+        }
+    }
+    Some(Kpi {
+        code,
+        id,
+        name: raw.name,
+        tier: raw.tier,
+        dimension: raw.dimension,
+        subdimension: raw.subdimension,
+        category: raw.category,
+        unit: raw.unit,
+        direction: raw.direction,
+        target: raw.target,
+        sdg: raw.sdg,
+        description: raw.description,
+        notes: raw.notes,
+        file: file.path.clone(),
+        line: code_line,
+        measures,
+    })
+}
