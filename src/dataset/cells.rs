@@ -1,0 +1,292 @@
+//! Storing one value in its cell: range and kind checks, duplicates, rejected cells, and
+//! the checks that look across cells (parts against wholes) once every file is read.
+
+use super::csv_text;
+use super::loader::{Loaded, Loader};
+use super::Origin;
+use crate::catalog::Kind;
+use crate::diagnostic::{Problem, ProblemCode};
+
+impl<'a> Loader<'a> {
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn store(
+        &mut self,
+        city: &str,
+        year: i32,
+        field: usize,
+        raw: &str,
+        source: &str,
+        origin: Origin,
+        column: &str,
+    ) {
+        if raw.is_empty() {
+            return; // not collected (e.g. an unfilled row of the template)
+        }
+        let catalog = self.catalog;
+        let variable = self.variable_of[field].map(|i| &catalog.variables[i]);
+        let kind = variable.map(|v| v.kind);
+        // Text for messages is built only when there is a problem.
+        let line = origin.line as usize;
+        if csv_text::is_not_available(raw) && kind != Some(Kind::Boolean) {
+            let (name, field_id) = self.names(origin, field);
+            self.out.problems.push(
+                Problem::new(
+                    ProblemCode::NotAvailable,
+                    &name,
+                    format!("value \"{raw}\" of `{field_id}` is read as not available; leave the cell empty instead"),
+                )
+                .at_line(line)
+                .in_column(column)
+                .with_value(raw),
+            );
+            return;
+        }
+        let row = self.row(city, year);
+        let value = match csv_text::parse_value(raw, kind, self.decimal_comma) {
+            Ok(value) => value,
+            Err(hint) => {
+                let (name, field_id) = self.names(origin, field);
+                let at = format!("{name}:{line}");
+                self.out.problems.push(
+                    Problem::new(
+                        ProblemCode::NotANumber,
+                        &name,
+                        format!("value \"{raw}\" of `{field_id}` is not a number; {hint}"),
+                    )
+                    .at_line(line)
+                    .in_column(column)
+                    .with_value(raw),
+                );
+                self.invalidate(field, row, format!("\"{raw}\" is not a number ({at})"));
+                return;
+            }
+        };
+        if let Some(variable) = variable {
+            let (min, max) = variable.range();
+            if value < min || value > max {
+                let (name, field_id) = self.names(origin, field);
+                let at = format!("{name}:{line}");
+                self.out.problems.push(
+                    Problem::new(
+                        ProblemCode::OutOfRange,
+                        &name,
+                        format!(
+                            "value {raw} of `{field_id}` is outside its valid range {} (unit: {}); check the value and its unit",
+                            variable.range_text(),
+                            variable.unit
+                        ),
+                    )
+                    .at_line(line)
+                    .in_column(column)
+                    .with_value(raw),
+                );
+                self.invalidate(field, row, format!("{raw} is out of range ({at})"));
+                return;
+            }
+        }
+        self.ensure_column(field);
+        let data = &self.out.dataset;
+        let previous = data.values[field][row];
+        let before = data.origins[field][row];
+        if !previous.is_nan() || data.invalid.contains_key(&(field, row)) {
+            if previous.is_nan() {
+                return; // already invalid; its first problem was reported
+            }
+            let (name, field_id) = self.names(origin, field);
+            let at = format!("{name}:{line}");
+            let before_at = format!("{}:{}", data.files[before.file as usize], before.line);
+            if previous == value {
+                self.out.problems.push(
+                    Problem::new(
+                        ProblemCode::DuplicateRow,
+                        &name,
+                        format!("{city} {year} `{field_id}` repeats the value of {before_at}; remove one of the rows"),
+                    )
+                    .at_line(line),
+                );
+            } else {
+                self.out.problems.push(
+                    Problem::new(
+                        ProblemCode::DuplicateConflict,
+                        &name,
+                        format!("{city} {year} `{field_id}` is {raw} here but {previous} at {before_at}; keep one of the two rows"),
+                    )
+                    .at_line(line)
+                    .with_value(raw),
+                );
+                self.invalidate(
+                    field,
+                    row,
+                    format!("conflicting values at {before_at} and {at}"),
+                );
+            }
+            return;
+        }
+        let source = self.source_id(source);
+        let data = &mut self.out.dataset;
+        data.values[field][row] = value;
+        if source != 0 {
+            // Sources get a column only when a file gives one.
+            if data.sources[field].is_empty() {
+                data.sources[field] = vec![0; data.cities.len()];
+            }
+            data.sources[field][row] = source;
+        }
+        data.origins[field][row] = origin;
+    }
+
+    /// The file and field names, for a message.
+    fn names(&self, origin: Origin, field: usize) -> (String, String) {
+        let data = &self.out.dataset;
+        (
+            data.files[origin.file as usize].clone(),
+            data.fields[field].id.clone(),
+        )
+    }
+
+    /// Give a field its column the first time a file has it.
+    fn ensure_column(&mut self, field: usize) {
+        let data = &mut self.out.dataset;
+        if data.values[field].is_empty() {
+            let rows = data.cities.len();
+            data.values[field] = vec![f64::NAN; rows];
+            data.origins[field] = vec![Origin::default(); rows];
+        }
+    }
+
+    /// A cell whose value cannot be used: it stays empty and says why.
+    fn invalidate(&mut self, field: usize, row: usize, why: String) {
+        self.ensure_column(field);
+        let data = &mut self.out.dataset;
+        data.values[field][row] = f64::NAN;
+        data.invalid.entry((field, row)).or_insert(why);
+    }
+
+    fn source_id(&mut self, source: &str) -> u32 {
+        if source.is_empty() {
+            return 0;
+        }
+        if let Some((last, id)) = &self.last_source {
+            if last == source {
+                return *id;
+            }
+        }
+        let id = self.intern_source(source);
+        self.last_source = Some((source.to_string(), id));
+        id
+    }
+
+    fn intern_source(&mut self, source: &str) -> u32 {
+        if let Some(&id) = self.source_of.get(source) {
+            return id;
+        }
+        let id = self.out.dataset.source_names.len() as u32;
+        self.out.dataset.source_names.push(source.to_string());
+        self.source_of.insert(source.to_string(), id);
+        id
+    }
+
+    fn row(&mut self, city: &str, year: i32) -> usize {
+        // Rows of one city-year usually come together: check the last one first.
+        if let Some((last_city, last_year, row)) = &self.last_row {
+            if *last_year == year && last_city == city {
+                return *row;
+            }
+        }
+        let row = match self.row_of.get(&(city.to_string(), year)) {
+            Some(&row) => row,
+            None => {
+                let data = &mut self.out.dataset;
+                let row = data.cities.len();
+                data.cities.push(city.to_string());
+                data.years.push(year);
+                for f in 0..data.fields.len() {
+                    if !data.values[f].is_empty() {
+                        data.values[f].push(f64::NAN);
+                        if !data.sources[f].is_empty() {
+                            data.sources[f].push(0);
+                        }
+                        data.origins[f].push(Origin::default());
+                    }
+                }
+                self.row_of.insert((city.to_string(), year), row);
+                row
+            }
+        };
+        self.last_row = Some((city.to_string(), year, row));
+        row
+    }
+
+    pub(super) fn finish(mut self) -> Loaded {
+        self.check_parts();
+        let data = &mut self.out.dataset;
+        let mut order: Vec<usize> = (0..data.cities.len()).collect();
+        order.sort_by(|&a, &b| {
+            (&data.cities[a], data.years[a]).cmp(&(&data.cities[b], data.years[b]))
+        });
+        let mut new_row = vec![0; order.len()];
+        for (new, &old) in order.iter().enumerate() {
+            new_row[old] = new;
+        }
+        data.invalid = std::mem::take(&mut data.invalid)
+            .into_iter()
+            .map(|((field, row), why)| ((field, new_row[row]), why))
+            .collect();
+        data.cities = order.iter().map(|&i| data.cities[i].clone()).collect();
+        data.years = order.iter().map(|&i| data.years[i]).collect();
+        for f in 0..data.fields.len() {
+            if data.values[f].is_empty() {
+                continue;
+            }
+            data.values[f] = order.iter().map(|&i| data.values[f][i]).collect();
+            if !data.sources[f].is_empty() {
+                data.sources[f] = order.iter().map(|&i| data.sources[f][i]).collect();
+            }
+            data.origins[f] = order.iter().map(|&i| data.origins[f][i]).collect();
+        }
+        self.out
+    }
+
+    /// A part can never exceed its whole (households with Internet <= households).
+    fn check_parts(&mut self) {
+        let data = &self.out.dataset;
+        let mut problems = Vec::new();
+        let mut invalid = Vec::new();
+        for v in &self.catalog.variables {
+            let Some(whole) = &v.part_of else { continue };
+            let (Some(p), Some(w)) = (data.field_index(&v.id), data.field_index(whole)) else {
+                continue;
+            };
+            if !data.has_column(p) || !data.has_column(w) {
+                continue;
+            }
+            for row in 0..data.rows() {
+                let (part, total) = (data.values[p][row], data.values[w][row]);
+                if part > total {
+                    let origin = data.origins[p][row];
+                    let whole_origin = data.origins[w][row];
+                    problems.push(
+                        Problem::new(
+                            ProblemCode::PartExceedsWhole,
+                            &data.files[origin.file as usize],
+                            format!(
+                                "{} {} `{}` = {part} is more than `{whole}` = {total} ({}:{}); a part cannot exceed its whole",
+                                data.cities[row], data.years[row], v.id, data.files[whole_origin.file as usize], whole_origin.line
+                            ),
+                        )
+                        .at_line(origin.line as usize)
+                        .with_value(part.to_string()),
+                    );
+                    let at = format!("{}:{}", data.files[origin.file as usize], origin.line);
+                    invalid.push((p, row, format!("{part} is more than {whole} ({at})")));
+                }
+            }
+        }
+        for p in problems {
+            self.out.problems.push(p);
+        }
+        for (field, row, why) in invalid {
+            self.invalidate(field, row, why);
+        }
+    }
+}

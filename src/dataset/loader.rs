@@ -1,0 +1,452 @@
+//! Reading data files into a [`Dataset`]: the header and its form (long or wide), a
+//! second thread that parses CSV records while this one checks and stores them, and the
+//! names in the data resolved to the catalogue's variables. Every problem is collected
+//! with its place; it never computes a KPI.
+
+use std::collections::HashMap;
+use std::io::Read;
+
+use super::csv_text::{self, TextOptions};
+use super::{Dataset, Field, Filter, Input, Origin};
+use crate::catalog::{normalize_code, Catalog};
+use crate::diagnostic::{closest, Problem, ProblemCode, Problems};
+
+/// The result of reading: the dataset built from every valid value, and every problem seen.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    pub dataset: Dataset,
+    pub problems: Problems,
+}
+
+/// Builds a [`Dataset`] from several inputs, checking every value against the catalogue.
+pub struct Loader<'a> {
+    pub(super) catalog: &'a Catalog,
+    pub(super) filter: Filter,
+    pub(super) options: TextOptions,
+    pub(super) decimal_comma: bool,
+    pub(super) known: HashMap<String, usize>,
+    /// For each field, its variable's index in the catalogue.
+    pub(super) variable_of: Vec<Option<usize>>,
+    pub(super) last_row: Option<(String, i32, usize)>,
+    pub(super) last_source: Option<(String, u32)>,
+    pub(super) row_of: HashMap<(String, i32), usize>,
+    pub(super) source_of: HashMap<String, u32>,
+    /// Called with the bytes read so far, every few thousand rows.
+    pub(super) on_progress: Box<dyn Fn(u64) + 'a>,
+    pub(super) bytes_before: u64,
+    pub(super) out: Loaded,
+}
+
+impl<'a> Loader<'a> {
+    pub fn new(catalog: &'a Catalog, filter: Filter, options: TextOptions) -> Self {
+        let mut fields = Vec::new();
+        let mut known = HashMap::new();
+        for v in &catalog.variables {
+            known.insert(v.id.clone(), fields.len());
+            fields.push(Field {
+                id: v.id.clone(),
+                reported_kpi: false,
+            });
+        }
+        for (_, m) in catalog.measures() {
+            known.insert(m.key.clone(), fields.len());
+            known.insert(m.id.clone(), fields.len());
+            fields.push(Field {
+                id: m.id.clone(),
+                reported_kpi: true,
+            });
+        }
+        let n = fields.len();
+        Loader {
+            catalog,
+            filter,
+            options,
+            decimal_comma: false,
+            variable_of: fields
+                .iter()
+                .map(|f: &Field| {
+                    catalog
+                        .variables
+                        .iter()
+                        .position(|v| !f.reported_kpi && v.id == f.id)
+                })
+                .collect(),
+            last_row: None,
+            last_source: None,
+            on_progress: Box::new(|_| {}),
+            bytes_before: 0,
+            known,
+            row_of: HashMap::new(),
+            source_of: HashMap::new(),
+            out: Loaded {
+                dataset: Dataset {
+                    fields,
+                    values: vec![Vec::new(); n],
+                    sources: vec![Vec::new(); n],
+                    origins: vec![Vec::new(); n],
+                    source_names: vec![String::new()],
+                    ..Dataset::default()
+                },
+                problems: Problems::default(),
+            },
+        }
+    }
+
+    /// Report progress (bytes read so far) while loading.
+    pub fn with_progress(mut self, on_progress: impl Fn(u64) + 'a) -> Self {
+        self.on_progress = Box::new(on_progress);
+        self
+    }
+
+    /// Read every input, then check parts against wholes and sort the rows.
+    pub fn load_all(mut self, inputs: &[Input]) -> Loaded {
+        for input in inputs {
+            self.load(input);
+        }
+        self.finish()
+    }
+
+    pub fn load(&mut self, input: &Input) {
+        let name = input.name();
+        let file = self.out.dataset.files.len() as u32;
+        self.out.dataset.files.push(name.clone());
+        let mut reader = match input.open() {
+            Ok(reader) => std::io::BufReader::with_capacity(1 << 20, reader),
+            Err(e) => {
+                let hint = if e.kind() == std::io::ErrorKind::NotFound {
+                    "; check the path"
+                } else {
+                    ""
+                };
+                self.out.problems.push(Problem::new(
+                    ProblemCode::UnreadableFile,
+                    &name,
+                    format!("cannot read the file: {e}{hint}"),
+                ));
+                return;
+            }
+        };
+        // The header decides the delimiter; it is read ahead, then read again by the CSV reader.
+        let head = match std::io::BufRead::fill_buf(&mut reader) {
+            Ok(head) => head.to_vec(),
+            Err(e) => {
+                self.out.problems.push(Problem::new(
+                    ProblemCode::UnreadableFile,
+                    &name,
+                    format!("cannot read the file: {e}"),
+                ));
+                return;
+            }
+        };
+        let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&head);
+        let first_line = head.split(|&b| b == b'\n').next().unwrap_or_default();
+        let header_text = match csv_text::decode(first_line, &name) {
+            Ok(text) => text,
+            Err(problem) => {
+                self.out.problems.push(problem);
+                return;
+            }
+        };
+        let shape = match csv_text::Shape::detect(&header_text, &self.options, &name) {
+            Ok(shape) => shape,
+            Err(problem) => {
+                self.out.problems.push(problem);
+                return;
+            }
+        };
+        self.decimal_comma = shape.decimal_comma;
+        let mut reader = csv::ReaderBuilder::new()
+            .delimiter(shape.delimiter)
+            .flexible(true)
+            .has_headers(true)
+            .from_reader(reader);
+        let header: Vec<String> = match reader.headers() {
+            Ok(h) => h.iter().map(|c| c.trim().to_string()).collect(),
+            Err(e) => {
+                self.out
+                    .problems
+                    .push(Problem::new(ProblemCode::InvalidCsv, &name, e.to_string()).at_line(1));
+                return;
+            }
+        };
+        let lower: Vec<String> = header.iter().map(|h| h.to_ascii_lowercase()).collect();
+        let col = |n: &str| lower.iter().position(|h| h == n);
+        let (Some(city_col), Some(year_col)) = (col("city"), col("year")) else {
+            let missing: Vec<&str> = ["city", "year"]
+                .into_iter()
+                .filter(|n| col(n).is_none())
+                .collect();
+            self.out.problems.push(
+                Problem::new(
+                    ProblemCode::MissingColumn,
+                    &name,
+                    if col("kpi").is_some() && col("target").is_some() {
+                        "this is a targets file (kpi,target), not data; pass it with --targets".to_string()
+                    } else {
+                        format!(
+                            "the header has no {} column; long form needs city,year,variable,value and wide form city,year,<variable>...",
+                            missing.join(" or ")
+                        )
+                    },
+                )
+                .at_line(1),
+            );
+            return;
+        };
+        let long = match (col("variable"), col("value")) {
+            (Some(variable), Some(value)) => Some((variable, value, col("source"))),
+            (None, None) => None,
+            (v, _) => {
+                let missing = if v.is_none() { "variable" } else { "value" };
+                self.out.problems.push(
+                    Problem::new(
+                        ProblemCode::MissingColumn,
+                        &name,
+                        format!("the header has no {missing} column; long form needs city,year,variable,value"),
+                    )
+                    .at_line(1),
+                );
+                return;
+            }
+        };
+        // Wide form: every other column is a variable (or a KPI code).
+        let wide_fields: Vec<(usize, Option<usize>)> = if long.is_none() {
+            let ignored = ["city", "year", "unit", "source", "notes", "quality"];
+            (0..header.len())
+                .filter(|&i| !ignored.contains(&lower[i].as_str()))
+                .map(|i| {
+                    (
+                        i,
+                        self.resolve_field(&header[i], &name, 1, Some(&header[i])),
+                    )
+                })
+                .collect()
+        } else {
+            Vec::new()
+        };
+        let source_col = long.and_then(|l| l.2).or_else(|| col("source"));
+        let mut rows_read = 0usize;
+        // A second thread parses CSV records while this one checks and stores them.
+        let (batch_tx, batch_rx) = std::sync::mpsc::sync_channel(4);
+        let (recycle_tx, recycle_rx) = std::sync::mpsc::channel();
+        let mut failed = false;
+        let bytes_read = std::thread::scope(|scope| {
+            let parser = scope.spawn(move || read_batches(reader, batch_tx, recycle_rx));
+            for batch in batch_rx {
+                let records: Vec<csv::StringRecord> = match batch {
+                    Ok(records) => records,
+                    Err(e) => {
+                        let e: csv::Error = e;
+                        let line = e.position().map_or(0, |p| p.line() as usize);
+                        let problem = match e.kind() {
+                            csv::ErrorKind::Utf8 { .. } => Problem::new(
+                                ProblemCode::NotUtf8,
+                                &name,
+                                "the file is not UTF-8; save it as \"CSV UTF-8\" from your spreadsheet",
+                            ),
+                            _ => Problem::new(ProblemCode::InvalidCsv, &name, format!("{e}; fix this line")),
+                        };
+                        self.out.problems.push(problem.at_line(line));
+                        failed = true;
+                        break;
+                    }
+                };
+                for record in &records {
+                    let line = record.position().map_or(0, |p| p.line() as usize);
+                    if record.iter().all(|c| c.trim().is_empty()) {
+                        continue; // blank rows carry nothing
+                    }
+                    rows_read += 1;
+                    if rows_read % 65_536 == 0 {
+                        (self.on_progress)(
+                            self.bytes_before + record.position().map_or(0, |p| p.byte()),
+                        );
+                    }
+                    let origin = Origin {
+                        file,
+                        line: line as u32,
+                    };
+                    let get = |i: usize| record.get(i).unwrap_or("").trim();
+                    let city = get(city_col);
+                    if city.is_empty() {
+                        self.out.problems.push(
+                            Problem::new(
+                                ProblemCode::MissingCity,
+                                &name,
+                                "the city is empty; give the city's name on every row",
+                            )
+                            .at_line(line)
+                            .in_column("city"),
+                        );
+                        continue;
+                    }
+                    let Some(year) = parse_year(get(year_col)) else {
+                        self.out.problems.push(
+                            Problem::new(
+                                ProblemCode::BadYear,
+                                &name,
+                                format!(
+                                    "year \"{}\" is not a year; write a four-digit year such as 2024",
+                                    get(year_col)
+                                ),
+                            )
+                            .at_line(line)
+                            .in_column("year")
+                            .with_value(get(year_col)),
+                        );
+                        continue;
+                    };
+                    if !self.filter.keeps(city, year) {
+                        continue;
+                    }
+                    let source = source_col.map(get).unwrap_or("");
+                    match long {
+                        Some((variable_col, value_col, _)) => {
+                            let variable = get(variable_col);
+                            if variable.is_empty() {
+                                self.out.problems.push(
+                                    Problem::new(
+                                        ProblemCode::MissingVariable,
+                                        &name,
+                                        "the variable is empty; name the variable on every row",
+                                    )
+                                    .at_line(line)
+                                    .in_column("variable"),
+                                );
+                                continue;
+                            }
+                            let Some(field) = self.resolve_field(variable, &name, line, None)
+                            else {
+                                continue;
+                            };
+                            self.store(city, year, field, get(value_col), source, origin, "value");
+                        }
+                        None => {
+                            for &(column, field) in &wide_fields {
+                                let Some(field) = field else { continue };
+                                let raw = get(column);
+                                if raw.is_empty() {
+                                    continue; // an empty cell in wide form: not collected
+                                }
+                                self.store(city, year, field, raw, source, origin, &header[column]);
+                            }
+                        }
+                    }
+                }
+                let _ = recycle_tx.send(records);
+            }
+            // A panic in the parser must end the run, never leave it with part of the data.
+            match parser.join() {
+                Ok(bytes) => bytes,
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        });
+        if failed {
+            return;
+        }
+        self.bytes_before += bytes_read;
+        if rows_read == 0 {
+            self.out.problems.push(
+                Problem::new(
+                    ProblemCode::NoRows,
+                    &name,
+                    "the file has a header but no data rows",
+                )
+                .at_line(1),
+            );
+        }
+    }
+
+    /// The field a data name refers to; unknown names warn with the closest known name.
+    fn resolve_field(
+        &mut self,
+        name: &str,
+        file: &str,
+        line: usize,
+        column: Option<&str>,
+    ) -> Option<usize> {
+        if let Some(&i) = self.known.get(name) {
+            return Some(i);
+        }
+        let lowered = name.to_ascii_lowercase();
+        if let Some(&i) = self
+            .known
+            .get(&lowered)
+            .or_else(|| self.known.get(&normalize_code(name)))
+        {
+            return Some(i);
+        }
+        let hint = match closest(
+            &lowered,
+            self.catalog.variables.iter().map(|v| v.id.as_str()),
+        ) {
+            Some(s) => format!("did you mean `{s}`?"),
+            None => "see `citykpi template` for the variables to collect".into(),
+        };
+        let mut problem = Problem::new(
+            ProblemCode::UnknownVariable,
+            file,
+            format!("unknown variable \"{name}\" is ignored; {hint}"),
+        )
+        .at_line(line)
+        .with_value(name);
+        if let Some(column) = column {
+            problem = problem.in_column(column);
+        } else {
+            problem = problem.in_column("variable");
+        }
+        self.out.problems.push(problem);
+        None
+    }
+}
+
+/// Parse CSV records in batches and send them on; returns the bytes read.
+type Batch = Result<Vec<csv::StringRecord>, csv::Error>;
+
+fn read_batches<R: Read>(
+    mut reader: csv::Reader<R>,
+    batches: std::sync::mpsc::SyncSender<Batch>,
+    recycled: std::sync::mpsc::Receiver<Vec<csv::StringRecord>>,
+) -> u64 {
+    const BATCH: usize = 8192;
+    loop {
+        let mut records = recycled.try_recv().unwrap_or_default();
+        records.resize(BATCH, csv::StringRecord::new());
+        let mut n = 0;
+        let mut error = None;
+        while n < BATCH {
+            match reader.read_record(&mut records[n]) {
+                Ok(true) => n += 1,
+                Ok(false) => break,
+                Err(e) => {
+                    error = Some(e);
+                    break;
+                }
+            }
+        }
+        let done = n < BATCH;
+        records.truncate(n);
+        if n > 0 && batches.send(Ok(records)).is_err() {
+            return reader.position().byte();
+        }
+        if let Some(e) = error {
+            let _ = batches.send(Err(e));
+            return reader.position().byte();
+        }
+        if done {
+            return reader.position().byte();
+        }
+    }
+}
+
+fn parse_year(raw: &str) -> Option<i32> {
+    let raw = raw.strip_suffix(".0").unwrap_or(raw);
+    raw.parse::<i32>()
+        .ok()
+        .filter(|y| (1900..=2200).contains(y))
+}
+
+/// Read and validate every input. The kinds of problems are described in `docs/errors.md`.
+pub fn load(catalog: &Catalog, inputs: &[Input], filter: Filter, options: TextOptions) -> Loaded {
+    Loader::new(catalog, filter, options).load_all(inputs)
+}

@@ -1,0 +1,91 @@
+//! The dataset's types: one row per city-year, one column per variable (and per KPI a
+//! city reports directly), each cell with its source and the file and line it came from.
+//! This module holds data; it never reads a file.
+
+use std::collections::HashMap;
+
+/// Which city-years to keep while reading.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    pub cities: Vec<String>,
+    pub years: Vec<i32>,
+}
+
+impl Filter {
+    pub(super) fn keeps(&self, city: &str, year: i32) -> bool {
+        (self.cities.is_empty() || self.cities.iter().any(|c| c.eq_ignore_ascii_case(city)))
+            && (self.years.is_empty() || self.years.contains(&year))
+    }
+}
+
+/// Where a value came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Origin {
+    pub file: u32,
+    pub line: u32,
+}
+
+/// A column of the dataset: a variable, or a KPI measure a city reports directly.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Field {
+    /// The variable id, or the measure id (`ec_ict_ict_1c`) for a KPI reported directly.
+    pub id: String,
+    pub reported_kpi: bool,
+}
+
+/// The data of many cities and years, one row per city-year.
+#[derive(Debug, Clone, Default)]
+pub struct Dataset {
+    /// Input names as given on the command line (`-` for stdin), indexed by [`Origin::file`].
+    pub files: Vec<String>,
+    pub cities: Vec<String>,
+    pub years: Vec<i32>,
+    pub fields: Vec<Field>,
+    /// `values[field][row]`; NaN where the data has no value. A field that no
+    /// file gives has an empty column (no memory spent on it).
+    pub values: Vec<Vec<f64>>,
+    /// `sources[field][row]`: index into `source_names`; 0 = no source given. Empty
+    /// for a field no file gives a source for.
+    pub sources: Vec<Vec<u32>>,
+    pub source_names: Vec<String>,
+    pub origins: Vec<Vec<Origin>>,
+    /// Cells whose value was rejected (`(field, row)` -> why); they hold no value.
+    pub invalid: HashMap<(usize, usize), String>,
+}
+
+impl Dataset {
+    pub fn rows(&self) -> usize {
+        self.cities.len()
+    }
+
+    pub fn field_index(&self, id: &str) -> Option<usize> {
+        self.fields.iter().position(|f| f.id == id)
+    }
+
+    pub fn value(&self, field: usize, row: usize) -> Option<f64> {
+        self.values[field].get(row).copied().filter(|v| !v.is_nan())
+    }
+
+    /// Why a cell has no usable value, if the data gave one that was rejected.
+    pub fn invalid(&self, field: usize, row: usize) -> Option<&str> {
+        self.invalid.get(&(field, row)).map(String::as_str)
+    }
+
+    pub fn source(&self, field: usize, row: usize) -> Option<&str> {
+        match self.sources[field].get(row).copied().unwrap_or(0) {
+            0 => None,
+            i => Some(&self.source_names[i as usize]),
+        }
+    }
+
+    /// The file name and line a cell was read from.
+    pub fn origin(&self, field: usize, row: usize) -> Option<(&str, u32)> {
+        let origin = self.origins[field].get(row)?;
+        (origin.line > 0).then(|| (self.files[origin.file as usize].as_str(), origin.line))
+    }
+
+    /// False for a column no input file had; such a column holds no values.
+    pub fn has_column(&self, field: usize) -> bool {
+        !self.values[field].is_empty()
+    }
+}
