@@ -1,0 +1,297 @@
+//! One run rendered in every format: each says the same values, targets, names, part
+//! names, statuses and sources; and every format exits 0 when its reader stops early.
+
+use std::collections::BTreeMap;
+use std::io::Read;
+use std::process::{Command, Stdio};
+
+use serde_json::Value;
+
+const ARGS: [&str; 6] = [
+    "assess",
+    "sample-data/vesterby.csv",
+    "sample-data/riverton.csv",
+    "--year",
+    "2024",
+    "--targets=tests/fixtures/targets-by-city.csv",
+];
+
+fn run(format: &str) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_citykpi"))
+        .args(ARGS)
+        .args(["--format", format])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// What a row says, keyed by `city year key`.
+#[derive(Debug, Clone, PartialEq, Default)]
+struct Row {
+    name: String,
+    display: String,
+    target: String,
+    note: String,
+    status: String,
+    sources: String,
+}
+
+type Rows = BTreeMap<String, Row>;
+
+fn from_csv(text: &str) -> (Rows, BTreeMap<String, (String, String)>) {
+    let mut rows = Rows::new();
+    let mut numbers = BTreeMap::new();
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let header = reader.headers().unwrap().clone();
+    let col = |name: &str| header.iter().position(|h| h == name).unwrap();
+    for record in reader.records() {
+        let r = record.unwrap();
+        let key = match &r[col("part")] {
+            "" => r[col("code")].to_string(),
+            part => format!("{}/{part}", &r[col("code")]),
+        };
+        let id = format!("{} {} {key}", &r[col("city")], &r[col("year")]);
+        numbers.insert(
+            id.clone(),
+            (r[col("value")].to_string(), r[col("target")].to_string()),
+        );
+        rows.insert(
+            id,
+            Row {
+                name: r[col("name")].into(),
+                display: r[col("display")].into(),
+                target: r[col("target")].into(),
+                note: r[col("note")].into(),
+                status: r[col("status")].into(),
+                sources: r[col("sources")].into(),
+            },
+        );
+    }
+    (rows, numbers)
+}
+
+fn number(v: &Value) -> String {
+    v.as_f64().map(|f| f.to_string()).unwrap_or_default()
+}
+
+fn from_json_city_year(
+    a: &Value,
+    rows: &mut Rows,
+    numbers: &mut BTreeMap<String, (String, String)>,
+) {
+    for k in a["kpis"].as_array().unwrap() {
+        let id = format!(
+            "{} {} {}",
+            a["city"].as_str().unwrap(),
+            a["year"],
+            k["key"].as_str().unwrap()
+        );
+        let sources: Vec<&str> = k["sources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s.as_str().unwrap())
+            .collect();
+        numbers.insert(id.clone(), (number(&k["value"]), number(&k["target"])));
+        rows.insert(
+            id,
+            Row {
+                name: k["name"].as_str().unwrap().into(),
+                display: k["display"].as_str().unwrap().into(),
+                target: number(&k["target"]),
+                note: k["note"].as_str().unwrap().into(),
+                status: k["status"].as_str().unwrap().into(),
+                sources: sources.join(" | "),
+            },
+        );
+    }
+}
+
+/// Rows of the Markdown and table reports: `(city year key, [name, value, target, note])`.
+fn from_text(
+    text: &str,
+    heading: fn(&str) -> Option<&str>,
+    cells: fn(&str) -> Option<Vec<String>>,
+) -> BTreeMap<String, [String; 4]> {
+    let mut rows = BTreeMap::new();
+    let mut city_year = String::new();
+    for line in text.lines() {
+        if let Some(h) = heading(line) {
+            city_year = h.to_string();
+        } else if let Some(c) = cells(line) {
+            if c.len() == 8 && c[0] != "Code" {
+                let key = c[0].trim_matches('`');
+                rows.insert(
+                    format!("{city_year} {key}"),
+                    [c[1].clone(), c[2].clone(), c[4].clone(), c[7].clone()],
+                );
+            }
+        }
+    }
+    rows
+}
+
+#[test]
+fn every_format_says_the_same() {
+    let (csv_rows, csv_numbers) = from_csv(&run("csv"));
+    assert_eq!(csv_rows.len(), 2 * 112, "two city-years of 112 measures");
+
+    let json: Value = serde_json::from_str(&run("json")).unwrap();
+    let (mut json_rows, mut json_numbers) = (Rows::new(), BTreeMap::new());
+    for a in json["assessments"].as_array().unwrap() {
+        from_json_city_year(a, &mut json_rows, &mut json_numbers);
+    }
+    let (mut nd_rows, mut nd_numbers) = (Rows::new(), BTreeMap::new());
+    for line in run("ndjson").lines() {
+        from_json_city_year(
+            &serde_json::from_str(line).unwrap(),
+            &mut nd_rows,
+            &mut nd_numbers,
+        );
+    }
+    assert_eq!(csv_rows, json_rows);
+    assert_eq!(csv_rows, nd_rows);
+    assert_eq!(csv_numbers, json_numbers, "values and targets as numbers");
+    assert_eq!(csv_numbers, nd_numbers);
+
+    // Markdown and the table show the display value, the target, the name and the note.
+    let md = from_text(
+        &run("md"),
+        |l| l.strip_prefix("## "),
+        |l| {
+            l.starts_with("| `").then(|| {
+                l.trim_matches('|')
+                    .split(" | ")
+                    .map(|c| c.trim().replace("\\|", "|"))
+                    .collect()
+            })
+        },
+    );
+    let table = from_text(
+        &run("table"),
+        |l| l.strip_suffix(": U4SSC self-assessment"),
+        |l| {
+            l.starts_with("│ ").then(|| {
+                l.trim_matches('│')
+                    .split('┆')
+                    .map(|c| c.trim().to_string())
+                    .collect()
+            })
+        },
+    );
+    assert_eq!(md.len(), csv_rows.len());
+    assert_eq!(md, table);
+    for (id, row) in &csv_rows {
+        let shown = &md[id];
+        let value = if row.display.is_empty() {
+            "—"
+        } else {
+            &row.display
+        };
+        let target = if row.target.is_empty() {
+            String::new()
+        } else if row.display == "yes" || row.display == "no" || row.display == "partial" {
+            "yes".into()
+        } else {
+            row.target.clone()
+        };
+        assert_eq!(
+            shown,
+            &[
+                row.name.clone(),
+                value.to_string(),
+                target,
+                row.note.clone()
+            ],
+            "{id}"
+        );
+    }
+
+    // The facts this run was made to show.
+    let reported = &csv_rows["Riverton 2024 EN:EN:AQ:2C"];
+    assert_eq!(reported.status, "reported");
+    assert_eq!(
+        reported.sources,
+        "National GHG inventory, municipal breakdown 2024 (final figure only)"
+    );
+    let part = &csv_rows["Vesterby 2024 EC:ICT:ICT:4C/3g"];
+    assert_eq!(part.name, "Wireless Broadband Coverage: 3G");
+    assert_eq!(csv_numbers["Riverton 2024 EC:ICT:ICT:3C"].1, "90000");
+    assert_eq!(csv_numbers["Vesterby 2024 EC:ICT:ICT:3C"].1, "100000");
+    assert_eq!(csv_numbers["Vesterby 2024 EN:EN:AQ:2C"].1, "5");
+    assert_eq!(csv_numbers["Riverton 2024 EN:EN:AQ:2C"].1, "4");
+    let yes_no = &csv_rows["Vesterby 2024 SC:SH:SA:3A"];
+    assert_eq!(
+        (yes_no.display.as_str(), yes_no.target.as_str()),
+        ("yes", "1")
+    );
+
+    // JSON alone carries where each number was read and where each target was set.
+    let riverton = json["assessments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["city"] == "Riverton")
+        .unwrap();
+    let ghg = riverton["kpis"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|k| k["key"] == "EN:EN:AQ:2C")
+        .unwrap();
+    assert_eq!(ghg["reported"]["file"], "sample-data/riverton.csv");
+    assert!(ghg["reported"]["line"].as_u64().unwrap() > 1);
+    assert_eq!(ghg["target_source"], "tests/fixtures/targets-by-city.csv:5");
+    let wireless = riverton["kpis"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|k| k["key"] == "EC:ICT:ICT:3C")
+        .unwrap();
+    assert_eq!(
+        wireless["target_source"],
+        "tests/fixtures/targets-by-city.csv:3 (city)"
+    );
+    for input in wireless["inputs"].as_array().unwrap() {
+        assert_eq!(input["file"], "sample-data/riverton.csv");
+        assert!(input["line"].as_u64().unwrap() > 1);
+    }
+}
+
+/// `citykpi assess ... | head` ends the pipe early: every format exits 0 and says nothing.
+#[test]
+fn every_format_exits_0_when_the_reader_stops_early() {
+    for format in ["table", "csv", "json", "ndjson", "md"] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_citykpi"))
+            .args([
+                "assess",
+                "sample-data/vesterby.csv",
+                "sample-data/riverton.csv",
+                "--format",
+                format,
+            ])
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut head = [0u8; 100];
+        child.stdout.take().unwrap().read_exact(&mut head).unwrap();
+        // The pipe is closed here, long before the report (over 100 KB) is written.
+        let out = child.wait_with_output().unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{format}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(String::from_utf8_lossy(&out.stderr), "", "{format}");
+    }
+}
