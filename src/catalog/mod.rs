@@ -18,7 +18,7 @@ mod source;
 pub use code::{id_for_code, normalize_code};
 pub use graph::Graph;
 pub use model::*;
-pub use source::{Definitions, SourceFile};
+pub use source::{embedded_files, Definitions, SourceFile};
 
 use crate::diagnostic::{Problem, ProblemCode, Problems};
 use code::sort_key;
@@ -49,7 +49,7 @@ impl Catalog {
                 problems.push(Problem::new(
                     ProblemCode::MissingFile,
                     name,
-                    format!("the definitions folder has no {name}; copy it from the embedded definitions (`citykpi indicators export`)"),
+                    format!("the definitions folder has no {name}; start from the embedded definitions: `citykpi indicators export DIR` writes them"),
                 ));
             }
         }

@@ -50,6 +50,13 @@ pub(super) fn read_files(definitions: &Definitions) -> Result<Vec<SourceFile>, P
     Ok(files)
 }
 
+/// The embedded definitions, as files relative to the definitions folder.
+pub fn embedded_files() -> Vec<SourceFile> {
+    let mut files = Vec::new();
+    collect_embedded(&EMBEDDED, &mut files);
+    files
+}
+
 pub(super) fn collect_embedded(dir: &Dir<'_>, files: &mut Vec<SourceFile>) {
     for file in dir.files() {
         if file.path().extension().is_some_and(|e| e == "toml") {

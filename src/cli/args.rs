@@ -242,6 +242,14 @@ pub enum IndicatorsCommand {
         /// The KPI code (`EC:ICT:ICT:1C`, spaces allowed), `CODE/part`, or id (`ec_ict_ict_1c`).
         code: String,
     },
+    /// Write the embedded definitions to DIR, to start your own (use them with `--defs DIR`).
+    #[command(after_help = "Examples:
+  citykpi indicators export my-definitions
+  citykpi --defs my-definitions check defs")]
+    Export {
+        /// The folder to create; it must not exist or be empty.
+        dir: PathBuf,
+    },
 }
 
 #[derive(Debug, Args)]

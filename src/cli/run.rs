@@ -57,6 +57,10 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
             write_output(None, &[], |out| browse::show(&catalog, &code, out))?;
             Ok(exit::OK)
         }
+        Command::Indicators(IndicatorsCommand::Export { dir }) => {
+            export_definitions(&dir)?;
+            Ok(exit::OK)
+        }
         Command::Template(args) => {
             let options = TemplateOptions {
                 tier: args.tier.0,
@@ -218,4 +222,25 @@ fn assess(catalog: &Catalog, args: AssessArgs, stderr: &mut dyn Write) -> anyhow
         return Ok(exit::DATA);
     }
     Ok(exit::OK)
+}
+
+/// Write the embedded definitions into `dir`, which must not exist or be empty.
+fn export_definitions(dir: &Path) -> anyhow::Result<()> {
+    let occupied = std::fs::read_dir(dir).is_ok_and(|mut entries| entries.next().is_some());
+    if occupied {
+        return Err(Error::Usage(format!(
+            "{} is not empty; give a new folder so that no file is overwritten",
+            dir.display()
+        ))
+        .into());
+    }
+    for file in citykpi::catalog::embedded_files() {
+        let path = dir.join(&file.path);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)
+                .with_context(|| format!("creating {}", parent.display()))?;
+        }
+        std::fs::write(&path, file.text).with_context(|| format!("writing {}", path.display()))?;
+    }
+    Ok(())
 }

@@ -232,7 +232,7 @@ impl<'a> Loader<'a> {
         let mut failed = false;
         let bytes_read = std::thread::scope(|scope| {
             let parser = scope.spawn(move || read_batches(reader, batch_tx, recycle_rx));
-            for batch in batch_rx {
+            'batches: for batch in batch_rx {
                 let records: Vec<csv::StringRecord> = match batch {
                     Ok(records) => records,
                     Err(e) => {
@@ -248,13 +248,32 @@ impl<'a> Loader<'a> {
                         };
                         self.out.problems.push(problem.at_line(line));
                         failed = true;
-                        break;
+                        break 'batches;
                     }
                 };
                 for record in &records {
                     let line = record.position().map_or(0, |p| p.line() as usize);
                     if record.iter().all(|c| c.trim().is_empty()) {
                         continue; // blank rows carry nothing
+                    }
+                    // A line break inside a value means a quote opened here is never closed
+                    // where it should be: every row after it would be read wrong.
+                    let broken = record
+                        .iter()
+                        .enumerate()
+                        .find(|&(i, c)| Some(i) != source_col && c.contains(['\n', '\r']));
+                    if let Some((column, _)) = broken {
+                        self.out.problems.push(
+                            Problem::new(
+                                ProblemCode::InvalidCsv,
+                                &name,
+                                "a quoted value runs over several lines from here: a quote is not closed; close it (the rows after it cannot be read)",
+                            )
+                            .at_line(line)
+                            .in_column(header.get(column).map_or("", String::as_str)),
+                        );
+                        failed = true;
+                        break 'batches;
                     }
                     rows_read += 1;
                     if rows_read % 65_536 == 0 {
