@@ -29,7 +29,7 @@ impl<'a> Loader<'a> {
         let line = origin.line as usize;
         if csv_text::is_not_available(raw) && kind != Some(Kind::Boolean) {
             let (name, field_id) = self.names(origin, field);
-            self.out.problems.push(
+            self.report(
                 Problem::new(
                     ProblemCode::NotAvailable,
                     &name,
@@ -47,7 +47,7 @@ impl<'a> Loader<'a> {
             Err(hint) => {
                 let (name, field_id) = self.names(origin, field);
                 let at = format!("{name}:{line}");
-                self.out.problems.push(
+                self.report(
                     Problem::new(
                         ProblemCode::NotANumber,
                         &name,
@@ -66,7 +66,7 @@ impl<'a> Loader<'a> {
             if value < min || value > max {
                 let (name, field_id) = self.names(origin, field);
                 let at = format!("{name}:{line}");
-                self.out.problems.push(
+                self.report(
                     Problem::new(
                         ProblemCode::OutOfRange,
                         &name,
@@ -96,7 +96,7 @@ impl<'a> Loader<'a> {
             let at = format!("{name}:{line}");
             let before_at = format!("{}:{}", data.files[before.file as usize], before.line);
             if previous == value {
-                self.out.problems.push(
+                self.report(
                     Problem::new(
                         ProblemCode::DuplicateRow,
                         &name,
@@ -105,7 +105,7 @@ impl<'a> Loader<'a> {
                     .at_line(line),
                 );
             } else {
-                self.out.problems.push(
+                self.report(
                     Problem::new(
                         ProblemCode::DuplicateConflict,
                         &name,
@@ -283,7 +283,7 @@ impl<'a> Loader<'a> {
             }
         }
         for p in problems {
-            self.out.problems.push(p);
+            self.report(p);
         }
         for (field, row, why) in invalid {
             self.invalidate(field, row, why);

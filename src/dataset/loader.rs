@@ -19,7 +19,19 @@ pub struct Loaded {
 }
 
 /// Builds a [`Dataset`] from several inputs, checking every value against the catalogue.
+/// How many problems of one code a file lists; the rest are counted.
+pub const LISTED: usize = 100;
+
+/// Problems counted for the file being read.
+#[derive(Default)]
+pub(super) struct Tally {
+    pub(super) counts: HashMap<ProblemCode, usize>,
+    /// Unknown variable -> (its problem's index, if listed; rows that name it).
+    pub(super) unknown: HashMap<String, (Option<usize>, usize)>,
+}
+
 pub struct Loader<'a> {
+    pub(super) tally: Tally,
     pub(super) catalog: &'a Catalog,
     pub(super) filter: Filter,
     pub(super) options: TextOptions,
@@ -58,6 +70,7 @@ impl<'a> Loader<'a> {
         }
         let n = fields.len();
         Loader {
+            tally: Tally::default(),
             catalog,
             filter,
             options,
@@ -106,7 +119,43 @@ impl<'a> Loader<'a> {
         self.finish()
     }
 
+    /// Read one input; its problems are listed at most [`LISTED`] times per code, and an
+    /// unknown variable once, with the number of rows that have it.
     pub fn load(&mut self, input: &Input) {
+        self.load_file(input);
+        let name = input.name();
+        for (code, count) in std::mem::take(&mut self.tally.counts) {
+            if count > LISTED {
+                self.out.problems.push(Problem::new(
+                    code,
+                    &name,
+                    format!(
+                        "{} more `{code}` problems in this file are not listed; fix the ones above and run again",
+                        count - LISTED
+                    ),
+                ));
+            }
+        }
+        for (problem, rows) in std::mem::take(&mut self.tally.unknown).into_values() {
+            if let (Some(problem), true) = (problem, rows > 1) {
+                let p = &mut self.out.problems.0[problem];
+                p.message = format!("{} (on {rows} rows, the first shown)", p.message);
+            }
+        }
+    }
+
+    /// Keep a problem, unless this file has already given [`LISTED`] of its code.
+    pub(super) fn report(&mut self, problem: Problem) -> bool {
+        let count = self.tally.counts.entry(problem.code).or_default();
+        *count += 1;
+        let listed = *count <= LISTED;
+        if listed {
+            self.out.problems.push(problem);
+        }
+        listed
+    }
+
+    fn load_file(&mut self, input: &Input) {
         let name = input.name();
         let file = self.out.dataset.files.len() as u32;
         self.out.dataset.files.push(name.clone());
@@ -118,7 +167,7 @@ impl<'a> Loader<'a> {
                 } else {
                     ""
                 };
-                self.out.problems.push(Problem::new(
+                self.report(Problem::new(
                     ProblemCode::UnreadableFile,
                     &name,
                     format!("cannot read the file: {e}{hint}"),
@@ -130,7 +179,7 @@ impl<'a> Loader<'a> {
         let head = match std::io::BufRead::fill_buf(&mut reader) {
             Ok(head) => head.to_vec(),
             Err(e) => {
-                self.out.problems.push(Problem::new(
+                self.report(Problem::new(
                     ProblemCode::UnreadableFile,
                     &name,
                     format!("cannot read the file: {e}"),
@@ -143,14 +192,14 @@ impl<'a> Loader<'a> {
         let header_text = match csv_text::decode(first_line, &name) {
             Ok(text) => text,
             Err(problem) => {
-                self.out.problems.push(problem);
+                self.report(problem);
                 return;
             }
         };
         let shape = match csv_text::Shape::detect(&header_text, &self.options, &name) {
             Ok(shape) => shape,
             Err(problem) => {
-                self.out.problems.push(problem);
+                self.report(problem);
                 return;
             }
         };
@@ -176,7 +225,7 @@ impl<'a> Loader<'a> {
                 .into_iter()
                 .filter(|n| col(n).is_none())
                 .collect();
-            self.out.problems.push(
+            self.report(
                 Problem::new(
                     ProblemCode::MissingColumn,
                     &name,
@@ -198,7 +247,7 @@ impl<'a> Loader<'a> {
             (None, None) => None,
             (v, _) => {
                 let missing = if v.is_none() { "variable" } else { "value" };
-                self.out.problems.push(
+                self.report(
                     Problem::new(
                         ProblemCode::MissingColumn,
                         &name,
@@ -246,7 +295,7 @@ impl<'a> Loader<'a> {
                             ),
                             _ => Problem::new(ProblemCode::InvalidCsv, &name, format!("{e}; fix this line")),
                         };
-                        self.out.problems.push(problem.at_line(line));
+                        self.report(problem.at_line(line));
                         failed = true;
                         break 'batches;
                     }
@@ -263,7 +312,7 @@ impl<'a> Loader<'a> {
                         .enumerate()
                         .find(|&(i, c)| Some(i) != source_col && c.contains(['\n', '\r']));
                     if let Some((column, _)) = broken {
-                        self.out.problems.push(
+                        self.report(
                             Problem::new(
                                 ProblemCode::InvalidCsv,
                                 &name,
@@ -288,7 +337,7 @@ impl<'a> Loader<'a> {
                     let get = |i: usize| record.get(i).unwrap_or("").trim();
                     let city = get(city_col);
                     if city.is_empty() {
-                        self.out.problems.push(
+                        self.report(
                             Problem::new(
                                 ProblemCode::MissingCity,
                                 &name,
@@ -300,7 +349,7 @@ impl<'a> Loader<'a> {
                         continue;
                     }
                     let Some(year) = parse_year(get(year_col)) else {
-                        self.out.problems.push(
+                        self.report(
                             Problem::new(
                                 ProblemCode::BadYear,
                                 &name,
@@ -323,7 +372,7 @@ impl<'a> Loader<'a> {
                         Some((variable_col, value_col, _)) => {
                             let variable = get(variable_col);
                             if variable.is_empty() {
-                                self.out.problems.push(
+                                self.report(
                                     Problem::new(
                                         ProblemCode::MissingVariable,
                                         &name,
@@ -365,7 +414,7 @@ impl<'a> Loader<'a> {
         }
         self.bytes_before += bytes_read;
         if rows_read == 0 {
-            self.out.problems.push(
+            self.report(
                 Problem::new(
                     ProblemCode::NoRows,
                     &name,
@@ -395,6 +444,11 @@ impl<'a> Loader<'a> {
         {
             return Some(i);
         }
+        // An unknown name is diagnosed once per file; later rows only count.
+        if let Some((_, rows)) = self.tally.unknown.get_mut(name) {
+            *rows += 1;
+            return None;
+        }
         let hint = match closest(
             &lowered,
             self.catalog.variables.iter().map(|v| v.id.as_str()),
@@ -414,7 +468,8 @@ impl<'a> Loader<'a> {
         } else {
             problem = problem.in_column("variable");
         }
-        self.out.problems.push(problem);
+        let listed = self.report(problem).then(|| self.out.problems.0.len() - 1);
+        self.tally.unknown.insert(name.to_string(), (listed, 1));
         None
     }
 }

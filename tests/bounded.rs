@@ -1,0 +1,47 @@
+//! Problems stay bounded whatever the data: an unknown variable on many rows is reported
+//! once with its count, and a file lists at most 100 problems of one code.
+
+use std::process::Command;
+
+use serde_json::Value;
+
+#[test]
+fn repeated_problems_are_reported_once_or_counted() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("many.csv");
+    let mut text = String::from("city,year,variable,value\n");
+    for i in 0..5000 {
+        text.push_str(&format!("C{},2024,bogus_var,{i}\n", i % 50));
+    }
+    for i in 0..250 {
+        text.push_str(&format!("C{i},2024,population,abc\n"));
+    }
+    std::fs::write(&path, text).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_citykpi"))
+        .args(["check", "data", path.to_str().unwrap(), "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let problems = report["problems"].as_array().unwrap();
+    let of = |code: &str| {
+        problems
+            .iter()
+            .filter(|p| p["code"] == code)
+            .collect::<Vec<_>>()
+    };
+    let unknown = of("unknown-variable");
+    assert_eq!(unknown.len(), 1);
+    assert_eq!(unknown[0]["line"], 2);
+    assert!(unknown[0]["message"]
+        .as_str()
+        .unwrap()
+        .contains("(on 5000 rows, the first shown)"));
+    let not_numbers = of("not-a-number");
+    assert_eq!(not_numbers.len(), 101);
+    assert_eq!(not_numbers[99]["line"], 5101);
+    assert_eq!(
+        not_numbers[100]["message"],
+        "150 more `not-a-number` problems in this file are not listed; fix the ones above and run again"
+    );
+}
