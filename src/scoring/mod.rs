@@ -430,12 +430,35 @@ mod tests {
     }
 
     proptest! {
+        /// For any value (formulas can give negatives), any target including 0, any
+        /// reference, either direction and yes/no: a share of 0-100 and points of a band.
         #[test]
-        fn achievement_is_a_share_and_points_a_band(value in 0.0f64..1e9, target in 0.0f64..1e9, lower in any::<bool>()) {
-            let direction = if lower { Direction::Lower } else { Direction::Higher };
-            let s = score(&measure(direction, "%", Some(100.0)), Some(target), value, &scheme()).unwrap();
-            prop_assert!((0.0..=100.0).contains(&s.achievement));
-            prop_assert!((1..=4).contains(&s.points));
+        fn achievement_is_a_share_and_points_a_band(
+            value in -1e9f64..1e9,
+            target in prop_oneof![Just(0.0), 0.0f64..1e9],
+            reference in proptest::option::of(1e-6f64..1e6),
+            kind in 0u8..3,
+        ) {
+            let m = match kind {
+                0 => measure(Direction::Higher, "%", reference),
+                1 => measure(Direction::Lower, "%", reference),
+                _ => measure(Direction::Higher, "yes/no", None),
+            };
+            let s = score(&m, Some(target), value, &scheme()).unwrap();
+            prop_assert!((0.0..=100.0).contains(&s.achievement), "{s:?}");
+            prop_assert!((1..=4).contains(&s.points), "{s:?}");
+            prop_assert_eq!(scheme().band_for(s.achievement).points, s.points);
+        }
+
+        /// More is never worse where higher is better, and never better where lower is.
+        #[test]
+        fn achievement_follows_the_direction(a in 0.0f64..1e6, b in 0.0f64..1e6, target in 1e-3f64..1e6) {
+            let (low, high) = if a <= b { (a, b) } else { (b, a) };
+            let higher = measure(Direction::Higher, "%", None);
+            let lower = measure(Direction::Lower, "%", None);
+            let at = |m: &Measure, v| score(m, Some(target), v, &scheme()).unwrap().achievement;
+            prop_assert!(at(&higher, low) <= at(&higher, high));
+            prop_assert!(at(&lower, low) >= at(&lower, high));
         }
     }
 }

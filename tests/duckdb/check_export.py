@@ -72,7 +72,7 @@ def main():
     parser.add_argument("citykpi", help="the citykpi binary")
     parser.add_argument("--defs", help="definitions folder (default: the embedded catalogue)")
     parser.add_argument("data", nargs="*", help="long-form CSV files (default: the sample cities)")
-    args = parser.parse_args()
+    args = parser.parse_intermixed_args()
 
     citykpi = os.path.abspath(args.citykpi)
     data = [os.path.abspath(f) for f in args.data] or SAMPLES
