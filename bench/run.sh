@@ -1,80 +1,168 @@
 #!/usr/bin/env bash
-# Benchmark: citykpi assess against the floor (polars reading and pivoting the same file).
+# Benchmark: citykpi's report formats against polars reading the same file.
 #
-#   bench/run.sh                 # small and medium
-#   bench/run.sh small medium large
+#   bench/run.sh                     # 2000x10 (20 000 city-years)
+#   bench/run.sh 2000x10 10000x10    # sizes as CITIESxYEARS
+#   RUNS=3 bench/run.sh              # each command 3 times; the table shows the median run
 #
-# For each size it generates (once, with a fixed seed) N cities x Y years of long-form data into
-# bench/data/, then times on that file, in one run:
-#   floor   `citykpi bench-floor FILE`: polars reads the CSV and pivots it to one row per city-year
-#           (in memory; with polars' streaming engine for the large file, which does not fit in memory)
-#   assess  `citykpi assess FILE --format csv > /dev/null`: everything, every KPI of every city-year
-# and prints wall time and peak memory (/usr/bin/time -v) of each and the ratio assess / floor.
-# Then it times `citykpi assess` on the sample city (start-up, embedded definitions), 20 runs.
-set -euo pipefail
-cd "$(dirname "$0")/.."
+# Build the binaries first (the script does not build; it uses $CARGO_TARGET_DIR/release, else
+# target/release):
+#
+#   cargo build --release --example generate --bin citykpi
+#
+# For each size it generates, once and with a fixed seed, CITIES x YEARS of long-form data into
+# bench/data/ (`examples/generate.rs`, --seed 42), then measures on that one file, in this run, the
+# wall time and peak memory (maximum resident set size, /usr/bin/time -v) of:
+#   csv       citykpi assess FILE --format csv
+#   json      citykpi assess FILE --format json
+#   ndjson    citykpi assess FILE --format ndjson
+#   read      python3: polars.read_csv(FILE)
+#   pivot     python3: polars.read_csv(FILE), then pivot to one row per city-year
+# Every output goes to /dev/null. Ratios are to csv of the same size. Then it times the start-up:
+# the median of 20 runs of `citykpi assess sample-data/vesterby.csv` against `citykpi --version`.
+#
+# polars is imported from the system Python if it can be, else installed from PyPI into
+# $CARGO_TARGET_DIR/bench-python (target/bench-python), outside the repository's tracked files.
+#
+# Exits non-zero only when a command it needs is missing; a measured command that fails (killed for
+# lack of memory, say) shows as "failed" in the table, with its exit status.
+set -uo pipefail
+cd "$(dirname "$0")/.." || exit 1
+
+need() { echo "bench/run.sh: $*" >&2; exit 1; }
+
+target_dir=${CARGO_TARGET_DIR:-target}
+bin=$target_dir/release/citykpi
+gen=$target_dir/release/examples/generate
+build="cargo build --release --example generate --bin citykpi"
+[ -x "$bin" ] || need "missing $bin; build it first: $build"
+[ -x "$gen" ] || need "missing $gen; build it first: $build"
+
+if [ ! -x /usr/bin/time ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get > /dev/null; then
+    echo "installing /usr/bin/time (Debian package time)" >&2
+    { apt-get install -y -q time > /dev/null 2>&1 || { apt-get update -q > /dev/null 2>&1 && apt-get install -y -q time > /dev/null 2>&1; }; } || true
+  fi
+  [ -x /usr/bin/time ] || need "needs /usr/bin/time (Debian package time: apt-get install time)"
+fi
+
+command -v python3 > /dev/null || need "needs python3 (for the polars rows)"
+if ! python3 -c 'import polars' 2> /dev/null; then
+  pydir=$(mkdir -p "$target_dir" && cd "$target_dir" && pwd)/bench-python
+  if ! PYTHONPATH=$pydir python3 -c 'import polars' 2> /dev/null; then
+    echo "installing polars from PyPI into $pydir" >&2
+    python3 -m pip --version > /dev/null 2>&1 || need "needs pip for python3 to install polars"
+    python3 -m pip install --quiet --disable-pip-version-check --target "$pydir" polars >&2 ||
+      need "could not install polars into $pydir"
+  fi
+  export PYTHONPATH=$pydir${PYTHONPATH:+:$PYTHONPATH}
+fi
+polars_version=$(python3 -c 'import polars; print(polars.__version__)')
 
 sizes=("$@")
-[ ${#sizes[@]} -eq 0 ] && sizes=(small medium)
+[ ${#sizes[@]} -eq 0 ] && sizes=(2000x10)
+for size in "${sizes[@]}"; do
+  [[ $size =~ ^[1-9][0-9]*x[1-9][0-9]*$ ]] || { echo "bench/run.sh: size $size is not CITIESxYEARS, e.g. 2000x10" >&2; exit 2; }
+done
+runs=${RUNS:-1}
+[[ $runs =~ ^[1-9][0-9]*$ ]] || { echo "bench/run.sh: RUNS=$runs is not a positive number" >&2; exit 2; }
 
-cargo build --release --quiet
-bin=target/release/citykpi
+# The polars rows. Values are read as Float64 (the generator writes numbers, 0/1 for yes/no), as
+# citykpi reads them; `first` keeps one value per city, year and variable, as a pivot must.
+py_read='import sys, polars as pl
+df = pl.read_csv(sys.argv[1], schema_overrides={"value": pl.Float64})
+assert df.height > 0'
+py_pivot='import sys, polars as pl
+df = pl.read_csv(sys.argv[1], schema_overrides={"value": pl.Float64})
+wide = df.pivot(on="variable", index=["city", "year"], values="value", aggregate_function="first")
+assert wide.height > 0'
+
+# once CMD...: one run under /usr/bin/time -v; prints "wall_s peak_MB cpu_s status"
+once() {
+  local log status
+  log=$(mktemp)
+  /usr/bin/time -v "$@" > /dev/null 2> "$log"
+  status=$?
+  awk -v status="$status" '
+    /Elapsed \(wall clock\)/ { n = split($NF, t, ":"); wall = (n == 3) ? t[1] * 3600 + t[2] * 60 + t[3] : t[1] * 60 + t[2] }
+    /User time \(seconds\)/ { cpu += $NF }
+    /System time \(seconds\)/ { cpu += $NF }
+    /Maximum resident set size/ { peak = $NF / 1024 }
+    END { printf "%.2f %.1f %.2f %s\n", wall, peak, cpu, status }' "$log"
+  if [ "$status" != 0 ]; then
+    echo "  exit status $status of: $*" >&2
+    grep -v -E '^\s' "$log" | tail -n 5 >&2
+  fi
+  rm -f "$log"
+}
+
+# measure CMD...: RUNS runs; prints the median run by wall time ("wall_s peak_MB cpu_s status")
+measure() {
+  local i
+  for ((i = 0; i < runs; i++)); do once "$@"; done | sort -n -k1,1 | awk -v runs="$runs" 'NR == int((runs + 1) / 2)'
+}
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a + 0 > 0 && b + 0 > 0) printf "%.2f", a / b; else print "n/a" }'; }
+
 data=bench/data
 mkdir -p "$data"
-[ -x /usr/bin/time ] || { echo "bench/run.sh needs /usr/bin/time (apt-get install time)" >&2; exit 1; }
+mem_gb=$(awk '/MemTotal/ { printf "%.1f", $2 / 1024 / 1024 }' /proc/meminfo)
+echo "$(date -u '+%Y-%m-%d %H:%M UTC'); $(nproc) cores, $mem_gb GiB; $("$bin" --version); polars (Python) $polars_version;" \
+  "commit $(git rev-parse --short HEAD 2> /dev/null || echo '?')$(git diff --quiet HEAD -- src 2> /dev/null || echo ', src/ modified'); RUNS=$runs"
+echo "binaries: $bin, $gen"
 
-dims() {
-  case $1 in
-    small) echo "10 5" ;;
-    medium) echo "10000 10" ;;
-    large) echo "100000 20" ;;
-    *) echo "unknown size $1 (small, medium, large)" >&2; exit 2 ;;
-  esac
-}
-
-# measure LABEL CMD... : runs CMD, prints "seconds peak_mb"
-measure() {
-  local log
-  log=$(mktemp)
-  if ! /usr/bin/time -v "$@" > /dev/null 2> "$log"; then
-    # e.g. killed for lack of memory: say so in the table, details on stderr
-    grep -E "signal|error|Maximum resident" "$log" >&2 || true
-    rm -f "$log"
-    echo "failed failed"
-    return
-  fi
-  local wall peak
-  wall=$(grep "Elapsed (wall clock)" "$log" | awk '{print $NF}' | awk -F: '{ if (NF == 3) print $1*3600 + $2*60 + $3; else print $1*60 + $2 }')
-  peak=$(grep "Maximum resident set size" "$log" | awk '{printf "%.0f", $NF / 1024}')
-  rm -f "$log"
-  echo "$wall $peak"
-}
-
-printf '\n%-7s %10s %12s %10s %10s %7s %12s %12s\n' size file_MB rows floor_s assess_s ratio floor_peakMB assess_peakMB
+results=()
 for size in "${sizes[@]}"; do
-  read -r cities years <<< "$(dims "$size")"
-  file="$data/$size.csv"
+  cities=${size%x*}
+  years=${size#*x}
+  file=$data/$size.csv
   if [ ! -f "$file" ]; then
-    "$bin" generate --cities "$cities" --years "$years" --seed 42 --output "$file"
+    echo "generating $file" >&2
+    "$gen" --cities "$cities" --years "$years" --seed 42 --output "$file.tmp" 2> /dev/null || { rm -f "$file.tmp"; need "$gen failed"; }
+    mv "$file.tmp" "$file"
   fi
-  mb=$(( $(stat -c %s "$file") / 1024 / 1024 ))
+  mb=$(awk -v b="$(stat -c %s "$file")" 'BEGIN { printf "%.1f", b / 1024 / 1024 }')
   rows=$(( $(wc -l < "$file") - 1 ))
-  engine=()
-  [ "$size" = large ] && engine=(--streaming)
-  read -r floor_s floor_mb <<< "$(measure "$bin" bench-floor "$file" "${engine[@]}")"
-  read -r assess_s assess_mb <<< "$(measure "$bin" assess "$file" --format csv)"
-  ratio=$(awk -v a="$assess_s" -v f="$floor_s" 'BEGIN { if (f + 0 > 0 && a + 0 > 0) printf "%.2f", a / f; else print "n/a" }')
-  printf '%-7s %10s %12s %10s %10s %7s %12s %12s\n' "$size" "$mb" "$rows" "$floor_s" "$assess_s" "$ratio" "$floor_mb" "$assess_mb"
+  csv_wall='' csv_peak=''
+  for what in csv json ndjson read pivot; do
+    echo "  $size $what (load average $(cut -d' ' -f1 /proc/loadavg))" >&2
+    case $what in
+      csv | json | ndjson) cmd=("$bin" assess "$file" --format "$what") ;;
+      read) cmd=(python3 -c "$py_read" "$file") ;;
+      pivot) cmd=(python3 -c "$py_pivot" "$file") ;;
+    esac
+    read -r wall peak cpu status <<< "$(measure "${cmd[@]}")"
+    if [ "$status" != 0 ]; then wall="failed($status)"; fi
+    if [ "$what" = csv ]; then csv_wall=$wall csv_peak=$peak; fi
+    results+=("$(printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |' \
+      "$size" "$((cities * years))" "$mb" "$rows" "$what" "$wall" "$(ratio "$wall" "$csv_wall")" \
+      "$peak" "$(ratio "$peak" "$csv_peak")" "$cpu")")
+  done
 done
 
 echo
-echo "single city (sample-data/vesterby.csv, 3 years, table to /dev/null), 20 runs after 3 warm-up:"
-for _ in 1 2 3; do "$bin" assess sample-data/vesterby.csv > /dev/null; done
-times=()
-for _ in $(seq 20); do
-  start=$(date +%s%N)
-  "$bin" assess sample-data/vesterby.csv > /dev/null
-  end=$(date +%s%N)
-  times+=($(( (end - start) / 1000000 )))
-done
-printf '%s\n' "${times[@]}" | sort -n | awk '{ t[NR] = $1 } END { printf "  min %d ms, median %d ms, max %d ms\n", t[1], t[int((NR + 1) / 2)], t[NR] }'
+echo "| size | city-years | file MiB | rows | command | wall s | wall / csv | peak MiB | peak / csv | cpu s |"
+echo "|---|---|---|---|---|---|---|---|---|---|"
+printf '%s\n' "${results[@]}"
+
+# median_ms CMD...: 3 warm-up runs, then 20 timed runs; prints "min median max" in ms
+median_ms() {
+  local i start end
+  for i in 1 2 3; do "$@" > /dev/null 2>&1; done
+  for i in $(seq 20); do
+    start=$(date +%s%N)
+    "$@" > /dev/null 2>&1
+    end=$(date +%s%N)
+    echo $(( (end - start) / 1000 ))
+  done | sort -n | awk '{ t[NR] = $1 } END { printf "%.1f %.1f %.1f\n", t[1] / 1000, t[10] / 2000 + t[11] / 2000, t[NR] / 1000 }'
+}
+
+echo
+echo "start-up, 20 runs after 3 warm-up, ms (min / median / max):"
+read -r a_min a_med a_max <<< "$(median_ms "$bin" assess sample-data/vesterby.csv)"
+read -r v_min v_med v_max <<< "$(median_ms "$bin" --version)"
+echo "| command | min ms | median ms | max ms |"
+echo "|---|---|---|---|"
+echo "| citykpi assess sample-data/vesterby.csv | $a_min | $a_med | $a_max |"
+echo "| citykpi --version | $v_min | $v_med | $v_max |"
+echo "assess - version, medians: $(awk -v a="$a_med" -v v="$v_med" 'BEGIN { printf "%.1f", a - v }') ms"
