@@ -75,21 +75,32 @@ description = "Percentage of households with an Internet connection."
     )
     .unwrap();
     let data = dir.path().join("city.csv");
-    std::fs::write(&data, "city,year,variable,value
+    std::fs::write(
+        &data,
+        "city,year,variable,value
 Oslo,2024,households,10
 Oslo,2024,households_with_internet,9
-").unwrap();
+",
+    )
+    .unwrap();
     let defs = defs.to_str().unwrap();
     let data = data.to_str().unwrap();
     for format in ["table", "md", "csv", "json"] {
-        let (code, stdout, stderr) =
-            citykpi(&["--defs", defs, "assess", data, "--tier", "advanced", "--format", format]);
+        let (code, stdout, stderr) = citykpi(&[
+            "--defs", defs, "assess", data, "--tier", "advanced", "--format", format,
+        ]);
         assert_eq!(code, 0, "{format}: {stderr}");
         if format == "table" || format == "md" {
-            assert!(stdout.contains("No KPI of the selected tier is defined."), "{stdout}");
+            assert!(
+                stdout.contains("No KPI of the selected tier is defined."),
+                "{stdout}"
+            );
         }
     }
     let (code, stdout, _) = citykpi(&["--defs", defs, "assess", data, "--format", "csv"]);
     assert_eq!(code, 0);
-    assert!(stdout.contains("Oslo,2024,EC:ICT:ICT:1C,,Household Internet Access,core"), "{stdout}");
+    assert!(
+        stdout.contains("Oslo,2024,EC:ICT:ICT:1C,,Household Internet Access,core"),
+        "{stdout}"
+    );
 }

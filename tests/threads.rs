@@ -1,0 +1,53 @@
+//! The CSV report rendered on several threads is byte for byte the one rendered on one,
+//! on a run of more city-years than one thread's chunk (512).
+
+use citykpi::catalog::Catalog;
+use citykpi::dataset::{self, Filter, Input, TextOptions};
+use citykpi::engine;
+use citykpi::report::{self, Format, Style};
+use citykpi::scoring::Assessment;
+
+#[test]
+fn threads_do_not_change_the_csv_report() {
+    let catalog = Catalog::embedded();
+    let mut text = String::from("city,year,variable,value,source\n");
+    for city in 0..1300 {
+        for (i, variable) in ["households", "households_with_internet", "population"]
+            .iter()
+            .enumerate()
+        {
+            let value = 1000 + city * 7 + i * 300;
+            text.push_str(&format!(
+                "C{city},2024,{variable},{value},src{}\n",
+                city % 3
+            ));
+        }
+    }
+    let input = Input::Bytes("gen.csv".into(), text.into_bytes());
+    let loaded = dataset::load(
+        &catalog,
+        &[input],
+        Filter::default(),
+        TextOptions::default(),
+    );
+    assert_eq!(loaded.dataset.rows(), 1300);
+    let results = engine::evaluate(&catalog, &loaded.dataset).unwrap();
+    let assessment = Assessment::new(&catalog, &results, None, None);
+    let render_with = |threads| {
+        let mut out = Vec::new();
+        let style = Style {
+            threads,
+            ..Style::default()
+        };
+        report::render(Format::Csv, &assessment, style, &mut out).unwrap();
+        out
+    };
+    let one = render_with(1);
+    assert_eq!(one, render_with(2));
+    assert_eq!(one, render_with(4));
+    let measures = catalog.measures().count();
+    assert_eq!(
+        one.iter().filter(|&&b| b == b'\n').count(),
+        1 + 1300 * measures
+    );
+}
