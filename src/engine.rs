@@ -4,7 +4,8 @@
 //! variable); every formula is added as a column, in layers so that a KPI
 //! that reads another comes after it. A value a city reports directly takes
 //! the place of the formula. Nothing that is not finite leaves the engine: a
-//! division by zero becomes a missing value whose [`Reason`] says why.
+//! division by zero becomes a missing value whose [`Reason`] says why. The engine
+//! never scores and never formats.
 
 use std::collections::HashMap;
 use std::fmt;

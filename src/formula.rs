@@ -3,7 +3,7 @@
 //! A formula is one SQL expression over variable ids and other KPIs' ids, so
 //! the same text runs in polars here and in any SQL engine elsewhere. This
 //! module parses and compiles a formula and finds, from the expression itself,
-//! which names it reads and which of them sit in a denominator. It does no I/O
+//! which names it reads and which of them sit in a denominator. It never does I/O
 //! and knows nothing of the catalogue: checking that the names exist is the
 //! catalogue's job.
 

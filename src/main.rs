@@ -1,4 +1,5 @@
-//! The `citykpi` binary: parse arguments, run, map failures to exit codes.
+//! The `citykpi` binary: parse arguments, run, map failures to exit codes. It never
+//! computes anything itself.
 
 mod cli;
 

@@ -3,6 +3,7 @@
 //! The sheet is the long form `assess` reads (`city,year,variable,value,unit,source`)
 //! plus columns that help the person filling it in (description, valid range,
 //! the KPIs that use the variable). Filled in, it goes straight back to `assess`.
+//! It never reads city data.
 
 use std::io::Write;
 

@@ -1,5 +1,6 @@
 //! KPI codes and ids: the published spelling (`EC: ICT: ICT: 1C`), the canonical code,
-//! the id formulas use (`ec_ict_ict_1c`), and the catalogue order. Pure functions.
+//! the id formulas use (`ec_ict_ict_1c`), and the catalogue order. Pure functions that
+//! never read files.
 
 use super::{Kpi, Taxonomy};
 

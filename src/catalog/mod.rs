@@ -5,7 +5,7 @@
 //! (with file and line) before it fails, and yields types the engine can
 //! trust: every formula compiles, reads only known names, and the KPIs that
 //! read other KPIs come after them. Nothing about a particular KPI lives in
-//! Rust; it all comes from the files.
+//! Rust; it all comes from the files. The catalogue never reads city data.
 
 mod code;
 mod graph;

@@ -1,5 +1,6 @@
 //! The TOML files as written: serde structs that reject unknown keys.
-//! They are turned into the validated types of the parent module.
+//! They are turned into the validated types of the parent module; they never check
+//! what the values mean.
 
 use indexmap::IndexMap;
 use serde::Deserialize;

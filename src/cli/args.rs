@@ -1,6 +1,6 @@
 //! The command line's shape: every subcommand, option and its help text (clap).
 //!
-//! Arguments parse straight into the library's plain option types; nothing here runs.
+//! Arguments parse straight into the library's plain option types; this module never runs anything.
 
 use std::path::PathBuf;
 use std::str::FromStr;

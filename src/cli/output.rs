@@ -1,5 +1,6 @@
 //! Where output goes: standard output, or a file written whole or not at all; and the
-//! progress bar on standard error. The only module that opens output streams.
+//! progress bar on standard error. The only module that opens output streams; it never
+//! decides what a report says.
 
 use std::io::Write;
 use std::path::Path;

@@ -1,7 +1,7 @@
 //! Running a parsed command line: each subcommand calls the pipeline stages in order
 //! (definitions -> data -> engine -> scoring -> report) and picks the exit code.
 //!
-//! Nothing is computed here; this is the only place that knows about standard output
+//! It never computes anything itself; this is the only place that knows about standard output
 //! and standard error, besides `output`.
 
 use std::io::{IsTerminal, Write};

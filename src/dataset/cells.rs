@@ -1,5 +1,6 @@
 //! Storing one value in its cell: range and kind checks, duplicates, rejected cells, and
 //! the checks that look across cells (parts against wholes) once every file is read.
+//! It never computes a KPI.
 
 use super::csv_text;
 use super::loader::{Loaded, Loader};

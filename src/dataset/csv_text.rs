@@ -2,7 +2,7 @@
 //!
 //! Spreadsheets export CSV with a byte-order mark, CRLF line ends, semicolons
 //! and decimal commas; this module accepts all of them and says plainly what
-//! it cannot read.
+//! it cannot read. It never stores a value.
 
 use crate::catalog::Kind;
 use crate::diagnostic::{Problem, ProblemCode};

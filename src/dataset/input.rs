@@ -1,4 +1,5 @@
-//! Where data comes from: a file, standard input, or bytes already in memory.
+//! Where data comes from: a file, standard input, or bytes already in memory. It opens
+//! them; it never parses what it reads.
 
 use std::io::Read;
 use std::path::{Path, PathBuf};

@@ -4,8 +4,8 @@
 //! Every renderer takes the same [`Assessment`] and writes one [`CityYearReport`] at a time
 //! to a `Write`, so memory does not grow with the number of city-years. Renderers only
 //! format: values, targets, names, statuses and sources all come decided from the model,
-//! so every format says the same thing. Nothing here reads the engine, the dataset or
-//! the formulas.
+//! so every format says the same thing. Renderers never read the engine, the dataset
+//! or the formulas.
 
 mod csv_out;
 mod json;

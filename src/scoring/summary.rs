@@ -2,7 +2,7 @@
 //! earned as a share of points possible), the mean achievement and the coverage.
 //!
 //! Group memberships are worked out once per assessment; each city-year then takes one
-//! pass over its outcomes.
+//! pass over its outcomes. It never formats.
 
 use crate::catalog::{Catalog, Kpi, Scheme, Tier};
 
