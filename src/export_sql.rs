@@ -3,14 +3,18 @@
 //! `citykpi export-sql` writes a query over a long table
 //! `(city, year, variable, value)`: a pivot to one row per city-year, then
 //! every KPI as a column expression, in dependency order, using the
-//! catalogue's own formula text. Divisions are guarded with `NULLIF(d, 0)`
-//! so that, as in the engine, no infinity is produced. The query runs
-//! unchanged in DuckDB or Spark SQL.
+//! catalogue's own formula text. As in the engine, no infinity or NaN is
+//! produced: divisions are guarded with `NULLIF(d, 0)`, logarithms and square
+//! roots outside their domain give NULL, and a value that is not finite
+//! becomes NULL. The query runs unchanged in DuckDB or Spark SQL. This module
+//! writes text; it never runs a query.
 
 use std::io::Write;
 use std::ops::ControlFlow;
 
-use sqlparser::ast::{visit_expressions_mut, BinaryOperator, Expr};
+use sqlparser::ast::{
+    visit_expressions_mut, BinaryOperator, Expr, FunctionArg, FunctionArgExpr, FunctionArguments,
+};
 use sqlparser::dialect::GenericDialect;
 use sqlparser::parser::Parser;
 
@@ -48,19 +52,40 @@ fn parse_expr(text: &str) -> Result<Expr, sqlparser::parser::ParserError> {
         .parse_expr()
 }
 
-/// The formula with every divisor `d` replaced by `NULLIF(d, 0)`.
+/// The formula as SQL that, like the engine, never yields an error or a value that is not
+/// finite where polars gives none: every divisor `d` becomes `NULLIF(d, 0)`, the argument of
+/// `LN`/`LOG10` must be positive and that of `SQRT` not negative (else NULL, where some
+/// engines raise an error), and the whole is NULL unless finite (`v - v = 0` holds for
+/// finite numbers only, in every dialect).
 pub fn guard_divisions(formula: &str) -> anyhow::Result<String> {
     let mut expr = parse_expr(formula)?;
     let mut failure = None;
     let _ = visit_expressions_mut(&mut expr, |e| {
-        if let Expr::BinaryOp {
-            op: BinaryOperator::Divide,
-            right,
-            ..
-        } = e
-        {
-            match parse_expr(&format!("NULLIF({right}, 0)")) {
-                Ok(guarded) => **right = guarded,
+        let guarded = match e {
+            Expr::BinaryOp {
+                op: BinaryOperator::Divide,
+                right,
+                ..
+            } => Some((right.as_mut(), "NULLIF({x}, 0)")),
+            Expr::Function(f) => {
+                let domain = match f.name.to_string().to_ascii_uppercase().as_str() {
+                    "LN" | "LOG10" => Some("CASE WHEN {x} > 0 THEN {x} END"),
+                    "SQRT" => Some("CASE WHEN {x} >= 0 THEN {x} END"),
+                    _ => None,
+                };
+                match (&mut f.args, domain) {
+                    (FunctionArguments::List(list), Some(domain)) => match list.args.first_mut() {
+                        Some(FunctionArg::Unnamed(FunctionArgExpr::Expr(arg))) => Some((arg, domain)),
+                        _ => None,
+                    },
+                    _ => None,
+                }
+            }
+            _ => None,
+        };
+        if let Some((x, template)) = guarded {
+            match parse_expr(&template.replace("{x}", &x.to_string())) {
+                Ok(new) => *x = new,
                 Err(err) => failure = Some(err),
             }
         }
@@ -68,7 +93,7 @@ pub fn guard_divisions(formula: &str) -> anyhow::Result<String> {
     });
     match failure {
         Some(err) => Err(err.into()),
-        None => Ok(expr.to_string()),
+        None => Ok(format!("CASE WHEN ({expr}) - ({expr}) = 0 THEN {expr} END")),
     }
 }
 
@@ -104,7 +129,7 @@ pub fn write(
     )?;
     writeln!(
         out,
-        "-- Divisions are guarded with NULLIF(divisor, 0): no infinity, a missing value instead."
+        "-- As in citykpi, a division by zero, a logarithm or root outside its domain and any value that is not finite give NULL."
     )?;
     writeln!(out, "WITH long_input AS (")?;
     writeln!(
@@ -193,14 +218,22 @@ mod tests {
 
     #[test]
     fn divisions_are_guarded() {
+        let finite = |x: &str| format!("CASE WHEN ({x}) - ({x}) = 0 THEN {x} END");
         assert_eq!(
             guard_divisions("100 * a / b").unwrap(),
-            "100 * a / NULLIF(b, 0)"
+            finite("100 * a / NULLIF(b, 0)")
         );
         assert_eq!(
             guard_divisions("a / (b + c) / d").unwrap(),
-            "a / NULLIF((b + c), 0) / NULLIF(d, 0)"
+            finite("a / NULLIF((b + c), 0) / NULLIF(d, 0)")
         );
-        assert_eq!(guard_divisions("COALESCE(a, 0)").unwrap(), "COALESCE(a, 0)");
+        assert_eq!(
+            guard_divisions("COALESCE(a, 0)").unwrap(),
+            finite("COALESCE(a, 0)")
+        );
+        assert_eq!(
+            guard_divisions("LN(b - 50) + SQRT(c)").unwrap(),
+            finite("LN(CASE WHEN b - 50 > 0 THEN b - 50 END) + SQRT(CASE WHEN c >= 0 THEN c END)")
+        );
     }
 }
