@@ -21,7 +21,7 @@ use crate::diagnostic::{Problem, ProblemCode};
 )]
 #[strum(serialize_all = "lowercase")]
 pub enum Decimal {
-    /// A comma when the delimiter is `;`, else a point.
+    /// A comma when the delimiter is `;` (as European spreadsheets export), else a point.
     #[default]
     Auto,
     Point,
@@ -60,7 +60,7 @@ impl Shape {
                 .unwrap_or(b',')
         });
         let decimal_comma = match options.decimal {
-            Decimal::Auto => delimiter != b',',
+            Decimal::Auto => delimiter == b';',
             Decimal::Point => false,
             Decimal::Comma => true,
         };
@@ -128,14 +128,44 @@ pub fn parse_value(raw: &str, kind: Option<Kind>, decimal_comma: bool) -> Result
     if percent_sign && kind != Some(Kind::Percent) {
         return Err("this variable is not a percentage; write the number without %".into());
     }
-    let normalized = if decimal_comma {
-        text.replace(',', ".")
-    } else {
-        text.to_string()
+    parse_number(text, decimal_comma)
+}
+
+/// A number in the file's decimal mark. The other mark is read as a thousands separator
+/// only where the digits say so (`1.234.567,5` with a decimal comma, `1,234,567.5` with a
+/// point); anything else with it is an error, never a silent factor of 1000.
+pub fn parse_number(text: &str, decimal_comma: bool) -> Result<f64, String> {
+    let (mark, group) = if decimal_comma { (',', '.') } else { ('.', ',') };
+    let (sign, body) = match text.strip_prefix(['-', '+']) {
+        Some(rest) => (&text[..1], rest),
+        None => ("", text),
     };
-    if !decimal_comma && text.contains(',') {
-        return Err("write numbers without thousands separators (1234, not 1,234), with a point as decimal mark, or pass --decimal comma".into());
-    }
+    let (int, frac) = match body.split_once(mark) {
+        Some((int, frac)) => (int, Some(frac)),
+        None => (body, None),
+    };
+    let digits = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
+    let int = if int.contains(group) {
+        let groups: Vec<&str> = int.split(group).collect();
+        let grouped = groups[0].len() <= 3
+            && groups.iter().all(|g| digits(g))
+            && groups[1..].iter().all(|g| g.len() == 3)
+            && frac.is_none_or(digits);
+        if !grouped {
+            return Err(if decimal_comma {
+                format!("this file's decimal mark is a comma, so the point in \"{text}\" could only separate thousands, which its digits do not; write it with a decimal comma (12,5), or pass --decimal point")
+            } else {
+                format!("this file's decimal mark is a point, so the comma in \"{text}\" could only separate thousands, which its digits do not; write it with a decimal point (12.5), or pass --decimal comma")
+            });
+        }
+        groups.concat()
+    } else {
+        int.to_string()
+    };
+    let normalized = match frac {
+        Some(frac) => format!("{sign}{int}.{frac}"),
+        None => format!("{sign}{int}"),
+    };
     match normalized.parse::<f64>() {
         Ok(v) if v.is_finite() => Ok(v),
         _ if normalized
@@ -143,7 +173,7 @@ pub fn parse_value(raw: &str, kind: Option<Kind>, decimal_comma: bool) -> Result
             .parse::<f64>()
             .is_ok() =>
         {
-            Err("write numbers without thousands separators (1234, not 1 234)".into())
+            Err("write numbers without spaces or apostrophes between the digits (1234, not 1 234)".into())
         }
         _ => Err("write a plain number such as 1234.5".into()),
     }
@@ -159,10 +189,37 @@ mod tests {
         assert_eq!(parse_value("12,5", None, true), Ok(12.5));
         assert_eq!(parse_value("12%", Some(Kind::Percent), false), Ok(12.0));
         assert_eq!(parse_value("Yes", Some(Kind::Boolean), false), Ok(1.0));
-        assert!(parse_value("1,234", None, false).is_err());
+        assert_eq!(parse_value("1,234", None, false), Ok(1234.0));
         assert!(parse_value("n/a", None, false).is_err());
         assert!(parse_value("inf", None, false).is_err());
         assert!(parse_value("12%", Some(Kind::Count), false).is_err());
+    }
+
+    #[test]
+    fn the_other_mark_separates_thousands_only_where_the_digits_say_so() {
+        let comma = |t| parse_number(t, true);
+        assert_eq!(comma("1.234"), Ok(1234.0));
+        assert_eq!(comma("1.234.567"), Ok(1_234_567.0));
+        assert_eq!(comma("-1.234,5"), Ok(-1234.5));
+        assert_eq!(comma("12,5"), Ok(12.5));
+        assert!(comma("1.5").is_err());
+        assert!(comma("1.2345").is_err());
+        assert!(comma("12.34,5.6").is_err());
+        let point = |t| parse_number(t, false);
+        assert_eq!(point("1,234"), Ok(1234.0));
+        assert_eq!(point("1,234,567.25"), Ok(1_234_567.25));
+        assert_eq!(point("1e5"), Ok(100_000.0));
+        assert!(point("12,5").is_err());
+        assert!(point("1,23,456").is_err());
+        assert!(point("1 234").is_err());
+    }
+
+    #[test]
+    fn a_decimal_comma_is_inferred_for_semicolon_files_only() {
+        for (header, comma) in [("a;b", true), ("a,b", false), ("a\tb", false), ("a|b", false)] {
+            let shape = Shape::detect(header, &TextOptions::default(), "f").unwrap();
+            assert_eq!(shape.decimal_comma, comma, "{header}");
+        }
     }
 
     #[test]
