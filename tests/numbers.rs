@@ -1,0 +1,61 @@
+//! Numbers as spreadsheets export them are read right or refused, never read 1000 times
+//! too small or too large.
+
+use std::process::Command;
+
+use serde_json::Value;
+
+fn run(name: &str, text: &str, args: &[&str]) -> (i32, String, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(name);
+    std::fs::write(&path, text).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_citykpi"))
+        .arg(args[0])
+        .arg(path.to_str().unwrap())
+        .args(&args[1..])
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8(out.stdout).unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+/// The value of `variable` among the inputs of `key` in an NDJSON report.
+fn input(report: &str, key: &str, variable: &str) -> Value {
+    let line: Value = serde_json::from_str(report.lines().next().unwrap()).unwrap();
+    let kpi = line["kpis"].as_array().unwrap().iter().find(|k| k["key"] == key).unwrap();
+    let input = kpi["inputs"].as_array().unwrap().iter().find(|i| i["name"] == variable).unwrap();
+    input["value"].clone()
+}
+
+#[test]
+fn a_semicolon_file_reads_a_point_as_thousands_and_a_comma_as_decimal_mark() {
+    let text = "city;year;variable;value\nOslo;2024;households;\"1.234.567\"\nOslo;2024;households_with_internet;1.000.000,5\n";
+    let (code, out, err) = run("semicolon.csv", text, &["assess", "--format", "ndjson"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(input(&out, "EC:ICT:ICT:1C", "households"), 1_234_567.0);
+    assert_eq!(input(&out, "EC:ICT:ICT:1C", "households_with_internet"), 1_000_000.5);
+}
+
+#[test]
+fn an_ambiguous_number_is_an_error_naming_its_line() {
+    let text = "city;year;variable;value\nOslo;2024;households;1.5\n";
+    let (code, out, _) = run("semicolon.csv", text, &["assess", "--format", "ndjson"]);
+    assert_eq!(code, 3);
+    let line: Value = serde_json::from_str(out.lines().next().unwrap()).unwrap();
+    let kpi = line["kpis"].as_array().unwrap().iter().find(|k| k["key"] == "EC:ICT:ICT:1C").unwrap();
+    assert!(kpi["note"].as_str().unwrap().starts_with("invalid input: households:"), "{kpi}");
+}
+
+#[test]
+fn tab_and_pipe_files_keep_the_decimal_point() {
+    for (name, sep) in [("tab.tsv", "\t"), ("pipe.csv", "|")] {
+        let text = format!("city{sep}year{sep}variable{sep}value\nOslo{sep}2024{sep}households{sep}1,234\nOslo{sep}2024{sep}households_with_internet{sep}617.5\n");
+        let (code, out, err) = run(name, &text, &["assess", "--format", "ndjson"]);
+        assert_eq!(code, 0, "{name}: {err}");
+        assert_eq!(input(&out, "EC:ICT:ICT:1C", "households"), 1234.0, "{name}");
+        assert_eq!(input(&out, "EC:ICT:ICT:1C", "households_with_internet"), 617.5, "{name}");
+    }
+}
