@@ -75,7 +75,9 @@ pub fn guard_divisions(formula: &str) -> anyhow::Result<String> {
                 };
                 match (&mut f.args, domain) {
                     (FunctionArguments::List(list), Some(domain)) => match list.args.first_mut() {
-                        Some(FunctionArg::Unnamed(FunctionArgExpr::Expr(arg))) => Some((arg, domain)),
+                        Some(FunctionArg::Unnamed(FunctionArgExpr::Expr(arg))) => {
+                            Some((arg, domain))
+                        }
                         _ => None,
                     },
                     _ => None,

@@ -25,8 +25,18 @@ fn run(name: &str, text: &str, args: &[&str]) -> (i32, String, String) {
 /// The value of `variable` among the inputs of `key` in an NDJSON report.
 fn input(report: &str, key: &str, variable: &str) -> Value {
     let line: Value = serde_json::from_str(report.lines().next().unwrap()).unwrap();
-    let kpi = line["kpis"].as_array().unwrap().iter().find(|k| k["key"] == key).unwrap();
-    let input = kpi["inputs"].as_array().unwrap().iter().find(|i| i["name"] == variable).unwrap();
+    let kpi = line["kpis"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|k| k["key"] == key)
+        .unwrap();
+    let input = kpi["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["name"] == variable)
+        .unwrap();
     input["value"].clone()
 }
 
@@ -36,7 +46,10 @@ fn a_semicolon_file_reads_a_point_as_thousands_and_a_comma_as_decimal_mark() {
     let (code, out, err) = run("semicolon.csv", text, &["assess", "--format", "ndjson"]);
     assert_eq!(code, 0, "{err}");
     assert_eq!(input(&out, "EC:ICT:ICT:1C", "households"), 1_234_567.0);
-    assert_eq!(input(&out, "EC:ICT:ICT:1C", "households_with_internet"), 1_000_000.5);
+    assert_eq!(
+        input(&out, "EC:ICT:ICT:1C", "households_with_internet"),
+        1_000_000.5
+    );
 }
 
 #[test]
@@ -45,8 +58,19 @@ fn an_ambiguous_number_is_an_error_naming_its_line() {
     let (code, out, _) = run("semicolon.csv", text, &["assess", "--format", "ndjson"]);
     assert_eq!(code, 3);
     let line: Value = serde_json::from_str(out.lines().next().unwrap()).unwrap();
-    let kpi = line["kpis"].as_array().unwrap().iter().find(|k| k["key"] == "EC:ICT:ICT:1C").unwrap();
-    assert!(kpi["note"].as_str().unwrap().starts_with("invalid input: households:"), "{kpi}");
+    let kpi = line["kpis"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|k| k["key"] == "EC:ICT:ICT:1C")
+        .unwrap();
+    assert!(
+        kpi["note"]
+            .as_str()
+            .unwrap()
+            .starts_with("invalid input: households:"),
+        "{kpi}"
+    );
 }
 
 #[test]
@@ -56,6 +80,44 @@ fn tab_and_pipe_files_keep_the_decimal_point() {
         let (code, out, err) = run(name, &text, &["assess", "--format", "ndjson"]);
         assert_eq!(code, 0, "{name}: {err}");
         assert_eq!(input(&out, "EC:ICT:ICT:1C", "households"), 1234.0, "{name}");
-        assert_eq!(input(&out, "EC:ICT:ICT:1C", "households_with_internet"), 617.5, "{name}");
+        assert_eq!(
+            input(&out, "EC:ICT:ICT:1C", "households_with_internet"),
+            617.5,
+            "{name}"
+        );
     }
+}
+
+/// Problem lines are the lines an editor shows: CRLF line ends (every Excel export) and
+/// blank lines, before the header too, are counted.
+#[test]
+fn line_numbers_count_crlf_and_blank_lines() {
+    let text = "\r\n\r\ncity,year,variable,value\r\nOslo,2024,population,xyz\r\n\r\n\r\nOslo,2024,households,-5\r\n";
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("excel.csv");
+    std::fs::write(&path, text).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_citykpi"))
+        .args(["check", "data", path.to_str().unwrap(), "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let lines: Vec<(String, u64)> = report["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p["code"].as_str().unwrap().to_string(),
+                p["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            ("not-a-number".to_string(), 4),
+            ("out-of-range".to_string(), 7)
+        ]
+    );
 }

@@ -71,6 +71,94 @@ impl Shape {
     }
 }
 
+/// A reader that makes line numbers right: CRLF line ends (every Excel export) become LF,
+/// and a blank line becomes a line holding one space. The CSV reader counts `\n` only and
+/// skips blank lines without counting them; a line of one space is a record it counts,
+/// which the loader then skips as blank.
+pub struct LfReader<R> {
+    inner: R,
+    input: Vec<u8>,
+    out: Vec<u8>,
+    pos: usize,
+    /// A `\r` that ended the last read, held back until the next byte is known.
+    pending_cr: bool,
+    /// Nothing has been written on the current line yet.
+    line_start: bool,
+    done: bool,
+}
+
+impl<R> LfReader<R> {
+    pub fn new(inner: R) -> Self {
+        LfReader {
+            inner,
+            input: vec![0; 1 << 16],
+            out: Vec::with_capacity(1 << 16),
+            pos: 0,
+            pending_cr: false,
+            line_start: true,
+            done: false,
+        }
+    }
+
+    fn push(&mut self, byte: u8) {
+        self.out.push(byte);
+        self.line_start = false;
+    }
+
+    fn newline(&mut self) {
+        if self.line_start {
+            self.out.push(b' ');
+        }
+        self.out.push(b'\n');
+        self.line_start = true;
+    }
+}
+
+impl<R: std::io::Read> LfReader<R> {
+    fn fill(&mut self) -> std::io::Result<()> {
+        self.out.clear();
+        self.pos = 0;
+        while self.out.is_empty() && !self.done {
+            let n = self.inner.read(&mut self.input)?;
+            if n == 0 {
+                self.done = true;
+                if std::mem::take(&mut self.pending_cr) {
+                    self.push(b'\r');
+                }
+                break;
+            }
+            for i in 0..n {
+                let byte = self.input[i];
+                if std::mem::take(&mut self.pending_cr) {
+                    if byte == b'\n' {
+                        self.newline();
+                        continue;
+                    }
+                    self.push(b'\r');
+                }
+                match byte {
+                    b'\r' => self.pending_cr = true,
+                    b'\n' => self.newline(),
+                    _ => self.push(byte),
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<R: std::io::Read> std::io::Read for LfReader<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.pos == self.out.len() {
+            self.fill()?;
+        }
+        let n = buf.len().min(self.out.len() - self.pos);
+        buf[..n].copy_from_slice(&self.out[self.pos..self.pos + n]);
+        self.pos += n;
+        Ok(n)
+    }
+}
+
 /// Decode a file as UTF-8, dropping a byte-order mark.
 pub fn decode(bytes: &[u8], file: &str) -> Result<String, Problem> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
@@ -135,7 +223,11 @@ pub fn parse_value(raw: &str, kind: Option<Kind>, decimal_comma: bool) -> Result
 /// only where the digits say so (`1.234.567,5` with a decimal comma, `1,234,567.5` with a
 /// point); anything else with it is an error, never a silent factor of 1000.
 pub fn parse_number(text: &str, decimal_comma: bool) -> Result<f64, String> {
-    let (mark, group) = if decimal_comma { (',', '.') } else { ('.', ',') };
+    let (mark, group) = if decimal_comma {
+        (',', '.')
+    } else {
+        ('.', ',')
+    };
     let (sign, body) = match text.strip_prefix(['-', '+']) {
         Some(rest) => (&text[..1], rest),
         None => ("", text),
@@ -173,7 +265,10 @@ pub fn parse_number(text: &str, decimal_comma: bool) -> Result<f64, String> {
             .parse::<f64>()
             .is_ok() =>
         {
-            Err("write numbers without spaces or apostrophes between the digits (1234, not 1 234)".into())
+            Err(
+                "write numbers without spaces or apostrophes between the digits (1234, not 1 234)"
+                    .into(),
+            )
         }
         _ => Err("write a plain number such as 1234.5".into()),
     }
@@ -216,7 +311,12 @@ mod tests {
 
     #[test]
     fn a_decimal_comma_is_inferred_for_semicolon_files_only() {
-        for (header, comma) in [("a;b", true), ("a,b", false), ("a\tb", false), ("a|b", false)] {
+        for (header, comma) in [
+            ("a;b", true),
+            ("a,b", false),
+            ("a\tb", false),
+            ("a|b", false),
+        ] {
             let shape = Shape::detect(header, &TextOptions::default(), "f").unwrap();
             assert_eq!(shape.decimal_comma, comma, "{header}");
         }
@@ -232,6 +332,34 @@ mod tests {
             Shape::detect("city,year,variable,value\n", &TextOptions::default(), "f").unwrap();
         assert_eq!(shape.delimiter, b',');
         assert!(!shape.decimal_comma);
+    }
+
+    #[test]
+    fn crlf_becomes_lf_across_reads() {
+        use std::io::Read;
+        /// Gives its bytes a few at a time, as a slow pipe does.
+        struct Trickle<'a>(&'a [u8], usize);
+        impl Read for Trickle<'_> {
+            fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+                let n = self.1.min(buf.len()).min(self.0.len());
+                buf[..n].copy_from_slice(&self.0[..n]);
+                self.0 = &self.0[n..];
+                Ok(n)
+            }
+        }
+        let text = b"a,b\r\n1,2\r\n\r\n3,\"x\ry\"\r";
+        let mut out = String::new();
+        LfReader::new(&b"\n\na\n"[..])
+            .read_to_string(&mut out)
+            .unwrap();
+        assert_eq!(out, " \n \na\n");
+        for step in 1..8 {
+            let mut out = String::new();
+            LfReader::new(Trickle(text, step))
+                .read_to_string(&mut out)
+                .unwrap();
+            assert_eq!(out, "a,b\n1,2\n \n3,\"x\ry\"\r", "step {step}");
+        }
     }
 
     #[test]

@@ -160,7 +160,9 @@ impl<'a> Loader<'a> {
         let file = self.out.dataset.files.len() as u32;
         self.out.dataset.files.push(name.clone());
         let mut reader = match input.open() {
-            Ok(reader) => std::io::BufReader::with_capacity(1 << 20, reader),
+            Ok(reader) => {
+                std::io::BufReader::with_capacity(1 << 20, csv_text::LfReader::new(reader))
+            }
             Err(e) => {
                 let hint = if e.kind() == std::io::ErrorKind::NotFound {
                     "; check the path"
@@ -188,7 +190,11 @@ impl<'a> Loader<'a> {
             }
         };
         let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&head);
-        let first_line = head.split(|&b| b == b'\n').next().unwrap_or_default();
+        // The first line that is not blank.
+        let first_line = head
+            .split(|&b| b == b'\n')
+            .find(|l| !l.iter().all(u8::is_ascii_whitespace))
+            .unwrap_or_default();
         let header_text = match csv_text::decode(first_line, &name) {
             Ok(text) => text,
             Err(problem) => {
@@ -207,17 +213,34 @@ impl<'a> Loader<'a> {
         let mut reader = csv::ReaderBuilder::new()
             .delimiter(shape.delimiter)
             .flexible(true)
-            .has_headers(true)
+            .has_headers(false)
             .from_reader(reader);
-        let header: Vec<String> = match reader.headers() {
-            Ok(h) => h.iter().map(|c| c.trim().to_string()).collect(),
-            Err(e) => {
-                self.out
-                    .problems
-                    .push(Problem::new(ProblemCode::InvalidCsv, &name, e.to_string()).at_line(1));
-                return;
+        // The header is the first line that is not blank.
+        let mut first = csv::StringRecord::new();
+        let header_line = loop {
+            match reader.read_record(&mut first) {
+                Ok(true) if first.iter().all(|c| c.trim().is_empty()) => continue,
+                Ok(true) => break first.position().map_or(1, |p| p.line() as usize),
+                Ok(false) => {
+                    self.report(Problem::new(
+                        ProblemCode::EmptyFile,
+                        &name,
+                        "the file is empty; a dataset needs a header (city,year,variable,value) and rows",
+                    ));
+                    return;
+                }
+                Err(e) => {
+                    self.report(
+                        Problem::new(ProblemCode::InvalidCsv, &name, e.to_string()).at_line(1),
+                    );
+                    return;
+                }
             }
         };
+        let header: Vec<String> = first
+            .iter()
+            .map(|c| c.trim_start_matches('\u{feff}').trim().to_string())
+            .collect();
         let lower: Vec<String> = header.iter().map(|h| h.to_ascii_lowercase()).collect();
         let col = |n: &str| lower.iter().position(|h| h == n);
         let (Some(city_col), Some(year_col)) = (col("city"), col("year")) else {
@@ -238,7 +261,7 @@ impl<'a> Loader<'a> {
                         )
                     },
                 )
-                .at_line(1),
+                .at_line(header_line),
             );
             return;
         };
@@ -253,7 +276,7 @@ impl<'a> Loader<'a> {
                         &name,
                         format!("the header has no {missing} column; long form needs city,year,variable,value"),
                     )
-                    .at_line(1),
+                    .at_line(header_line),
                 );
                 return;
             }
@@ -266,7 +289,7 @@ impl<'a> Loader<'a> {
                 .map(|i| {
                     (
                         i,
-                        self.resolve_field(&header[i], &name, 1, Some(&header[i])),
+                        self.resolve_field(&header[i], &name, header_line, Some(&header[i])),
                     )
                 })
                 .collect()
@@ -420,7 +443,7 @@ impl<'a> Loader<'a> {
                     &name,
                     "the file has a header but no data rows",
                 )
-                .at_line(1),
+                .at_line(header_line),
             );
         }
     }
