@@ -76,6 +76,7 @@ pub enum ProblemCode {
     DuplicateRow,
     DuplicateConflict,
     UnknownKpi,
+    ReportedDiffers,
     // Definitions.
     MissingFile,
     InvalidToml,
@@ -109,9 +110,8 @@ impl ProblemCode {
     pub fn severity(self) -> Severity {
         use ProblemCode::*;
         match self {
-            NoRows | UnknownVariable | NotAvailable | DuplicateRow | UnusedVariable => {
-                Severity::Warning
-            }
+            NoRows | UnknownVariable | NotAvailable | DuplicateRow | UnusedVariable
+            | ReportedDiffers => Severity::Warning,
             _ => Severity::Error,
         }
     }
@@ -122,7 +122,7 @@ impl ProblemCode {
             UnreadableFile | NotUtf8 | EmptyFile | MissingColumn | InvalidCsv => Class::Unreadable,
             NoRows | MissingCity | MissingVariable | BadYear | UnknownVariable | NotANumber
             | NotAvailable | OutOfRange | PartExceedsWhole | DuplicateRow | DuplicateConflict
-            | UnknownKpi => Class::Data,
+            | UnknownKpi | ReportedDiffers => Class::Data,
             _ => Class::Definitions,
         }
     }

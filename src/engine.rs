@@ -14,6 +14,7 @@ use polars::prelude::*;
 
 use crate::catalog::{Catalog, Measure};
 use crate::dataset::Dataset;
+use crate::diagnostic::{Problem, ProblemCode, Problems};
 
 /// Every measure's value for every city-year, with the data it was computed from.
 #[derive(Debug, Clone)]
@@ -24,6 +25,8 @@ pub struct Results<'d> {
     /// Per measure, where its inputs are: resolved once, read by scoring and by the
     /// explanation of a missing value.
     inputs: Vec<Inputs>,
+    /// Reported figures that differ from what their inputs give.
+    pub disagreements: Vec<Disagreement>,
 }
 
 /// A measure's inputs, resolved once to dataset fields and other measures.
@@ -170,7 +173,23 @@ pub fn evaluate<'d>(catalog: &Catalog, data: &'d Dataset) -> PolarsResult<Result
             .collect();
         plan = plan.with_columns(computed).with_columns(cleaned);
     }
-    let ids: Vec<Expr> = measures.iter().map(|m| col(m.id.as_str())).collect();
+    // Where a city reports a figure and gives its inputs too, the formula's own value is
+    // kept beside it, to say when the two disagree.
+    let both: Vec<usize> = (0..measures.len())
+        .filter(|&i| present.contains(&reported_column(&measures[i].id)))
+        .collect();
+    let mut ids: Vec<Expr> = measures.iter().map(|m| col(m.id.as_str())).collect();
+    for &i in &both {
+        let id = measures[i].id.as_str();
+        ids.push(col(reported_column(id).as_str()));
+        let formula = measures[i].formula.expr.clone();
+        ids.push(
+            when(formula.clone().is_finite())
+                .then(formula)
+                .otherwise(lit(NULL).cast(DataType::Float64))
+                .alias(formula_column(id)),
+        );
+    }
     let out = plan.select(ids).collect()?;
     let values = measures
         .iter()
@@ -229,11 +248,48 @@ pub fn evaluate<'d>(catalog: &Catalog, data: &'d Dataset) -> PolarsResult<Result
             reported: reported.get(m.id.as_str()).copied(),
         })
         .collect();
+    let mut disagreements = Vec::new();
+    for &m in &both {
+        let reported = out
+            .column(&reported_column(&measures[m].id))?
+            .f64()?
+            .clone();
+        let formula = out.column(&formula_column(&measures[m].id))?.f64()?.clone();
+        for (row, (r, f)) in reported.iter().zip(formula.iter()).enumerate() {
+            if let (Some(reported), Some(formula)) = (r, f) {
+                if (reported - formula).abs() > 0.01 * reported.abs().max(formula.abs()) {
+                    disagreements.push(Disagreement {
+                        measure: m,
+                        row,
+                        reported,
+                        formula,
+                    });
+                }
+            }
+        }
+    }
     Ok(Results {
         data,
         values,
         inputs,
+        disagreements,
     })
+}
+
+/// A city-year that reports a KPI's figure and gives its inputs too, where the two differ
+/// by more than 1 %. The reported figure is used.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Disagreement {
+    /// The measure's index in [`Catalog::measures`] order.
+    pub measure: usize,
+    pub row: usize,
+    pub reported: f64,
+    /// What the formula gives from the inputs.
+    pub formula: f64,
+}
+
+fn formula_column(id: &str) -> String {
+    format!("formula:{id}")
 }
 
 fn reported_column(id: &str) -> String {
@@ -258,6 +314,38 @@ impl<'d> Results<'d> {
             Source::Measure(i) => self.value(i, row),
             Source::Nowhere => None,
         }
+    }
+
+    /// A warning for every reported figure that differs from what its inputs give,
+    /// at the line the figure was read from.
+    pub fn problems(&self, catalog: &Catalog) -> Problems {
+        let keys: Vec<&str> = catalog.measures().map(|(_, m)| m.key.as_str()).collect();
+        let mut problems = Problems::default();
+        for d in &self.disagreements {
+            let field = self.inputs[d.measure].reported;
+            let (file, line) = field
+                .and_then(|f| self.data.origin(f, d.row))
+                .map_or(("", 0), |(file, line)| (file, line as usize));
+            let apart =
+                100.0 * (d.reported - d.formula).abs() / d.reported.abs().max(d.formula.abs());
+            let mut problem = Problem::new(
+                ProblemCode::ReportedDiffers,
+                file,
+                format!(
+                    "{} {} {} is reported as {} but its inputs give {} ({apart:.1} % apart); the reported figure is used, so check both",
+                    self.data.cities[d.row],
+                    self.data.years[d.row],
+                    keys[d.measure],
+                    d.reported,
+                    (d.formula * 1e6).round() / 1e6,
+                ),
+            );
+            if line > 0 {
+                problem = problem.at_line(line);
+            }
+            problems.push(problem);
+        }
+        problems
     }
 
     /// The value of measure `m` (index in catalogue order) at `row`.

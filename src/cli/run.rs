@@ -199,6 +199,9 @@ fn assess(catalog: &Catalog, args: AssessArgs, stderr: &mut dyn Write) -> anyhow
         return Err(Error::NoData(message).into());
     }
     let results = engine::evaluate(catalog, &data).context("evaluating the KPI formulas")?;
+    let disagreements = results.problems(catalog);
+    print_problems(&disagreements, stderr)?;
+    let data_failed = data_failed || (args.strict && !disagreements.is_empty());
     let assessment = Assessment::new(catalog, &results, targets.as_ref(), args.tier.0);
     let to_terminal = args.output.as_deref().is_none_or(|o| o == Path::new("-"))
         && std::io::stdout().is_terminal();
@@ -217,7 +220,7 @@ fn assess(catalog: &Catalog, args: AssessArgs, stderr: &mut dyn Write) -> anyhow
             stderr,
             "error: the data has {} and {}; KPIs that read a rejected value say so in the report",
             plural(problems.errors(), "error"),
-            plural(problems.warnings(), "warning")
+            plural(problems.warnings() + disagreements.warnings(), "warning")
         )?;
         return Ok(exit::DATA);
     }

@@ -5,7 +5,6 @@
 use super::csv_text;
 use super::loader::{Loaded, Loader};
 use super::Origin;
-use crate::catalog::Kind;
 use crate::diagnostic::{Problem, ProblemCode};
 
 impl<'a> Loader<'a> {
@@ -23,12 +22,10 @@ impl<'a> Loader<'a> {
         if raw.is_empty() {
             return; // not collected (e.g. an unfilled row of the template)
         }
-        let catalog = self.catalog;
-        let variable = self.variable_of[field].map(|i| &catalog.variables[i]);
-        let kind = variable.map(|v| v.kind);
+        let kind = self.rules[field].kind;
         // Text for messages is built only when there is a problem.
         let line = origin.line as usize;
-        if csv_text::is_not_available(raw) && kind != Some(Kind::Boolean) {
+        if csv_text::is_not_available(raw) {
             let (name, field_id) = self.names(origin, field);
             self.report(
                 Problem::new(
@@ -62,28 +59,26 @@ impl<'a> Loader<'a> {
                 return;
             }
         };
-        if let Some(variable) = variable {
-            let (min, max) = variable.range();
-            if value < min || value > max {
-                let (name, field_id) = self.names(origin, field);
-                let at = format!("{name}:{line}");
-                self.report(
-                    Problem::new(
-                        ProblemCode::OutOfRange,
-                        &name,
-                        format!(
-                            "value {raw} of `{field_id}` is outside its valid range {} (unit: {}); check the value and its unit",
-                            variable.range_text(),
-                            variable.unit
-                        ),
-                    )
-                    .at_line(line)
-                    .in_column(column)
-                    .with_value(raw),
-                );
-                self.invalidate(field, row, format!("{raw} is out of range ({at})"));
-                return;
-            }
+        let rule = &self.rules[field];
+        if value < rule.min || value > rule.max {
+            let message = format!(
+                "is outside its valid range {} (unit: {}); check the value and its unit",
+                rule.range_text, rule.unit
+            );
+            let (name, field_id) = self.names(origin, field);
+            let at = format!("{name}:{line}");
+            self.report(
+                Problem::new(
+                    ProblemCode::OutOfRange,
+                    &name,
+                    format!("value {raw} of `{field_id}` {message}"),
+                )
+                .at_line(line)
+                .in_column(column)
+                .with_value(raw),
+            );
+            self.invalidate(field, row, format!("{raw} is out of range ({at})"));
+            return;
         }
         self.ensure_column(field);
         let data = &self.out.dataset;

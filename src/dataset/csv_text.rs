@@ -195,14 +195,39 @@ pub fn is_not_available(raw: &str) -> bool {
     missing.contains(&raw.trim().to_ascii_lowercase().as_str())
 }
 
-/// Parse one value. Yes/no variables take yes/no, true/false or 1/0; a
-/// percent variable may carry a `%` sign. The error is a hint on what to write.
-pub fn parse_value(raw: &str, kind: Option<Kind>, decimal_comma: bool) -> Result<f64, String> {
+/// What a cell may hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ValueKind {
+    Number,
+    /// A number that may carry a `%` sign.
+    Percent,
+    /// yes/no, true/false, 1/0.
+    YesNo,
+    /// A yes/no KPI reported directly: yes, partial or no (1, 0.5, 0).
+    YesPartialNo,
+}
+
+impl From<Kind> for ValueKind {
+    fn from(kind: Kind) -> Self {
+        match kind {
+            Kind::Percent => ValueKind::Percent,
+            Kind::Boolean => ValueKind::YesNo,
+            Kind::Count | Kind::Amount | Kind::Ratio => ValueKind::Number,
+        }
+    }
+}
+
+/// Parse one value. Yes/no cells take yes/no, true/false or 1/0 (and partial or 0.5 for a
+/// yes/no KPI reported directly); a percentage may carry a `%` sign. The error is a hint on
+/// what to write.
+pub fn parse_value(raw: &str, kind: ValueKind, decimal_comma: bool) -> Result<f64, String> {
     let text = raw.trim();
-    if kind == Some(Kind::Boolean) {
+    if matches!(kind, ValueKind::YesNo | ValueKind::YesPartialNo) {
         return match text.to_ascii_lowercase().as_str() {
             "yes" | "y" | "true" | "1" => Ok(1.0),
             "no" | "n" | "false" | "0" => Ok(0.0),
+            "partial" | "0.5" | "0,5" if kind == ValueKind::YesPartialNo => Ok(0.5),
+            _ if kind == ValueKind::YesPartialNo => Err("write yes, partial or no".into()),
             _ => Err("write yes or no".into()),
         };
     }
@@ -213,7 +238,7 @@ pub fn parse_value(raw: &str, kind: Option<Kind>, decimal_comma: bool) -> Result
         Some(t) => (t.trim_end(), true),
         None => (text, false),
     };
-    if percent_sign && kind != Some(Kind::Percent) {
+    if percent_sign && kind != ValueKind::Percent {
         return Err("this variable is not a percentage; write the number without %".into());
     }
     parse_number(text, decimal_comma)
@@ -280,14 +305,18 @@ mod tests {
 
     #[test]
     fn values_accept_spreadsheet_spellings() {
-        assert_eq!(parse_value(" 12.5 ", None, false), Ok(12.5));
-        assert_eq!(parse_value("12,5", None, true), Ok(12.5));
-        assert_eq!(parse_value("12%", Some(Kind::Percent), false), Ok(12.0));
-        assert_eq!(parse_value("Yes", Some(Kind::Boolean), false), Ok(1.0));
-        assert_eq!(parse_value("1,234", None, false), Ok(1234.0));
-        assert!(parse_value("n/a", None, false).is_err());
-        assert!(parse_value("inf", None, false).is_err());
-        assert!(parse_value("12%", Some(Kind::Count), false).is_err());
+        use ValueKind::*;
+        assert_eq!(parse_value(" 12.5 ", Number, false), Ok(12.5));
+        assert_eq!(parse_value("12,5", Number, true), Ok(12.5));
+        assert_eq!(parse_value("12%", Percent, false), Ok(12.0));
+        assert_eq!(parse_value("Yes", YesNo, false), Ok(1.0));
+        assert_eq!(parse_value("partial", YesPartialNo, false), Ok(0.5));
+        assert_eq!(parse_value("0.5", YesPartialNo, false), Ok(0.5));
+        assert!(parse_value("partial", YesNo, false).is_err());
+        assert_eq!(parse_value("1,234", Number, false), Ok(1234.0));
+        assert!(parse_value("n/a", Number, false).is_err());
+        assert!(parse_value("inf", Number, false).is_err());
+        assert!(parse_value("12%", Number, false).is_err());
     }
 
     #[test]

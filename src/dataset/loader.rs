@@ -6,9 +6,9 @@
 use std::collections::HashMap;
 use std::io::Read;
 
-use super::csv_text::{self, TextOptions};
+use super::csv_text::{self, TextOptions, ValueKind};
 use super::{Dataset, Field, Filter, Input, Origin};
-use crate::catalog::{normalize_code, Catalog};
+use crate::catalog::{normalize_code, Catalog, Measure, Variable};
 use crate::diagnostic::{closest, Problem, ProblemCode, Problems};
 
 /// The result of reading: the dataset built from every valid value, and every problem seen.
@@ -19,6 +19,56 @@ pub struct Loaded {
 }
 
 /// Builds a [`Dataset`] from several inputs, checking every value against the catalogue.
+/// What a cell of one field may hold: its kind of value and valid range, the same for a
+/// variable and for a KPI a city reports directly.
+pub(super) struct Rule {
+    pub(super) kind: ValueKind,
+    pub(super) min: f64,
+    pub(super) max: f64,
+    /// `0 to 100`, `>= 0`, `yes/no`.
+    pub(super) range_text: String,
+    pub(super) unit: String,
+}
+
+impl Rule {
+    fn variable(v: &Variable) -> Rule {
+        let (min, max) = v.range();
+        Rule {
+            kind: v.kind.into(),
+            min,
+            max,
+            range_text: v.range_text(),
+            unit: v.unit.clone(),
+        }
+    }
+
+    /// A KPI's own value: yes/partial/no for a yes/no KPI, 0-100 for a percentage, 0-1 for
+    /// a share written `0-1`, else not negative.
+    fn reported(m: &Measure) -> Rule {
+        let (kind, min, max, range_text) = if m.is_yes_no() {
+            (
+                ValueKind::YesPartialNo,
+                0.0,
+                1.0,
+                "yes, partial or no".to_string(),
+            )
+        } else if m.unit == "%" {
+            (ValueKind::Percent, 0.0, 100.0, "0 to 100".to_string())
+        } else if m.unit == "0-1" {
+            (ValueKind::Number, 0.0, 1.0, "0 to 1".to_string())
+        } else {
+            (ValueKind::Number, 0.0, f64::INFINITY, ">= 0".to_string())
+        };
+        Rule {
+            kind,
+            min,
+            max,
+            range_text,
+            unit: m.unit.clone(),
+        }
+    }
+}
+
 /// How many problems of one code a file lists; the rest are counted.
 pub const LISTED: usize = 100;
 
@@ -37,8 +87,8 @@ pub struct Loader<'a> {
     pub(super) options: TextOptions,
     pub(super) decimal_comma: bool,
     pub(super) known: HashMap<String, usize>,
-    /// For each field, its variable's index in the catalogue.
-    pub(super) variable_of: Vec<Option<usize>>,
+    /// For each field, what its cells may hold.
+    pub(super) rules: Vec<Rule>,
     pub(super) last_row: Option<(String, i32, usize)>,
     pub(super) last_source: Option<(String, u32)>,
     pub(super) row_of: HashMap<(String, i32), usize>,
@@ -75,14 +125,11 @@ impl<'a> Loader<'a> {
             filter,
             options,
             decimal_comma: false,
-            variable_of: fields
+            rules: catalog
+                .variables
                 .iter()
-                .map(|f: &Field| {
-                    catalog
-                        .variables
-                        .iter()
-                        .position(|v| !f.reported_kpi && v.id == f.id)
-                })
+                .map(Rule::variable)
+                .chain(catalog.measures().map(|(_, m)| Rule::reported(m)))
                 .collect(),
             last_row: None,
             last_source: None,
