@@ -38,6 +38,8 @@ pub struct Inputs {
     pub denominators: Vec<(String, Source)>,
     /// The dataset field of a value the city reports directly.
     pub reported: Option<usize>,
+    /// The measure's key (`CODE/part`), to name it in a reason.
+    pub key: String,
 }
 
 /// One name a formula reads.
@@ -64,6 +66,8 @@ pub enum Source {
 pub enum Reason {
     /// Inputs the data gives but that were rejected: `name: why`.
     InvalidInputs(Vec<String>),
+    /// Variables the data marks as not reported (`NR`, `n/a`, an empty value).
+    NotReported(Vec<String>),
     /// Variables the data does not give.
     MissingInputs(Vec<String>),
     /// Other KPIs this one reads, which have no value themselves.
@@ -78,6 +82,7 @@ impl fmt::Display for Reason {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Reason::InvalidInputs(names) => write!(f, "invalid input: {}", names.join("; ")),
+            Reason::NotReported(names) => write!(f, "not reported: {}", names.join(", ")),
             Reason::MissingInputs(names) => write!(f, "missing input: {}", names.join(", ")),
             Reason::MissingKpis(names) => {
                 write!(f, "depends on {}, which has no value", names.join(", "))
@@ -246,6 +251,7 @@ pub fn evaluate<'d>(catalog: &Catalog, data: &'d Dataset) -> PolarsResult<Result
                 .filter(|(_, s)| *s != Source::Nowhere)
                 .collect(),
             reported: reported.get(m.id.as_str()).copied(),
+            key: m.key.clone(),
         })
         .collect();
     let mut disagreements = Vec::new();
@@ -375,10 +381,18 @@ impl<'d> Results<'d> {
             ));
         }
         let mut missing = Vec::new();
+        let mut not_reported = Vec::new();
+        if inputs
+            .reported
+            .is_some_and(|f| data.is_not_reported(f, row))
+        {
+            not_reported.push(inputs.key.clone());
+        }
         for read in &inputs.reads {
             match read.source {
                 Source::Field(f) => match data.invalid(f, row) {
                     Some(why) => invalid.push(format!("{}: {why}", read.name)),
+                    None if data.is_not_reported(f, row) => not_reported.push(read.name.clone()),
                     None if data.value(f, row).is_none() => missing.push(read.name.clone()),
                     None => {}
                 },
@@ -388,6 +402,9 @@ impl<'d> Results<'d> {
         }
         if !invalid.is_empty() {
             return Status::Missing(Reason::InvalidInputs(invalid));
+        }
+        if !not_reported.is_empty() {
+            return Status::Missing(Reason::NotReported(not_reported));
         }
         if !missing.is_empty() {
             return Status::Missing(Reason::MissingInputs(missing));

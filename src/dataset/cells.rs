@@ -19,24 +19,28 @@ impl<'a> Loader<'a> {
         origin: Origin,
         column: &str,
     ) {
-        if raw.is_empty() {
-            return; // not collected (e.g. an unfilled row of the template)
-        }
         let kind = self.rules[field].kind;
         // Text for messages is built only when there is a problem.
         let line = origin.line as usize;
         if csv_text::is_not_available(raw) {
             let (name, field_id) = self.names(origin, field);
+            let said = if raw.is_empty() {
+                "is empty".to_string()
+            } else {
+                format!("is \"{raw}\"")
+            };
             self.report(
                 Problem::new(
                     ProblemCode::NotAvailable,
                     &name,
-                    format!("value \"{raw}\" of `{field_id}` is read as not available; leave the cell empty instead"),
+                    format!("the value of `{field_id}` {said}: read as not reported"),
                 )
                 .at_line(line)
                 .in_column(column)
                 .with_value(raw),
             );
+            let row = self.row(city, year);
+            self.out.dataset.not_reported.insert((field, row));
             return;
         }
         let row = self.row(city, year);
@@ -227,6 +231,10 @@ impl<'a> Loader<'a> {
         data.invalid = std::mem::take(&mut data.invalid)
             .into_iter()
             .map(|((field, row), why)| ((field, new_row[row]), why))
+            .collect();
+        data.not_reported = std::mem::take(&mut data.not_reported)
+            .into_iter()
+            .map(|(field, row)| (field, new_row[row]))
             .collect();
         data.cities = order.iter().map(|&i| data.cities[i].clone()).collect();
         data.years = order.iter().map(|&i| data.years[i]).collect();

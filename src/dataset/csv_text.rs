@@ -186,13 +186,31 @@ pub fn decode(bytes: &[u8], file: &str) -> Result<String, Problem> {
     }
 }
 
-/// Spellings of "no value" that spreadsheets and people use.
+/// Spellings of "no value" that spreadsheets, statistics offices and U4SSC reports use
+/// (`NR`, `not reported`, `..`, `-`).
 pub fn is_not_available(raw: &str) -> bool {
-    if raw.len() > 4 || raw.as_bytes().first().is_some_and(u8::is_ascii_digit) {
+    if raw.len() > 16 || raw.as_bytes().first().is_some_and(u8::is_ascii_digit) {
         return false; // the common case: a number
     }
-    let missing = ["", "n/a", "na", "-", "..", "null", "none", "nan", "#n/a"];
-    missing.contains(&raw.trim().to_ascii_lowercase().as_str())
+    let missing = [
+        "",
+        "n/a",
+        "na",
+        "nr",
+        "n.r.",
+        "not reported",
+        "not available",
+        "-",
+        "\u{2013}",
+        "\u{2014}",
+        "..",
+        "...",
+        "null",
+        "none",
+        "nan",
+        "#n/a",
+    ];
+    missing.contains(&raw.trim().to_lowercase().as_str())
 }
 
 /// What a cell may hold.
@@ -315,6 +333,11 @@ mod tests {
         assert!(parse_value("partial", YesNo, false).is_err());
         assert_eq!(parse_value("1,234", Number, false), Ok(1234.0));
         assert!(parse_value("n/a", Number, false).is_err());
+        for missing in ["NR", "Not reported", "n/a", "NA", "-", "..", ""] {
+            assert!(is_not_available(missing), "{missing}");
+        }
+        assert!(!is_not_available("0"));
+        assert!(!is_not_available("no"));
         assert!(parse_value("inf", Number, false).is_err());
         assert!(parse_value("12%", Number, false).is_err());
     }

@@ -2,7 +2,7 @@
 //! city reports directly), each cell with its source and the file and line it came from.
 //! This module holds data; it never reads a file.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// Which city-years to keep while reading.
 #[derive(Debug, Clone, Default)]
@@ -49,6 +49,8 @@ pub struct Dataset {
     pub sources: Vec<Vec<u32>>,
     pub source_names: Vec<String>,
     pub origins: Vec<Vec<Origin>>,
+    /// Cells the data marks as not reported (`NR`, `n/a`, `..`, an empty value).
+    pub not_reported: HashSet<(usize, usize)>,
     /// Cells whose value was rejected (`(field, row)` -> why); they hold no value.
     pub invalid: HashMap<(usize, usize), String>,
 }
@@ -64,6 +66,11 @@ impl Dataset {
 
     pub fn value(&self, field: usize, row: usize) -> Option<f64> {
         self.values[field].get(row).copied().filter(|v| !v.is_nan())
+    }
+
+    /// True where the data says the value is not reported.
+    pub fn is_not_reported(&self, field: usize, row: usize) -> bool {
+        self.not_reported.contains(&(field, row))
     }
 
     /// Why a cell has no usable value, if the data gave one that was rejected.
