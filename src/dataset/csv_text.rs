@@ -159,6 +159,75 @@ impl<R: std::io::Read> std::io::Read for LfReader<R> {
     }
 }
 
+/// A CSV file opened for reading: what was detected, its header, and a reader positioned
+/// just after the header. A record's line is `header_line` plus its position's line.
+pub struct Table<R> {
+    pub reader: csv::Reader<std::io::BufReader<LfReader<R>>>,
+    pub shape: Shape,
+    /// The header's cells, trimmed.
+    pub header: Vec<String>,
+    /// The line of the header: the first line that is not blank.
+    pub header_line: usize,
+}
+
+/// Open CSV text for reading: the same for data files and targets files. The header is
+/// the first line that is not blank, read whole (even from a slow pipe); it decides the
+/// delimiter and the decimal mark.
+pub fn open<R: std::io::Read>(
+    input: R,
+    options: &TextOptions,
+    file: &str,
+) -> Result<Table<R>, Problem> {
+    use std::io::BufRead;
+    let mut buffered = std::io::BufReader::with_capacity(1 << 20, LfReader::new(input));
+    let mut line = Vec::new();
+    let mut header_line = 0;
+    loop {
+        line.clear();
+        let n = buffered.read_until(b'\n', &mut line).map_err(|e| {
+            Problem::new(
+                ProblemCode::UnreadableFile,
+                file,
+                format!("cannot read the file: {e}"),
+            )
+        })?;
+        if n == 0 {
+            return Err(Problem::new(
+                ProblemCode::EmptyFile,
+                file,
+                "the file is empty; it needs a header (city,year,variable,value) and rows",
+            ));
+        }
+        header_line += 1;
+        let bytes = line.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&line);
+        if !bytes.iter().all(u8::is_ascii_whitespace) {
+            break;
+        }
+    }
+    let text = decode(&line, file).map_err(|p| p.at_line(header_line))?;
+    let shape = Shape::detect(&text, options, file)?;
+    let header: Vec<String> = csv::ReaderBuilder::new()
+        .delimiter(shape.delimiter)
+        .has_headers(false)
+        .from_reader(text.as_bytes())
+        .records()
+        .next()
+        .and_then(Result::ok)
+        .map(|r| r.iter().map(|c| c.trim().to_string()).collect())
+        .unwrap_or_default();
+    let reader = csv::ReaderBuilder::new()
+        .delimiter(shape.delimiter)
+        .flexible(true)
+        .has_headers(false)
+        .from_reader(buffered);
+    Ok(Table {
+        reader,
+        shape,
+        header,
+        header_line,
+    })
+}
+
 /// Decode a file as UTF-8, dropping a byte-order mark.
 pub fn decode(bytes: &[u8], file: &str) -> Result<String, Problem> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);

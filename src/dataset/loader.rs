@@ -206,88 +206,35 @@ impl<'a> Loader<'a> {
         let name = input.name();
         let file = self.out.dataset.files.len() as u32;
         self.out.dataset.files.push(name.clone());
-        let mut reader = match input.open() {
-            Ok(reader) => {
-                std::io::BufReader::with_capacity(1 << 20, csv_text::LfReader::new(reader))
-            }
-            Err(e) => {
+        let opened = input
+            .open()
+            .map_err(|e| {
                 let hint = if e.kind() == std::io::ErrorKind::NotFound {
                     "; check the path"
                 } else {
                     ""
                 };
-                self.report(Problem::new(
+                Problem::new(
                     ProblemCode::UnreadableFile,
                     &name,
                     format!("cannot read the file: {e}{hint}"),
-                ));
-                return;
-            }
-        };
-        // The header decides the delimiter; it is read ahead, then read again by the CSV reader.
-        let head = match std::io::BufRead::fill_buf(&mut reader) {
-            Ok(head) => head.to_vec(),
-            Err(e) => {
-                self.report(Problem::new(
-                    ProblemCode::UnreadableFile,
-                    &name,
-                    format!("cannot read the file: {e}"),
-                ));
-                return;
-            }
-        };
-        let head = head.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&head);
-        // The first line that is not blank.
-        let first_line = head
-            .split(|&b| b == b'\n')
-            .find(|l| !l.iter().all(u8::is_ascii_whitespace))
-            .unwrap_or_default();
-        let header_text = match csv_text::decode(first_line, &name) {
-            Ok(text) => text,
+                )
+            })
+            .and_then(|reader| csv_text::open(reader, &self.options, &name));
+        let table = match opened {
+            Ok(table) => table,
             Err(problem) => {
                 self.report(problem);
                 return;
             }
         };
-        let shape = match csv_text::Shape::detect(&header_text, &self.options, &name) {
-            Ok(shape) => shape,
-            Err(problem) => {
-                self.report(problem);
-                return;
-            }
-        };
+        let csv_text::Table {
+            reader,
+            shape,
+            header,
+            header_line,
+        } = table;
         self.decimal_comma = shape.decimal_comma;
-        let mut reader = csv::ReaderBuilder::new()
-            .delimiter(shape.delimiter)
-            .flexible(true)
-            .has_headers(false)
-            .from_reader(reader);
-        // The header is the first line that is not blank.
-        let mut first = csv::StringRecord::new();
-        let header_line = loop {
-            match reader.read_record(&mut first) {
-                Ok(true) if first.iter().all(|c| c.trim().is_empty()) => continue,
-                Ok(true) => break first.position().map_or(1, |p| p.line() as usize),
-                Ok(false) => {
-                    self.report(Problem::new(
-                        ProblemCode::EmptyFile,
-                        &name,
-                        "the file is empty; a dataset needs a header (city,year,variable,value) and rows",
-                    ));
-                    return;
-                }
-                Err(e) => {
-                    self.report(
-                        Problem::new(ProblemCode::InvalidCsv, &name, e.to_string()).at_line(1),
-                    );
-                    return;
-                }
-            }
-        };
-        let header: Vec<String> = first
-            .iter()
-            .map(|c| c.trim_start_matches('\u{feff}').trim().to_string())
-            .collect();
         let lower: Vec<String> = header.iter().map(|h| h.to_ascii_lowercase()).collect();
         let col = |n: &str| lower.iter().position(|h| h == n);
         let (Some(city_col), Some(year_col)) = (col("city"), col("year")) else {
@@ -356,7 +303,7 @@ impl<'a> Loader<'a> {
                     Ok(records) => records,
                     Err(e) => {
                         let e: csv::Error = e;
-                        let line = e.position().map_or(0, |p| p.line() as usize);
+                        let line = header_line + e.position().map_or(0, |p| p.line() as usize);
                         let problem = match e.kind() {
                             csv::ErrorKind::Utf8 { .. } => Problem::new(
                                 ProblemCode::NotUtf8,
@@ -371,7 +318,7 @@ impl<'a> Loader<'a> {
                     }
                 };
                 for record in &records {
-                    let line = record.position().map_or(0, |p| p.line() as usize);
+                    let line = header_line + record.position().map_or(0, |p| p.line() as usize);
                     if record.iter().all(|c| c.trim().is_empty()) {
                         continue; // blank rows carry nothing
                     }
