@@ -76,6 +76,9 @@ pub enum ProblemCode {
     DuplicateRow,
     DuplicateConflict,
     UnknownKpi,
+    DuplicateTarget,
+    YesNoKpiTarget,
+    UnknownCity,
     ReportedDiffers,
     // Definitions.
     MissingFile,
@@ -111,7 +114,7 @@ impl ProblemCode {
         use ProblemCode::*;
         match self {
             NoRows | UnknownVariable | NotAvailable | DuplicateRow | UnusedVariable
-            | ReportedDiffers => Severity::Warning,
+            | ReportedDiffers | UnknownCity => Severity::Warning,
             _ => Severity::Error,
         }
     }
@@ -122,7 +125,9 @@ impl ProblemCode {
             UnreadableFile | NotUtf8 | EmptyFile | MissingColumn | InvalidCsv => Class::Unreadable,
             NoRows | MissingCity | MissingVariable | BadYear | UnknownVariable | NotANumber
             | NotAvailable | OutOfRange | PartExceedsWhole | DuplicateRow | DuplicateConflict
-            | UnknownKpi | ReportedDiffers => Class::Data,
+            | UnknownKpi | ReportedDiffers | DuplicateTarget | YesNoKpiTarget | UnknownCity => {
+                Class::Data
+            }
             _ => Class::Definitions,
         }
     }

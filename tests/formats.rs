@@ -248,7 +248,7 @@ fn every_format_says_the_same() {
         .unwrap();
     assert_eq!(ghg["reported"]["file"], "sample-data/riverton.csv");
     assert!(ghg["reported"]["line"].as_u64().unwrap() > 1);
-    assert_eq!(ghg["target_source"], "tests/fixtures/targets-by-city.csv:5");
+    assert_eq!(ghg["target_origin"], "tests/fixtures/targets-by-city.csv:5");
     let wireless = riverton["kpis"]
         .as_array()
         .unwrap()
@@ -256,7 +256,7 @@ fn every_format_says_the_same() {
         .find(|k| k["key"] == "EC:ICT:ICT:3C")
         .unwrap();
     assert_eq!(
-        wireless["target_source"],
+        wireless["target_origin"],
         "tests/fixtures/targets-by-city.csv:3 (city)"
     );
     for input in wireless["inputs"].as_array().unwrap() {

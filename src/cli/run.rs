@@ -199,7 +199,10 @@ fn assess(catalog: &Catalog, args: AssessArgs, stderr: &mut dyn Write) -> anyhow
         return Err(Error::NoData(message).into());
     }
     let results = engine::evaluate(catalog, &data).context("evaluating the KPI formulas")?;
-    let disagreements = results.problems(catalog);
+    let mut disagreements = results.problems(catalog);
+    if let Some(targets) = &targets {
+        disagreements.0.extend(targets.check_cities(&data).0);
+    }
     print_problems(&disagreements, stderr)?;
     let data_failed = data_failed || (args.strict && !disagreements.is_empty());
     let assessment = Assessment::new(catalog, &results, targets.as_ref(), args.tier.0);

@@ -11,7 +11,7 @@ use std::ops::Range;
 use super::{neutralise, note, round, target_origin, write_display_value};
 use crate::scoring::Assessment;
 
-pub const HEADER: [&str; 21] = [
+pub const HEADER: [&str; 22] = [
     "city",
     "year",
     "code",
@@ -28,6 +28,7 @@ pub const HEADER: [&str; 21] = [
     "note",
     "target",
     "target_source",
+    "target_origin",
     "direction",
     "achievement",
     "points",
@@ -120,6 +121,7 @@ fn render_rows(assessment: &Assessment, rows: Range<usize>) -> anyhow::Result<Ve
                 o.status.label(),
                 &note(o),
                 &target,
+                neutralise(o.target.and_then(|t| t.source).unwrap_or_default()).as_ref(),
                 neutralise(&target_origin(o.target.as_ref())).as_ref(),
                 m.direction.into(),
                 &achievement,

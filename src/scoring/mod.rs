@@ -101,6 +101,7 @@ impl<'a> TargetTable<'a> {
                 value.map(|value| Target {
                     value,
                     origin: TargetOrigin::Default,
+                    source: None,
                 })
             })
             .collect();
@@ -120,11 +121,12 @@ impl<'a> TargetTable<'a> {
                     line: row.line,
                     city_specific,
                 },
+                source: row.source.as_deref(),
             };
             match &row.city {
                 None => defaults[row.measure] = Some(target(false)),
                 Some(city) => by_city
-                    .entry(city.clone())
+                    .entry(city.to_lowercase())
                     .or_default()
                     .push((row.measure, target(true))),
             }

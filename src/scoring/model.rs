@@ -73,6 +73,8 @@ pub enum NotScored {
 pub struct Target<'a> {
     pub value: f64,
     pub origin: TargetOrigin<'a>,
+    /// The basis a targets file gives for it (`SDG 6.1`, `national plan`).
+    pub source: Option<&'a str>,
 }
 
 /// Where a target comes from.
