@@ -9,7 +9,7 @@
 
 use std::fmt;
 
-use polars::prelude::{DataType, Expr, Operator};
+use polars::prelude::{AggExpr, DataType, Expr, Operator};
 use sqlparser::dialect::GenericDialect;
 use sqlparser::tokenizer::{Token, Tokenizer};
 
@@ -70,10 +70,12 @@ impl Formula {
             let message = message.trim_start_matches("SQL interface error: ");
             error(None, format!("the formula does not compile: {message}"))
         })?;
-        if (&expr)
-            .into_iter()
-            .any(|e| matches!(e, Expr::Agg(_) | Expr::Over { .. }))
-        {
+        if (&expr).into_iter().any(|e| match e {
+            // `x IN (1, 2)` compiles to a membership test of an imploded list.
+            Expr::Agg(AggExpr::Implode { .. }) => false,
+            Expr::Agg(_) | Expr::Over { .. } => true,
+            _ => false,
+        }) {
             return Err(error(
                 None,
                 "aggregate and window functions are not allowed: a formula computes one city-year from its own inputs".into(),
@@ -156,10 +158,30 @@ fn check_tokens(text: &str) -> Result<(), (Option<usize>, String)> {
                         format!("the formula does not parse: `{}` is not allowed; a formula is one expression, not a query", word.value),
                     ));
                 }
-                let is_call = matches!(
-                    significant.get(i + 1).map(|t| &t.token),
-                    Some(Token::LParen)
+                // `CASE WHEN (a > 0)`, `a AND (b OR c)`, `NOT (a)`, `x IN (1, 2)`: syntax
+                // before a parenthesis, not a call.
+                let syntax = matches!(
+                    upper.as_str(),
+                    "CASE"
+                        | "WHEN"
+                        | "THEN"
+                        | "ELSE"
+                        | "AND"
+                        | "OR"
+                        | "NOT"
+                        | "IN"
+                        | "IS"
+                        | "BETWEEN"
+                        | "LIKE"
+                        | "NULL"
+                        | "END"
+                        | "AS"
                 );
+                let is_call = !syntax
+                    && matches!(
+                        significant.get(i + 1).map(|t| &t.token),
+                        Some(Token::LParen)
+                    );
                 let empty_call = is_call
                     && matches!(
                         significant.get(i + 2).map(|t| &t.token),
@@ -192,6 +214,27 @@ fn check_tokens(text: &str) -> Result<(), (Option<usize>, String)> {
         ));
     }
     Ok(())
+}
+
+/// Evaluate `expr` on a frame of no rows whose `columns` are Float64: a formula that
+/// compiles but cannot run (text added to a number, a number used as a condition) fails
+/// here, with polars' reason, instead of in the middle of an assessment.
+pub fn dry_run(expr: &Expr, columns: &[&str]) -> Result<(), String> {
+    use polars::prelude::{ChunkFullNull, DataFrame, IntoColumn, IntoLazy};
+    let frame_columns: Vec<polars::prelude::Column> = columns
+        .iter()
+        .map(|name| polars::prelude::Float64Chunked::full_null((*name).into(), 0).into_column())
+        .collect();
+    let frame = DataFrame::new(0, frame_columns).map_err(|e| e.to_string())?;
+    frame
+        .lazy()
+        .select([expr.clone().alias("__dry_run")])
+        .collect()
+        .map(|_| ())
+        .map_err(|e| {
+            let message = e.to_string();
+            message.lines().next().unwrap_or_default().to_string()
+        })
 }
 
 #[cfg(test)]
@@ -283,5 +326,39 @@ mod tests {
         assert_eq!(err.message, "`GREATEST()` needs at least one argument");
         assert!(Formula::compile("").is_err());
         assert!(Formula::compile("SELECT a FROM t").is_err());
+    }
+
+    #[test]
+    fn keywords_before_a_parenthesis_are_syntax_not_calls() {
+        for text in [
+            "CASE WHEN (a > 0) THEN 1 ELSE 0 END",
+            "CASE WHEN a > 0 THEN (a / b) ELSE 0 END",
+            "CASE WHEN a > 0 AND (b > 0 OR c > 0) THEN 1 ELSE 0 END",
+            "CASE WHEN NOT (a > b) THEN 1 ELSE 0 END",
+            "CASE WHEN a IN (1, 2) THEN 1 ELSE 0 END",
+        ] {
+            Formula::compile(text).unwrap_or_else(|e| panic!("{text}: {e}"));
+        }
+        assert!(Formula::compile("SUM(a)").is_err());
+        let column = [("a", vec![Some(1.0), Some(3.0), Some(2.0)])];
+        assert_eq!(
+            eval("CASE WHEN a IN (1, 2) THEN 1 ELSE 0 END", &column),
+            vec![Some(1.0), Some(0.0), Some(1.0)]
+        );
+        assert_eq!(
+            eval(
+                "CASE WHEN NOT (a > 2) AND (a > 1 OR a < 2) THEN 1 ELSE 0 END",
+                &column
+            ),
+            vec![Some(1.0), Some(0.0), Some(1.0)]
+        );
+    }
+
+    #[test]
+    fn a_dry_run_catches_what_compiles_but_cannot_run() {
+        let good = Formula::compile("100 * a / b").unwrap();
+        assert_eq!(dry_run(&good.expr, &["a", "b"]), Ok(()));
+        let text = Formula::compile("a + 'x'").unwrap();
+        assert!(dry_run(&text.expr, &["a"]).is_err());
     }
 }

@@ -4,7 +4,6 @@
 use std::collections::{HashMap, HashSet};
 
 use super::graph::Graph;
-use super::parse::line_of;
 use super::*;
 use crate::diagnostic::{closest, Problem, ProblemCode, Problems};
 
@@ -12,7 +11,7 @@ use crate::diagnostic::{closest, Problem, ProblemCode, Problems};
 pub(super) fn check_kpis(
     kpis: &[Kpi],
     variables: &[Variable],
-    files: &[SourceFile],
+    trial: bool,
     problems: &mut Problems,
 ) {
     let variable_kinds: HashMap<&str, Kind> =
@@ -24,34 +23,45 @@ pub(super) fn check_kpis(
     let mut first_file: HashMap<&str, &str> = HashMap::new();
     let mut used: HashSet<&str> = HashSet::new();
     for kpi in kpis {
-        let line = files
-            .iter()
-            .find(|f| f.path == kpi.file)
-            .and_then(|f| f.text.find("formula").map(|o| line_of(&f.text, o)));
         if let Some(other) = first_file.insert(&kpi.code, &kpi.file) {
-            problems.push(Problem::new(
-                ProblemCode::DuplicateCode,
-                &kpi.file,
-                format!(
-                    "{} is defined twice: here and in {other}; remove one",
-                    kpi.code
-                ),
-            ));
+            problems.push(
+                Problem::new(
+                    ProblemCode::DuplicateCode,
+                    &kpi.file,
+                    format!(
+                        "{} is defined twice: here and in {other}; remove one",
+                        kpi.code
+                    ),
+                )
+                .at_line(kpi.line),
+            );
         }
-        if variable_kinds.contains_key(kpi.id.as_str()) {
-            problems.push(Problem::new(
-                ProblemCode::DuplicateId,
-                &kpi.file,
-                format!(
-                    "the KPI id `{}` is also a variable id; rename the variable",
-                    kpi.id
-                ),
-            ));
+        let ids = std::iter::once(kpi.id.as_str()).chain(
+            kpi.measures
+                .iter()
+                .filter(|m| m.part.is_some())
+                .map(|m| m.id.as_str()),
+        );
+        for id in ids {
+            if variable_kinds.contains_key(id) {
+                problems.push(
+                    Problem::new(
+                        ProblemCode::DuplicateId,
+                        &kpi.file,
+                        format!(
+                            "the id `{id}` of {} is also a variable id; rename the variable",
+                            kpi.code
+                        ),
+                    )
+                    .at_line(kpi.line),
+                );
+            }
         }
         for m in &kpi.measures {
+            let mut known = true;
             for name in &m.formula.reads {
                 used.insert(name);
-                let mut problem = match variable_kinds.get(name.as_str()) {
+                let problem = match variable_kinds.get(name.as_str()) {
                     Some(kind) if m.is_yes_no() && *kind != Kind::Boolean => Problem::new(
                         ProblemCode::UnitKindMismatch,
                         &kpi.file,
@@ -64,8 +74,9 @@ pub(super) fn check_kpis(
                     Some(_) => continue,
                     None if measure_ids.contains(name.as_str()) => continue,
                     None => {
-                        let known = variable_kinds.keys().copied().chain(measure_ids.iter().copied());
-                        let hint = match closest(name, known) {
+                        known = false;
+                        let names = variable_kinds.keys().copied().chain(measure_ids.iter().copied());
+                        let hint = match closest(name, names) {
                             Some(s) => format!("; did you mean `{s}`?"),
                             None => "; declare it in variables.toml".into(),
                         };
@@ -77,10 +88,22 @@ pub(super) fn check_kpis(
                         .with_value(name.clone())
                     }
                 };
-                if let Some(line) = line {
-                    problem = problem.at_line(line);
+                problems.push(problem.at_line(m.line));
+            }
+            // A formula that compiles may still not run (text added to a number): try it.
+            if known && trial {
+                let columns: Vec<&str> = m.formula.reads.iter().map(String::as_str).collect();
+                if let Err(why) = crate::formula::dry_run(&m.formula.expr, &columns) {
+                    problems.push(
+                        Problem::new(
+                            ProblemCode::FormulaCannotRun,
+                            &kpi.file,
+                            format!("the formula of {} compiles but cannot run: {why}", m.key),
+                        )
+                        .at_line(m.line)
+                        .with_value(m.formula.text.clone()),
+                    );
                 }
-                problems.push(problem);
             }
         }
     }

@@ -176,11 +176,41 @@ pub struct Measure {
     pub reference: Option<f64>,
     /// False where the definition says the KPI is never scored.
     pub scorable: bool,
+    /// What the unit makes of a value, decided once from the unit's text.
+    pub kind: MeasureKind,
+    /// The line of the measure's formula in its file.
+    pub line: usize,
+}
+
+/// The kinds of value whose unit changes how they are read, scored and printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MeasureKind {
+    /// yes / partial / no, scored by the scheme's yes/no points.
+    YesNo,
+    /// A whole number, printed without decimals.
+    Count,
+    Number,
+}
+
+impl MeasureKind {
+    /// The kind a unit means: `yes/no` (any case and spacing), `count`, or any other number.
+    pub fn of(unit: &str) -> MeasureKind {
+        let unit: String = unit
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect::<String>()
+            .to_lowercase();
+        match unit.as_str() {
+            "yes/no" => MeasureKind::YesNo,
+            "count" => MeasureKind::Count,
+            _ => MeasureKind::Number,
+        }
+    }
 }
 
 impl Measure {
     pub fn is_yes_no(&self) -> bool {
-        self.unit == "yes/no"
+        self.kind == MeasureKind::YesNo
     }
 }
 

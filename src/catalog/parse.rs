@@ -35,43 +35,40 @@ pub(super) fn toml_problem(file: &SourceFile, error: toml::de::Error) -> Problem
 
 pub(super) fn parse_taxonomy(file: &SourceFile, problems: &mut Problems) -> Taxonomy {
     let mut taxonomy = Taxonomy::default();
-    let table: toml::Table = match toml::from_str(&file.text) {
-        Ok(table) => table,
+    let raw: raw::RawTaxonomy = match toml::from_str(&file.text) {
+        Ok(raw) => raw,
         Err(e) => {
-            problems.push(toml_problem(file, e));
+            let mut problem = toml_problem(file, e);
+            problem.code = ProblemCode::InvalidTaxonomy;
+            let message = problem
+                .message
+                .replace("struct RawDimension", "a dimension table")
+                .replace("struct RawSubdimension", "a sub-dimension table");
+            problem.message = format!(
+                "{message}; taxonomy.toml holds [DIMENSION] with a name, and [DIMENSION.SUBDIMENSION] with a name and categories = {{ CODE = \"name\" }}"
+            );
+            problems.push(problem);
             return taxonomy;
         }
     };
-    let bad = |what: &str| Problem::new(ProblemCode::InvalidTaxonomy, &file.path, what.to_string());
-    for (dim_code, dim) in &table {
-        let Some(dim) = dim.as_table() else {
-            problems.push(bad(&format!("`{dim_code}` must be a table with a `name`")));
-            continue;
-        };
-        let name = dim.get("name").and_then(|n| n.as_str()).unwrap_or(dim_code);
-        taxonomy.dimensions.push(Group {
-            code: dim_code.clone(),
-            name: name.into(),
-        });
-        for (sub_code, sub) in dim.iter().filter(|(k, _)| *k != "name") {
-            let Some(sub) = sub.as_table() else {
-                problems.push(bad(&format!("`{dim_code}.{sub_code}` must be a table")));
-                continue;
-            };
+    for (dim_code, dim) in raw {
+        for (sub_code, sub) in dim.subdimensions {
             let code = format!("{dim_code}:{sub_code}");
-            let name = sub.get("name").and_then(|n| n.as_str()).unwrap_or(sub_code);
-            taxonomy.subdimensions.push(Group {
-                code: code.clone(),
-                name: name.into(),
-            });
-            let categories = sub.get("categories").and_then(|c| c.as_table());
-            for (cat_code, cat_name) in categories.into_iter().flatten() {
+            for (cat_code, cat_name) in sub.categories {
                 taxonomy.categories.push(Group {
                     code: format!("{code}:{cat_code}"),
-                    name: cat_name.as_str().unwrap_or(cat_code).into(),
+                    name: cat_name,
                 });
             }
+            taxonomy.subdimensions.push(Group {
+                code,
+                name: sub.name,
+            });
         }
+        taxonomy.dimensions.push(Group {
+            code: dim_code,
+            name: dim.name,
+        });
     }
     taxonomy
 }
@@ -94,6 +91,27 @@ pub(super) fn parse_scheme(file: &SourceFile, problems: &mut Problems) -> Option
             colour: b.colour,
         })
         .collect();
+    let bad = |message: String| Problem::new(ProblemCode::InvalidScheme, &file.path, message);
+    for b in &bands {
+        if !(0.0..=100.0).contains(&b.from) {
+            problems.push(bad(format!(
+                "band `{}` starts at {}; a band starts at a share of target from 0 to 100",
+                b.label, b.from
+            )));
+        }
+    }
+    let max_points = bands.iter().map(|b| b.points).max().unwrap_or(0);
+    for (what, points) in [
+        ("yes", raw.yes_no.yes),
+        ("partial", raw.yes_no.partial),
+        ("no", raw.yes_no.no),
+    ] {
+        if points > max_points {
+            problems.push(bad(format!(
+                "yes_no.{what} = {points} is above the top band's {max_points} points; a roll-up would pass 100 %"
+            )));
+        }
+    }
     bands.sort_by(|a, b| b.from.total_cmp(&a.from));
     if bands.last().is_none_or(|b| b.from > 0.0) {
         problems.push(Problem::new(
@@ -147,7 +165,16 @@ pub(super) fn parse_variables(file: &SourceFile, problems: &mut Problems) -> Vec
             part_of: v.part_of.clone(),
         };
         let (min, max) = variable.range();
-        if min > max {
+        if min.is_nan() || max.is_nan() || min.is_infinite() || (max.is_infinite() && max < 0.0) {
+            problems.push(
+                Problem::new(
+                    ProblemCode::BadRange,
+                    &file.path,
+                    format!("variable `{id}` has a range that is not a number ({min} to {max}); give finite numbers"),
+                )
+                .at_line(line),
+            );
+        } else if min > max {
             problems.push(
                 Problem::new(
                     ProblemCode::BadRange,
@@ -238,8 +265,8 @@ pub(super) fn parse_kpi(
             }
         };
     match (&raw.formula, raw.parts.is_empty()) {
-        (Some(formula), true) => {
-            if let Some(formula) = compile(formula, &code, problems) {
+        (Some(spanned), true) => {
+            if let Some(formula) = compile(spanned, &code, problems) {
                 measures.push(Measure {
                     key: code.clone(),
                     id: id.clone(),
@@ -251,6 +278,8 @@ pub(super) fn parse_kpi(
                     target: raw.target,
                     reference: raw.reference,
                     scorable: raw.scored != Some(false),
+                    kind: MeasureKind::of(&raw.unit),
+                    line: line_of(&file.text, spanned.span().start),
                 });
             }
         }
@@ -277,6 +306,8 @@ pub(super) fn parse_kpi(
                         target: part.target.or(raw.target),
                         reference: part.reference.or(raw.reference),
                         scorable: raw.scored != Some(false),
+                        kind: MeasureKind::of(part.unit.as_deref().unwrap_or(&raw.unit)),
+                        line: line_of(&file.text, part.formula.span().start),
                     });
                 }
             }
@@ -293,6 +324,35 @@ pub(super) fn parse_kpi(
         )),
     }
     for m in &measures {
+        for (what, value) in [("target", m.target), ("reference", m.reference)] {
+            match value {
+                Some(v) if !v.is_finite() || v < 0.0 => problems.push(error(
+                    ProblemCode::BadNumber,
+                    code_line,
+                    format!("{} has {what} = {v}; give a finite number >= 0", m.key),
+                )),
+                _ => {}
+            }
+        }
+        match (m.reference, m.direction) {
+            (Some(r), Direction::Lower) if r == 0.0 => problems.push(error(
+                ProblemCode::BadNumber,
+                code_line,
+                format!(
+                    "{} has reference = {r}: the value that earns 0 % must be above 0",
+                    m.key
+                ),
+            )),
+            (Some(_), Direction::Higher | Direction::None) => problems.push(error(
+                ProblemCode::BadNumber,
+                code_line,
+                format!(
+                    "{} has a reference, which only a lower-is-better KPI with a target of 0 uses; remove it",
+                    m.key
+                ),
+            )),
+            _ => {}
+        }
         if m.is_yes_no() && m.target.is_some() {
             problems.push(error(
                 ProblemCode::YesNoTarget,

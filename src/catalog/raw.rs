@@ -77,3 +77,21 @@ pub struct RawYesNo {
     pub partial: u8,
     pub no: u8,
 }
+
+/// `taxonomy.toml`: dimensions by code, each with its name and sub-dimensions.
+pub type RawTaxonomy = IndexMap<String, RawDimension>;
+
+#[derive(Debug, Deserialize)]
+pub struct RawDimension {
+    pub name: String,
+    /// Every other key is a sub-dimension (so a misspelt key fails as a sub-dimension).
+    #[serde(flatten)]
+    pub subdimensions: IndexMap<String, RawSubdimension>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSubdimension {
+    pub name: String,
+    pub categories: IndexMap<String, String>,
+}

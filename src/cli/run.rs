@@ -104,7 +104,7 @@ fn check_defs(dir: Option<&Path>, format: ProblemFormat) -> anyhow::Result<u8> {
             Definitions::Embedded,
         ),
     };
-    let problems = match Catalog::load(&definitions) {
+    let problems = match Catalog::check(&definitions) {
         Ok(catalog) => catalog.warnings,
         Err(problems) => problems,
     };

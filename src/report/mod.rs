@@ -17,7 +17,7 @@ mod text;
 use std::fmt::Write as _;
 use std::io::Write;
 
-use crate::catalog::Measure;
+use crate::catalog::{Measure, MeasureKind};
 use crate::scoring::{
     Assessment, CityYearReport, NotScored, Outcome, Status, Summary, Target, TargetOrigin,
 };
@@ -100,7 +100,7 @@ pub fn write_display_value(text: &mut String, measure: &Measure, value: Option<f
         } else {
             "partial"
         });
-    } else if measure.unit == "count" && v.fract() == 0.0 {
+    } else if measure.kind == MeasureKind::Count && v.fract() == 0.0 {
         let _ = write!(text, "{v:.0}");
     } else if v == 0.0 || v.abs() >= 0.1 {
         let _ = write!(text, "{v:.2}");

@@ -342,6 +342,8 @@ mod tests {
             target: None,
             reference,
             scorable: true,
+            kind: crate::catalog::MeasureKind::of(unit),
+            line: 1,
         }
     }
 
