@@ -305,7 +305,7 @@ pub(super) fn parse_kpi(
                         direction: part.direction.unwrap_or(raw.direction),
                         target: part.target.or(raw.target),
                         reference: part.reference.or(raw.reference),
-                        scorable: raw.scored != Some(false),
+                        scorable: part.scored.or(raw.scored) != Some(false),
                         kind: MeasureKind::of(part.unit.as_deref().unwrap_or(&raw.unit)),
                         line: line_of(&file.text, part.formula.span().start),
                     });

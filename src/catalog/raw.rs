@@ -52,6 +52,8 @@ pub struct RawPart {
     pub direction: Option<super::Direction>,
     pub target: Option<f64>,
     pub reference: Option<f64>,
+    /// `false`: the part is reported but never scored (the KPI's `scored` otherwise).
+    pub scored: Option<bool>,
 }
 
 #[derive(Debug, Deserialize)]
