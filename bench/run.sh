@@ -18,6 +18,7 @@
 #   ndjson    citykpi assess FILE --format ndjson
 #   read      python3: polars.read_csv(FILE)
 #   pivot     python3: polars.read_csv(FILE), then pivot to one row per city-year
+#   import    python3 -c 'import polars': the interpreter and import alone, included in read and pivot
 # Every output goes to /dev/null. Ratios are to csv of the same size. Then it times the start-up:
 # the median of 20 runs of `citykpi assess sample-data/vesterby.csv` against `citykpi --version`.
 #
@@ -124,12 +125,13 @@ for size in "${sizes[@]}"; do
   mb=$(awk -v b="$(stat -c %s "$file")" 'BEGIN { printf "%.1f", b / 1024 / 1024 }')
   rows=$(( $(wc -l < "$file") - 1 ))
   csv_wall='' csv_peak=''
-  for what in csv json ndjson read pivot; do
+  for what in csv json ndjson read pivot import; do
     echo "  $size $what (load average $(cut -d' ' -f1 /proc/loadavg))" >&2
     case $what in
       csv | json | ndjson) cmd=("$bin" assess "$file" --format "$what") ;;
       read) cmd=(python3 -c "$py_read" "$file") ;;
       pivot) cmd=(python3 -c "$py_pivot" "$file") ;;
+      import) cmd=(python3 -c 'import polars') ;;
     esac
     read -r wall peak cpu status <<< "$(measure "${cmd[@]}")"
     if [ "$status" != 0 ]; then wall="failed($status)"; fi

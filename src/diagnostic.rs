@@ -72,6 +72,7 @@ pub enum ProblemCode {
     NotANumber,
     NotAvailable,
     OutOfRange,
+    UnitMismatch,
     PartExceedsWhole,
     DuplicateRow,
     DuplicateConflict,
@@ -126,10 +127,9 @@ impl ProblemCode {
         match self {
             UnreadableFile | NotUtf8 | EmptyFile | MissingColumn | InvalidCsv => Class::Unreadable,
             NoRows | MissingCity | MissingVariable | BadYear | UnknownVariable | NotANumber
-            | NotAvailable | OutOfRange | PartExceedsWhole | DuplicateRow | DuplicateConflict
-            | UnknownKpi | ReportedDiffers | DuplicateTarget | YesNoKpiTarget | UnknownCity => {
-                Class::Data
-            }
+            | NotAvailable | OutOfRange | UnitMismatch | PartExceedsWhole | DuplicateRow
+            | DuplicateConflict | UnknownKpi | ReportedDiffers | DuplicateTarget
+            | YesNoKpiTarget | UnknownCity => Class::Data,
             _ => Class::Definitions,
         }
     }

@@ -14,21 +14,24 @@ mod model;
 mod parse;
 mod raw;
 mod source;
+mod units;
 
 pub use code::{id_for_code, normalize_code};
 pub use graph::Graph;
 pub use model::*;
 pub use source::{embedded_files, Definitions, SourceFile};
+pub use units::{Unit, Units};
 
 use crate::diagnostic::{Problem, ProblemCode, Problems};
 use code::sort_key;
 use lint::{check_cycles, check_kpis};
-use parse::{parse_kpi, parse_scheme, parse_taxonomy, parse_variables};
+use parse::{parse_kpi, parse_scheme, parse_taxonomy, parse_units, parse_variables};
 use source::read_files;
 
 const TAXONOMY: &str = "taxonomy.toml";
 const SCORING: &str = "scoring.toml";
 const VARIABLES: &str = "variables.toml";
+const UNITS: &str = "units.toml";
 
 impl Catalog {
     /// The definitions embedded in the binary.
@@ -70,9 +73,10 @@ impl Catalog {
         let taxonomy = parse_taxonomy(find(TAXONOMY).unwrap(), &mut problems);
         let scheme = parse_scheme(find(SCORING).unwrap(), &mut problems);
         let variables = parse_variables(find(VARIABLES).unwrap(), &mut problems);
+        let units = find(UNITS).map_or_else(Units::default, |f| parse_units(f, &mut problems));
         let mut kpis = Vec::new();
         for file in &files {
-            if [TAXONOMY, SCORING, VARIABLES].contains(&file.path.as_str()) {
+            if [TAXONOMY, SCORING, VARIABLES, UNITS].contains(&file.path.as_str()) {
                 continue;
             }
             if let Some(kpi) = parse_kpi(file, &taxonomy, &mut problems) {
@@ -93,6 +97,7 @@ impl Catalog {
             kpis,
             taxonomy,
             scheme: scheme.expect("no errors, so the scheme parsed"),
+            units,
             warnings: problems,
         })
     }

@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::code::{id_for_code, normalize_code};
 use super::graph::Graph;
+use super::units::Units;
 use crate::diagnostic::{closest, Problems};
 use crate::formula::Formula;
 
@@ -64,6 +65,10 @@ pub struct Variable {
     pub min: Option<f64>,
     pub max: Option<f64>,
     pub part_of: Option<String>,
+    /// Other spellings of `unit` that data files use.
+    pub aliases: Vec<String>,
+    /// Conversions that belong to this variable: unit -> factor into `unit`.
+    pub convert: Vec<(String, f64)>,
 }
 
 impl Variable {
@@ -254,6 +259,8 @@ pub struct Catalog {
     pub kpis: Vec<Kpi>,
     pub taxonomy: Taxonomy,
     pub scheme: Scheme,
+    /// Units that convert into one another (`units.toml`; none when the file is absent).
+    pub units: Units,
     /// Problems that did not stop loading (unused variables, ...).
     pub warnings: Problems,
 }

@@ -4,6 +4,7 @@
 use std::collections::HashSet;
 
 use super::code::{code_is_well_formed, id_for_code, is_snake_id, normalize_code};
+use super::units::{Unit, Units};
 use super::*;
 use crate::diagnostic::{Problem, ProblemCode, Problems};
 use crate::formula::Formula;
@@ -163,7 +164,21 @@ pub(super) fn parse_variables(file: &SourceFile, problems: &mut Problems) -> Vec
             min: v.min,
             max: v.max,
             part_of: v.part_of.clone(),
+            aliases: v.aliases.clone(),
+            convert: v.convert.iter().map(|(u, f)| (u.clone(), *f)).collect(),
         };
+        for (unit, factor) in &variable.convert {
+            if !factor.is_finite() || *factor <= 0.0 {
+                problems.push(
+                    Problem::new(
+                        ProblemCode::BadNumber,
+                        &file.path,
+                        format!("variable `{id}` converts from {unit} by {factor}; give a finite factor above 0"),
+                    )
+                    .at_line(line),
+                );
+            }
+        }
         let (min, max) = variable.range();
         if min.is_nan() || max.is_nan() || min.is_infinite() || (max.is_infinite() && max < 0.0) {
             problems.push(
@@ -392,4 +407,38 @@ pub(super) fn parse_kpi(
         line: code_line,
         measures,
     })
+}
+
+pub(super) fn parse_units(file: &SourceFile, problems: &mut Problems) -> Units {
+    let raw: raw::RawUnits = match toml::from_str(&file.text) {
+        Ok(raw) => raw,
+        Err(e) => {
+            problems.push(toml_problem(file, e));
+            return Units::default();
+        }
+    };
+    let mut groups = Vec::new();
+    for (group, units) in raw {
+        let mut list = Vec::new();
+        for (name, unit) in units {
+            if !unit.in_base.is_finite() || unit.in_base <= 0.0 {
+                problems.push(Problem::new(
+                    ProblemCode::BadNumber,
+                    &file.path,
+                    format!(
+                        "unit `{name}` of `{group}` has in_base = {}; give a finite number above 0",
+                        unit.in_base
+                    ),
+                ));
+                continue;
+            }
+            list.push(Unit {
+                name,
+                in_base: unit.in_base,
+                aliases: unit.aliases,
+            });
+        }
+        groups.push((group, list));
+    }
+    Units { groups }
 }

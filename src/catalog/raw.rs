@@ -15,6 +15,12 @@ pub struct RawVariable {
     pub min: Option<f64>,
     pub max: Option<f64>,
     pub part_of: Option<String>,
+    /// Other spellings of the unit that data files use.
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    /// Conversions that belong to this variable: unit -> factor into its own unit.
+    #[serde(default)]
+    pub convert: IndexMap<String, f64>,
 }
 
 pub type RawVariables = IndexMap<String, Spanned<RawVariable>>;
@@ -96,4 +102,16 @@ pub struct RawDimension {
 pub struct RawSubdimension {
     pub name: String,
     pub categories: IndexMap<String, String>,
+}
+
+/// `units.toml`: groups of units that convert exactly into one another.
+pub type RawUnits = IndexMap<String, IndexMap<String, RawUnit>>;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawUnit {
+    /// How many of the group's first unit one of this unit makes.
+    pub in_base: f64,
+    #[serde(default)]
+    pub aliases: Vec<String>,
 }

@@ -3,22 +3,20 @@
 //! It never computes a KPI.
 
 use super::csv_text;
-use super::loader::{Loaded, Loader};
+use super::loader::{Loaded, Loader, Place};
 use super::Origin;
 use crate::diagnostic::{Problem, ProblemCode};
 
 impl<'a> Loader<'a> {
-    #[allow(clippy::too_many_arguments)]
-    pub(super) fn store(
-        &mut self,
-        city: &str,
-        year: i32,
-        field: usize,
-        raw: &str,
-        source: &str,
-        origin: Origin,
-        column: &str,
-    ) {
+    /// Check one value and store it in its cell, converted to its field's unit.
+    pub(super) fn store(&mut self, at: &Place, field: usize, raw: &str, column: &str) {
+        let Place {
+            city,
+            year,
+            source,
+            unit,
+            origin,
+        } = *at;
         let kind = self.rules[field].kind;
         // Text for messages is built only when there is a problem.
         let line = origin.line as usize;
@@ -63,6 +61,31 @@ impl<'a> Loader<'a> {
                 return;
             }
         };
+        let factor = if unit.is_empty() || unit == self.rules[field].unit {
+            1.0
+        } else {
+            match self.unit_factor(field, unit) {
+                Some(factor) => factor,
+                None => {
+                    let (name, field_id) = self.names(origin, field);
+                    let expected = self.rules[field].unit.clone();
+                    let message = format!(
+                        "`{field_id}` is in {expected}, and {unit} does not convert to {expected}; give the value in {expected}"
+                    );
+                    let at = format!("{name}:{line}");
+                    self.report(
+                        Problem::new(ProblemCode::UnitMismatch, &name, message)
+                            .at_line(line)
+                            .in_column("unit")
+                            .with_value(unit),
+                    );
+                    self.invalidate(field, row, format!("unit {unit} is not {expected} ({at})"));
+                    return;
+                }
+            }
+        };
+        let given = value;
+        let value = value * factor;
         let rule = &self.rules[field];
         if value < rule.min || value > rule.max {
             let message = format!(
@@ -133,6 +156,26 @@ impl<'a> Loader<'a> {
             data.sources[field][row] = source;
         }
         data.origins[field][row] = origin;
+        if factor != 1.0 {
+            data.converted
+                .insert((field, row), (unit.to_string(), given));
+        }
+    }
+
+    /// The factor from `unit` into the field's own unit, worked out once per field and unit.
+    fn unit_factor(&mut self, field: usize, unit: &str) -> Option<f64> {
+        if let Some(&factor) = self.unit_factors.get(&(field, unit.to_string())) {
+            return factor;
+        }
+        let catalog = self.catalog;
+        let rule = &self.rules[field];
+        let factor = if rule.variable {
+            catalog.units.to_variable(unit, &catalog.variables[field])
+        } else {
+            catalog.units.factor(unit, &rule.unit)
+        };
+        self.unit_factors.insert((field, unit.to_string()), factor);
+        factor
     }
 
     /// The file and field names, for a message.
@@ -235,6 +278,10 @@ impl<'a> Loader<'a> {
         data.not_reported = std::mem::take(&mut data.not_reported)
             .into_iter()
             .map(|(field, row)| (field, new_row[row]))
+            .collect();
+        data.converted = std::mem::take(&mut data.converted)
+            .into_iter()
+            .map(|((field, row), given)| ((field, new_row[row]), given))
             .collect();
         data.cities = order.iter().map(|&i| data.cities[i].clone()).collect();
         data.years = order.iter().map(|&i| data.years[i]).collect();

@@ -28,6 +28,8 @@ pub(super) struct Rule {
     /// `0 to 100`, `>= 0`, `yes/no`.
     pub(super) range_text: String,
     pub(super) unit: String,
+    /// A variable (else a KPI's own value), for the conversions a variable declares.
+    pub(super) variable: bool,
 }
 
 impl Rule {
@@ -39,6 +41,7 @@ impl Rule {
             max,
             range_text: v.range_text(),
             unit: v.unit.clone(),
+            variable: true,
         }
     }
 
@@ -65,8 +68,19 @@ impl Rule {
             max,
             range_text,
             unit: m.unit.clone(),
+            variable: false,
         }
     }
+}
+
+/// Where a value stands: its row and what the row says about it.
+pub(super) struct Place<'r> {
+    pub(super) city: &'r str,
+    pub(super) year: i32,
+    pub(super) source: &'r str,
+    /// The unit the row gives (long form), or empty.
+    pub(super) unit: &'r str,
+    pub(super) origin: Origin,
 }
 
 /// How many problems of one code a file lists; the rest are counted.
@@ -82,6 +96,8 @@ pub(super) struct Tally {
 
 pub struct Loader<'a> {
     pub(super) tally: Tally,
+    /// (field, unit as given) -> the factor into the field's unit, or `None` if it has none.
+    pub(super) unit_factors: HashMap<(usize, String), Option<f64>>,
     pub(super) catalog: &'a Catalog,
     pub(super) filter: Filter,
     pub(super) options: TextOptions,
@@ -121,6 +137,7 @@ impl<'a> Loader<'a> {
         let n = fields.len();
         Loader {
             tally: Tally::default(),
+            unit_factors: HashMap::new(),
             catalog,
             filter,
             options,
@@ -259,6 +276,7 @@ impl<'a> Loader<'a> {
             );
             return;
         };
+        let unit_col = col("unit").filter(|_| col("variable").is_some());
         let long = match (col("variable"), col("value")) {
             (Some(variable), Some(value)) => Some((variable, value, col("source"))),
             (None, None) => None,
@@ -385,6 +403,7 @@ impl<'a> Loader<'a> {
                         continue;
                     }
                     let source = source_col.map(get).unwrap_or("");
+                    let unit = unit_col.map(get).unwrap_or("");
                     match long {
                         Some((variable_col, value_col, _)) => {
                             let variable = get(variable_col);
@@ -404,7 +423,14 @@ impl<'a> Loader<'a> {
                             else {
                                 continue;
                             };
-                            self.store(city, year, field, get(value_col), source, origin, "value");
+                            let at = Place {
+                                city,
+                                year,
+                                source,
+                                unit,
+                                origin,
+                            };
+                            self.store(&at, field, get(value_col), "value");
                         }
                         None => {
                             for &(column, field) in &wide_fields {
@@ -413,7 +439,14 @@ impl<'a> Loader<'a> {
                                 if raw.is_empty() {
                                     continue; // an empty cell in wide form: not collected
                                 }
-                                self.store(city, year, field, raw, source, origin, &header[column]);
+                                let at = Place {
+                                    city,
+                                    year,
+                                    source,
+                                    unit: "",
+                                    origin,
+                                };
+                                self.store(&at, field, raw, &header[column]);
                             }
                         }
                     }

@@ -49,6 +49,8 @@ pub struct Dataset {
     pub sources: Vec<Vec<u32>>,
     pub source_names: Vec<String>,
     pub origins: Vec<Vec<Origin>>,
+    /// Cells given in another unit and converted: the unit and the value as given.
+    pub converted: HashMap<(usize, usize), (String, f64)>,
     /// Cells the data marks as not reported (`NR`, `n/a`, `..`, an empty value).
     pub not_reported: HashSet<(usize, usize)>,
     /// Cells whose value was rejected (`(field, row)` -> why); they hold no value.
@@ -66,6 +68,13 @@ impl Dataset {
 
     pub fn value(&self, field: usize, row: usize) -> Option<f64> {
         self.values[field].get(row).copied().filter(|v| !v.is_nan())
+    }
+
+    /// The unit and value a cell was given in, where it was converted.
+    pub fn converted_from(&self, field: usize, row: usize) -> Option<(&str, f64)> {
+        self.converted
+            .get(&(field, row))
+            .map(|(unit, value)| (unit.as_str(), *value))
     }
 
     /// True where the data says the value is not reported.

@@ -119,7 +119,7 @@ fn render_rows(assessment: &Assessment, rows: Range<usize>) -> anyhow::Result<Ve
                 &value,
                 &display,
                 o.status.label(),
-                &note(o),
+                &note(&city_year, o),
                 &target,
                 neutralise(o.target.and_then(|t| t.source).unwrap_or_default()).as_ref(),
                 neutralise(&target_origin(o.target.as_ref())).as_ref(),

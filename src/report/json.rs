@@ -100,6 +100,14 @@ struct Input<'a> {
     source: Option<&'a str>,
     file: Option<&'a str>,
     line: Option<u32>,
+    converted_from: Option<Given<'a>>,
+}
+
+/// A value as the data gave it, before conversion into the variable's unit.
+#[derive(serde::Serialize)]
+struct Given<'a> {
+    unit: &'a str,
+    value: f64,
 }
 
 impl<'a> From<&Evidence<'a>> for Input<'a> {
@@ -112,6 +120,7 @@ impl<'a> From<&Evidence<'a>> for Input<'a> {
             source: e.source,
             file: e.file,
             line: e.line,
+            converted_from: e.converted_from.map(|(unit, value)| Given { unit, value }),
         }
     }
 }
@@ -152,7 +161,7 @@ fn kpi<'a>(city_year: &CityYearReport<'a>, o: &Outcome<'a>) -> Kpi<'a> {
         value: o.value.map(|v| round(v, 6)),
         display: display_value(m, o.value),
         status: o.status.label(),
-        note: note(o),
+        note: note(city_year, o),
         target: o.target.map(|t| round(t.value, 6)),
         target_source: o.target.and_then(|t| t.source),
         target_origin: o.target.map(|t| target_origin(Some(&t))),

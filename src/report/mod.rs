@@ -19,7 +19,7 @@ use std::io::Write;
 
 use crate::catalog::{Measure, MeasureKind};
 use crate::scoring::{
-    Assessment, CityYearReport, NotScored, Outcome, Status, Summary, Target, TargetOrigin,
+    Assessment, CityYearReport, Evidence, NotScored, Outcome, Status, Summary, Target, TargetOrigin,
 };
 
 /// The report formats.
@@ -156,21 +156,44 @@ pub fn round(value: f64, decimals: i32) -> f64 {
 }
 
 /// What a reader needs to know about a value beyond the number: why it is missing,
-/// that the city reported it, why it is not scored.
-pub fn note(outcome: &Outcome) -> String {
+/// that the city reported it, which inputs were converted from another unit, why it is
+/// not scored.
+pub fn note(city_year: &CityYearReport, outcome: &Outcome) -> String {
     let mut text = String::new();
     if let Status::Missing(reason) = &outcome.status {
         let _ = write!(text, "{reason}");
         return text;
     }
-    if outcome.status == Status::Reported {
-        text.push_str("reported directly");
-    }
-    if let Some(why) = outcome.not_scored {
+    let mut add = |part: &str| {
         if !text.is_empty() {
             text.push_str("; ");
         }
-        text.push_str(match why {
+        text.push_str(part);
+    };
+    let converted = |e: &Evidence| {
+        e.converted_from
+            .map(|(unit, _)| format!("{} from {unit}", e.name))
+    };
+    match &outcome.reported {
+        Some(reported) => {
+            add("reported directly");
+            if let Some(c) = converted(reported) {
+                add(&format!("converted: {c}"));
+            }
+        }
+        None => {
+            let list: Vec<String> = city_year
+                .inputs(outcome)
+                .iter()
+                .filter_map(converted)
+                .collect();
+            if !list.is_empty() {
+                add(&format!("converted: {}", list.join(", ")));
+            }
+        }
+    }
+    if let Some(why) = outcome.not_scored {
+        add(match why {
             NotScored::Never => "never scored",
             NotScored::NoDirection => "no direction: not scored",
             NotScored::NoTarget => "no target: not scored",

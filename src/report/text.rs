@@ -92,7 +92,7 @@ pub(super) fn page<'a>(city_year: &'a CityYearReport<'a>) -> Page<'a> {
                             display_target(m, o.target.as_ref()),
                             percent(o.score.map(|s| s.achievement)),
                             o.score.map(|s| s.points.to_string()).unwrap_or_default(),
-                            note(o),
+                            note(city_year, o),
                         ],
                     }
                 })

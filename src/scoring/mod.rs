@@ -233,16 +233,21 @@ impl<'a> Assessment<'a> {
         let mut evidence = Vec::new();
         let cell = |field: usize| {
             let (file, line) = data.origin(field, row).unzip();
-            (data.source(field, row), file, line)
+            (
+                data.source(field, row),
+                file,
+                line,
+                data.converted_from(field, row),
+            )
         };
         for s in &self.selected {
             let m = s.index;
             let inputs = self.results.inputs(m);
             let start = evidence.len();
             for (read, unit) in inputs.reads.iter().zip(&s.read_units) {
-                let (source, file, line) = match read.source {
+                let (source, file, line, converted_from) = match read.source {
                     Source::Field(f) => cell(f),
-                    _ => (None, None, None),
+                    _ => (None, None, None, None),
                 };
                 evidence.push(Evidence {
                     name: &read.name,
@@ -255,13 +260,14 @@ impl<'a> Assessment<'a> {
                     source,
                     file,
                     line,
+                    converted_from,
                 });
             }
             let value = self.results.value(m, row);
             let status = self.results.status(m, row);
             let reported = match (&status, inputs.reported) {
                 (Status::Reported, Some(f)) => {
-                    let (source, file, line) = cell(f);
+                    let (source, file, line, converted_from) = cell(f);
                     Some(Evidence {
                         name: &s.measure.key,
                         kind: EvidenceKind::Reported,
@@ -270,6 +276,7 @@ impl<'a> Assessment<'a> {
                         source,
                         file,
                         line,
+                        converted_from,
                     })
                 }
                 _ => None,

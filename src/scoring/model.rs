@@ -102,6 +102,8 @@ pub struct Evidence<'a> {
     /// The file and line the value was read from (none for another KPI's value).
     pub file: Option<&'a str>,
     pub line: Option<u32>,
+    /// The unit and value as the data gave them, where they were converted into `unit`.
+    pub converted_from: Option<(&'a str, f64)>,
 }
 
 /// What a piece of evidence is.
