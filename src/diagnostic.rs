@@ -274,6 +274,15 @@ impl fmt::Display for Problems {
     }
 }
 
+/// `1 error`, `2 errors`: a count and its noun, for messages.
+pub fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}
+
 /// The known name closest to `name`, if one is close enough to be a likely typo.
 pub fn closest<'a>(name: &str, known: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     known

@@ -9,7 +9,7 @@ use crate::diagnostic::Problems;
 /// A failure the library reports; the binary maps it to an exit code.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    #[error("the definitions have {} error(s); fix them and run `citykpi check defs` to confirm:\n{problems}", problems.errors())]
+    #[error("the definitions have {}; fix them and run `citykpi check defs` to confirm:\n{problems}", crate::diagnostic::plural(problems.errors(), "error"))]
     Definitions { problems: Problems },
     #[error("{summary}:\n{problems}")]
     Data { summary: String, problems: Problems },

@@ -119,7 +119,7 @@ pub fn write(
         out,
         "-- U4SSC KPIs as one query, written by citykpi {} (export-sql --dialect {}).",
         env!("CARGO_PKG_VERSION"),
-        format!("{dialect:?}").to_lowercase()
+        <&str>::from(dialect)
     )?;
     writeln!(
         out,

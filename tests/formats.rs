@@ -141,7 +141,7 @@ fn from_text(
 #[test]
 fn every_format_says_the_same() {
     let (csv_rows, csv_numbers) = from_csv(&run("csv"));
-    assert_eq!(csv_rows.len(), 2 * 112, "two city-years of 112 measures");
+    assert_eq!(csv_rows.len(), 2 * 113, "two city-years of 113 measures");
 
     let json: Value = serde_json::from_str(&run("json")).unwrap();
     let (mut json_rows, mut json_numbers) = (Rows::new(), BTreeMap::new());

@@ -136,7 +136,8 @@ fn kpis_with_parts_have_the_parts_of_the_methodology() {
             "connected",
             "integrated",
             "inclusive",
-            "resilient"
+            "resilient",
+            "overall"
         ]
     );
     assert_eq!(parts("EN:EN:AQ:1C"), ["pm2_5", "pm10", "no2", "so2", "o3"]);
@@ -230,7 +231,7 @@ fn values_computed_by_hand_match_assess() {
     let report: Value = serde_json::from_str(&stdout).unwrap();
     let v = |key: &str| kpi_of(&report, "Vesterby", 2024, key);
     // (key, value by hand from sample-data/vesterby.csv 2024, achievement, points)
-    let cases: [(&str, f64, Option<f64>, Option<u64>); 12] = [
+    let cases: [(&str, f64, Option<f64>, Option<u64>); 20] = [
         // households_with_internet 53550 / households 55150
         (
             "EC:ICT:ICT:1C",
@@ -285,6 +286,37 @@ fn values_computed_by_hand_match_assess() {
         ),
         // maternal deaths 0 per 100k live births, target 70, lower
         ("SC:EH:H:2C", 0.0, Some(100.0), Some(4)),
+        // outage time in minutes: 6 058 740 customer minutes / 76 500 customer interruptions
+        ("EC:I:ES:2C", 6_058_740.0 / 76500.0, None, None),
+        // BMS by floor area: 319 800 m² / 421 000 m² of public buildings = 75.96 %
+        (
+            "EC:I:B:2A",
+            100.0 * 319_800.0 / 421_000.0,
+            Some(75.96),
+            Some(3),
+        ),
+        // real-time information at the stop, on the web or in an app: 646 of 652 stops = 99.08 %
+        ("EC:ICT:T:1C", 100.0 * 646.0 / 652.0, Some(99.08), Some(4)),
+        // arterial roads and highways monitored: 71 km of 149 km = 47.65 %
+        ("EC:ICT:T:2C", 100.0 * 71.0 / 149.0, Some(47.65), Some(2)),
+        // signal-controlled intersections only: 74 of 168 (no default target)
+        ("EC:ICT:T:3A", 100.0 * 74.0 / 168.0, None, None),
+        // all procurement transactions: 178 600 electronic of 191 200 = 93.41 %
+        (
+            "EC:ICT:PS:3A",
+            100.0 * 178_600.0 / 191_200.0,
+            Some(93.41),
+            Some(3),
+        ),
+        // day-care places 3 810 for 5 130 children aged 0-3 = 74.27 %
+        ("SC:SH:SI:5A", 100.0 * 3810.0 / 5130.0, Some(74.27), Some(3)),
+        // secondary treatment 14 244 000 m³ of all 15 170 000 m³ produced = 93.90 % (a part)
+        (
+            "EN:EN:WS:4C/secondary",
+            100.0 * 14_244_000.0 / 15_170_000.0,
+            Some(93.9),
+            Some(3),
+        ),
     ];
     for (key, value, achievement, points) in cases {
         let k = v(key);
@@ -315,6 +347,16 @@ fn values_computed_by_hand_match_assess() {
     assert_eq!(riverton("SC:SH:SA:3A")["points"], 1);
     assert_eq!(riverton("EC:I:UP:2A/inclusive")["display"], "no");
     assert_eq!(riverton("EC:I:UP:2A/compact")["display"], "yes");
+    // The KPI-level yes / partial / no over the five principles, reported, not scored (the
+    // five principles are): Vesterby 2024 has all five, Riverton 2024 three of five.
+    assert_eq!(v("EC:I:UP:2A/overall")["display"], "yes");
+    assert!(close(&v("EC:I:UP:2A/overall")["value"], 1.0));
+    assert!(v("EC:I:UP:2A/overall")["points"].is_null());
+    assert_eq!(v("EC:I:UP:2A/resilient")["points"], 4);
+    assert_eq!(riverton("EC:I:UP:2A/overall")["display"], "partial");
+    assert!(close(&riverton("EC:I:UP:2A/overall")["value"], 0.5));
+    assert!(riverton("EC:I:UP:2A/overall")["points"].is_null());
+    assert_eq!(riverton("EC:I:UP:2A/inclusive")["points"], 1);
     // Gaps: exact reasons, and a KPI the city reports directly.
     assert_eq!(
         riverton("EC:ICT:PS:1A/percent")["note"],
@@ -324,6 +366,10 @@ fn values_computed_by_hand_match_assess() {
     assert_eq!(
         riverton("EC:P:EM:2C")["note"],
         "missing input: youth_unemployed"
+    );
+    assert_eq!(
+        riverton("SC:SH:SI:5A")["note"],
+        "missing input: day_care_places_0_3"
     );
     assert_eq!(riverton("EN:EN:AQ:2C")["status"], "reported");
     assert!(close(&riverton("EN:EN:AQ:2C")["value"], 4.1));

@@ -68,7 +68,7 @@ pub(super) fn check_kpis(
                         format!(
                             "{} is a yes/no KPI but reads `{name}`, a {} variable; yes/no KPIs read boolean variables",
                             m.key,
-                            format!("{kind:?}").to_lowercase()
+                            <&str>::from(*kind)
                         ),
                     ),
                     Some(_) => continue,

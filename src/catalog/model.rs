@@ -11,8 +11,9 @@ use crate::diagnostic::{closest, Problems};
 use crate::formula::Formula;
 
 /// What kind of quantity a variable holds; it sets the default valid range.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, strum::IntoStaticStr)]
 #[serde(rename_all = "lowercase")]
+#[strum(serialize_all = "lowercase")]
 pub enum Kind {
     Count,
     Amount,

@@ -11,8 +11,8 @@ use anyhow::Context;
 
 use citykpi::catalog::{Catalog, Definitions};
 use citykpi::dataset::{self, Filter, Input, Targets};
-use citykpi::diagnostic::{exit, Problems};
-use citykpi::report::problems::{plural, ProblemFormat};
+use citykpi::diagnostic::{exit, plural, Problems};
+use citykpi::report::problems::ProblemFormat;
 use citykpi::report::{self, Format, Style};
 use citykpi::scoring::Assessment;
 use citykpi::template::TemplateOptions;

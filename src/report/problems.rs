@@ -6,7 +6,7 @@ use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::Table;
 use serde::Serialize;
 
-use crate::diagnostic::Problems;
+use crate::diagnostic::{plural, Problems};
 
 /// How `check` prints what it found.
 #[derive(
@@ -70,13 +70,4 @@ pub fn render(
         }
     }
     Ok(())
-}
-
-/// `1 error`, `2 errors`.
-pub fn plural(n: usize, word: &str) -> String {
-    if n == 1 {
-        format!("1 {word}")
-    } else {
-        format!("{n} {word}s")
-    }
 }
