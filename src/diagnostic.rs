@@ -19,6 +19,8 @@ pub mod exit {
     pub const USAGE: u8 = 2;
     /// The data has errors (or warnings, with `--strict`), or nothing in it to assess.
     pub const DATA: u8 = 3;
+    /// A CI gate (`--fail-under`, `--min-coverage`) is not met.
+    pub const GATE: u8 = 4;
 }
 
 /// How bad a problem is: an error stops the run, a warning does not (unless `--strict`).

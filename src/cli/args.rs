@@ -14,13 +14,15 @@ use citykpi::dataset::{Decimal, TextOptions};
 use citykpi::export_sql::Dialect;
 use citykpi::report::problems::ProblemFormat;
 use citykpi::report::Format;
+use citykpi::scoring::gates::Gate;
 
 pub const EXIT_CODES: &str = "\
 Exit codes:
   0  success
   1  the run failed: broken definitions, a file that cannot be read, I/O error
   2  usage error: bad arguments, unknown KPI code
-  3  the data has errors (with --strict: also warnings), or nothing in it to assess";
+  3  the data has errors (with --strict: also warnings), or nothing in it to assess
+  4  a CI gate is not met (--fail-under, --min-coverage)";
 
 /// A clap parser for a library enum, from its lower-case names (strum).
 fn names<E>() -> impl TypedValueParser<Value = E>
@@ -75,7 +77,8 @@ pub enum Command {
   citykpi assess sample-data/vesterby.csv --targets sample-data/targets.csv
   citykpi assess data/*.csv --city Vesterby --year 2024 --format json --output report.json
   citykpi assess data.csv --format ndjson | jq .summary[0].score
-  cat city.csv | citykpi assess - --format csv > kpis.csv")]
+  cat city.csv | citykpi assess - --format csv > kpis.csv
+  citykpi assess city.csv --fail-under 60 --fail-under EN=50 --min-coverage 90   # a CI gate")]
     Assess(AssessArgs),
     /// Browse the KPI catalogue.
     #[command(subcommand)]
@@ -184,6 +187,38 @@ pub struct AssessArgs {
     /// Fail (exit code 3) on data warnings too, e.g. unknown variables or repeated rows.
     #[arg(long, help_heading = "Input")]
     pub strict: bool,
+
+    /// Exit with code 4 unless every city-year's overall score reaches SCORE %, or with
+    /// DIMENSION=SCORE a dimension's (`EN=60`); repeat for several.
+    #[arg(long, value_name = "[DIMENSION=]SCORE", value_parser = gate, help_heading = "CI gates")]
+    pub fail_under: Vec<Gate>,
+
+    /// Exit with code 4 unless every city-year computes at least PCT % of its core KPIs.
+    #[arg(long, value_name = "PCT", value_parser = percent, help_heading = "CI gates")]
+    pub min_coverage: Option<f64>,
+}
+
+fn percent(text: &str) -> Result<f64, String> {
+    text.trim()
+        .trim_end_matches('%')
+        .parse::<f64>()
+        .ok()
+        .filter(|p| (0.0..=100.0).contains(p))
+        .ok_or_else(|| format!("give a percentage from 0 to 100, not {text:?}"))
+}
+
+/// `60` (overall) or `EN=60` (a dimension, by code).
+fn gate(text: &str) -> Result<Gate, String> {
+    match text.split_once('=') {
+        Some((dimension, min)) => Ok(Gate::Score {
+            dimension: Some(dimension.trim().to_uppercase()),
+            min: percent(min)?,
+        }),
+        None => Ok(Gate::Score {
+            dimension: None,
+            min: percent(text)?,
+        }),
+    }
 }
 
 /// How to read the text of data files (shared by `assess` and `check data`).

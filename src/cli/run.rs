@@ -14,6 +14,7 @@ use citykpi::dataset::{self, Filter, Input, Targets};
 use citykpi::diagnostic::{exit, plural, Problems};
 use citykpi::report::problems::ProblemFormat;
 use citykpi::report::{self, Format, Style};
+use citykpi::scoring::gates::{self, Gate};
 use citykpi::scoring::Assessment;
 use citykpi::template::TemplateOptions;
 use citykpi::{browse, engine, export_sql, Error};
@@ -148,6 +149,23 @@ fn parse_inputs(args: &[String]) -> anyhow::Result<Vec<Input>> {
 
 fn assess(catalog: &Catalog, args: AssessArgs, stderr: &mut dyn Write) -> anyhow::Result<u8> {
     let inputs = parse_inputs(&args.data)?;
+    for gate in &args.fail_under {
+        if let Gate::Score {
+            dimension: Some(code),
+            ..
+        } = gate
+        {
+            let dimensions = &catalog.taxonomy.dimensions;
+            if !dimensions.iter().any(|d| &d.code == code) {
+                let known: Vec<&str> = dimensions.iter().map(|d| d.code.as_str()).collect();
+                return Err(Error::Usage(format!(
+                    "--fail-under {code}=...: no dimension {code}; use one of {}",
+                    known.join(", ")
+                ))
+                .into());
+            }
+        }
+    }
     let targets = match &args.targets {
         Some(path) => Some(
             Targets::from_path(catalog, path).map_err(|problems| Error::Data {
@@ -226,6 +244,22 @@ fn assess(catalog: &Catalog, args: AssessArgs, stderr: &mut dyn Write) -> anyhow
             plural(problems.warnings() + disagreements.warnings(), "warning")
         )?;
         return Ok(exit::DATA);
+    }
+    let mut gates = args.fail_under.clone();
+    if let Some(min) = args.min_coverage {
+        gates.push(Gate::CoreCoverage { min });
+    }
+    if !gates.is_empty() {
+        let mut failed = false;
+        for city_year in assessment.iter() {
+            for shortfall in gates::check(&city_year, &gates) {
+                writeln!(stderr, "gate: {shortfall}")?;
+                failed = true;
+            }
+        }
+        if failed {
+            return Ok(exit::GATE);
+        }
     }
     Ok(exit::OK)
 }

@@ -9,6 +9,7 @@
 //! [`Assessment`] yields one [`CityYearReport`] at a time: the model every report
 //! renders. This module decides; it never formats, and it never reads files.
 
+pub mod gates;
 mod model;
 mod summary;
 
