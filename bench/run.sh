@@ -19,7 +19,11 @@
 #   read      python3: polars.read_csv(FILE)
 #   pivot     python3: polars.read_csv(FILE), then pivot to one row per city-year
 #   import    python3 -c 'import polars': the interpreter and import alone, included in read and pivot
-# Every output goes to /dev/null. Ratios are to csv of the same size. Then it times the start-up:
+#   load      citykpi check data FILE: citykpi reads the file into its dataset and checks it, nothing
+#             computed; its peak is the dataset itself, the baseline for memory growth
+# Every output goes to /dev/null. Ratios are to csv of the same size. With two sizes or more it then
+# prints how each peak grows from the first size to the last, per 1 000 city-years, beside the
+# growth of `load`. Then it times the start-up:
 # the median of 20 runs of `citykpi assess sample-data/vesterby.csv` against `citykpi --version`.
 #
 # polars is imported from the system Python if it can be, else installed from PyPI into
@@ -113,6 +117,7 @@ echo "$(date -u '+%Y-%m-%d %H:%M UTC'); $(nproc) cores, $mem_gb GiB; $("$bin" --
 echo "binaries: $bin, $gen"
 
 results=()
+declare -A peaks
 for size in "${sizes[@]}"; do
   cities=${size%x*}
   years=${size#*x}
@@ -125,17 +130,19 @@ for size in "${sizes[@]}"; do
   mb=$(awk -v b="$(stat -c %s "$file")" 'BEGIN { printf "%.1f", b / 1024 / 1024 }')
   rows=$(( $(wc -l < "$file") - 1 ))
   csv_wall='' csv_peak=''
-  for what in csv json ndjson read pivot import; do
+  for what in csv json ndjson read pivot import load; do
     echo "  $size $what (load average $(cut -d' ' -f1 /proc/loadavg))" >&2
     case $what in
       csv | json | ndjson) cmd=("$bin" assess "$file" --format "$what") ;;
       read) cmd=(python3 -c "$py_read" "$file") ;;
       pivot) cmd=(python3 -c "$py_pivot" "$file") ;;
       import) cmd=(python3 -c 'import polars') ;;
+      load) cmd=("$bin" check data "$file") ;;
     esac
     read -r wall peak cpu status <<< "$(measure "${cmd[@]}")"
     if [ "$status" != 0 ]; then wall="failed($status)"; fi
     if [ "$what" = csv ]; then csv_wall=$wall csv_peak=$peak; fi
+    if [ "$status" = 0 ]; then peaks[$size,$what]=$peak; fi
     results+=("$(printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |' \
       "$size" "$((cities * years))" "$mb" "$rows" "$what" "$wall" "$(ratio "$wall" "$csv_wall")" \
       "$peak" "$(ratio "$peak" "$csv_peak")" "$cpu")")
@@ -146,6 +153,22 @@ echo
 echo "| size | city-years | file MiB | rows | command | wall s | wall / csv | peak MiB | peak / csv | cpu s |"
 echo "|---|---|---|---|---|---|---|---|---|---|"
 printf '%s\n' "${results[@]}"
+
+if [ ${#sizes[@]} -ge 2 ]; then
+  first=${sizes[0]} last=${sizes[-1]}
+  added=$(( ${last%x*} * ${last#*x} - ${first%x*} * ${first#*x} ))
+  echo
+  echo "peak memory growth from $first to $last ($added city-years more):"
+  echo "| command | peak $first MiB | peak $last MiB | growth MiB | KiB per city-year | growth / load's |"
+  echo "|---|---|---|---|---|---|"
+  for what in csv json ndjson read pivot load; do
+    a=${peaks[$first,$what]:-} b=${peaks[$last,$what]:-} l1=${peaks[$first,load]:-} l2=${peaks[$last,load]:-}
+    if [ -z "$a" ] || [ -z "$b" ]; then echo "| $what | ${a:-failed} | ${b:-failed} | n/a | n/a | n/a |"; continue; fi
+    awk -v w="$what" -v a="$a" -v b="$b" -v n="$added" -v l1="$l1" -v l2="$l2" 'BEGIN {
+      g = b - a; r = (l1 != "" && l2 != "" && l2 - l1 > 0) ? sprintf("%.2f", g / (l2 - l1)) : "n/a"
+      printf "| %s | %s | %s | %.1f | %.2f | %s |\n", w, a, b, g, g * 1024 / n, r }'
+  done
+fi
 
 # median_ms CMD...: 3 warm-up runs, then 20 timed runs; prints "min median max" in ms
 median_ms() {

@@ -5,7 +5,7 @@
 //! that reads another comes after it. A value a city reports directly takes
 //! the place of the formula. Nothing that is not finite leaves the engine: a
 //! division by zero becomes a missing value whose [`Reason`] says why. The engine
-//! never scores and never formats.
+//! never scores and never renders a report.
 
 use std::collections::HashMap;
 use std::fmt;

@@ -184,6 +184,9 @@ pub struct Measure {
     pub scorable: bool,
     /// What the unit makes of a value, decided once from the unit's text.
     pub kind: MeasureKind,
+    /// The valid range of a value reported directly, where the definition sets one.
+    pub min: Option<f64>,
+    pub max: Option<f64>,
     /// The line of the measure's formula in its file.
     pub line: usize,
 }
@@ -207,7 +210,7 @@ impl MeasureKind {
             .collect::<String>()
             .to_lowercase();
         match unit.as_str() {
-            "yes/no" => MeasureKind::YesNo,
+            "yes/no" | "yes-no" | "yes/partial/no" | "boolean" => MeasureKind::YesNo,
             "count" => MeasureKind::Count,
             _ => MeasureKind::Number,
         }
@@ -279,12 +282,18 @@ impl Catalog {
     }
 
     /// The KPI a user names: by code (any spacing or case), `CODE/part`, or id.
+    /// A `CODE/part` names the KPI only when the part exists.
     pub fn find(&self, name: &str) -> Option<&Kpi> {
-        let code = normalize_code(name);
-        let code = code.split('/').next().unwrap_or_default();
+        let normalized = normalize_code(name);
+        let (code, part) = match normalized.split_once('/') {
+            Some((code, part)) => (code, Some(part)),
+            None => (normalized.as_str(), None),
+        };
         let id = id_for_code(name);
         self.kpis.iter().find(|k| {
-            k.code.eq_ignore_ascii_case(code) || k.id == id || k.measures.iter().any(|m| m.id == id)
+            let by_code = k.code.eq_ignore_ascii_case(code)
+                && part.is_none_or(|p| k.measures.iter().any(|m| m.part.as_deref() == Some(p)));
+            by_code || k.id == id || k.measures.iter().any(|m| m.id == id)
         })
     }
 

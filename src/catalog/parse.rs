@@ -74,6 +74,22 @@ pub(super) fn parse_taxonomy(file: &SourceFile, problems: &mut Problems) -> Taxo
     taxonomy
 }
 
+/// The colours a band may have: the terminal's named colours.
+pub const COLOURS: [&str; 12] = [
+    "green",
+    "dark_green",
+    "yellow",
+    "dark_yellow",
+    "red",
+    "dark_red",
+    "blue",
+    "dark_blue",
+    "cyan",
+    "magenta",
+    "grey",
+    "white",
+];
+
 pub(super) fn parse_scheme(file: &SourceFile, problems: &mut Problems) -> Option<Scheme> {
     let raw: raw::RawScheme = match toml::from_str(&file.text) {
         Ok(raw) => raw,
@@ -98,6 +114,16 @@ pub(super) fn parse_scheme(file: &SourceFile, problems: &mut Problems) -> Option
             problems.push(bad(format!(
                 "band `{}` starts at {}; a band starts at a share of target from 0 to 100",
                 b.label, b.from
+            )));
+        }
+    }
+    for b in &bands {
+        if !COLOURS.contains(&b.colour.as_str()) {
+            problems.push(bad(format!(
+                "band `{}` has colour `{}`; use one of {}",
+                b.label,
+                b.colour,
+                COLOURS.join(", ")
             )));
         }
     }
@@ -180,7 +206,9 @@ pub(super) fn parse_variables(file: &SourceFile, problems: &mut Problems) -> Vec
             }
         }
         let (min, max) = variable.range();
-        if min.is_nan() || max.is_nan() || min.is_infinite() || (max.is_infinite() && max < 0.0) {
+        let given_infinite =
+            v.min.is_some_and(f64::is_infinite) || v.max.is_some_and(f64::is_infinite);
+        if min.is_nan() || max.is_nan() || min.is_infinite() || given_infinite {
             problems.push(
                 Problem::new(
                     ProblemCode::BadRange,
@@ -294,6 +322,8 @@ pub(super) fn parse_kpi(
                     reference: raw.reference,
                     scorable: raw.scored != Some(false),
                     kind: MeasureKind::of(&raw.unit),
+                    min: raw.min,
+                    max: raw.max,
                     line: line_of(&file.text, spanned.span().start),
                 });
             }
@@ -322,6 +352,8 @@ pub(super) fn parse_kpi(
                         reference: part.reference.or(raw.reference),
                         scorable: part.scored.or(raw.scored) != Some(false),
                         kind: MeasureKind::of(part.unit.as_deref().unwrap_or(&raw.unit)),
+                        min: part.min.or(raw.min),
+                        max: part.max.or(raw.max),
                         line: line_of(&file.text, part.formula.span().start),
                     });
                 }
@@ -339,7 +371,12 @@ pub(super) fn parse_kpi(
         )),
     }
     for m in &measures {
-        for (what, value) in [("target", m.target), ("reference", m.reference)] {
+        for (what, value) in [
+            ("target", m.target),
+            ("reference", m.reference),
+            ("min", m.min),
+            ("max", m.max),
+        ] {
             match value {
                 Some(v) if !v.is_finite() || v < 0.0 => problems.push(error(
                     ProblemCode::BadNumber,

@@ -40,6 +40,10 @@ pub struct RawKpi {
     pub target: Option<f64>,
     pub reference: Option<f64>,
     pub scored: Option<bool>,
+    /// The valid range of a value the city reports directly, where the unit's default
+    /// (0-100 for %, 0-1 for `0-1`, else >= 0) does not fit.
+    pub min: Option<f64>,
+    pub max: Option<f64>,
     #[serde(default)]
     pub sdg: Vec<String>,
     pub description: String,
@@ -60,6 +64,8 @@ pub struct RawPart {
     pub reference: Option<f64>,
     /// `false`: the part is reported but never scored (the KPI's `scored` otherwise).
     pub scored: Option<bool>,
+    pub min: Option<f64>,
+    pub max: Option<f64>,
 }
 
 #[derive(Debug, Deserialize)]

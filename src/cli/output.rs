@@ -1,5 +1,5 @@
 //! Where output goes: standard output, or a file written whole or not at all; and the
-//! progress bar on standard error. The only module that opens output streams; it never
+//! progress bar on standard error. Reports and listings go out through here; it never
 //! decides what a report says.
 
 use std::io::Write;

@@ -1,8 +1,8 @@
 //! Running a parsed command line: each subcommand calls the pipeline stages in order
 //! (definitions -> data -> engine -> scoring -> report) and picks the exit code.
 //!
-//! It never computes anything itself; this is the only place that knows about standard output
-//! and standard error, besides `output`.
+//! It never computes anything itself. Standard error is written here; standard output and
+//! report files through `output`.
 
 use std::io::{IsTerminal, Write};
 use std::path::Path;
@@ -168,9 +168,11 @@ fn assess(catalog: &Catalog, args: AssessArgs, stderr: &mut dyn Write) -> anyhow
     }
     let targets = match &args.targets {
         Some(path) => Some(
-            Targets::from_path(catalog, path).map_err(|problems| Error::Data {
-                summary: format!("the targets file {} has errors", path.display()),
-                problems,
+            Targets::from_path(catalog, path, &args.text.options()).map_err(|problems| {
+                Error::Data {
+                    summary: format!("the targets file {} has errors", path.display()),
+                    problems,
+                }
             })?,
         ),
         None => None,

@@ -3,7 +3,7 @@
 //! It never computes a KPI.
 
 use super::csv_text;
-use super::loader::{Loaded, Loader, Place};
+use super::loader::{Loaded, Loader, Place, LISTED};
 use super::Origin;
 use crate::diagnostic::{Problem, ProblemCode};
 
@@ -21,6 +21,28 @@ impl<'a> Loader<'a> {
         // Text for messages is built only when there is a problem.
         let line = origin.line as usize;
         if csv_text::is_not_available(raw) {
+            let row = self.row(city, year);
+            let data = &self.out.dataset;
+            if let Some(value) = data.value(field, row) {
+                let before = data.origins[field][row];
+                let before_at = format!("{}:{}", data.files[before.file as usize], before.line);
+                let (name, field_id) = self.names(origin, field);
+                self.report(
+                    Problem::new(
+                        ProblemCode::DuplicateConflict,
+                        &name,
+                        format!("{city} {year} `{field_id}` is not reported here but {value} at {before_at}; keep one of the two rows"),
+                    )
+                    .at_line(line)
+                    .with_value(raw),
+                );
+                self.invalidate(
+                    field,
+                    row,
+                    format!("conflicting rows at {before_at} and {name}:{line}"),
+                );
+                return;
+            }
             let (name, field_id) = self.names(origin, field);
             let said = if raw.is_empty() {
                 "is empty".to_string()
@@ -37,11 +59,28 @@ impl<'a> Loader<'a> {
                 .in_column(column)
                 .with_value(raw),
             );
-            let row = self.row(city, year);
             self.out.dataset.not_reported.insert((field, row));
             return;
         }
         let row = self.row(city, year);
+        if self.out.dataset.not_reported.remove(&(field, row)) {
+            let (name, field_id) = self.names(origin, field);
+            self.report(
+                Problem::new(
+                    ProblemCode::DuplicateConflict,
+                    &name,
+                    format!("{city} {year} `{field_id}` is {raw} here but not reported in an earlier row; keep one of the two rows"),
+                )
+                .at_line(line)
+                .with_value(raw),
+            );
+            self.invalidate(
+                field,
+                row,
+                format!("conflicting rows: not reported, and {raw} at {name}:{line}"),
+            );
+            return;
+        }
         let value = match csv_text::parse_value(raw, kind, self.decimal_comma) {
             Ok(value) => value,
             Err(hint) => {
@@ -236,7 +275,10 @@ impl<'a> Loader<'a> {
                 return *row;
             }
         }
-        let row = match self.row_of.get(&(city.to_string(), year)) {
+        // A city is one city however its name is cased ("Oslo", "OSLO"); the first spelling
+        // read is the one reports show.
+        let key = (city.to_lowercase(), year);
+        let row = match self.row_of.get(&key) {
             Some(&row) => row,
             None => {
                 let data = &mut self.out.dataset;
@@ -252,7 +294,7 @@ impl<'a> Loader<'a> {
                         data.origins[f].push(Origin::default());
                     }
                 }
-                self.row_of.insert((city.to_string(), year), row);
+                self.row_of.insert(key, row);
                 row
             }
         };
@@ -333,8 +375,17 @@ impl<'a> Loader<'a> {
                 }
             }
         }
-        for p in problems {
-            self.report(p);
+        let count = problems.len();
+        let file = problems.first().map(|p| p.file.clone()).unwrap_or_default();
+        for p in problems.into_iter().take(LISTED) {
+            self.out.problems.push(p);
+        }
+        if count > LISTED {
+            self.out.problems.push(Problem::new(
+                ProblemCode::PartExceedsWhole,
+                file,
+                format!("{} more `part-exceeds-whole` problems are not listed; fix the ones above and run again", count - LISTED),
+            ));
         }
         for (field, row, why) in invalid {
             self.invalidate(field, row, why);

@@ -71,8 +71,8 @@ impl Shape {
     }
 }
 
-/// A reader that makes line numbers right: CRLF line ends (every Excel export) become LF,
-/// and a blank line becomes a line holding one space. The CSV reader counts `\n` only and
+/// A reader that makes line numbers right: CRLF line ends (every Excel export) and lone CR
+/// line ends (old Mac exports) become LF, and a blank line becomes a line holding one space. The CSV reader counts `\n` only and
 /// skips blank lines without counting them; a line of one space is a record it counts,
 /// which the loader then skips as blank.
 pub struct LfReader<R> {
@@ -123,18 +123,17 @@ impl<R: std::io::Read> LfReader<R> {
             if n == 0 {
                 self.done = true;
                 if std::mem::take(&mut self.pending_cr) {
-                    self.push(b'\r');
+                    self.newline();
                 }
                 break;
             }
             for i in 0..n {
                 let byte = self.input[i];
                 if std::mem::take(&mut self.pending_cr) {
+                    self.newline();
                     if byte == b'\n' {
-                        self.newline();
                         continue;
                     }
-                    self.push(b'\r');
                 }
                 match byte {
                     b'\r' => self.pending_cr = true,
@@ -351,7 +350,9 @@ pub fn parse_number(text: &str, decimal_comma: bool) -> Result<f64, String> {
     let digits = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
     let int = if int.contains(group) {
         let groups: Vec<&str> = int.split(group).collect();
+        // A thousands group never starts with 0: `0.125` is not 125.
         let grouped = groups[0].len() <= 3
+            && !groups[0].starts_with('0')
             && groups.iter().all(|g| digits(g))
             && groups[1..].iter().all(|g| g.len() == 3)
             && frac.is_none_or(digits);
@@ -372,6 +373,7 @@ pub fn parse_number(text: &str, decimal_comma: bool) -> Result<f64, String> {
     };
     match normalized.parse::<f64>() {
         Ok(v) if v.is_finite() => Ok(v),
+        Ok(_) => Err("write a finite number such as 1234.5".into()),
         _ if normalized
             .replace([' ', '\u{a0}', '\'', '_'], "")
             .parse::<f64>()
@@ -414,14 +416,16 @@ mod tests {
     #[test]
     fn the_other_mark_separates_thousands_only_where_the_digits_say_so() {
         let comma = |t| parse_number(t, true);
+        let point = |t| parse_number(t, false);
         assert_eq!(comma("1.234"), Ok(1234.0));
         assert_eq!(comma("1.234.567"), Ok(1_234_567.0));
         assert_eq!(comma("-1.234,5"), Ok(-1234.5));
         assert_eq!(comma("12,5"), Ok(12.5));
         assert!(comma("1.5").is_err());
+        assert!(comma("0.125").is_err());
+        assert!(point("0,125").is_err());
         assert!(comma("1.2345").is_err());
         assert!(comma("12.34,5.6").is_err());
-        let point = |t| parse_number(t, false);
         assert_eq!(point("1,234"), Ok(1234.0));
         assert_eq!(point("1,234,567.25"), Ok(1_234_567.25));
         assert_eq!(point("1e5"), Ok(100_000.0));
@@ -479,7 +483,7 @@ mod tests {
             LfReader::new(Trickle(text, step))
                 .read_to_string(&mut out)
                 .unwrap();
-            assert_eq!(out, "a,b\n1,2\n \n3,\"x\ry\"\r", "step {step}");
+            assert_eq!(out, "a,b\n1,2\n \n3,\"x\ny\"\n", "step {step}");
         }
     }
 

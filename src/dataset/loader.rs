@@ -46,7 +46,7 @@ impl Rule {
     }
 
     /// A KPI's own value: yes/partial/no for a yes/no KPI, 0-100 for a percentage, 0-1 for
-    /// a share written `0-1`, else not negative.
+    /// a share written `0-1`, else not negative; a definition's own `min`/`max` first.
     fn reported(m: &Measure) -> Rule {
         let (kind, min, max, range_text) = if m.is_yes_no() {
             (
@@ -55,12 +55,19 @@ impl Rule {
                 1.0,
                 "yes, partial or no".to_string(),
             )
-        } else if m.unit == "%" {
-            (ValueKind::Percent, 0.0, 100.0, "0 to 100".to_string())
-        } else if m.unit == "0-1" {
-            (ValueKind::Number, 0.0, 1.0, "0 to 1".to_string())
         } else {
-            (ValueKind::Number, 0.0, f64::INFINITY, ">= 0".to_string())
+            let (kind, min, max) = match m.unit.as_str() {
+                "%" => (ValueKind::Percent, 0.0, 100.0),
+                "0-1" => (ValueKind::Number, 0.0, 1.0),
+                _ => (ValueKind::Number, 0.0, f64::INFINITY),
+            };
+            let (min, max) = (m.min.unwrap_or(min), m.max.unwrap_or(max));
+            let text = if max.is_infinite() {
+                format!(">= {min}")
+            } else {
+                format!("{min} to {max}")
+            };
+            (kind, min, max, text)
         };
         Rule {
             kind,
@@ -295,6 +302,17 @@ impl<'a> Loader<'a> {
         };
         // Wide form: every other column is a variable (or a KPI code).
         let wide_fields: Vec<(usize, Option<usize>)> = if long.is_none() {
+            if col("unit").is_some() {
+                self.report(
+                    Problem::new(
+                        ProblemCode::UnitMismatch,
+                        &name,
+                        "a unit column in wide form cannot say which value it is for, so it is not read; give each variable in its own unit, or use long form (city,year,variable,value,unit)",
+                    )
+                    .at_line(header_line)
+                    .in_column("unit"),
+                );
+            }
             let ignored = ["city", "year", "unit", "source", "notes", "quality"];
             (0..header.len())
                 .filter(|&i| !ignored.contains(&lower[i].as_str()))
@@ -345,7 +363,7 @@ impl<'a> Loader<'a> {
                     let broken = record
                         .iter()
                         .enumerate()
-                        .find(|&(i, c)| Some(i) != source_col && c.contains(['\n', '\r']));
+                        .find(|&(_, c)| c.contains(['\n', '\r']));
                     if let Some((column, _)) = broken {
                         self.report(
                             Problem::new(
@@ -436,9 +454,6 @@ impl<'a> Loader<'a> {
                             for &(column, field) in &wide_fields {
                                 let Some(field) = field else { continue };
                                 let raw = get(column);
-                                if raw.is_empty() {
-                                    continue; // an empty cell in wide form: not collected
-                                }
                                 let at = Place {
                                     city,
                                     year,

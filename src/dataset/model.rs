@@ -13,7 +13,11 @@ pub struct Filter {
 
 impl Filter {
     pub(super) fn keeps(&self, city: &str, year: i32) -> bool {
-        (self.cities.is_empty() || self.cities.iter().any(|c| c.eq_ignore_ascii_case(city)))
+        (self.cities.is_empty()
+            || self
+                .cities
+                .iter()
+                .any(|c| c.to_lowercase() == city.to_lowercase()))
             && (self.years.is_empty() || self.years.contains(&year))
     }
 }

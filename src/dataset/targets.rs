@@ -35,11 +35,15 @@ pub struct Targets {
 }
 
 impl Targets {
-    /// Read a targets file from disk.
-    pub fn from_path(catalog: &Catalog, path: &Path) -> Result<Targets, Problems> {
+    /// Read a targets file from disk, with the same `--delimiter` and `--decimal` as the data.
+    pub fn from_path(
+        catalog: &Catalog,
+        path: &Path,
+        options: &TextOptions,
+    ) -> Result<Targets, Problems> {
         let file = path.display().to_string();
         match std::fs::File::open(path) {
-            Ok(reader) => Targets::read(catalog, reader, &file),
+            Ok(reader) => Targets::read(catalog, reader, &file, options),
             Err(e) => Err(Problems(vec![Problem::new(
                 ProblemCode::UnreadableFile,
                 file,
@@ -54,10 +58,10 @@ impl Targets {
         catalog: &Catalog,
         input: impl std::io::Read,
         file: &str,
+        options: &TextOptions,
     ) -> Result<Targets, Problems> {
         let mut problems = Problems::default();
-        let table =
-            csv_text::open(input, &TextOptions::default(), file).map_err(|p| Problems(vec![p]))?;
+        let table = csv_text::open(input, options, file).map_err(|p| Problems(vec![p]))?;
         let lower: Vec<String> = table.header.iter().map(|h| h.to_lowercase()).collect();
         let col = |n: &str| lower.iter().position(|h| h == n);
         let (Some(kpi_col), Some(target_col)) = (col("kpi"), col("target")) else {

@@ -1,8 +1,9 @@
 //! Reports: the assessment model rendered as a terminal table, CSV, JSON, JSON Lines or
 //! Markdown.
 //!
-//! Every renderer takes the same [`Assessment`] and writes one [`CityYearReport`] at a time
-//! to a `Write`, so memory does not grow with the number of city-years. Renderers only
+//! Every renderer takes the same [`Assessment`] and writes [`CityYearReport`]s as they are
+//! scored (CSV: a chunk of 512 per thread), so memory does not grow with the number of
+//! city-years. Renderers only
 //! format: values, targets, names, statuses and sources all come decided from the model,
 //! so every format says the same thing. Renderers never read the engine, the dataset
 //! or the formulas.

@@ -13,10 +13,18 @@ use crate::scoring::Assessment;
 fn colour_of(name: &str) -> Color {
     match name {
         "green" => Color::Green,
+        "dark_green" => Color::DarkGreen,
         "yellow" => Color::Yellow,
         "dark_yellow" => Color::DarkYellow,
         "red" => Color::Red,
+        "dark_red" => Color::DarkRed,
         "blue" => Color::Blue,
+        "dark_blue" => Color::DarkBlue,
+        "cyan" => Color::Cyan,
+        "magenta" => Color::Magenta,
+        "grey" => Color::Grey,
+        "white" => Color::White,
+        // The catalogue accepts only the names above (`catalog::parse::COLOURS`).
         _ => Color::Reset,
     }
 }

@@ -351,6 +351,8 @@ mod tests {
             reference,
             scorable: true,
             kind: crate::catalog::MeasureKind::of(unit),
+            min: None,
+            max: None,
             line: 1,
         }
     }
