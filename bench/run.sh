@@ -111,10 +111,16 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a + 0 > 0 && b + 0 > 0) printf "%
 
 data=bench/data
 mkdir -p "$data"
+if git rev-parse --is-inside-work-tree > /dev/null 2>&1; then
+  source="sources at commit $(git rev-parse --short HEAD)"
+  git diff --quiet HEAD -- src examples Cargo.toml Cargo.lock 2> /dev/null || source="$source with changes to src/, examples/ or Cargo"
+else
+  source="sources not in a git checkout"
+fi
 mem_gb=$(awk '/MemTotal/ { printf "%.1f", $2 / 1024 / 1024 }' /proc/meminfo)
 echo "$(date -u '+%Y-%m-%d %H:%M UTC'); $(nproc) cores, $mem_gb GiB; $("$bin" --version); polars (Python) $polars_version;" \
-  "commit $(git rev-parse --short HEAD 2> /dev/null || echo '?')$(git diff --quiet HEAD -- src 2> /dev/null || echo ', src/ modified'); RUNS=$runs"
-echo "binaries: $bin, $gen"
+  "$source; RUNS=$runs"
+echo "binaries: $bin, $gen (built $(date -u -r "$bin" '+%Y-%m-%d %H:%M UTC'))"
 
 results=()
 declare -A peaks

@@ -36,7 +36,7 @@ fn repeated_problems_are_reported_once_or_counted() {
     assert!(unknown[0]["message"]
         .as_str()
         .unwrap()
-        .contains("(on 5000 rows, the first shown)"));
+        .contains("(on 5000 rows, first at lines 2, 3, 4)"));
     let not_numbers = of("not-a-number");
     assert_eq!(not_numbers.len(), 101);
     assert_eq!(not_numbers[99]["line"], 5101);

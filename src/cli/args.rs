@@ -22,7 +22,8 @@ Exit codes:
   1  the run failed: broken definitions, a file that cannot be read, I/O error
   2  usage error: bad arguments, unknown KPI code
   3  the data has errors (with --strict: also warnings), or nothing in it to assess
-  4  a CI gate is not met (--fail-under, --min-coverage)";
+  4  a CI gate is not met (--fail-under, --min-coverage)
+  101  an internal error (a bug: please report it)";
 
 /// A clap parser for a library enum, from its lower-case names (strum).
 fn names<E>() -> impl TypedValueParser<Value = E>

@@ -80,6 +80,15 @@ impl Rule {
     }
 }
 
+/// An unknown variable of the file being read: its problem (if listed), the rows that name
+/// it, and the first few of their lines.
+#[derive(Default)]
+pub(super) struct Unknown {
+    problem: Option<usize>,
+    rows: usize,
+    lines: Vec<usize>,
+}
+
 /// Where a value stands: its row and what the row says about it.
 pub(super) struct Place<'r> {
     pub(super) city: &'r str,
@@ -98,7 +107,7 @@ pub const LISTED: usize = 100;
 pub(super) struct Tally {
     pub(super) counts: HashMap<ProblemCode, usize>,
     /// Unknown variable -> (its problem's index, if listed; rows that name it).
-    pub(super) unknown: HashMap<String, (Option<usize>, usize)>,
+    pub(super) unknown: HashMap<String, Unknown>,
 }
 
 pub struct Loader<'a> {
@@ -207,10 +216,16 @@ impl<'a> Loader<'a> {
                 ));
             }
         }
-        for (problem, rows) in std::mem::take(&mut self.tally.unknown).into_values() {
-            if let (Some(problem), true) = (problem, rows > 1) {
+        for unknown in std::mem::take(&mut self.tally.unknown).into_values() {
+            if let (Some(problem), true) = (unknown.problem, unknown.rows > 1) {
+                let lines: Vec<String> = unknown.lines.iter().map(usize::to_string).collect();
                 let p = &mut self.out.problems.0[problem];
-                p.message = format!("{} (on {rows} rows, the first shown)", p.message);
+                p.message = format!(
+                    "{} (on {} rows, first at lines {})",
+                    p.message,
+                    unknown.rows,
+                    lines.join(", ")
+                );
             }
         }
     }
@@ -510,8 +525,11 @@ impl<'a> Loader<'a> {
             return Some(i);
         }
         // An unknown name is diagnosed once per file; later rows only count.
-        if let Some((_, rows)) = self.tally.unknown.get_mut(name) {
-            *rows += 1;
+        if let Some(unknown) = self.tally.unknown.get_mut(name) {
+            unknown.rows += 1;
+            if unknown.lines.len() < 3 {
+                unknown.lines.push(line);
+            }
             return None;
         }
         let hint = match closest(
@@ -534,7 +552,12 @@ impl<'a> Loader<'a> {
             problem = problem.in_column("variable");
         }
         let listed = self.report(problem).then(|| self.out.problems.0.len() - 1);
-        self.tally.unknown.insert(name.to_string(), (listed, 1));
+        let unknown = Unknown {
+            problem: listed,
+            rows: 1,
+            lines: vec![line],
+        };
+        self.tally.unknown.insert(name.to_string(), unknown);
         None
     }
 }
