@@ -50,3 +50,96 @@ fn four_kpis_scoring_1_3_4_1_give_56_25_percent() {
         assert!(kpi["target_origin"].as_str().unwrap().ends_with("(city)"));
     }
 }
+
+/// Progress toward a target with a year (method 2), through the binary, checked against
+/// the arithmetic of the Open SDG progress measure on the components it prints.
+#[test]
+fn progress_toward_a_target_with_a_year() {
+    let out = Command::new(env!("CARGO_BIN_EXE_citykpi"))
+        .args([
+            "assess",
+            "sample-data/vesterby.csv",
+            "--targets",
+            "tests/fixtures/targets-with-years.csv",
+            "--year",
+            "2024",
+            "--format",
+            "ndjson",
+        ])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let line: Value = serde_json::from_str(
+        std::str::from_utf8(&out.stdout)
+            .unwrap()
+            .lines()
+            .next()
+            .unwrap(),
+    )
+    .unwrap();
+    let kpi = |key: &str| {
+        line["kpis"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|k| k["key"] == key)
+            .unwrap()
+            .clone()
+    };
+    for (key, direction) in [("EC:ICT:WS:1C", 1.0), ("EC:I:WS:3C", -1.0)] {
+        let k = kpi(key);
+        let p = &k["progress"];
+        assert_eq!(
+            (p["base_year"].as_i64(), p["current_year"].as_i64()),
+            (Some(2022), Some(2024)),
+            "{key}"
+        );
+        assert_eq!(p["target_year"], 2030);
+        let (y0, yi) = (
+            p["base_value"].as_f64().unwrap(),
+            p["current_value"].as_f64().unwrap(),
+        );
+        let target = k["target"].as_f64().unwrap();
+        let observed = (yi / y0).powf(1.0 / 2.0) - 1.0;
+        let required = (target / y0).powf(1.0 / 8.0) - 1.0;
+        assert!(
+            (p["observed_growth"].as_f64().unwrap() - observed).abs() < 1e-5,
+            "{key}"
+        );
+        assert!(
+            (p["required_growth"].as_f64().unwrap() - required).abs() < 1e-5,
+            "{key}"
+        );
+        let r = direction * observed / required.abs();
+        let status = if r >= 0.95 {
+            "substantial_progress"
+        } else if r >= 0.6 {
+            "moderate_progress"
+        } else if r >= 0.0 {
+            "limited_progress"
+        } else {
+            "deterioration"
+        };
+        assert_eq!(p["status"], status, "{key}: R = {r}");
+        let score = if r >= 0.6 {
+            (7.1429 * r - 4.2857).min(5.0)
+        } else {
+            (4.1667 * r - 2.5).max(-5.0)
+        };
+        assert!((p["score"].as_f64().unwrap() - score).abs() < 1e-3, "{key}");
+        assert_eq!(
+            k["target_source"],
+            if direction > 0.0 {
+                "national smart-metering plan"
+            } else {
+                "water loss strategy"
+            }
+        );
+    }
+}

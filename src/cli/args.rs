@@ -169,13 +169,17 @@ pub struct AssessArgs {
     #[command(flatten)]
     pub text: TextArgs,
 
-    /// Targets that replace the defaults: a CSV with columns kpi,target (and optionally city).
+    /// Targets that replace the defaults: a CSV with columns kpi,target (optionally city, year, source).
     #[arg(long, value_name = "FILE", help_heading = "Definitions")]
     pub targets: Option<PathBuf>,
 
     /// Only core or advanced KPIs: core, advanced or all.
     #[arg(long, value_parser = tier, default_value = "all", help_heading = "Definitions")]
     pub tier: TierFilter,
+
+    /// Measure progress from YEAR (default: each city's first year with a value).
+    #[arg(long, value_name = "YEAR", help_heading = "Definitions")]
+    pub base_year: Option<i32>,
 
     /// The report format: table, csv, json, ndjson (one city-year a line) or md.
     #[arg(long, short, value_parser = names::<Format>(), default_value = "table", help_heading = "Output")]

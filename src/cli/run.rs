@@ -177,9 +177,10 @@ fn assess(catalog: &Catalog, args: AssessArgs, stderr: &mut dyn Write) -> anyhow
         ),
         None => None,
     };
+    // Every year is read: earlier years are the base of progress. --year picks what is reported.
     let filter = Filter {
         cities: args.city.clone(),
-        years: args.year.clone(),
+        years: Vec::new(),
     };
     let total: Option<u64> = inputs.iter().map(Input::byte_len).sum();
     let bar = Progress::new(
@@ -202,13 +203,18 @@ fn assess(catalog: &Catalog, args: AssessArgs, stderr: &mut dyn Write) -> anyhow
     print_problems(&problems, stderr)?;
     let data_failed = problems.has_errors() || (args.strict && !problems.is_empty());
     let data = loaded.dataset;
-    if data.rows() == 0 {
+    let reported = data
+        .years
+        .iter()
+        .filter(|y| args.year.is_empty() || args.year.contains(y))
+        .count();
+    if reported == 0 {
         let mut what = Vec::new();
         if !filter.cities.is_empty() {
             what.push(format!("--city {}", filter.cities.join(",")));
         }
-        if !filter.years.is_empty() {
-            let years: Vec<String> = filter.years.iter().map(i32::to_string).collect();
+        if !args.year.is_empty() {
+            let years: Vec<String> = args.year.iter().map(i32::to_string).collect();
             what.push(format!("--year {}", years.join(",")));
         }
         let message = if what.is_empty() {
@@ -225,7 +231,9 @@ fn assess(catalog: &Catalog, args: AssessArgs, stderr: &mut dyn Write) -> anyhow
     }
     print_problems(&disagreements, stderr)?;
     let data_failed = data_failed || (args.strict && !disagreements.is_empty());
-    let assessment = Assessment::new(catalog, &results, targets.as_ref(), args.tier.0);
+    let assessment = Assessment::new(catalog, &results, targets.as_ref(), args.tier.0)
+        .with_base_year(args.base_year)
+        .with_years(&args.year);
     let to_terminal = args.output.as_deref().is_none_or(|o| o == Path::new("-"))
         && std::io::stdout().is_terminal();
     let style = Style {

@@ -1,4 +1,4 @@
-//! Targets files: `kpi,target` with optional `city` and `source` columns, read by the same
+//! Targets files: `kpi,target` with optional `city`, `year` and `source` columns, read by the same
 //! text layer as data files. Each target keeps the line it came from and its source, so that
 //! every report can say where a target was set and on what basis.
 //!
@@ -24,6 +24,8 @@ pub struct TargetRow {
     pub line: usize,
     /// Where the target comes from, as the file says (`SDG 6.1`, `national plan`).
     pub source: Option<String>,
+    /// The year the target is for (`year` column), which the progress measure uses.
+    pub year: Option<i32>,
 }
 
 /// The targets a file sets, in file order.
@@ -72,7 +74,7 @@ impl Targets {
             )
             .at_line(table.header_line)]));
         };
-        let (city_col, source_col) = (col("city"), col("source"));
+        let (city_col, source_col, year_col) = (col("city"), col("source"), col("year"));
         let measures: Vec<&Measure> = catalog.measures().map(|(_, m)| m).collect();
         let mut targets = Targets {
             file: file.to_string(),
@@ -184,6 +186,29 @@ impl Targets {
                 );
                 continue;
             }
+            let year = match year_col.map(get).filter(|y| !y.is_empty()) {
+                None => None,
+                Some(raw) => match raw
+                    .parse::<i32>()
+                    .ok()
+                    .filter(|y| (1900..=2200).contains(y))
+                {
+                    Some(year) => Some(year),
+                    None => {
+                        problems.push(
+                            Problem::new(
+                                ProblemCode::BadYear,
+                                file,
+                                format!("target year \"{raw}\" is not a year; write a four-digit year such as 2030"),
+                            )
+                            .at_line(line)
+                            .in_column("year")
+                            .with_value(raw),
+                        );
+                        continue;
+                    }
+                },
+            };
             let city = city_col.map(get).filter(|c| !c.is_empty());
             let source = source_col.map(get).filter(|s| !s.is_empty());
             for m in chosen {
@@ -214,6 +239,7 @@ impl Targets {
                     value,
                     line,
                     source: source.map(str::to_string),
+                    year,
                 });
             }
         }

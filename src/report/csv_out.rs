@@ -11,7 +11,7 @@ use std::ops::Range;
 use super::{neutralise, note, round, target_origin, write_display_value};
 use crate::scoring::Assessment;
 
-pub const HEADER: [&str; 22] = [
+pub const HEADER: [&str; 24] = [
     "city",
     "year",
     "code",
@@ -34,6 +34,8 @@ pub const HEADER: [&str; 22] = [
     "points",
     "band",
     "sources",
+    "progress_status",
+    "progress_score",
 ];
 
 /// City-years rendered by one thread at a time.
@@ -92,6 +94,7 @@ fn render_rows(assessment: &Assessment, rows: Range<usize>) -> anyhow::Result<Ve
     let mut target = String::new();
     let mut achievement = String::new();
     let mut year = String::new();
+    let mut progress = String::new();
     for row in rows {
         let city_year = assessment.city_year(row);
         let city = neutralise(city_year.city);
@@ -105,6 +108,8 @@ fn render_rows(assessment: &Assessment, rows: Range<usize>) -> anyhow::Result<Ve
             number_into(&mut achievement, o.score.map(|s| s.achievement), 2);
             let points = o.score.map(|s| s.points.to_string()).unwrap_or_default();
             let sources = city_year.sources(o).join(" | ");
+            let trend = o.progress.map(|t| t.progress);
+            number_into(&mut progress, trend.and_then(|p| p.score), 2);
             writer.write_record([
                 city.as_ref(),
                 &year,
@@ -128,6 +133,8 @@ fn render_rows(assessment: &Assessment, rows: Range<usize>) -> anyhow::Result<Ve
                 &points,
                 o.band.map_or("", |b| b.label.as_str()),
                 neutralise(&sources).as_ref(),
+                trend.map_or("", |p| p.status.into()),
+                &progress,
             ])?;
         }
     }

@@ -89,6 +89,22 @@ struct Kpi<'a> {
     sources: Vec<&'a str>,
     reported: Option<Input<'a>>,
     inputs: Vec<Input<'a>>,
+    progress: Option<ProgressJson>,
+}
+
+/// The progress measure and its calculation components.
+#[derive(serde::Serialize)]
+struct ProgressJson {
+    status: &'static str,
+    score: Option<f64>,
+    base_year: i32,
+    base_value: f64,
+    current_year: i32,
+    current_value: f64,
+    target_year: Option<i32>,
+    observed_growth: Option<f64>,
+    required_growth: Option<f64>,
+    limit_factor: Option<f64>,
 }
 
 #[derive(serde::Serialize)]
@@ -171,6 +187,18 @@ fn kpi<'a>(city_year: &CityYearReport<'a>, o: &Outcome<'a>) -> Kpi<'a> {
         sources: city_year.sources(o),
         reported: o.reported.as_ref().map(Input::from),
         inputs: city_year.inputs(o).iter().map(Input::from).collect(),
+        progress: o.progress.map(|t| ProgressJson {
+            status: t.progress.status.into(),
+            score: t.progress.score.map(|v| round(v, 4)),
+            base_year: t.base_year,
+            base_value: round(t.base_value, 6),
+            current_year: t.current_year,
+            current_value: round(t.current_value, 6),
+            target_year: o.target.and_then(|t| t.year),
+            observed_growth: t.progress.observed_growth.map(|v| round(v, 6)),
+            required_growth: t.progress.required_growth.map(|v| round(v, 6)),
+            limit_factor: t.progress.limit_factor.map(|v| round(v, 6)),
+        }),
     }
 }
 

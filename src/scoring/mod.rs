@@ -11,6 +11,7 @@
 
 pub mod gates;
 mod model;
+pub mod progress;
 mod summary;
 
 use std::collections::HashMap;
@@ -103,6 +104,7 @@ impl<'a> TargetTable<'a> {
                     value,
                     origin: TargetOrigin::Default,
                     source: None,
+                    year: None,
                 })
             })
             .collect();
@@ -123,6 +125,7 @@ impl<'a> TargetTable<'a> {
                     city_specific,
                 },
                 source: row.source.as_deref(),
+                year: row.year,
             };
             match &row.city {
                 None => defaults[row.measure] = Some(target(false)),
@@ -160,6 +163,13 @@ pub struct Assessment<'a> {
     selected: Vec<Selected<'a>>,
     groups: summary::Groups<'a>,
     targets: TargetTable<'a>,
+    /// The first row of each row's city (rows are sorted by city, then year).
+    city_start: Vec<usize>,
+    /// The year progress is measured from; each city's first year with a value when `None`.
+    base_year: Option<i32>,
+    /// The rows reported, in order: every row, or those of the years asked for. Earlier
+    /// years stay in the data, as the base of progress.
+    reported: Vec<usize>,
 }
 
 impl<'a> Assessment<'a> {
@@ -201,18 +211,73 @@ impl<'a> Assessment<'a> {
                 groups: groups.of(kpi),
             })
             .collect();
+        let data = results.data();
+        let mut city_start = Vec::with_capacity(data.rows());
+        for row in 0..data.rows() {
+            let same = row > 0 && data.cities[row - 1] == data.cities[row];
+            city_start.push(if same { city_start[row - 1] } else { row });
+        }
         Assessment {
             catalog,
             results,
             selected,
             groups,
             targets: TargetTable::new(catalog, targets),
+            city_start,
+            base_year: None,
+            reported: (0..data.rows()).collect(),
         }
     }
 
-    /// The number of city-years.
+    /// Report only the city-years of these years (all when empty); the others remain the
+    /// base of progress.
+    pub fn with_years(mut self, years: &[i32]) -> Self {
+        if !years.is_empty() {
+            let data = self.results.data();
+            self.reported
+                .retain(|&row| years.contains(&data.years[row]));
+        }
+        self
+    }
+
+    /// Measure progress from `year` (else from each city's first year with a value).
+    pub fn with_base_year(mut self, year: Option<i32>) -> Self {
+        self.base_year = year;
+        self
+    }
+
+    /// Progress of measure `m` up to `row`: from the base year (or the first later year with
+    /// a value) of the same city.
+    fn trend(&self, s: &Selected, row: usize, target: Option<Target>) -> Option<Trend> {
+        let data = self.results.data();
+        let current_value = self.results.value(s.index, row)?;
+        let current_year = data.years[row];
+        let from = self.base_year.unwrap_or(i32::MIN);
+        let base = (self.city_start[row]..row)
+            .find(|&r| data.years[r] >= from && self.results.value(s.index, r).is_some())?;
+        let (base_year, base_value) = (data.years[base], self.results.value(s.index, base)?);
+        let series = progress::Series {
+            direction: s.measure.direction,
+            base_year,
+            base_value,
+            current_year,
+            current_value,
+            target: target.and_then(|t| t.year.map(|year| (t.value, year))),
+            limit: (s.measure.unit == "%").then_some(100.0),
+            yes_no: s.measure.is_yes_no(),
+        };
+        Some(Trend {
+            base_year,
+            base_value,
+            current_year,
+            current_value,
+            progress: progress::measure(&series),
+        })
+    }
+
+    /// The number of city-years reported.
     pub fn len(&self) -> usize {
-        self.results.data().rows()
+        self.reported.len()
     }
 
     pub fn is_empty(&self) -> bool {
@@ -224,8 +289,9 @@ impl<'a> Assessment<'a> {
         (0..self.len()).map(|row| self.city_year(row))
     }
 
-    /// Score one city-year.
-    pub fn city_year(&self, row: usize) -> CityYearReport<'_> {
+    /// Score the `i`-th city-year reported.
+    pub fn city_year(&self, i: usize) -> CityYearReport<'_> {
+        let row = self.reported[i];
         let data = self.results.data();
         let scheme = &self.catalog.scheme;
         let city = data.cities[row].as_str();
@@ -303,6 +369,7 @@ impl<'a> Assessment<'a> {
                     None
                 },
                 inputs: start..evidence.len(),
+                progress: self.trend(s, row, target),
             });
         }
         let summaries = self.groups.summarize(&self.selected, &outcomes, scheme);

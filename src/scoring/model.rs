@@ -5,6 +5,7 @@
 
 use std::ops::Range;
 
+use super::progress::Progress;
 use crate::catalog::{Band, Kpi, Measure};
 pub use crate::engine::{Reason, Status};
 
@@ -47,6 +48,18 @@ pub struct Outcome<'a> {
     pub not_scored: Option<NotScored>,
     /// This outcome's slice of [`CityYearReport::evidence`].
     pub inputs: Range<usize>,
+    /// Progress since the base year, where the city has a value in an earlier year.
+    pub progress: Option<Trend>,
+}
+
+/// Progress since the base year: the measure and the series it was taken on.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Trend {
+    pub base_year: i32,
+    pub base_value: f64,
+    pub current_year: i32,
+    pub current_value: f64,
+    pub progress: Progress,
 }
 
 /// A measure's score.
@@ -75,6 +88,8 @@ pub struct Target<'a> {
     pub origin: TargetOrigin<'a>,
     /// The basis a targets file gives for it (`SDG 6.1`, `national plan`).
     pub source: Option<&'a str>,
+    /// The year the target is for, where a targets file gives one.
+    pub year: Option<i32>,
 }
 
 /// Where a target comes from.
