@@ -81,6 +81,11 @@ pub enum Command {
   cat city.csv | citykpi assess - --format csv > kpis.csv
   citykpi assess city.csv --fail-under 60 --fail-under EN=50 --min-coverage 90   # a CI gate")]
     Assess(AssessArgs),
+    /// Explain one KPI value: formula, inputs with sources and lines, target, score, next band.
+    #[command(after_help = "Examples:
+  citykpi explain Vesterby EC:ICT:ICT:1C --data sample-data/vesterby.csv
+  citykpi explain Riverton \"EN: EN: AQ: 1C\" --data sample-data/riverton.csv --year 2023 --format json")]
+    Explain(ExplainArgs),
     /// Browse the KPI catalogue.
     #[command(subcommand)]
     Indicators(IndicatorsCommand),
@@ -245,6 +250,39 @@ impl TextArgs {
             decimal: self.decimal,
         }
     }
+}
+
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    /// The city.
+    pub city: String,
+
+    /// The KPI code (`EC:ICT:ICT:1C`, spaces allowed), `CODE/part`, or id; a KPI with parts
+    /// explains every part.
+    pub code: String,
+
+    /// City data files (CSV, long or wide form); `-` reads standard input.
+    #[arg(long, required = true, num_args = 1.., value_name = "DATA", help_heading = "Input")]
+    pub data: Vec<String>,
+
+    /// The year (default: the city's latest).
+    #[arg(long, help_heading = "Input")]
+    pub year: Option<i32>,
+
+    #[command(flatten)]
+    pub text: TextArgs,
+
+    /// Targets that replace the defaults (as for `assess`).
+    #[arg(long, value_name = "FILE", help_heading = "Definitions")]
+    pub targets: Option<PathBuf>,
+
+    /// Measure progress from YEAR (default: the city's first year with a value).
+    #[arg(long, value_name = "YEAR", help_heading = "Definitions")]
+    pub base_year: Option<i32>,
+
+    /// The format: table (text) or json.
+    #[arg(long, short, value_parser = ["table", "json"], default_value = "table", help_heading = "Output")]
+    pub format: String,
 }
 
 #[derive(Debug, Args)]

@@ -19,7 +19,9 @@ use citykpi::scoring::Assessment;
 use citykpi::template::TemplateOptions;
 use citykpi::{browse, engine, export_sql, Error};
 
-use super::args::{AssessArgs, CheckCommand, CheckDataArgs, Cli, Command, IndicatorsCommand};
+use super::args::{
+    AssessArgs, CheckCommand, CheckDataArgs, Cli, Command, ExplainArgs, IndicatorsCommand,
+};
 use super::output::{write_output, Progress};
 
 /// Run a parsed command line; returns the exit code.
@@ -45,6 +47,7 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
             Ok(exit::OK)
         }
         Command::Assess(args) => assess(&catalog, args, &mut stderr),
+        Command::Explain(args) => explain(&catalog, args, &mut stderr),
         Command::Indicators(IndicatorsCommand::List(args)) => {
             let options = browse::ListOptions {
                 dimension: args.dimension,
@@ -293,4 +296,87 @@ fn export_definitions(dir: &Path) -> anyhow::Result<()> {
         std::fs::write(&path, file.text).with_context(|| format!("writing {}", path.display()))?;
     }
     Ok(())
+}
+
+/// `citykpi explain`: one KPI (every part of it) of one city-year, with its lineage.
+fn explain(catalog: &Catalog, args: ExplainArgs, stderr: &mut dyn Write) -> anyhow::Result<u8> {
+    let indices: Vec<usize> = match catalog.find_measure(&args.code) {
+        Some((_, m)) => catalog
+            .measures()
+            .position(|(_, x)| x.id == m.id)
+            .into_iter()
+            .collect(),
+        None => match catalog.find(&args.code) {
+            Some(kpi) => catalog
+                .measures()
+                .enumerate()
+                .filter(|(_, (k, _))| k.code == kpi.code)
+                .map(|(i, _)| i)
+                .collect(),
+            None => {
+                let hint = catalog
+                    .suggest(&args.code)
+                    .map_or(String::new(), |s| format!("; did you mean {s}?"));
+                return Err(Error::Usage(format!("unknown KPI \"{}\"{hint}", args.code)).into());
+            }
+        },
+    };
+    let inputs = parse_inputs(&args.data)?;
+    let targets = match &args.targets {
+        Some(path) => Some(
+            Targets::from_path(catalog, path, &args.text.options()).map_err(|problems| {
+                Error::Data {
+                    summary: format!("the targets file {} has errors", path.display()),
+                    problems,
+                }
+            })?,
+        ),
+        None => None,
+    };
+    let filter = Filter {
+        cities: vec![args.city.clone()],
+        years: Vec::new(),
+    };
+    let loaded = dataset::load(catalog, &inputs, filter, args.text.options());
+    if loaded.problems.unreadable() {
+        let problems = loaded.problems;
+        let summary = format!(
+            "cannot read the data ({})",
+            plural(problems.errors(), "error")
+        );
+        return Err(Error::Data { summary, problems }.into());
+    }
+    print_problems(&loaded.problems, stderr)?;
+    let data = loaded.dataset;
+    let year = match args.year.or_else(|| data.years.iter().copied().max()) {
+        Some(year) if data.years.contains(&year) => year,
+        _ => {
+            let when = args.year.map_or(String::new(), |y| format!(" in {y}"));
+            return Err(Error::NoData(format!(
+                "the data has no city {}{when}; check --city and --year",
+                args.city
+            ))
+            .into());
+        }
+    };
+    let results = engine::evaluate(catalog, &data).context("evaluating the KPI formulas")?;
+    let assessment = Assessment::new(catalog, &results, targets.as_ref(), None)
+        .with_base_year(args.base_year)
+        .with_years(&[year]);
+    let city_year = assessment.city_year(0);
+    let outcomes: Vec<_> = city_year
+        .outcomes
+        .iter()
+        .filter(|o| indices.contains(&o.measure_index))
+        .collect();
+    write_output(None, &[], |out| {
+        report::explain::render(
+            &city_year,
+            &outcomes,
+            &catalog.scheme,
+            args.format == "json",
+            out,
+        )
+    })?;
+    Ok(exit::OK)
 }

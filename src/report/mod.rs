@@ -9,6 +9,7 @@
 //! or the formulas.
 
 mod csv_out;
+pub mod explain;
 mod json;
 mod markdown;
 pub mod problems;

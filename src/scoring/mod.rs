@@ -60,6 +60,36 @@ pub fn score(measure: &Measure, target: Option<f64>, value: f64, scheme: &Scheme
     })
 }
 
+/// The value a measure needs for an achievement of `percent` against `target`: the inverse
+/// of [`score`]. `None` where no value reaches it (yes/no KPIs, a zero target without a
+/// reference, no direction).
+pub fn value_for(measure: &Measure, target: f64, percent: f64) -> Option<f64> {
+    let share = percent / 100.0;
+    match measure.direction {
+        _ if measure.is_yes_no() => None,
+        Direction::Higher if target > 0.0 => Some(target * share),
+        Direction::Lower if target > 0.0 && share > 0.0 => Some(target / share),
+        Direction::Lower if target == 0.0 => measure.reference.map(|r| r * (1.0 - share)),
+        _ => None,
+    }
+}
+
+/// The next band up from `outcome`'s and the value that reaches it; `None` at the top band
+/// or where no value reaches it.
+pub fn next_band<'s>(
+    scheme: &'s Scheme,
+    outcome: &Outcome,
+) -> Option<(&'s crate::catalog::Band, f64)> {
+    let score = outcome.score?;
+    let target = outcome.target?.value;
+    let next = scheme
+        .bands
+        .iter()
+        .filter(|b| b.points > score.points)
+        .min_by_key(|b| b.points)?;
+    value_for(outcome.measure, target, next.from).map(|v| (next, v))
+}
+
 /// Why a measure has no score, where it has a value but cannot be scored.
 fn not_scored(measure: &Measure, target: Option<f64>) -> Option<NotScored> {
     if !measure.scorable {
@@ -500,6 +530,29 @@ mod tests {
         let mut never = measure(Direction::Higher, "count", None);
         never.scorable = false;
         assert_eq!(score(&never, Some(1.0), 50.0, &scheme()), None);
+    }
+
+    #[test]
+    fn value_for_is_the_inverse_of_score() {
+        for (direction, target, reference) in [
+            (Direction::Higher, 80.0, None),
+            (Direction::Lower, 30.0, None),
+            (Direction::Lower, 0.0, Some(20.0)),
+        ] {
+            let m = measure(direction, "%", reference);
+            for percent in [33.0, 66.0, 95.0] {
+                let v = value_for(&m, target, percent).unwrap();
+                let s = score(&m, Some(target), v, &scheme()).unwrap();
+                assert!(
+                    (s.achievement - percent).abs() < 1e-9,
+                    "{direction:?} {percent}"
+                );
+            }
+        }
+        assert_eq!(
+            value_for(&measure(Direction::Lower, "%", None), 0.0, 95.0),
+            None
+        );
     }
 
     #[test]

@@ -1,0 +1,254 @@
+//! `citykpi explain`: the lineage of one KPI value, from the model: formula, every input
+//! with its source and file:line, the target and where it was set, the score, what it adds
+//! to its groups, the value that reaches the next band, and progress. It formats; it never
+//! computes (the next band's value comes from scoring).
+
+use std::io::Write;
+
+use serde::Serialize;
+
+use super::{display_target, display_value, note, round, target_origin};
+use crate::catalog::Scheme;
+use crate::scoring::{next_band, CityYearReport, Level, Outcome};
+
+#[derive(Serialize)]
+struct Explained<'a> {
+    city: &'a str,
+    year: i32,
+    key: &'a str,
+    name: &'a str,
+    formula: &'a str,
+    value: Option<f64>,
+    unit: &'a str,
+    status: &'static str,
+    note: String,
+    reported: Option<Cell<'a>>,
+    inputs: Vec<Cell<'a>>,
+    target: Option<f64>,
+    target_source: Option<&'a str>,
+    target_origin: Option<String>,
+    achievement: Option<f64>,
+    points: Option<u8>,
+    band: Option<&'a str>,
+    next_band: Option<NextBand<'a>>,
+    counts_in: Vec<Group<'a>>,
+    progress: Option<Progress>,
+}
+
+#[derive(Serialize)]
+struct Cell<'a> {
+    name: &'a str,
+    value: Option<f64>,
+    unit: &'a str,
+    source: Option<&'a str>,
+    at: Option<String>,
+    converted_from: Option<String>,
+}
+
+#[derive(Serialize)]
+struct NextBand<'a> {
+    band: &'a str,
+    points: u8,
+    value: f64,
+}
+
+#[derive(Serialize)]
+struct Group<'a> {
+    level: &'static str,
+    code: &'a str,
+    name: &'a str,
+    points: Option<u8>,
+    group_points: u32,
+    group_max_points: u32,
+    group_score: Option<f64>,
+}
+
+#[derive(Serialize)]
+struct Progress {
+    status: &'static str,
+    score: Option<f64>,
+    base_year: i32,
+    base_value: f64,
+    current_year: i32,
+    current_value: f64,
+}
+
+fn explained<'a>(
+    city_year: &'a CityYearReport<'a>,
+    o: &'a Outcome<'a>,
+    scheme: &'a Scheme,
+) -> Explained<'a> {
+    let cell = |e: &crate::scoring::Evidence<'a>| Cell {
+        name: e.name,
+        value: e.value.map(|v| round(v, 6)),
+        unit: e.unit,
+        source: e.source,
+        at: e.file.zip(e.line).map(|(f, l)| format!("{f}:{l}")),
+        converted_from: e
+            .converted_from
+            .map(|(unit, value)| format!("{value} {unit}")),
+    };
+    let groups = [
+        (Level::Category, o.category),
+        (Level::Subdimension, o.subdimension),
+        (Level::Dimension, o.kpi.dimension.as_str()),
+    ];
+    Explained {
+        city: city_year.city,
+        year: city_year.year,
+        key: &o.measure.key,
+        name: o.name,
+        formula: &o.measure.formula.text,
+        value: o.value.map(|v| round(v, 6)),
+        unit: &o.measure.unit,
+        status: o.status.label(),
+        note: note(city_year, o),
+        reported: o.reported.as_ref().map(cell),
+        inputs: city_year.inputs(o).iter().map(cell).collect(),
+        target: o.target.map(|t| round(t.value, 6)),
+        target_source: o.target.and_then(|t| t.source),
+        target_origin: o.target.map(|t| target_origin(Some(&t))),
+        achievement: o.score.map(|s| round(s.achievement, 2)),
+        points: o.score.map(|s| s.points),
+        band: o.band.map(|b| b.label.as_str()),
+        next_band: next_band(scheme, o).map(|(band, value)| NextBand {
+            band: &band.label,
+            points: band.points,
+            value: round(value, 6),
+        }),
+        counts_in: groups
+            .iter()
+            .filter_map(|(level, code)| {
+                let s = city_year
+                    .summaries
+                    .iter()
+                    .find(|s| s.level == *level && s.code == *code)?;
+                Some(Group {
+                    level: (*level).into(),
+                    code: s.code,
+                    name: s.name,
+                    points: o.score.map(|s| s.points),
+                    group_points: s.points,
+                    group_max_points: s.max_points,
+                    group_score: s.score.map(|v| round(v, 2)),
+                })
+            })
+            .collect(),
+        progress: o.progress.map(|t| Progress {
+            status: t.progress.status.into(),
+            score: t.progress.score.map(|v| round(v, 2)),
+            base_year: t.base_year,
+            base_value: round(t.base_value, 6),
+            current_year: t.current_year,
+            current_value: round(t.current_value, 6),
+        }),
+    }
+}
+
+/// The lineage of `outcomes` of one city-year, as JSON (an array) or as text.
+pub fn render(
+    city_year: &CityYearReport,
+    outcomes: &[&Outcome],
+    scheme: &Scheme,
+    json: bool,
+    out: &mut dyn Write,
+) -> anyhow::Result<()> {
+    let all: Vec<Explained> = outcomes
+        .iter()
+        .map(|o| explained(city_year, o, scheme))
+        .collect();
+    if json {
+        serde_json::to_writer_pretty(&mut *out, &all)?;
+        writeln!(out)?;
+        return Ok(());
+    }
+    for (i, (e, o)) in all.iter().zip(outcomes).enumerate() {
+        if i > 0 {
+            writeln!(out)?;
+        }
+        let m = o.measure;
+        writeln!(out, "{} {} {}: {}", e.city, e.year, e.key, e.name)?;
+        writeln!(out, "  Formula:   {}", e.formula)?;
+        for input in e.inputs.iter().chain(&e.reported) {
+            let value = input
+                .value
+                .map_or("no value".to_string(), |v| v.to_string());
+            let mut line = format!("  {:<10} {} = {value} {}", "Input:", input.name, input.unit);
+            if let Some(from) = &input.converted_from {
+                line.push_str(&format!(" (given as {from})"));
+            }
+            if let Some(source) = input.source {
+                line.push_str(&format!("; {source}"));
+            }
+            if let Some(at) = &input.at {
+                line.push_str(&format!(" ({at})"));
+            }
+            writeln!(out, "{line}")?;
+        }
+        let value = match o.value {
+            Some(_) => format!("{} {}", display_value(m, o.value), m.unit),
+            None => "no value".into(),
+        };
+        writeln!(
+            out,
+            "  Value:     {value} ({}{})",
+            e.status,
+            if e.note.is_empty() {
+                String::new()
+            } else {
+                format!("; {}", e.note)
+            }
+        )?;
+        match o.target {
+            Some(t) => writeln!(
+                out,
+                "  Target:    {} ({}{})",
+                display_target(m, Some(&t)),
+                target_origin(Some(&t)),
+                t.source.map_or(String::new(), |s| format!("; {s}"))
+            )?,
+            None => writeln!(out, "  Target:    none")?,
+        }
+        if let (Some(a), Some(p), Some(b)) = (e.achievement, e.points, e.band) {
+            writeln!(out, "  Score:     {a:.1} % of target: {p} points, {b}")?;
+        }
+        match &e.next_band {
+            Some(n) => writeln!(
+                out,
+                "  Next band: {} ({} points) at a value of {}",
+                n.band,
+                n.points,
+                display_value(m, Some(n.value))
+            )?,
+            None if e.points.is_some() => writeln!(out, "  Next band: none above")?,
+            None => {}
+        }
+        for g in &e.counts_in {
+            writeln!(
+                out,
+                "  Counts in: {} {} ({}): {} of {}/{} points{}",
+                g.level,
+                g.code,
+                g.name,
+                g.points.map_or("none".to_string(), |p| p.to_string()),
+                g.group_points,
+                g.group_max_points,
+                g.group_score
+                    .map_or(String::new(), |s| format!(" = {s:.1} %")),
+            )?;
+        }
+        if let Some(p) = &e.progress {
+            writeln!(
+                out,
+                "  Progress:  {}{} ({} {} to {} {})",
+                p.status,
+                p.score.map_or(String::new(), |s| format!(", score {s:.2}")),
+                p.base_year,
+                p.base_value,
+                p.current_year,
+                p.current_value
+            )?;
+        }
+    }
+    Ok(())
+}
