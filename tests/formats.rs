@@ -126,11 +126,11 @@ fn from_text(
         if let Some(h) = heading(line) {
             city_year = h.to_string();
         } else if let Some(c) = cells(line) {
-            if c.len() == 8 && c[0] != "Code" {
+            if c.len() == 9 && c[0] != "Code" {
                 let key = c[0].trim_matches('`');
                 rows.insert(
                     format!("{city_year} {key}"),
-                    [c[1].clone(), c[2].clone(), c[4].clone(), c[7].clone()],
+                    [c[1].clone(), c[2].clone(), c[4].clone(), c[8].clone()],
                 );
             }
         }

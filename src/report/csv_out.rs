@@ -11,7 +11,7 @@ use std::ops::Range;
 use super::{neutralise, note, round, target_origin, write_display_value};
 use crate::scoring::Assessment;
 
-pub const HEADER: [&str; 24] = [
+pub const HEADER: [&str; 26] = [
     "city",
     "year",
     "code",
@@ -36,6 +36,8 @@ pub const HEADER: [&str; 24] = [
     "sources",
     "progress_status",
     "progress_score",
+    "change_since_previous",
+    "change_since_base",
 ];
 
 /// City-years rendered by one thread at a time.
@@ -95,6 +97,8 @@ fn render_rows(assessment: &Assessment, rows: Range<usize>) -> anyhow::Result<Ve
     let mut achievement = String::new();
     let mut year = String::new();
     let mut progress = String::new();
+    let mut since_previous = String::new();
+    let mut since_base = String::new();
     for row in rows {
         let city_year = assessment.city_year(row);
         let city = neutralise(city_year.city);
@@ -110,6 +114,16 @@ fn render_rows(assessment: &Assessment, rows: Range<usize>) -> anyhow::Result<Ve
             let sources = city_year.sources(o).join(" | ");
             let trend = o.progress.map(|t| t.progress);
             number_into(&mut progress, trend.and_then(|p| p.score), 2);
+            number_into(
+                &mut since_previous,
+                o.progress.map(|t| t.change_since_previous()),
+                6,
+            );
+            number_into(
+                &mut since_base,
+                o.progress.map(|t| t.change_since_base()),
+                6,
+            );
             writer.write_record([
                 city.as_ref(),
                 &year,
@@ -135,6 +149,8 @@ fn render_rows(assessment: &Assessment, rows: Range<usize>) -> anyhow::Result<Ve
                 neutralise(&sources).as_ref(),
                 trend.map_or("", |p| p.status.into()),
                 &progress,
+                &since_previous,
+                &since_base,
             ])?;
         }
     }

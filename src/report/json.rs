@@ -62,6 +62,8 @@ struct SummaryJson<'a> {
     score: Option<f64>,
     band: Option<&'a str>,
     mean_achievement: Option<f64>,
+    progress_score: Option<f64>,
+    progress_status: Option<&'static str>,
 }
 
 #[derive(serde::Serialize)]
@@ -99,8 +101,12 @@ struct ProgressJson {
     score: Option<f64>,
     base_year: i32,
     base_value: f64,
+    previous_year: i32,
+    previous_value: f64,
     current_year: i32,
     current_value: f64,
+    change_since_previous: f64,
+    change_since_base: f64,
     target_year: Option<i32>,
     observed_growth: Option<f64>,
     required_growth: Option<f64>,
@@ -157,6 +163,8 @@ impl<'a> From<&Summary<'a>> for SummaryJson<'a> {
             score: s.score.map(|v| round(v, 2)),
             band: s.band.map(|b| b.label.as_str()),
             mean_achievement: s.mean_achievement.map(|v| round(v, 2)),
+            progress_score: s.progress.map(|(score, _)| round(score, 2)),
+            progress_status: s.progress.map(|(_, status)| status.into()),
         }
     }
 }
@@ -192,8 +200,12 @@ fn kpi<'a>(city_year: &CityYearReport<'a>, o: &Outcome<'a>) -> Kpi<'a> {
             score: t.progress.score.map(|v| round(v, 4)),
             base_year: t.base_year,
             base_value: round(t.base_value, 6),
+            previous_year: t.previous.0,
+            previous_value: round(t.previous.1, 6),
             current_year: t.current_year,
             current_value: round(t.current_value, 6),
+            change_since_previous: round(t.change_since_previous(), 6),
+            change_since_base: round(t.change_since_base(), 6),
             target_year: o.target.and_then(|t| t.year),
             observed_growth: t.progress.observed_growth.map(|v| round(v, 6)),
             required_growth: t.progress.required_growth.map(|v| round(v, 6)),

@@ -34,7 +34,7 @@ pub fn render(assessment: &Assessment, out: &mut dyn Write) -> anyhow::Result<()
         }
         writeln!(out)?;
         writeln!(out, "| {} |", SUMMARY_HEADER.join(" | "))?;
-        writeln!(out, "|---|---:|---:|---:|---|")?;
+        writeln!(out, "|---|---:|---:|---:|---|---|")?;
         for r in &page.summary {
             let mut cells = r.cells.clone();
             if !r.sub {
@@ -48,7 +48,7 @@ pub fn render(assessment: &Assessment, out: &mut dyn Write) -> anyhow::Result<()
             writeln!(out, "### {}", section.title)?;
             writeln!(out)?;
             writeln!(out, "| {} |", KPI_HEADER.join(" | "))?;
-            writeln!(out, "|---|---|---:|---|---:|---:|:---:|---|")?;
+            writeln!(out, "|---|---|---:|---|---:|---:|:---:|---|---|")?;
             for r in &section.rows {
                 let mut cells = r.cells.clone();
                 cells[0] = format!("`{}`", cells[0]);

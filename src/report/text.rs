@@ -4,21 +4,22 @@
 //! so the cells are made here once. This module formats; it never computes.
 
 use super::{display_coverage, display_score, display_target, display_value, note};
-use crate::scoring::{CityYearReport, Summary};
+use crate::scoring::progress::ProgressStatus;
+use crate::scoring::{CityYearReport, Summary, Trend};
 
 /// One line of the summary table.
 pub(super) struct SummaryRow<'a> {
     pub summary: &'a Summary<'a>,
     /// A sub-dimension (indented under its dimension).
     pub sub: bool,
-    pub cells: [String; 5],
+    pub cells: [String; 6],
 }
 
 /// One KPI (or part) row.
 pub(super) struct KpiRow<'a> {
     /// The band's colour name, where the value is scored.
     pub colour: Option<&'a str>,
-    pub cells: [String; 8],
+    pub cells: [String; 9],
 }
 
 /// One dimension's table.
@@ -36,17 +37,46 @@ pub(super) struct Page<'a> {
     pub sections: Vec<Section<'a>>,
 }
 
-pub(super) const SUMMARY_HEADER: [&str; 5] = [
+pub(super) const SUMMARY_HEADER: [&str; 6] = [
     "Dimension / sub-dimension",
     "Score",
     "Points",
     "Mean achievement",
     "Computed",
+    "Progress",
 ];
 
-pub(super) const KPI_HEADER: [&str; 8] = [
-    "Code", "KPI", "Value", "Unit", "Target", "Achieved", "Points", "Note",
+pub(super) const KPI_HEADER: [&str; 9] = [
+    "Code", "KPI", "Value", "Unit", "Target", "Achieved", "Points", "Progress", "Note",
 ];
+
+/// `↑ substantial`: the change since the previous year, and the progress status.
+fn trend_text(trend: Option<&Trend>) -> String {
+    let Some(t) = trend else {
+        return String::new();
+    };
+    let change = t.change_since_previous();
+    let arrow = if change > 0.0 {
+        "↑"
+    } else if change < 0.0 {
+        "↓"
+    } else {
+        "→"
+    };
+    format!("{arrow} {}", status_text(t.progress.status))
+}
+
+fn status_text(status: ProgressStatus) -> &'static str {
+    match status {
+        ProgressStatus::TargetAchieved => "achieved",
+        ProgressStatus::SubstantialProgress => "substantial",
+        ProgressStatus::ModerateProgress => "moderate",
+        ProgressStatus::LimitedProgress => "limited",
+        ProgressStatus::Deterioration => "deterioration",
+        ProgressStatus::TargetNotAchieved => "not achieved",
+        ProgressStatus::NotAvailable => "n/a",
+    }
+}
 
 fn percent(value: Option<f64>) -> String {
     value.map(|v| format!("{v:.1} %")).unwrap_or_default()
@@ -67,6 +97,9 @@ pub(super) fn page<'a>(city_year: &'a CityYearReport<'a>) -> Page<'a> {
                 format!("{}/{}", s.points, s.max_points),
                 percent(s.mean_achievement),
                 display_coverage(s),
+                s.progress
+                    .map(|(score, status)| format!("{score:+.1} {}", status_text(status)))
+                    .unwrap_or_default(),
             ],
         })
         .collect();
@@ -92,6 +125,7 @@ pub(super) fn page<'a>(city_year: &'a CityYearReport<'a>) -> Page<'a> {
                             display_target(m, o.target.as_ref()),
                             percent(o.score.map(|s| s.achievement)),
                             o.score.map(|s| s.points.to_string()).unwrap_or_default(),
+                            trend_text(o.progress.as_ref()),
                             note(city_year, o),
                         ],
                     }

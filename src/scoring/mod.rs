@@ -286,6 +286,9 @@ impl<'a> Assessment<'a> {
         let base = (self.city_start[row]..row)
             .find(|&r| data.years[r] >= from && self.results.value(s.index, r).is_some())?;
         let (base_year, base_value) = (data.years[base], self.results.value(s.index, base)?);
+        let previous = (base..row)
+            .rev()
+            .find_map(|r| self.results.value(s.index, r).map(|v| (data.years[r], v)))?;
         let series = progress::Series {
             direction: s.measure.direction,
             base_year,
@@ -301,6 +304,7 @@ impl<'a> Assessment<'a> {
             base_value,
             current_year,
             current_value,
+            previous,
             progress: progress::measure(&series),
         })
     }

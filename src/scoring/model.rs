@@ -5,7 +5,7 @@
 
 use std::ops::Range;
 
-use super::progress::Progress;
+use super::progress::{Progress, ProgressStatus};
 use crate::catalog::{Band, Kpi, Measure};
 pub use crate::engine::{Reason, Status};
 
@@ -59,7 +59,21 @@ pub struct Trend {
     pub base_value: f64,
     pub current_year: i32,
     pub current_value: f64,
+    /// The latest earlier year with a value, and that value.
+    pub previous: (i32, f64),
     pub progress: Progress,
+}
+
+impl Trend {
+    /// The change since the previous year with a value.
+    pub fn change_since_previous(&self) -> f64 {
+        self.current_value - self.previous.1
+    }
+
+    /// The change since the base year.
+    pub fn change_since_base(&self) -> f64 {
+        self.current_value - self.base_value
+    }
 }
 
 /// A measure's score.
@@ -162,6 +176,8 @@ pub struct Summary<'a> {
     pub score: Option<f64>,
     pub band: Option<&'a Band>,
     pub mean_achievement: Option<f64>,
+    /// The mean progress score of the members that have one, and the group's status.
+    pub progress: Option<(f64, ProgressStatus)>,
 }
 
 impl<'a> CityYearReport<'a> {

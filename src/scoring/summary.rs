@@ -6,6 +6,7 @@
 
 use crate::catalog::{Catalog, Kpi, Scheme, Tier};
 
+use super::progress::{group_status, ProgressStatus};
 use super::{Level, Outcome, Selected, Summary};
 
 struct Group<'a> {
@@ -19,7 +20,7 @@ pub(super) struct Groups<'a> {
     groups: Vec<Group<'a>>,
 }
 
-#[derive(Default, Clone)]
+#[derive(Clone)]
 struct Tally {
     core_defined: usize,
     core_computed: usize,
@@ -28,6 +29,9 @@ struct Tally {
     scored: usize,
     points: u32,
     achievement: f64,
+    progress_sum: f64,
+    progressed: usize,
+    all_achieved: bool,
 }
 
 impl<'a> Groups<'a> {
@@ -87,7 +91,19 @@ impl<'a> Groups<'a> {
         outcomes: &[Outcome],
         scheme: &'a Scheme,
     ) -> Vec<Summary<'a>> {
-        let mut tallies = vec![Tally::default(); self.groups.len()];
+        let empty = Tally {
+            core_defined: 0,
+            core_computed: 0,
+            advanced_defined: 0,
+            advanced_computed: 0,
+            scored: 0,
+            points: 0,
+            achievement: 0.0,
+            progress_sum: 0.0,
+            progressed: 0,
+            all_achieved: true,
+        };
+        let mut tallies = vec![empty; self.groups.len()];
         let mut i = 0;
         // Coverage counts KPIs: one is computed when every part has a value.
         while i < selected.len() {
@@ -116,6 +132,17 @@ impl<'a> Groups<'a> {
             i = end;
         }
         for (s, o) in selected.iter().zip(outcomes) {
+            if let Some(trend) = o.progress {
+                for &g in &s.groups {
+                    if let Some(t) = tallies.get_mut(g) {
+                        if let Some(score) = trend.progress.score {
+                            t.progress_sum += score;
+                            t.progressed += 1;
+                        }
+                        t.all_achieved &= trend.progress.status == ProgressStatus::TargetAchieved;
+                    }
+                }
+            }
             let Some(score) = o.score else { continue };
             for &g in &s.groups {
                 if let Some(t) = tallies.get_mut(g) {
@@ -147,6 +174,10 @@ impl<'a> Groups<'a> {
                     score,
                     band: score.map(|s| scheme.band_for(s)),
                     mean_achievement: (t.scored > 0).then(|| t.achievement / t.scored as f64),
+                    progress: (t.progressed > 0).then(|| {
+                        let mean = t.progress_sum / t.progressed as f64;
+                        (mean, group_status(mean, t.all_achieved))
+                    }),
                 }
             })
             .collect()
