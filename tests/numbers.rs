@@ -9,10 +9,16 @@ fn run(name: &str, text: &str, args: &[&str]) -> (i32, String, String) {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join(name);
     std::fs::write(&path, text).unwrap();
+    // `FILE` in `args` stands for the file written.
+    let args = args.iter().map(|a| {
+        if *a == "FILE" {
+            path.to_str().unwrap()
+        } else {
+            a
+        }
+    });
     let out = Command::new(env!("CARGO_BIN_EXE_citykpi"))
-        .arg(args[0])
-        .arg(path.to_str().unwrap())
-        .args(&args[1..])
+        .args(args)
         .output()
         .unwrap();
     (
@@ -43,7 +49,11 @@ fn input(report: &str, key: &str, variable: &str) -> Value {
 #[test]
 fn a_semicolon_file_reads_a_point_as_thousands_and_a_comma_as_decimal_mark() {
     let text = "city;year;variable;value\nOslo;2024;households;\"1.234.567\"\nOslo;2024;households_with_internet;1.000.000,5\n";
-    let (code, out, err) = run("semicolon.csv", text, &["assess", "--format", "ndjson"]);
+    let (code, out, err) = run(
+        "semicolon.csv",
+        text,
+        &["assess", "FILE", "--format", "ndjson"],
+    );
     assert_eq!(code, 0, "{err}");
     assert_eq!(input(&out, "EC:ICT:ICT:1C", "households"), 1_234_567.0);
     assert_eq!(
@@ -55,7 +65,11 @@ fn a_semicolon_file_reads_a_point_as_thousands_and_a_comma_as_decimal_mark() {
 #[test]
 fn an_ambiguous_number_is_an_error_naming_its_line() {
     let text = "city;year;variable;value\nOslo;2024;households;1.5\n";
-    let (code, out, _) = run("semicolon.csv", text, &["assess", "--format", "ndjson"]);
+    let (code, out, _) = run(
+        "semicolon.csv",
+        text,
+        &["assess", "FILE", "--format", "ndjson"],
+    );
     assert_eq!(code, 3);
     let line: Value = serde_json::from_str(out.lines().next().unwrap()).unwrap();
     let kpi = line["kpis"]
@@ -77,7 +91,7 @@ fn an_ambiguous_number_is_an_error_naming_its_line() {
 fn tab_and_pipe_files_keep_the_decimal_point() {
     for (name, sep) in [("tab.tsv", "\t"), ("pipe.csv", "|")] {
         let text = format!("city{sep}year{sep}variable{sep}value\nOslo{sep}2024{sep}households{sep}1,234\nOslo{sep}2024{sep}households_with_internet{sep}617.5\n");
-        let (code, out, err) = run(name, &text, &["assess", "--format", "ndjson"]);
+        let (code, out, err) = run(name, &text, &["assess", "FILE", "--format", "ndjson"]);
         assert_eq!(code, 0, "{name}: {err}");
         assert_eq!(input(&out, "EC:ICT:ICT:1C", "households"), 1234.0, "{name}");
         assert_eq!(
@@ -93,45 +107,14 @@ fn tab_and_pipe_files_keep_the_decimal_point() {
 #[test]
 fn line_numbers_count_crlf_and_blank_lines() {
     let text = "\r\n\r\ncity,year,variable,value\r\nOslo,2024,population,xyz\r\n\r\n\r\nOslo,2024,households,-5\r\n";
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("excel.csv");
-    std::fs::write(&path, text).unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_citykpi"))
-        .args(["check", "data", path.to_str().unwrap(), "--format", "json"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(3));
-    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
-    let lines: Vec<(String, u64)> = report["problems"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|p| {
-            (
-                p["code"].as_str().unwrap().to_string(),
-                p["line"].as_u64().unwrap(),
-            )
-        })
-        .collect();
-    assert_eq!(
-        lines,
-        [
-            ("not-a-number".to_string(), 4),
-            ("out-of-range".to_string(), 7)
-        ]
-    );
+    let found = problems("excel.csv", text);
+    assert_eq!(codes(&found), [("not-a-number", 4), ("out-of-range", 7)]);
 }
 
 /// The problems `check data --format json` finds in `text`: (code, line).
 fn problems(name: &str, text: &str) -> Vec<(String, u64)> {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join(name);
-    std::fs::write(&path, text).unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_citykpi"))
-        .args(["check", "data", path.to_str().unwrap(), "--format", "json"])
-        .output()
-        .unwrap();
-    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let (_, out, _) = run(name, text, &["check", "data", "FILE", "--format", "json"]);
+    let report: Value = serde_json::from_str(&out).unwrap();
     report["problems"]
         .as_array()
         .unwrap()
@@ -186,7 +169,7 @@ fn spreadsheet_exports_are_read_right_or_refused() {
 #[test]
 fn a_city_is_one_city_however_it_is_cased() {
     let text = "city,year,variable,value\nOslo,2024,households,1000\nOSLO,2024,households_with_internet,900\n";
-    let (code, out, err) = run("cased.csv", text, &["assess", "--format", "ndjson"]);
+    let (code, out, err) = run("cased.csv", text, &["assess", "FILE", "--format", "ndjson"]);
     assert_eq!(code, 0, "{err}");
     assert_eq!(out.lines().count(), 1);
     let line: Value = serde_json::from_str(out.lines().next().unwrap()).unwrap();

@@ -169,17 +169,7 @@ fn assess(catalog: &Catalog, args: AssessArgs, stderr: &mut dyn Write) -> anyhow
             }
         }
     }
-    let targets = match &args.targets {
-        Some(path) => Some(
-            Targets::from_path(catalog, path, &args.text.options()).map_err(|problems| {
-                Error::Data {
-                    summary: format!("the targets file {} has errors", path.display()),
-                    problems,
-                }
-            })?,
-        ),
-        None => None,
-    };
+    let targets = load_targets(catalog, args.targets.as_deref(), &args.text.options())?;
     // Every year is read: earlier years are the base of progress. --year picks what is reported.
     let filter = Filter {
         cities: args.city.clone(),
@@ -298,6 +288,22 @@ fn export_definitions(dir: &Path) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The targets file, if one is given; its errors stop the run.
+fn load_targets(
+    catalog: &Catalog,
+    path: Option<&Path>,
+    options: &dataset::TextOptions,
+) -> anyhow::Result<Option<Targets>> {
+    let Some(path) = path else {
+        return Ok(None);
+    };
+    let targets = Targets::from_path(catalog, path, options).map_err(|problems| Error::Data {
+        summary: format!("the targets file {} has errors", path.display()),
+        problems,
+    })?;
+    Ok(Some(targets))
+}
+
 /// `citykpi explain`: one KPI (every part of it) of one city-year, with its lineage.
 fn explain(catalog: &Catalog, args: ExplainArgs, stderr: &mut dyn Write) -> anyhow::Result<u8> {
     let indices: Vec<usize> = match catalog.find_measure(&args.code) {
@@ -322,17 +328,7 @@ fn explain(catalog: &Catalog, args: ExplainArgs, stderr: &mut dyn Write) -> anyh
         },
     };
     let inputs = parse_inputs(&args.data)?;
-    let targets = match &args.targets {
-        Some(path) => Some(
-            Targets::from_path(catalog, path, &args.text.options()).map_err(|problems| {
-                Error::Data {
-                    summary: format!("the targets file {} has errors", path.display()),
-                    problems,
-                }
-            })?,
-        ),
-        None => None,
-    };
+    let targets = load_targets(catalog, args.targets.as_deref(), &args.text.options())?;
     let filter = Filter {
         cities: vec![args.city.clone()],
         years: Vec::new(),
