@@ -21,9 +21,9 @@
 #   import    python3 -c 'import polars': the interpreter and import alone, included in read and pivot
 #   load      citykpi check data FILE: citykpi reads the file into its dataset and checks it, nothing
 #             computed; its peak is the dataset itself, the baseline for memory growth
-# Every output goes to /dev/null. Ratios are to csv of the same size. With two sizes or more it then
-# prints how each peak grows from the first size to the last, per 1 000 city-years, beside the
-# growth of `load`. Then it times the start-up:
+# Every output goes to /dev/null. Ratios are to csv of the same size; every ratio and every MiB or
+# KiB figure is rounded up. With two sizes or more it then prints how each peak grows from the
+# first size to the last, per city-year, beside the growth of `load`. Then it times the start-up:
 # the median of 20 runs of `citykpi assess sample-data/vesterby.csv` against `citykpi --version`.
 #
 # polars is imported from the system Python if it can be, else installed from PyPI into
@@ -82,7 +82,7 @@ df = pl.read_csv(sys.argv[1], schema_overrides={"value": pl.Float64})
 wide = df.pivot(on="variable", index=["city", "year"], values="value", aggregate_function="first")
 assert wide.height > 0'
 
-# once CMD...: one run under /usr/bin/time -v; prints "wall_s peak_MB cpu_s status"
+# once CMD...: one run under /usr/bin/time -v; prints "wall_s peak_KiB cpu_s status"
 once() {
   local log status
   log=$(mktemp)
@@ -92,8 +92,8 @@ once() {
     /Elapsed \(wall clock\)/ { n = split($NF, t, ":"); wall = (n == 3) ? t[1] * 3600 + t[2] * 60 + t[3] : t[1] * 60 + t[2] }
     /User time \(seconds\)/ { cpu += $NF }
     /System time \(seconds\)/ { cpu += $NF }
-    /Maximum resident set size/ { peak = $NF / 1024 }
-    END { printf "%.2f %.1f %.2f %s\n", wall, peak, cpu, status }' "$log"
+    /Maximum resident set size/ { peak = $NF }
+    END { printf "%.2f %d %.2f %s\n", wall, peak, cpu, status }' "$log"
   if [ "$status" != 0 ]; then
     echo "  exit status $status of: $*" >&2
     grep -v -E '^\s' "$log" | tail -n 5 >&2
@@ -101,13 +101,17 @@ once() {
   rm -f "$log"
 }
 
-# measure CMD...: RUNS runs; prints the median run by wall time ("wall_s peak_MB cpu_s status")
+# measure CMD...: RUNS runs; prints the median run by wall time ("wall_s peak_KiB cpu_s status")
 measure() {
   local i
   for ((i = 0; i < runs; i++)); do once "$@"; done | sort -n -k1,1 | awk -v runs="$runs" 'NR == int((runs + 1) / 2)'
 }
 
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a + 0 > 0 && b + 0 > 0) printf "%.2f", a / b; else print "n/a" }'; }
+# Every derived number is rounded up (never in the program's favour): up_to D X prints X rounded
+# up to D decimals; ratio A B prints A / B so; mib KIB prints KiB as MiB so.
+up_to() { awk -v d="$1" -v x="$2" 'BEGIN { m = 10 ^ d; c = int(x * m); if (c < x * m) c++; printf "%.*f", d, c / m }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { exit !(a + 0 > 0 && b + 0 > 0) }' && up_to 2 "$(awk -v a="$1" -v b="$2" 'BEGIN { printf "%.9f", a / b }')" || echo n/a; }
+mib() { up_to 1 "$(awk -v k="$1" 'BEGIN { printf "%.9f", k / 1024 }')"; }
 
 data=bench/data
 mkdir -p "$data"
@@ -151,7 +155,7 @@ for size in "${sizes[@]}"; do
     if [ "$status" = 0 ]; then peaks[$size,$what]=$peak; fi
     results+=("$(printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |' \
       "$size" "$((cities * years))" "$mb" "$rows" "$what" "$wall" "$(ratio "$wall" "$csv_wall")" \
-      "$peak" "$(ratio "$peak" "$csv_peak")" "$cpu")")
+      "$(mib "$peak")" "$(ratio "$peak" "$csv_peak")" "$cpu")")
   done
 done
 
@@ -170,9 +174,11 @@ if [ ${#sizes[@]} -ge 2 ]; then
   for what in csv json ndjson read pivot load; do
     a=${peaks[$first,$what]:-} b=${peaks[$last,$what]:-} l1=${peaks[$first,load]:-} l2=${peaks[$last,load]:-}
     if [ -z "$a" ] || [ -z "$b" ]; then echo "| $what | ${a:-failed} | ${b:-failed} | n/a | n/a | n/a |"; continue; fi
-    awk -v w="$what" -v a="$a" -v b="$b" -v n="$added" -v l1="$l1" -v l2="$l2" 'BEGIN {
-      g = b - a; r = (l1 != "" && l2 != "" && l2 - l1 > 0) ? sprintf("%.2f", g / (l2 - l1)) : "n/a"
-      printf "| %s | %s | %s | %.1f | %.2f | %s |\n", w, a, b, g, g * 1024 / n, r }'
+    awk -v w="$what" -v a="$a" -v b="$b" -v n="$added" -v l1="$l1" -v l2="$l2" '
+      function up(x, d,  m, c) { m = 10 ^ d; c = int(x * m); if (c < x * m) c++; return sprintf("%.*f", d, c / m) }
+      BEGIN {
+        g = b - a; r = (l1 != "" && l2 != "" && l2 - l1 > 0) ? up(g / (l2 - l1), 2) : "n/a"
+        printf "| %s | %s | %s | %s | %s | %s |\n", w, up(a / 1024, 1), up(b / 1024, 1), up(g / 1024, 1), up(g / n, 2), r }'
   done
 fi
 

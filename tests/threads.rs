@@ -1,5 +1,5 @@
-//! The CSV report rendered on several threads is byte for byte the one rendered on one,
-//! on a run of more city-years than one thread's chunk (512).
+//! The CSV, JSON and NDJSON reports rendered on several threads are byte for byte the ones
+//! rendered on one, on a run of more city-years than one thread's chunk (512).
 
 use citykpi::catalog::Catalog;
 use citykpi::dataset::{self, Filter, Input, TextOptions};
@@ -8,7 +8,7 @@ use citykpi::report::{self, Format, Style};
 use citykpi::scoring::Assessment;
 
 #[test]
-fn threads_do_not_change_the_csv_report() {
+fn threads_do_not_change_any_report() {
     let catalog = Catalog::embedded();
     let mut text = String::from("city,year,variable,value,source\n");
     for city in 0..1300 {

@@ -1,14 +1,14 @@
 //! CSV: one row per city, year and KPI (or KPI part), for other tools.
 //!
 //! This is the format for large runs: city-years are rendered in chunks on several
-//! threads, with reused buffers, and written in order, so the output is the same for
-//! any number of threads. It formats the model; it never computes.
+//! threads ([`super::in_chunks`]), with reused buffers, and written in order, so the output
+//! is the same for any number of threads. It formats the model; it never computes.
 
 use std::fmt::Write as _;
 use std::io::Write;
 use std::ops::Range;
 
-use super::{neutralise, note, round, target_origin, write_display_value};
+use super::{in_chunks, neutralise, note, round, target_origin, write_display_value};
 use crate::scoring::Assessment;
 
 pub const HEADER: [&str; 26] = [
@@ -40,9 +40,6 @@ pub const HEADER: [&str; 26] = [
     "change_since_base",
 ];
 
-/// City-years rendered by one thread at a time.
-const CHUNK: usize = 512;
-
 fn number_into(text: &mut String, value: Option<f64>, decimals: i32) {
     text.clear();
     if let Some(v) = value {
@@ -55,37 +52,9 @@ pub fn render(assessment: &Assessment, threads: usize, out: &mut dyn Write) -> a
     header.write_record(HEADER)?;
     header.flush()?;
     drop(header);
-    let threads = threads.max(1);
-    let rows = assessment.len();
-    let mut start = 0;
-    while start < rows {
-        let batch: Vec<Range<usize>> = (0..threads)
-            .map(|t| (start + t * CHUNK).min(rows)..(start + (t + 1) * CHUNK).min(rows))
-            .filter(|r| !r.is_empty())
-            .collect();
-        start = batch.last().map_or(rows, |r| r.end);
-        let rendered: Vec<anyhow::Result<Vec<u8>>> = if batch.len() == 1 {
-            vec![render_rows(assessment, batch[0].clone())]
-        } else {
-            std::thread::scope(|scope| {
-                let handles: Vec<_> = batch
-                    .iter()
-                    .map(|range| scope.spawn(move || render_rows(assessment, range.clone())))
-                    .collect();
-                handles
-                    .into_iter()
-                    .map(|h| match h.join() {
-                        Ok(result) => result,
-                        Err(panic) => std::panic::resume_unwind(panic),
-                    })
-                    .collect()
-            })
-        };
-        for chunk in rendered {
-            out.write_all(&chunk?)?;
-        }
-    }
-    Ok(())
+    in_chunks(assessment.len(), threads, out, |rows| {
+        render_rows(assessment, rows)
+    })
 }
 
 /// The CSV rows of the city-years in `rows`, without the header.

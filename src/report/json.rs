@@ -1,43 +1,13 @@
 //! JSON and JSON Lines: every value, score, input and summary, with stable key order.
 //!
-//! The schema is this module's own types, not the model's. The report is streamed:
-//! each city-year is serialised and written before the next is scored, so memory
-//! does not grow with the run. It formats the model; it never computes.
+//! The schema is this module's own types, not the model's. The report is streamed: city-years
+//! are scored and serialised a chunk at a time, on several threads, and written in order, so
+//! memory does not grow with the run. It formats the model; it never computes.
 
-use std::cell::RefCell;
 use std::io::Write;
 
-use serde::ser::{Serialize, Serializer};
-
-use super::{display_value, note, round, target_origin};
+use super::{display_value, in_chunks, note, round, target_origin};
 use crate::scoring::{Assessment, CityYearReport, Evidence, Outcome, Summary};
-
-#[derive(serde::Serialize)]
-#[serde(bound = "")]
-struct Report<'a, I: Iterator<Item = CityYearReport<'a>>> {
-    tool: &'static str,
-    version: &'static str,
-    assessments: Stream<I>,
-}
-
-/// An iterator serialised as a JSON array, one element at a time.
-struct Stream<I>(RefCell<Option<I>>);
-
-impl<'a, I: Iterator<Item = CityYearReport<'a>>> Serialize for Stream<I> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let items = self.0.borrow_mut().take().into_iter().flatten();
-        serializer.collect_seq(items.map(Scored))
-    }
-}
-
-/// A city-year that serialises itself: scored, written, then dropped.
-struct Scored<'a>(CityYearReport<'a>);
-
-impl Serialize for Scored<'_> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        CityYear::from(&self.0).serialize(serializer)
-    }
-}
 
 #[derive(serde::Serialize)]
 struct CityYear<'a> {
@@ -229,23 +199,50 @@ impl<'a> CityYear<'a> {
     }
 }
 
-/// The whole report as one JSON document, written city-year by city-year.
-pub fn render(assessment: &Assessment, out: &mut dyn Write) -> anyhow::Result<()> {
-    let report = Report {
-        tool: "citykpi",
-        version: env!("CARGO_PKG_VERSION"),
-        assessments: Stream(RefCell::new(Some(assessment.iter()))),
-    };
-    serde_json::to_writer_pretty(&mut *out, &report)?;
-    writeln!(out)?;
+/// The whole report as one JSON document. City-years are serialised in chunks on several
+/// threads and written in order, each indented as `serde_json`'s pretty printer would
+/// indent it inside the document, so the bytes are those of one pretty-printed document.
+pub fn render(assessment: &Assessment, threads: usize, out: &mut dyn Write) -> anyhow::Result<()> {
+    write!(
+        out,
+        "{{\n  \"tool\": \"citykpi\",\n  \"version\": {},\n  \"assessments\": [",
+        serde_json::to_string(env!("CARGO_PKG_VERSION"))?
+    )?;
+    in_chunks(assessment.len(), threads, out, |rows| {
+        let mut text = Vec::new();
+        for i in rows {
+            let city_year = assessment.city_year(i);
+            text.extend_from_slice(if i == 0 { b"\n    " } else { b",\n    " });
+            let element = serde_json::to_vec_pretty(&CityYear::from(&city_year))?;
+            for &byte in &element {
+                text.push(byte);
+                if byte == b'\n' {
+                    text.extend_from_slice(b"    ");
+                }
+            }
+        }
+        Ok(text)
+    })?;
+    if assessment.is_empty() {
+        writeln!(out, "]\n}}")?;
+    } else {
+        writeln!(out, "\n  ]\n}}")?;
+    }
     Ok(())
 }
 
-/// One JSON object per city-year and line.
-pub fn render_lines(assessment: &Assessment, out: &mut dyn Write) -> anyhow::Result<()> {
-    for city_year in assessment.iter() {
-        serde_json::to_writer(&mut *out, &CityYear::from(&city_year))?;
-        writeln!(out)?;
-    }
-    Ok(())
+/// One JSON object per city-year and line, rendered in chunks on several threads.
+pub fn render_lines(
+    assessment: &Assessment,
+    threads: usize,
+    out: &mut dyn Write,
+) -> anyhow::Result<()> {
+    in_chunks(assessment.len(), threads, out, |rows| {
+        let mut text = Vec::new();
+        for i in rows {
+            serde_json::to_writer(&mut text, &CityYear::from(&assessment.city_year(i)))?;
+            text.push(b'\n');
+        }
+        Ok(text)
+    })
 }

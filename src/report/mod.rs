@@ -73,10 +73,54 @@ pub fn render(
     match format {
         Format::Table => table::render(assessment, style, out),
         Format::Csv => csv_out::render(assessment, style.threads, out),
-        Format::Json => json::render(assessment, out),
-        Format::Ndjson => json::render_lines(assessment, out),
+        Format::Json => json::render(assessment, style.threads, out),
+        Format::Ndjson => json::render_lines(assessment, style.threads, out),
         Format::Md => markdown::render(assessment, out),
     }
+}
+
+/// City-years one thread renders at a time.
+const CHUNK: usize = 512;
+
+/// Render city-years `0..len` in chunks of [`CHUNK`] on up to `threads` threads and write
+/// the chunks in order: the output is the same for any number of threads.
+fn in_chunks(
+    len: usize,
+    threads: usize,
+    out: &mut dyn Write,
+    render: impl Fn(std::ops::Range<usize>) -> anyhow::Result<Vec<u8>> + Sync,
+) -> anyhow::Result<()> {
+    let threads = threads.max(1);
+    let render = &render;
+    let mut start = 0;
+    while start < len {
+        let batch: Vec<std::ops::Range<usize>> = (0..threads)
+            .map(|t| (start + t * CHUNK).min(len)..(start + (t + 1) * CHUNK).min(len))
+            .filter(|r| !r.is_empty())
+            .collect();
+        start = batch.last().map_or(len, |r| r.end);
+        let rendered: Vec<anyhow::Result<Vec<u8>>> = if batch.len() == 1 {
+            vec![render(batch[0].clone())]
+        } else {
+            std::thread::scope(|scope| {
+                let handles: Vec<_> = batch
+                    .iter()
+                    .map(|range| scope.spawn(move || render(range.clone())))
+                    .collect();
+                handles
+                    .into_iter()
+                    .map(|h| match h.join() {
+                        Ok(result) => result,
+                        Err(panic) => std::panic::resume_unwind(panic),
+                    })
+                    .collect()
+            })
+        };
+        for chunk in rendered {
+            out.write_all(&chunk?)?;
+        }
+    }
+    Ok(())
 }
 
 /// A value as reports print it: yes / partial / no for yes/no KPIs, whole counts
