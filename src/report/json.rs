@@ -199,35 +199,24 @@ impl<'a> CityYear<'a> {
     }
 }
 
-/// The whole report as one JSON document. City-years are serialised in chunks on several
-/// threads and written in order, each indented as `serde_json`'s pretty printer would
-/// indent it inside the document, so the bytes are those of one pretty-printed document.
+/// The whole report as one JSON document, one city-year to a line (compact, as machine
+/// output is; `jq .` indents it). City-years are serialised in chunks on several threads
+/// and written in order.
 pub fn render(assessment: &Assessment, threads: usize, out: &mut dyn Write) -> anyhow::Result<()> {
     write!(
         out,
-        "{{\n  \"tool\": \"citykpi\",\n  \"version\": {},\n  \"assessments\": [",
+        "{{\"tool\":\"citykpi\",\"version\":{},\"assessments\":[",
         serde_json::to_string(env!("CARGO_PKG_VERSION"))?
     )?;
-    in_chunks(assessment.len(), threads, out, |rows| {
+    in_chunks(assessment.len(), 128, threads, out, |rows| {
         let mut text = Vec::new();
         for i in rows {
-            let city_year = assessment.city_year(i);
-            text.extend_from_slice(if i == 0 { b"\n    " } else { b",\n    " });
-            let element = serde_json::to_vec_pretty(&CityYear::from(&city_year))?;
-            for &byte in &element {
-                text.push(byte);
-                if byte == b'\n' {
-                    text.extend_from_slice(b"    ");
-                }
-            }
+            text.extend_from_slice(if i == 0 { b"\n" } else { b",\n" });
+            serde_json::to_writer(&mut text, &CityYear::from(&assessment.city_year(i)))?;
         }
         Ok(text)
     })?;
-    if assessment.is_empty() {
-        writeln!(out, "]\n}}")?;
-    } else {
-        writeln!(out, "\n  ]\n}}")?;
-    }
+    writeln!(out, "\n]}}")?;
     Ok(())
 }
 
@@ -237,7 +226,7 @@ pub fn render_lines(
     threads: usize,
     out: &mut dyn Write,
 ) -> anyhow::Result<()> {
-    in_chunks(assessment.len(), threads, out, |rows| {
+    in_chunks(assessment.len(), 128, threads, out, |rows| {
         let mut text = Vec::new();
         for i in rows {
             serde_json::to_writer(&mut text, &CityYear::from(&assessment.city_year(i)))?;

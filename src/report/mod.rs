@@ -79,23 +79,23 @@ pub fn render(
     }
 }
 
-/// City-years one thread renders at a time.
-const CHUNK: usize = 512;
-
-/// Render city-years `0..len` in chunks of [`CHUNK`] on up to `threads` threads and write
-/// the chunks in order: the output is the same for any number of threads.
+/// Render city-years `0..len` in chunks of `chunk` on up to `threads` threads and write
+/// the chunks in order: the output is the same for any number of threads. Memory holds at
+/// most `threads` chunks of rendered text.
 fn in_chunks(
     len: usize,
+    chunk: usize,
     threads: usize,
     out: &mut dyn Write,
     render: impl Fn(std::ops::Range<usize>) -> anyhow::Result<Vec<u8>> + Sync,
 ) -> anyhow::Result<()> {
+    let chunk = chunk.max(1);
     let threads = threads.max(1);
     let render = &render;
     let mut start = 0;
     while start < len {
         let batch: Vec<std::ops::Range<usize>> = (0..threads)
-            .map(|t| (start + t * CHUNK).min(len)..(start + (t + 1) * CHUNK).min(len))
+            .map(|t| (start + t * chunk).min(len)..(start + (t + 1) * chunk).min(len))
             .filter(|r| !r.is_empty())
             .collect();
         start = batch.last().map_or(len, |r| r.end);
