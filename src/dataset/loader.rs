@@ -6,9 +6,10 @@
 use std::collections::HashMap;
 use std::io::Read;
 
-use super::csv_text::{self, TextOptions, ValueKind};
+use super::csv_text::{self, TextOptions};
+use super::rule::Rule;
 use super::{Dataset, Field, Filter, Input, Origin};
-use crate::catalog::{normalize_code, Catalog, Measure, Variable};
+use crate::catalog::{normalize_code, Catalog};
 use crate::diagnostic::{closest, Problem, ProblemCode, Problems};
 
 /// The result of reading: the dataset built from every valid value, and every problem seen.
@@ -16,68 +17,6 @@ use crate::diagnostic::{closest, Problem, ProblemCode, Problems};
 pub struct Loaded {
     pub dataset: Dataset,
     pub problems: Problems,
-}
-
-/// Builds a [`Dataset`] from several inputs, checking every value against the catalogue.
-/// What a cell of one field may hold: its kind of value and valid range, the same for a
-/// variable and for a KPI a city reports directly.
-pub(super) struct Rule {
-    pub(super) kind: ValueKind,
-    pub(super) min: f64,
-    pub(super) max: f64,
-    /// `0 to 100`, `>= 0`, `yes/no`.
-    pub(super) range_text: String,
-    pub(super) unit: String,
-    /// A variable (else a KPI's own value), for the conversions a variable declares.
-    pub(super) variable: bool,
-}
-
-impl Rule {
-    fn variable(v: &Variable) -> Rule {
-        let (min, max) = v.range();
-        Rule {
-            kind: v.kind.into(),
-            min,
-            max,
-            range_text: v.range_text(),
-            unit: v.unit.clone(),
-            variable: true,
-        }
-    }
-
-    /// A KPI's own value: yes/partial/no for a yes/no KPI, 0-100 for a percentage, 0-1 for
-    /// a share written `0-1`, else not negative; a definition's own `min`/`max` first.
-    fn reported(m: &Measure) -> Rule {
-        let (kind, min, max, range_text) = if m.is_yes_no() {
-            (
-                ValueKind::YesPartialNo,
-                0.0,
-                1.0,
-                "yes, partial or no".to_string(),
-            )
-        } else {
-            let (kind, min, max) = match m.unit.as_str() {
-                "%" => (ValueKind::Percent, 0.0, 100.0),
-                "0-1" => (ValueKind::Number, 0.0, 1.0),
-                _ => (ValueKind::Number, 0.0, f64::INFINITY),
-            };
-            let (min, max) = (m.min.unwrap_or(min), m.max.unwrap_or(max));
-            let text = if max.is_infinite() {
-                format!(">= {min}")
-            } else {
-                format!("{min} to {max}")
-            };
-            (kind, min, max, text)
-        };
-        Rule {
-            kind,
-            min,
-            max,
-            range_text,
-            unit: m.unit.clone(),
-            variable: false,
-        }
-    }
 }
 
 /// An unknown variable of the file being read: its problem (if listed), the rows that name
@@ -106,10 +45,11 @@ pub const LISTED: usize = 100;
 #[derive(Default)]
 pub(super) struct Tally {
     pub(super) counts: HashMap<ProblemCode, usize>,
-    /// Unknown variable -> (its problem's index, if listed; rows that name it).
+    /// Unknown variables by name.
     pub(super) unknown: HashMap<String, Unknown>,
 }
 
+/// Builds a [`Dataset`] from several inputs, checking every value against the catalogue.
 pub struct Loader<'a> {
     pub(super) tally: Tally,
     /// (field, unit as given) -> the factor into the field's unit, or `None` if it has none.

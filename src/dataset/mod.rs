@@ -12,6 +12,7 @@ mod csv_text;
 mod input;
 mod loader;
 mod model;
+mod rule;
 mod targets;
 
 pub use csv_text::{Decimal, TextOptions};
