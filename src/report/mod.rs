@@ -248,16 +248,6 @@ pub fn note(city_year: &CityYearReport, outcome: &Outcome) -> String {
     text
 }
 
-/// The status word: `computed`, `reported` or `missing`.
-pub fn status_label(status: &Status) -> &'static str {
-    status.label()
-}
-
-/// The sources behind an outcome, joined with ` | `.
-pub fn sources(city_year: &CityYearReport, outcome: &Outcome) -> String {
-    city_year.sources(outcome).join(" | ")
-}
-
 /// `72.9 % (66-95% of target)`, or `not scored`.
 pub fn display_score(summary: &Summary) -> String {
     match (summary.score, summary.band) {
