@@ -75,6 +75,8 @@ pub enum ProblemCode {
     NotAvailable,
     OutOfRange,
     UnitMismatch,
+    BadQuality,
+    BadVerified,
     PartExceedsWhole,
     DuplicateRow,
     DuplicateConflict,
@@ -129,7 +131,7 @@ impl ProblemCode {
         match self {
             UnreadableFile | NotUtf8 | EmptyFile | MissingColumn | InvalidCsv => Class::Unreadable,
             NoRows | MissingCity | MissingVariable | BadYear | UnknownVariable | NotANumber
-            | NotAvailable | OutOfRange | UnitMismatch | PartExceedsWhole | DuplicateRow
+            | NotAvailable | OutOfRange | UnitMismatch | BadQuality | BadVerified | PartExceedsWhole | DuplicateRow
             | DuplicateConflict | UnknownKpi | ReportedDiffers | DuplicateTarget
             | YesNoKpiTarget | UnknownCity => Class::Data,
             _ => Class::Definitions,

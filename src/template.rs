@@ -1,7 +1,7 @@
 //! The data-collection template: one long-form row per variable to collect.
 //!
-//! The sheet is the long form `assess` reads (`city,year,variable,value,unit,source`)
-//! plus columns that help the person filling it in (description, valid range,
+//! The sheet is the long form `assess` reads (`city,year,variable,value,unit,source`, and
+//! the U4SSC data-quality level 1-6 and verified yes/no of each value) plus columns that help the person filling it in (description, valid range,
 //! the KPIs that use the variable). Filled in, it goes straight back to `assess`.
 //! It never reads city data.
 
@@ -20,13 +20,15 @@ pub struct TemplateOptions {
     pub year: Option<i32>,
 }
 
-pub const HEADER: [&str; 9] = [
+pub const HEADER: [&str; 11] = [
     "city",
     "year",
     "variable",
     "value",
     "unit",
     "source",
+    "quality",
+    "verified",
     "description",
     "valid_range",
     "used_by",
@@ -54,6 +56,8 @@ pub fn write(catalog: &Catalog, args: &TemplateOptions, out: &mut dyn Write) -> 
             variable.id.as_str(),
             "",
             variable.unit.as_str(),
+            "",
+            "",
             "",
             variable.description.as_str(),
             variable.range_text().as_str(),

@@ -13,6 +13,7 @@ use citykpi::catalog::Tier;
 use citykpi::dataset::{Decimal, TextOptions};
 use citykpi::export_sql::Dialect;
 use citykpi::report::problems::ProblemFormat;
+use citykpi::quality::Quality;
 use citykpi::report::Format;
 use citykpi::scoring::gates::Gate;
 
@@ -186,6 +187,12 @@ pub struct AssessArgs {
     #[arg(long, value_name = "YEAR", help_heading = "Definitions")]
     pub base_year: Option<i32>,
 
+    /// Score only values of data-quality LEVEL or better (1 = accurate measurements ...
+    /// 6 = unknown methodology; a number or its id, e.g. 3 or higher-level). Weaker values,
+    /// and values with no level in the data's `quality` column, are shown but not scored.
+    #[arg(long, value_name = "LEVEL", value_parser = quality, help_heading = "Definitions")]
+    pub min_quality: Option<Quality>,
+
     /// The report format: table, csv, json, ndjson (one city-year a line) or md.
     #[arg(long, short, value_parser = names::<Format>(), default_value = "table", help_heading = "Output")]
     pub format: Format,
@@ -206,6 +213,10 @@ pub struct AssessArgs {
     /// Exit with code 4 unless every city-year computes at least PCT % of its core KPIs.
     #[arg(long, value_name = "PCT", value_parser = percent, help_heading = "CI gates")]
     pub min_coverage: Option<f64>,
+}
+
+fn quality(text: &str) -> Result<Quality, String> {
+    Quality::parse(text).ok_or_else(|| format!("give {}, not {text:?}", Quality::accepted()))
 }
 
 fn percent(text: &str) -> Result<f64, String> {

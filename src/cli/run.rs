@@ -226,6 +226,7 @@ fn assess(catalog: &Catalog, args: AssessArgs, stderr: &mut dyn Write) -> anyhow
     let data_failed = data_failed || (args.strict && !disagreements.is_empty());
     let assessment = Assessment::new(catalog, &results, targets.as_ref(), args.tier.0)
         .with_base_year(args.base_year)
+        .with_min_quality(args.min_quality)
         .with_years(&args.year);
     let to_terminal = args.output.as_deref().is_none_or(|o| o == Path::new("-"))
         && std::io::stdout().is_terminal();

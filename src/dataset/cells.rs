@@ -4,7 +4,9 @@
 
 use super::csv_text;
 use super::loader::{Loaded, Loader, Place, LISTED};
+use super::model::{VERIFIED_NO, VERIFIED_YES};
 use super::Origin;
+use crate::quality::{parse_verified, Quality};
 use crate::diagnostic::{Problem, ProblemCode};
 
 impl<'a> Loader<'a> {
@@ -16,6 +18,7 @@ impl<'a> Loader<'a> {
             source,
             unit,
             origin,
+            ..
         } = *at;
         let kind = self.rules[field].kind;
         // Text for messages is built only when there is a problem.
@@ -186,19 +189,67 @@ impl<'a> Loader<'a> {
         }
         let source = self.source_id(source);
         let data = &mut self.out.dataset;
+        let rows = data.cities.len();
         data.values[field][row] = value;
-        if source != 0 {
-            // Sources get a column only when a file gives one.
-            if data.sources[field].is_empty() {
-                data.sources[field] = vec![0; data.cities.len()];
-            }
-            data.sources[field][row] = source;
-        }
+        // Sources, levels and flags get a column only when a file gives one.
+        put(&mut data.sources[field], rows, row, source);
+        put(&mut data.quality[field], rows, row, at.quality);
+        put(&mut data.verified[field], rows, row, at.verified);
         data.origins[field][row] = origin;
         if factor != 1.0 {
             data.converted
                 .insert((field, row), (unit.to_string(), given));
         }
+    }
+
+    /// A row's data-quality level and verified flag, as [`Dataset`](super::Dataset) stores
+    /// them (0 where not given); a value that is neither is an error at its line.
+    pub(super) fn marks(
+        &mut self,
+        file: &str,
+        line: usize,
+        quality: &str,
+        verified: &str,
+    ) -> (u8, u8) {
+        let quality = match (quality, Quality::parse(quality)) {
+            ("", _) => 0,
+            (_, Some(q)) => q.level(),
+            (raw, None) => {
+                self.report(
+                    Problem::new(
+                        ProblemCode::BadQuality,
+                        file,
+                        format!(
+                            "data quality \"{raw}\" is not a U4SSC level; write {}, or leave it empty",
+                            Quality::accepted()
+                        ),
+                    )
+                    .at_line(line)
+                    .in_column("quality")
+                    .with_value(raw),
+                );
+                0
+            }
+        };
+        let verified = match (verified, parse_verified(verified)) {
+            ("", _) => 0,
+            (_, Some(true)) => VERIFIED_YES,
+            (_, Some(false)) => VERIFIED_NO,
+            (raw, None) => {
+                self.report(
+                    Problem::new(
+                        ProblemCode::BadVerified,
+                        file,
+                        format!("verified \"{raw}\" is neither yes nor no; write yes or no, or leave it empty"),
+                    )
+                    .at_line(line)
+                    .in_column("verified")
+                    .with_value(raw),
+                );
+                0
+            }
+        };
+        (quality, verified)
     }
 
     /// The factor from `unit` into the field's own unit, worked out once per field and unit.
@@ -288,6 +339,11 @@ impl<'a> Loader<'a> {
                 for f in 0..data.fields.len() {
                     if !data.values[f].is_empty() {
                         data.values[f].push(f64::NAN);
+                        for side in [&mut data.quality[f], &mut data.verified[f]] {
+                            if !side.is_empty() {
+                                side.push(0);
+                            }
+                        }
                         if !data.sources[f].is_empty() {
                             data.sources[f].push(0);
                         }
@@ -332,9 +388,9 @@ impl<'a> Loader<'a> {
                 continue;
             }
             data.values[f] = order.iter().map(|&i| data.values[f][i]).collect();
-            if !data.sources[f].is_empty() {
-                data.sources[f] = order.iter().map(|&i| data.sources[f][i]).collect();
-            }
+            reorder(&mut data.sources[f], &order);
+            reorder(&mut data.quality[f], &order);
+            reorder(&mut data.verified[f], &order);
             data.origins[f] = order.iter().map(|&i| data.origins[f][i]).collect();
         }
         self.out
@@ -390,5 +446,24 @@ impl<'a> Loader<'a> {
         for (field, row, why) in invalid {
             self.invalidate(field, row, why);
         }
+    }
+}
+
+/// Set a cell of a side column (sources, levels, flags), giving the column its rows the
+/// first time a cell has something to say; 0 (nothing) never creates a column.
+fn put<T: Copy + Default + PartialEq>(column: &mut Vec<T>, rows: usize, row: usize, value: T) {
+    if value == T::default() && column.is_empty() {
+        return;
+    }
+    if column.is_empty() {
+        *column = vec![T::default(); rows];
+    }
+    column[row] = value;
+}
+
+/// Put a side column's rows in the dataset's final order.
+fn reorder<T: Copy>(column: &mut Vec<T>, order: &[usize]) {
+    if !column.is_empty() {
+        *column = order.iter().map(|&i| column[i]).collect();
     }
 }

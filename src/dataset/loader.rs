@@ -35,6 +35,9 @@ pub(super) struct Place<'r> {
     pub(super) source: &'r str,
     /// The unit the row gives (long form), or empty.
     pub(super) unit: &'r str,
+    /// The row's data-quality level and verified flag, as the dataset stores them.
+    pub(super) quality: u8,
+    pub(super) verified: u8,
     pub(super) origin: Origin,
 }
 
@@ -116,6 +119,8 @@ impl<'a> Loader<'a> {
                     fields,
                     values: vec![Vec::new(); n],
                     sources: vec![Vec::new(); n],
+                    quality: vec![Vec::new(); n],
+                    verified: vec![Vec::new(); n],
                     origins: vec![Vec::new(); n],
                     source_names: vec![String::new()],
                     ..Dataset::default()
@@ -268,7 +273,7 @@ impl<'a> Loader<'a> {
                     .in_column("unit"),
                 );
             }
-            let ignored = ["city", "year", "unit", "source", "notes", "quality"];
+            let ignored = ["city", "year", "unit", "source", "notes", "quality", "verified"];
             (0..header.len())
                 .filter(|&i| !ignored.contains(&lower[i].as_str()))
                 .map(|i| {
@@ -282,6 +287,7 @@ impl<'a> Loader<'a> {
             Vec::new()
         };
         let source_col = long.and_then(|l| l.2).or_else(|| col("source"));
+        let (quality_col, verified_col) = (col("quality"), col("verified"));
         let mut rows_read = 0usize;
         // A second thread parses CSV records while this one checks and stores them.
         let (batch_tx, batch_rx) = std::sync::mpsc::sync_channel(4);
@@ -377,6 +383,12 @@ impl<'a> Loader<'a> {
                     }
                     let source = source_col.map(get).unwrap_or("");
                     let unit = unit_col.map(get).unwrap_or("");
+                    let (quality, verified) = self.marks(
+                        &name,
+                        line,
+                        quality_col.map(get).unwrap_or(""),
+                        verified_col.map(get).unwrap_or(""),
+                    );
                     match long {
                         Some((variable_col, value_col, _)) => {
                             let variable = get(variable_col);
@@ -401,6 +413,8 @@ impl<'a> Loader<'a> {
                                 year,
                                 source,
                                 unit,
+                                quality,
+                                verified,
                                 origin,
                             };
                             self.store(&at, field, get(value_col), "value");
@@ -414,6 +428,8 @@ impl<'a> Loader<'a> {
                                     year,
                                     source,
                                     unit: "",
+                                    quality,
+                                    verified,
                                     origin,
                                 };
                                 self.store(&at, field, raw, &header[column]);

@@ -1,8 +1,16 @@
 //! The dataset's types: one row per city-year, one column per variable (and per KPI a
-//! city reports directly), each cell with its source and the file and line it came from.
+//! city reports directly), each cell with its source, data-quality level, verified flag and
+//! the file and line it came from.
 //! This module holds data; it never reads a file.
 
 use std::collections::{HashMap, HashSet};
+
+use crate::quality::Quality;
+
+/// A cell the data flags as verified, in [`Dataset::verified`].
+pub const VERIFIED_YES: u8 = 2;
+/// A cell the data flags as not verified.
+pub const VERIFIED_NO: u8 = 1;
 
 /// Which city-years to keep while reading.
 #[derive(Debug, Clone, Default)]
@@ -52,6 +60,12 @@ pub struct Dataset {
     /// for a field no file gives a source for.
     pub sources: Vec<Vec<u32>>,
     pub source_names: Vec<String>,
+    /// `quality[field][row]`: the U4SSC data-quality level (1-6), 0 where none is given.
+    /// Empty for a field no file gives a level for.
+    pub quality: Vec<Vec<u8>>,
+    /// `verified[field][row]`: [`VERIFIED_YES`], [`VERIFIED_NO`], or 0 where not said.
+    /// Empty for a field no file flags.
+    pub verified: Vec<Vec<u8>>,
     pub origins: Vec<Vec<Origin>>,
     /// Cells given in another unit and converted: the unit and the value as given.
     pub converted: HashMap<(usize, usize), (String, f64)>,
@@ -95,6 +109,20 @@ impl Dataset {
         match self.sources[field].get(row).copied().unwrap_or(0) {
             0 => None,
             i => Some(&self.source_names[i as usize]),
+        }
+    }
+
+    /// The data-quality level the data gives a cell.
+    pub fn quality(&self, field: usize, row: usize) -> Option<Quality> {
+        Quality::from_level(self.quality[field].get(row).copied().unwrap_or(0))
+    }
+
+    /// Whether the data says a cell was verified.
+    pub fn verified(&self, field: usize, row: usize) -> Option<bool> {
+        match self.verified[field].get(row).copied().unwrap_or(0) {
+            VERIFIED_YES => Some(true),
+            VERIFIED_NO => Some(false),
+            _ => None,
         }
     }
 

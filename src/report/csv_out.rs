@@ -8,10 +8,12 @@ use std::fmt::Write as _;
 use std::io::Write;
 use std::ops::Range;
 
-use super::{in_chunks, neutralise, note, round, target_origin, write_display_value};
+use super::{
+    display_verified, in_chunks, neutralise, note, round, target_origin, write_display_value,
+};
 use crate::scoring::Assessment;
 
-pub const HEADER: [&str; 26] = [
+pub const HEADER: [&str; 28] = [
     "city",
     "year",
     "code",
@@ -38,7 +40,11 @@ pub const HEADER: [&str; 26] = [
     "progress_score",
     "change_since_previous",
     "change_since_base",
+    "quality",
+    "verified",
 ];
+
+const LEVELS: [&str; 7] = ["", "1", "2", "3", "4", "5", "6"];
 
 fn number_into(text: &mut String, value: Option<f64>, decimals: i32) {
     text.clear();
@@ -121,6 +127,8 @@ fn render_rows(assessment: &Assessment, rows: Range<usize>) -> anyhow::Result<Ve
                 &progress,
                 &since_previous,
                 &since_base,
+                o.quality.map_or("", |q| LEVELS[usize::from(q.level())]),
+                display_verified(o.verified),
             ])?;
         }
     }

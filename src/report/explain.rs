@@ -1,5 +1,5 @@
 //! `citykpi explain`: the lineage of one KPI value, from the model: formula, every input
-//! with its source and file:line, the target and where it was set, the score, what it adds
+//! with its source, file:line, data-quality level and verified flag, the target and where it was set, the score, what it adds
 //! to its groups, the value that reaches the next band, and progress. It formats; it never
 //! computes (the next band's value comes from scoring).
 
@@ -9,6 +9,7 @@ use serde::Serialize;
 
 use super::{display_target, display_value, note, round, target_origin};
 use crate::catalog::Scheme;
+use crate::quality::Quality;
 use crate::scoring::{next_band, CityYearReport, Level, Outcome};
 
 #[derive(Serialize)]
@@ -30,6 +31,9 @@ struct Explained<'a> {
     achievement: Option<f64>,
     points: Option<u8>,
     band: Option<&'a str>,
+    /// The weakest data-quality level behind the value, and whether it is verified.
+    quality: Option<u8>,
+    verified: Option<bool>,
     next_band: Option<NextBand<'a>>,
     counts_in: Vec<Group<'a>>,
     progress: Option<Progress>,
@@ -43,6 +47,8 @@ struct Cell<'a> {
     source: Option<&'a str>,
     at: Option<String>,
     converted_from: Option<String>,
+    quality: Option<u8>,
+    verified: Option<bool>,
 }
 
 #[derive(Serialize)]
@@ -87,6 +93,8 @@ fn explained<'a>(
         converted_from: e
             .converted_from
             .map(|(unit, value)| format!("{value} {unit}")),
+        quality: e.quality.map(|q| q.level()),
+        verified: e.verified,
     };
     let groups = [
         (Level::Category, o.category),
@@ -111,6 +119,8 @@ fn explained<'a>(
         achievement: o.score.map(|s| round(s.achievement, 2)),
         points: o.score.map(|s| s.points),
         band: o.band.map(|b| b.label.as_str()),
+        quality: o.quality.map(|q| q.level()),
+        verified: o.verified,
         next_band: next_band(scheme, o).map(|(band, value)| NextBand {
             band: &band.label,
             points: band.points,
@@ -183,6 +193,7 @@ pub fn render(
             if let Some(at) = &input.at {
                 line.push_str(&format!(" ({at})"));
             }
+            line.push_str(&assurance(input.quality, input.verified));
             writeln!(out, "{line}")?;
         }
         let value = match o.value {
@@ -199,6 +210,13 @@ pub fn render(
                 format!("; {}", e.note)
             }
         )?;
+        if o.quality.is_some() || o.verified.is_some() {
+            writeln!(
+                out,
+                "  Quality:  {}",
+                assurance(e.quality, e.verified).trim_start_matches("; quality ")
+            )?;
+        }
         match o.target {
             Some(t) => writeln!(
                 out,
@@ -251,4 +269,18 @@ pub fn render(
         }
     }
     Ok(())
+}
+
+/// `; quality 2 (Extrapolated based on survey of inhabitants), verified`.
+fn assurance(quality: Option<u8>, verified: Option<bool>) -> String {
+    let level = quality
+        .and_then(Quality::from_level)
+        .map(|q| format!("quality {} ({})", q.level(), q.description()));
+    let flag = verified.map(|v| if v { "verified" } else { "not verified" }.to_string());
+    let said: Vec<String> = [level, flag].into_iter().flatten().collect();
+    if said.is_empty() {
+        String::new()
+    } else {
+        format!("; {}", said.join(", "))
+    }
 }

@@ -14,6 +14,10 @@ struct CityYear<'a> {
     city: &'a str,
     year: i32,
     summary: Vec<SummaryJson<'a>>,
+    /// The verification report's lists: KPI codes with no value, and with a value not
+    /// flagged verified.
+    not_reported: Vec<&'a str>,
+    not_verified: Vec<&'a str>,
     kpis: Vec<Kpi<'a>>,
 }
 
@@ -26,6 +30,8 @@ struct SummaryJson<'a> {
     core_computed: usize,
     advanced_defined: usize,
     advanced_computed: usize,
+    core_verified: usize,
+    advanced_verified: usize,
     scored: usize,
     points: u32,
     max_points: u32,
@@ -58,7 +64,9 @@ struct Kpi<'a> {
     achievement: Option<f64>,
     points: Option<u8>,
     band: Option<&'a str>,
-    sources: Vec<&'a str>,
+    /// The weakest data-quality level behind the value (1-6), and whether it is verified.
+    quality: Option<u8>,
+    verified: Option<bool>,
     reported: Option<Input<'a>>,
     inputs: Vec<Input<'a>>,
     progress: Option<ProgressJson>,
@@ -83,16 +91,26 @@ struct ProgressJson {
     limit_factor: Option<f64>,
 }
 
+/// One input; what the data does not say (source, place, conversion, level, flag) is left
+/// out rather than written as null.
 #[derive(serde::Serialize)]
 struct Input<'a> {
     name: &'a str,
     kind: &'static str,
     value: Option<f64>,
     unit: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
     source: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     file: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     line: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     converted_from: Option<Given<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    quality: Option<u8>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    verified: Option<bool>,
 }
 
 /// A value as the data gave it, before conversion into the variable's unit.
@@ -113,6 +131,8 @@ impl<'a> From<&Evidence<'a>> for Input<'a> {
             file: e.file,
             line: e.line,
             converted_from: e.converted_from.map(|(unit, value)| Given { unit, value }),
+            quality: e.quality.map(|q| q.level()),
+            verified: e.verified,
         }
     }
 }
@@ -127,6 +147,8 @@ impl<'a> From<&Summary<'a>> for SummaryJson<'a> {
             core_computed: s.core_computed,
             advanced_defined: s.advanced_defined,
             advanced_computed: s.advanced_computed,
+            core_verified: s.core_verified,
+            advanced_verified: s.advanced_verified,
             scored: s.scored,
             points: s.points,
             max_points: s.max_points,
@@ -162,7 +184,8 @@ fn kpi<'a>(city_year: &CityYearReport<'a>, o: &Outcome<'a>) -> Kpi<'a> {
         achievement: o.score.map(|s| round(s.achievement, 2)),
         points: o.score.map(|s| s.points),
         band: o.band.map(|b| b.label.as_str()),
-        sources: city_year.sources(o),
+        quality: o.quality.map(|q| q.level()),
+        verified: o.verified,
         reported: o.reported.as_ref().map(Input::from),
         inputs: city_year.inputs(o).iter().map(Input::from).collect(),
         progress: o.progress.map(|t| ProgressJson {
@@ -184,12 +207,18 @@ fn kpi<'a>(city_year: &CityYearReport<'a>, o: &Outcome<'a>) -> Kpi<'a> {
     }
 }
 
+fn codes(kpis: Vec<&crate::catalog::Kpi>) -> Vec<&str> {
+    kpis.into_iter().map(|k| k.code.as_str()).collect()
+}
+
 impl<'a> CityYear<'a> {
     fn from(city_year: &CityYearReport<'a>) -> Self {
         CityYear {
             city: city_year.city,
             year: city_year.year,
             summary: city_year.summaries.iter().map(SummaryJson::from).collect(),
+            not_reported: codes(city_year.not_reported()),
+            not_verified: codes(city_year.not_verified()),
             kpis: city_year
                 .outcomes
                 .iter()

@@ -4,7 +4,7 @@
 use std::io::Write;
 
 use super::neutralise;
-use super::text::{page, KPI_HEADER, SUMMARY_HEADER};
+use super::text::{page, KPI_HEADER, QUALITY_LEGEND, SUMMARY_HEADER};
 use crate::scoring::Assessment;
 
 /// A table cell: pipes escaped, line breaks flattened, formula-like text neutralised.
@@ -27,9 +27,10 @@ pub fn render(assessment: &Assessment, out: &mut dyn Write) -> anyhow::Result<()
         writeln!(out, "## {}", cell(&page.heading))?;
         writeln!(out)?;
         match &page.overall {
-            Some((score, coverage)) => {
-                writeln!(out, "Overall score **{score}**; KPIs computed: {coverage}.")?
-            }
+            Some([score, coverage, verified]) => writeln!(
+                out,
+                "Overall score **{score}**; KPIs computed: {coverage}; verified: {verified}."
+            )?,
             None => writeln!(out, "No KPI of the selected tier is defined.")?,
         }
         writeln!(out)?;
@@ -48,13 +49,19 @@ pub fn render(assessment: &Assessment, out: &mut dyn Write) -> anyhow::Result<()
             writeln!(out, "### {}", section.title)?;
             writeln!(out)?;
             writeln!(out, "| {} |", KPI_HEADER.join(" | "))?;
-            writeln!(out, "|---|---|---:|---|---:|---:|:---:|---|---|")?;
+            writeln!(out, "|---|---|---:|---|---:|---:|:---:|---|:---:|---|")?;
             for r in &section.rows {
                 let mut cells = r.cells.clone();
                 cells[0] = format!("`{}`", cells[0]);
                 row(out, &cells)?;
             }
         }
+        for (title, codes) in &page.lists {
+            writeln!(out)?;
+            writeln!(out, "**{title}:** {}", cell(codes))?;
+        }
     }
+    writeln!(out)?;
+    writeln!(out, "{}", cell(QUALITY_LEGEND))?;
     Ok(())
 }

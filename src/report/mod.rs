@@ -239,13 +239,58 @@ pub fn note(city_year: &CityYearReport, outcome: &Outcome) -> String {
         }
     }
     if let Some(why) = outcome.not_scored {
-        add(match why {
-            NotScored::Never => "never scored",
-            NotScored::NoDirection => "no direction: not scored",
-            NotScored::NoTarget => "no target: not scored",
+        add(&match why {
+            NotScored::Never => "never scored".into(),
+            NotScored::NoDirection => "no direction: not scored".into(),
+            NotScored::NoTarget => "no target: not scored".into(),
+            NotScored::BelowQuality(min) => match outcome.quality {
+                Some(q) => format!(
+                    "data quality {} is below the minimum {}: not scored",
+                    q.level(),
+                    min.level()
+                ),
+                None => format!(
+                    "no data quality given (minimum {}): not scored",
+                    min.level()
+                ),
+            },
         });
     }
     text
+}
+
+/// `yes`, `no`, or empty where the data does not say.
+pub fn display_verified(verified: Option<bool>) -> &'static str {
+    match verified {
+        Some(true) => "yes",
+        Some(false) => "no",
+        None => "",
+    }
+}
+
+/// A quality level and verified flag in a few characters: `2 ✓`, `4 ✗`, `✓`.
+pub fn display_assurance(outcome: &Outcome) -> String {
+    let level = outcome.quality.map(|q| q.level().to_string());
+    let flag = outcome.verified.map(|v| if v { "✓" } else { "✗" }.to_string());
+    [level, flag].into_iter().flatten().collect::<Vec<_>>().join(" ")
+}
+
+/// `verified: core 12/55, advanced 3/36`.
+pub fn display_verified_coverage(summary: &Summary) -> String {
+    let mut parts = Vec::new();
+    if summary.core_defined > 0 {
+        parts.push(format!(
+            "core {}/{}",
+            summary.core_verified, summary.core_defined
+        ));
+    }
+    if summary.advanced_defined > 0 {
+        parts.push(format!(
+            "advanced {}/{}",
+            summary.advanced_verified, summary.advanced_defined
+        ));
+    }
+    parts.join(", ")
 }
 
 /// `72.9 % (66-95% of target)`, or `not scored`.

@@ -6,7 +6,7 @@ use std::io::Write;
 use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{Cell, CellAlignment, Color, ContentArrangement, Table};
 
-use super::text::{page, KPI_HEADER, SUMMARY_HEADER};
+use super::text::{page, KPI_HEADER, QUALITY_LEGEND, SUMMARY_HEADER};
 use super::Style;
 use crate::scoring::Assessment;
 
@@ -81,9 +81,10 @@ pub fn render(assessment: &Assessment, style: Style, out: &mut dyn Write) -> any
         }
         writeln!(out, "{}: U4SSC self-assessment", page.heading)?;
         match &page.overall {
-            Some((score, coverage)) => {
-                writeln!(out, "Overall score {score}; KPIs computed: {coverage}")?
-            }
+            Some([score, coverage, verified]) => writeln!(
+                out,
+                "Overall score {score}; KPIs computed: {coverage}; verified: {verified}"
+            )?,
             None => writeln!(out, "No KPI of the selected tier is defined.")?,
         }
         let mut summary = new_table(style, &SUMMARY_HEADER);
@@ -108,6 +109,10 @@ pub fn render(assessment: &Assessment, style: Style, out: &mut dyn Write) -> any
             }
             writeln!(out, "{table}")?;
         }
+        writeln!(out)?;
+        for (title, codes) in &page.lists {
+            writeln!(out, "{title}: {codes}")?;
+        }
     }
     writeln!(out)?;
     let legend: Vec<String> = scheme
@@ -116,5 +121,6 @@ pub fn render(assessment: &Assessment, style: Style, out: &mut dyn Write) -> any
         .map(|b| format!("{} = {}", b.points, b.label))
         .collect();
     writeln!(out, "Points: {}.", legend.join(", "))?;
+    writeln!(out, "{QUALITY_LEGEND}")?;
     Ok(())
 }

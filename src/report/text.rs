@@ -3,7 +3,10 @@
 //! Both formats show the same summary and the same KPI rows; only the markup differs,
 //! so the cells are made here once. This module formats; it never computes.
 
-use super::{display_coverage, display_score, display_target, display_value, note};
+use super::{
+    display_assurance, display_coverage, display_score, display_target, display_value,
+    display_verified_coverage, note,
+};
 use crate::scoring::progress::ProgressStatus;
 use crate::scoring::{CityYearReport, Summary, Trend};
 
@@ -19,7 +22,7 @@ pub(super) struct SummaryRow<'a> {
 pub(super) struct KpiRow<'a> {
     /// The band's colour name, where the value is scored.
     pub colour: Option<&'a str>,
-    pub cells: [String; 9],
+    pub cells: [String; 10],
 }
 
 /// One dimension's table.
@@ -31,10 +34,12 @@ pub(super) struct Section<'a> {
 /// A city-year as text.
 pub(super) struct Page<'a> {
     pub heading: String,
-    /// `72.9 % (66-95% of target)` and `core 55/55, advanced 36/36`.
-    pub overall: Option<(String, String)>,
+    /// `72.9 % (66-95% of target)`, `core 55/55, advanced 36/36` computed, and verified.
+    pub overall: Option<[String; 3]>,
     pub summary: Vec<SummaryRow<'a>>,
     pub sections: Vec<Section<'a>>,
+    /// "KPIs not reported" and "KPIs not verified", each with its codes (`none`).
+    pub lists: [(&'static str, String); 2],
 }
 
 pub(super) const SUMMARY_HEADER: [&str; 6] = [
@@ -46,9 +51,12 @@ pub(super) const SUMMARY_HEADER: [&str; 6] = [
     "Progress",
 ];
 
-pub(super) const KPI_HEADER: [&str; 9] = [
-    "Code", "KPI", "Value", "Unit", "Target", "Achieved", "Points", "Progress", "Note",
+pub(super) const KPI_HEADER: [&str; 10] = [
+    "Code", "KPI", "Value", "Unit", "Target", "Achieved", "Points", "Progress", "Quality", "Note",
 ];
+
+/// What the Quality column's marks mean, for the legend under the report.
+pub(super) const QUALITY_LEGEND: &str = "Quality: the weakest U4SSC data-quality level behind the value (1 accurate measurements, 2 survey of inhabitants, 3 higher-level data, 4 assumptions, 5 personal estimation, 6 unknown methodology); ✓ verified, ✗ not verified.";
 
 /// `↑ substantial`: the change since the previous year, and the progress status.
 fn trend_text(trend: Option<&Trend>) -> String {
@@ -126,6 +134,7 @@ pub(super) fn page<'a>(city_year: &'a CityYearReport<'a>) -> Page<'a> {
                             percent(o.score.map(|s| s.achievement)),
                             o.score.map(|s| s.points.to_string()).unwrap_or_default(),
                             trend_text(o.progress.as_ref()),
+                            display_assurance(o),
                             note(city_year, o),
                         ],
                     }
@@ -137,8 +146,21 @@ pub(super) fn page<'a>(city_year: &'a CityYearReport<'a>) -> Page<'a> {
         heading: format!("{} {}", city_year.city, city_year.year),
         overall: city_year
             .overall()
-            .map(|o| (display_score(o), display_coverage(o))),
+            .map(|o| [display_score(o), display_coverage(o), display_verified_coverage(o)]),
         summary,
         sections,
+        lists: [
+            ("KPIs not reported", codes(city_year.not_reported())),
+            ("KPIs not verified", codes(city_year.not_verified())),
+        ],
     }
+}
+
+/// KPI codes, comma-separated, or `none`.
+fn codes(kpis: Vec<&crate::catalog::Kpi>) -> String {
+    if kpis.is_empty() {
+        return "none".into();
+    }
+    let codes: Vec<&str> = kpis.iter().map(|k| k.code.as_str()).collect();
+    codes.join(", ")
 }

@@ -9,6 +9,7 @@
 //! [`Assessment`] yields one [`CityYearReport`] at a time: the model every report
 //! renders. This module decides; it never formats, and it never reads files.
 
+mod assurance;
 pub mod gates;
 mod model;
 pub mod progress;
@@ -20,6 +21,7 @@ use std::collections::HashMap;
 use crate::catalog::{Catalog, Kpi, Measure, Tier};
 use crate::dataset::Targets;
 use crate::engine::{Results, Source};
+use assurance::Assurance;
 
 pub use model::*;
 use score::not_scored;
@@ -122,6 +124,8 @@ pub struct Assessment<'a> {
     /// The rows reported, in order: every row, or those of the years asked for. Earlier
     /// years stay in the data, as the base of progress.
     reported: Vec<usize>,
+    /// `--min-quality`: values of a weaker (or no) data-quality level are not scored.
+    min_quality: Option<Quality>,
 }
 
 impl<'a> Assessment<'a> {
@@ -178,7 +182,15 @@ impl<'a> Assessment<'a> {
             city_start,
             base_year: None,
             reported: (0..data.rows()).collect(),
+            min_quality: None,
         }
+    }
+
+    /// Score only values whose data quality is at least `level` (1 is the strongest); the
+    /// others, and values with no level given, are shown but not scored.
+    pub fn with_min_quality(mut self, level: Option<Quality>) -> Self {
+        self.min_quality = level;
+        self
     }
 
     /// Report only the city-years of these years (all when empty); the others remain the
@@ -272,6 +284,7 @@ impl<'a> Assessment<'a> {
                     Source::Field(f) => cell(f),
                     _ => (None, None, None, None),
                 };
+                let assurance = Assurance::of_source(self.results, read.source, row);
                 evidence.push(Evidence {
                     name: &read.name,
                     kind: match read.source {
@@ -284,6 +297,8 @@ impl<'a> Assessment<'a> {
                     file,
                     line,
                     converted_from,
+                    quality: assurance.quality,
+                    verified: assurance.verified,
                 });
             }
             let value = self.results.value(m, row);
@@ -291,6 +306,7 @@ impl<'a> Assessment<'a> {
             let reported = match (&status, inputs.reported) {
                 (Status::Reported, Some(f)) => {
                     let (source, file, line, converted_from) = cell(f);
+                    let assurance = Assurance::of_cell(self.results, f, row);
                     Some(Evidence {
                         name: &s.measure.key,
                         kind: EvidenceKind::Reported,
@@ -300,12 +316,23 @@ impl<'a> Assessment<'a> {
                         file,
                         line,
                         converted_from,
+                        quality: assurance.quality,
+                        verified: assurance.verified,
                     })
                 }
                 _ => None,
             };
             let target = targets[m];
-            let score = value.and_then(|v| score(s.measure, target.map(|t| t.value), v, scheme));
+            let assurance = match value {
+                Some(_) => Assurance::of_measure(self.results, m, row),
+                None => Assurance::default(),
+            };
+            let below_quality = self
+                .min_quality
+                .filter(|&min| value.is_some() && assurance.quality.is_none_or(|q| q > min));
+            let score = value
+                .filter(|_| below_quality.is_none())
+                .and_then(|v| score(s.measure, target.map(|t| t.value), v, scheme));
             outcomes.push(Outcome {
                 measure_index: m,
                 kpi: s.kpi,
@@ -319,13 +346,17 @@ impl<'a> Assessment<'a> {
                 target,
                 score,
                 band: score.and_then(|sc| scheme.band_with_points(sc.points)),
-                not_scored: if value.is_some() && score.is_none() {
-                    not_scored(s.measure, target.map(|t| t.value))
-                } else {
-                    None
+                not_scored: match below_quality {
+                    Some(min) => Some(NotScored::BelowQuality(min)),
+                    None if value.is_some() && score.is_none() => {
+                        not_scored(s.measure, target.map(|t| t.value))
+                    }
+                    None => None,
                 },
                 inputs: start..evidence.len(),
                 progress: self.trend(s, row, target),
+                quality: assurance.quality,
+                verified: assurance.verified,
             });
         }
         let summaries = self.groups.summarize(&self.selected, &outcomes, scheme);

@@ -7,6 +7,7 @@ use std::ops::Range;
 
 use super::progress::{Progress, ProgressStatus};
 use crate::catalog::{Band, Kpi, Measure};
+pub use crate::quality::Quality;
 pub use crate::engine::{Reason, Status};
 
 /// One city-year, scored: its outcomes, the evidence behind them, and the roll-ups.
@@ -50,6 +51,11 @@ pub struct Outcome<'a> {
     pub inputs: Range<usize>,
     /// Progress since the base year, where the city has a value in an earlier year.
     pub progress: Option<Trend>,
+    /// The weakest data-quality level of the cells behind the value, where the data gives one.
+    pub quality: Option<Quality>,
+    /// `Some(true)` when every cell behind the value is flagged verified, `Some(false)` when
+    /// one is not (or says nothing while others do), `None` when none is flagged.
+    pub verified: Option<bool>,
 }
 
 /// Progress since the base year: the measure and the series it was taken on.
@@ -93,6 +99,8 @@ pub enum NotScored {
     NoDirection,
     /// Neither the definition nor a targets file gives a target.
     NoTarget,
+    /// `--min-quality`: the value's data quality is weaker than this level, or not given.
+    BelowQuality(Quality),
 }
 
 /// A target and where it was set.
@@ -133,6 +141,9 @@ pub struct Evidence<'a> {
     pub line: Option<u32>,
     /// The unit and value as the data gave them, where they were converted into `unit`.
     pub converted_from: Option<(&'a str, f64)>,
+    /// The data-quality level and verified flag (for another KPI: of the cells behind it).
+    pub quality: Option<Quality>,
+    pub verified: Option<bool>,
 }
 
 /// What a piece of evidence is.
@@ -168,6 +179,9 @@ pub struct Summary<'a> {
     pub core_computed: usize,
     pub advanced_defined: usize,
     pub advanced_computed: usize,
+    /// KPIs computed whose every value is flagged verified.
+    pub core_verified: usize,
+    pub advanced_verified: usize,
     /// Measures with a score.
     pub scored: usize,
     pub points: u32,
@@ -199,6 +213,36 @@ impl<'a> CityYearReport<'a> {
             }
         }
         sources
+    }
+
+    /// The KPIs with no value at all (in any part): the verification report's "KPIs not
+    /// reported".
+    pub fn not_reported(&self) -> Vec<&'a Kpi> {
+        self.by_kpi()
+            .filter(|(_, outcomes)| outcomes.iter().all(|o| o.value.is_none()))
+            .map(|(kpi, _)| kpi)
+            .collect()
+    }
+
+    /// The KPIs with a value that is not flagged verified in every part: the verification
+    /// report's "KPIs not verified".
+    pub fn not_verified(&self) -> Vec<&'a Kpi> {
+        self.by_kpi()
+            .filter(|(_, outcomes)| {
+                outcomes.iter().any(|o| o.value.is_some())
+                    && outcomes
+                        .iter()
+                        .any(|o| o.value.is_some() && o.verified != Some(true))
+            })
+            .map(|(kpi, _)| kpi)
+            .collect()
+    }
+
+    /// Each KPI with the outcomes of its measures (its parts), in catalogue order.
+    fn by_kpi(&self) -> impl Iterator<Item = (&'a Kpi, &[Outcome<'a>])> {
+        self.outcomes
+            .chunk_by(|a, b| std::ptr::eq(a.kpi, b.kpi))
+            .map(|chunk| (chunk[0].kpi, chunk))
     }
 
     /// The overall roll-up (absent only when no KPI is selected).

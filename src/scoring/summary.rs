@@ -1,5 +1,6 @@
 //! Roll-ups: per category, sub-dimension, dimension and overall, the U4SSC score (points
-//! earned as a share of points possible), the mean achievement and the coverage.
+//! earned as a share of points possible), the mean achievement and the coverage (of all
+//! KPIs, and of verified KPIs only).
 //!
 //! Group memberships are worked out once per assessment; each city-year then takes one
 //! pass over its outcomes. It never formats.
@@ -26,6 +27,8 @@ struct Tally {
     core_computed: usize,
     advanced_defined: usize,
     advanced_computed: usize,
+    core_verified: usize,
+    advanced_verified: usize,
     scored: usize,
     points: u32,
     achievement: f64,
@@ -96,6 +99,8 @@ impl<'a> Groups<'a> {
             core_computed: 0,
             advanced_defined: 0,
             advanced_computed: 0,
+            core_verified: 0,
+            advanced_verified: 0,
             scored: 0,
             points: 0,
             achievement: 0.0,
@@ -110,10 +115,13 @@ impl<'a> Groups<'a> {
             let kpi = selected[i].kpi;
             let mut end = i;
             let mut computed = true;
+            let mut verified = true;
             while end < selected.len() && std::ptr::eq(selected[end].kpi, kpi) {
                 computed &= outcomes[end].value.is_some();
+                verified &= outcomes[end].verified == Some(true);
                 end += 1;
             }
+            let verified = computed && verified;
             for &g in &selected[i].groups {
                 let Some(t) = tallies.get_mut(g) else {
                     continue;
@@ -122,10 +130,12 @@ impl<'a> Groups<'a> {
                     Tier::Core => {
                         t.core_defined += 1;
                         t.core_computed += usize::from(computed);
+                        t.core_verified += usize::from(verified);
                     }
                     Tier::Advanced => {
                         t.advanced_defined += 1;
                         t.advanced_computed += usize::from(computed);
+                        t.advanced_verified += usize::from(verified);
                     }
                 }
             }
@@ -168,6 +178,8 @@ impl<'a> Groups<'a> {
                     core_computed: t.core_computed,
                     advanced_defined: t.advanced_defined,
                     advanced_computed: t.advanced_computed,
+                    core_verified: t.core_verified,
+                    advanced_verified: t.advanced_verified,
                     scored: t.scored,
                     points: t.points,
                     max_points,
