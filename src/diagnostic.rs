@@ -131,9 +131,9 @@ impl ProblemCode {
         match self {
             UnreadableFile | NotUtf8 | EmptyFile | MissingColumn | InvalidCsv => Class::Unreadable,
             NoRows | MissingCity | MissingVariable | BadYear | UnknownVariable | NotANumber
-            | NotAvailable | OutOfRange | UnitMismatch | BadQuality | BadVerified | PartExceedsWhole | DuplicateRow
-            | DuplicateConflict | UnknownKpi | ReportedDiffers | DuplicateTarget
-            | YesNoKpiTarget | UnknownCity => Class::Data,
+            | NotAvailable | OutOfRange | UnitMismatch | BadQuality | BadVerified
+            | PartExceedsWhole | DuplicateRow | DuplicateConflict | UnknownKpi
+            | ReportedDiffers | DuplicateTarget | YesNoKpiTarget | UnknownCity => Class::Data,
             _ => Class::Definitions,
         }
     }

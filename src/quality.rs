@@ -70,9 +70,9 @@ impl Quality {
             return Quality::from_level(level);
         }
         use strum::IntoEnumIterator;
-        raw.parse::<Quality>().ok().or_else(|| {
-            Quality::iter().find(|q| q.description().eq_ignore_ascii_case(raw))
-        })
+        raw.parse::<Quality>()
+            .ok()
+            .or_else(|| Quality::iter().find(|q| q.description().eq_ignore_ascii_case(raw)))
     }
 
     /// What a data file may write, for messages.

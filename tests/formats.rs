@@ -41,6 +41,9 @@ struct Row {
     note: String,
     status: String,
     sources: String,
+    /// The weakest data-quality level (1-6) and the verified flag (yes/no), or empty.
+    quality: String,
+    verified: String,
 }
 
 type Rows = BTreeMap<String, Row>;
@@ -71,6 +74,8 @@ fn from_csv(text: &str) -> (Rows, BTreeMap<String, (String, String)>) {
                 note: r[col("note")].into(),
                 status: r[col("status")].into(),
                 sources: r[col("sources")].into(),
+                quality: r[col("quality")].into(),
+                verified: r[col("verified")].into(),
             },
         );
     }
@@ -93,12 +98,17 @@ fn from_json_city_year(
             a["year"],
             k["key"].as_str().unwrap()
         );
-        let sources: Vec<&str> = k["sources"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|s| s.as_str().unwrap())
-            .collect();
+        // The sources: the reported figure's own, else its inputs', each once.
+        let mut sources: Vec<&str> = Vec::new();
+        let evidence = match k["reported"].is_null() {
+            true => k["inputs"].as_array().unwrap().iter().collect(),
+            false => vec![&k["reported"]],
+        };
+        for source in evidence.iter().filter_map(|e| e["source"].as_str()) {
+            if !sources.contains(&source) {
+                sources.push(source);
+            }
+        }
         numbers.insert(id.clone(), (number(&k["value"]), number(&k["target"])));
         rows.insert(
             id,
@@ -109,28 +119,41 @@ fn from_json_city_year(
                 note: k["note"].as_str().unwrap().into(),
                 status: k["status"].as_str().unwrap().into(),
                 sources: sources.join(" | "),
+                quality: number(&k["quality"]),
+                verified: match k["verified"].as_bool() {
+                    Some(true) => "yes".into(),
+                    Some(false) => "no".into(),
+                    None => String::new(),
+                },
             },
         );
     }
 }
 
-/// Rows of the Markdown and table reports: `(city year key, [name, value, target, note])`.
+/// Rows of the Markdown and table reports: `(city year key, [name, value, target, quality,
+/// note])`.
 fn from_text(
     text: &str,
     heading: fn(&str) -> Option<&str>,
     cells: fn(&str) -> Option<Vec<String>>,
-) -> BTreeMap<String, [String; 4]> {
+) -> BTreeMap<String, [String; 5]> {
     let mut rows = BTreeMap::new();
     let mut city_year = String::new();
     for line in text.lines() {
         if let Some(h) = heading(line) {
             city_year = h.to_string();
         } else if let Some(c) = cells(line) {
-            if c.len() == 9 && c[0] != "Code" {
+            if c.len() == 10 && c[0] != "Code" {
                 let key = c[0].trim_matches('`');
                 rows.insert(
                     format!("{city_year} {key}"),
-                    [c[1].clone(), c[2].clone(), c[4].clone(), c[8].clone()],
+                    [
+                        c[1].clone(),
+                        c[2].clone(),
+                        c[4].clone(),
+                        c[8].clone(),
+                        c[9].clone(),
+                    ],
                 );
             }
         }
@@ -202,12 +225,23 @@ fn every_format_says_the_same() {
         } else {
             row.target.clone()
         };
+        let mark = match row.verified.as_str() {
+            "yes" => "✓",
+            "no" => "✗",
+            _ => "",
+        };
+        let quality = [row.quality.as_str(), mark]
+            .into_iter()
+            .filter(|s| !s.is_empty())
+            .collect::<Vec<_>>()
+            .join(" ");
         assert_eq!(
             shown,
             &[
                 row.name.clone(),
                 value.to_string(),
                 target,
+                quality,
                 row.note.clone()
             ],
             "{id}"
@@ -227,6 +261,17 @@ fn every_format_says_the_same() {
     assert_eq!(csv_numbers["Vesterby 2024 EC:ICT:ICT:3C"].1, "100000");
     assert_eq!(csv_numbers["Vesterby 2024 EN:EN:AQ:2C"].1, "5");
     assert_eq!(csv_numbers["Riverton 2024 EN:EN:AQ:2C"].1, "4");
+    // Vesterby flags every value; a KPI takes the weakest level of its inputs.
+    let weakest = &csv_rows["Vesterby 2024 EC:P:EM:1C"];
+    assert_eq!(
+        (weakest.quality.as_str(), weakest.verified.as_str()),
+        ("4", "no")
+    );
+    let measured = &csv_rows["Vesterby 2024 EC:ICT:ICT:4C/3g"];
+    assert_eq!(
+        (measured.quality.as_str(), measured.verified.as_str()),
+        ("1", "yes")
+    );
     let yes_no = &csv_rows["Vesterby 2024 SC:SH:SA:3A"];
     assert_eq!(
         (yes_no.display.as_str(), yes_no.target.as_str()),

@@ -12,8 +12,8 @@ use citykpi::browse::ListFormat;
 use citykpi::catalog::Tier;
 use citykpi::dataset::{Decimal, TextOptions};
 use citykpi::export_sql::Dialect;
-use citykpi::report::problems::ProblemFormat;
 use citykpi::quality::Quality;
+use citykpi::report::problems::ProblemFormat;
 use citykpi::report::Format;
 use citykpi::scoring::gates::Gate;
 

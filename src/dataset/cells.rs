@@ -6,8 +6,8 @@ use super::csv_text;
 use super::loader::{Loaded, Loader, Place, LISTED};
 use super::model::{VERIFIED_NO, VERIFIED_YES};
 use super::Origin;
-use crate::quality::{parse_verified, Quality};
 use crate::diagnostic::{Problem, ProblemCode};
+use crate::quality::{parse_verified, Quality};
 
 impl<'a> Loader<'a> {
     /// Check one value and store it in its cell, converted to its field's unit.

@@ -273,7 +273,9 @@ impl<'a> Loader<'a> {
                     .in_column("unit"),
                 );
             }
-            let ignored = ["city", "year", "unit", "source", "notes", "quality", "verified"];
+            let ignored = [
+                "city", "year", "unit", "source", "notes", "quality", "verified",
+            ];
             (0..header.len())
                 .filter(|&i| !ignored.contains(&lower[i].as_str()))
                 .map(|i| {

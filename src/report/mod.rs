@@ -271,8 +271,14 @@ pub fn display_verified(verified: Option<bool>) -> &'static str {
 /// A quality level and verified flag in a few characters: `2 ✓`, `4 ✗`, `✓`.
 pub fn display_assurance(outcome: &Outcome) -> String {
     let level = outcome.quality.map(|q| q.level().to_string());
-    let flag = outcome.verified.map(|v| if v { "✓" } else { "✗" }.to_string());
-    [level, flag].into_iter().flatten().collect::<Vec<_>>().join(" ")
+    let flag = outcome
+        .verified
+        .map(|v| if v { "✓" } else { "✗" }.to_string());
+    [level, flag]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// `verified: core 12/55, advanced 3/36`.

@@ -144,9 +144,13 @@ pub(super) fn page<'a>(city_year: &'a CityYearReport<'a>) -> Page<'a> {
         .collect();
     Page {
         heading: format!("{} {}", city_year.city, city_year.year),
-        overall: city_year
-            .overall()
-            .map(|o| [display_score(o), display_coverage(o), display_verified_coverage(o)]),
+        overall: city_year.overall().map(|o| {
+            [
+                display_score(o),
+                display_coverage(o),
+                display_verified_coverage(o),
+            ]
+        }),
         summary,
         sections,
         lists: [

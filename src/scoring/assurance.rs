@@ -7,7 +7,8 @@ use crate::quality::Quality;
 /// What the data says of the cells behind a value.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub(super) struct Assurance {
-    /// The weakest level given.
+    /// The weakest level, where every cell gives one (a cell without a level could be of
+    /// any level, so the value's level is then not known).
     pub quality: Option<Quality>,
     /// `Some(true)` when every cell is flagged verified; `Some(false)` when one is flagged
     /// not verified, or says nothing while others are flagged; `None` when none is flagged.
@@ -26,14 +27,16 @@ impl Assurance {
     /// The assurance of several cells together: the weakest level, verified only if all are.
     fn combine(cells: impl IntoIterator<Item = Assurance>) -> Self {
         let mut quality = None;
+        let mut all_levelled = true;
         let (mut flagged, mut all_verified) = (false, true);
         for cell in cells {
             quality = quality.max(cell.quality);
+            all_levelled &= cell.quality.is_some();
             flagged |= cell.verified.is_some();
             all_verified &= cell.verified == Some(true);
         }
         Assurance {
-            quality,
+            quality: quality.filter(|_| all_levelled),
             verified: flagged.then_some(all_verified),
         }
     }
@@ -75,13 +78,13 @@ mod tests {
     }
 
     #[test]
-    fn the_weakest_level_and_verified_only_when_every_cell_is() {
+    fn the_weakest_level_when_every_cell_has_one_and_verified_only_when_every_cell_is() {
         let both = [cell(Some(1), Some(true)), cell(Some(4), Some(true))];
         assert_eq!(Assurance::combine(both), cell(Some(4), Some(true)));
         let one_no = [cell(Some(1), Some(true)), cell(None, Some(false))];
-        assert_eq!(Assurance::combine(one_no), cell(Some(1), Some(false)));
+        assert_eq!(Assurance::combine(one_no), cell(None, Some(false)));
         let one_silent = [cell(None, Some(true)), cell(Some(2), None)];
-        assert_eq!(Assurance::combine(one_silent), cell(Some(2), Some(false)));
+        assert_eq!(Assurance::combine(one_silent), cell(None, Some(false)));
         assert_eq!(Assurance::combine([cell(None, None)]), cell(None, None));
         assert_eq!(Assurance::combine([]), cell(None, None));
     }

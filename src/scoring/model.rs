@@ -7,8 +7,8 @@ use std::ops::Range;
 
 use super::progress::{Progress, ProgressStatus};
 use crate::catalog::{Band, Kpi, Measure};
-pub use crate::quality::Quality;
 pub use crate::engine::{Reason, Status};
+pub use crate::quality::Quality;
 
 /// One city-year, scored: its outcomes, the evidence behind them, and the roll-ups.
 #[derive(Debug, Clone)]
@@ -51,7 +51,7 @@ pub struct Outcome<'a> {
     pub inputs: Range<usize>,
     /// Progress since the base year, where the city has a value in an earlier year.
     pub progress: Option<Trend>,
-    /// The weakest data-quality level of the cells behind the value, where the data gives one.
+    /// The weakest data-quality level of the cells behind the value, where every one has a level.
     pub quality: Option<Quality>,
     /// `Some(true)` when every cell behind the value is flagged verified, `Some(false)` when
     /// one is not (or says nothing while others do), `None` when none is flagged.
