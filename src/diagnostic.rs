@@ -85,6 +85,8 @@ pub enum ProblemCode {
     YesNoKpiTarget,
     UnknownCity,
     ReportedDiffers,
+    YearJump,
+    PartsSum,
     // Definitions.
     MissingFile,
     InvalidToml,
@@ -121,7 +123,7 @@ impl ProblemCode {
         use ProblemCode::*;
         match self {
             NoRows | UnknownVariable | NotAvailable | DuplicateRow | UnusedVariable
-            | ReportedDiffers | UnknownCity => Severity::Warning,
+            | ReportedDiffers | UnknownCity | YearJump | PartsSum => Severity::Warning,
             _ => Severity::Error,
         }
     }
@@ -133,7 +135,8 @@ impl ProblemCode {
             NoRows | MissingCity | MissingVariable | BadYear | UnknownVariable | NotANumber
             | NotAvailable | OutOfRange | UnitMismatch | BadQuality | BadVerified
             | PartExceedsWhole | DuplicateRow | DuplicateConflict | UnknownKpi
-            | ReportedDiffers | DuplicateTarget | YesNoKpiTarget | UnknownCity => Class::Data,
+            | ReportedDiffers | DuplicateTarget | YesNoKpiTarget | UnknownCity | YearJump
+            | PartsSum => Class::Data,
             _ => Class::Definitions,
         }
     }

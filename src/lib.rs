@@ -16,6 +16,7 @@ pub mod engine;
 pub mod error;
 pub mod export_sql;
 pub mod formula;
+pub mod plausibility;
 pub mod quality;
 pub mod report;
 pub mod scoring;

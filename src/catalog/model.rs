@@ -70,6 +70,9 @@ pub struct Variable {
     pub aliases: Vec<String>,
     /// Conversions that belong to this variable: unit -> factor into `unit`.
     pub convert: Vec<(String, f64)>,
+    /// A value more than this many times the year before (or less than its inverse) is
+    /// flagged; overrides [`Plausibility::year_change_factor`]; 0 leaves it unchecked.
+    pub year_change_factor: Option<f64>,
 }
 
 impl Variable {
@@ -147,6 +150,27 @@ pub struct Scheme {
     pub yes_points: u8,
     pub partial_points: u8,
     pub no_points: u8,
+    pub plausibility: Plausibility,
+}
+
+/// The reasonableness checks of `scoring.toml`'s `[plausibility]` (they warn, never change
+/// a value).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Plausibility {
+    /// A value more than this many times its previous year's value, or less than its
+    /// inverse, is flagged (`year-jump`); `None` checks nothing.
+    pub year_change_factor: Option<f64>,
+    /// How far the parts of a KPI with `parts_sum` may miss it (`parts-sum`).
+    pub parts_sum_tolerance: f64,
+}
+
+impl Default for Plausibility {
+    fn default() -> Self {
+        Plausibility {
+            year_change_factor: None,
+            parts_sum_tolerance: 2.0,
+        }
+    }
 }
 
 impl Scheme {
@@ -239,6 +263,8 @@ pub struct Kpi {
     pub sdg: Vec<String>,
     pub description: String,
     pub notes: Option<String>,
+    /// The parts are shares of one whole and add up to about this (100 for %).
+    pub parts_sum: Option<f64>,
     pub file: String,
     /// The line of `code` in the file.
     pub line: usize,

@@ -147,11 +147,31 @@ pub(super) fn parse_scheme(file: &SourceFile, problems: &mut Problems) -> Option
             "the bands must cover every share of target: give one band with `from = 0`",
         ));
     }
+    let mut plausibility = Plausibility::default();
+    if let Some(p) = raw.plausibility {
+        if let Some(factor) = p.year_change_factor {
+            if !(factor == 0.0 || factor.is_finite() && factor > 1.0) {
+                problems.push(bad(format!(
+                    "plausibility.year_change_factor = {factor}; give a finite factor above 1, or 0 to leave it unchecked"
+                )));
+            }
+            plausibility.year_change_factor = Some(factor);
+        }
+        if let Some(tolerance) = p.parts_sum_tolerance {
+            if !(tolerance.is_finite() && tolerance >= 0.0) {
+                problems.push(bad(format!(
+                    "plausibility.parts_sum_tolerance = {tolerance}; give a finite number from 0"
+                )));
+            }
+            plausibility.parts_sum_tolerance = tolerance;
+        }
+    }
     Some(Scheme {
         bands,
         yes_points: raw.yes_no.yes,
         partial_points: raw.yes_no.partial,
         no_points: raw.yes_no.no,
+        plausibility,
     })
 }
 
@@ -192,7 +212,20 @@ pub(super) fn parse_variables(file: &SourceFile, problems: &mut Problems) -> Vec
             part_of: v.part_of.clone(),
             aliases: v.aliases.clone(),
             convert: v.convert.iter().map(|(u, f)| (u.clone(), *f)).collect(),
+            year_change_factor: v.year_change_factor,
         };
+        if let Some(factor) = variable.year_change_factor {
+            if !(factor == 0.0 || factor.is_finite() && factor > 1.0) {
+                problems.push(
+                    Problem::new(
+                        ProblemCode::BadNumber,
+                        &file.path,
+                        format!("variable `{id}` has year_change_factor = {factor}; give a finite factor above 1, or 0 to leave it unchecked"),
+                    )
+                    .at_line(line),
+                );
+            }
+        }
         for (unit, factor) in &variable.convert {
             if !factor.is_finite() || *factor <= 0.0 {
                 problems.push(
@@ -426,6 +459,15 @@ pub(super) fn parse_kpi(
             ));
         }
     }
+    if let Some(sum) = raw.parts_sum {
+        if measures.len() < 2 || !sum.is_finite() {
+            problems.push(error(
+                ProblemCode::BadNumber,
+                code_line,
+                format!("{code} has parts_sum = {sum}, which only a KPI with parts that are shares of one whole uses; give a finite sum or remove it"),
+            ));
+        }
+    }
     Some(Kpi {
         code,
         id,
@@ -440,6 +482,7 @@ pub(super) fn parse_kpi(
         sdg: raw.sdg,
         description: raw.description,
         notes: raw.notes,
+        parts_sum: raw.parts_sum,
         file: file.path.clone(),
         line: code_line,
         measures,

@@ -21,6 +21,8 @@ pub struct RawVariable {
     /// Conversions that belong to this variable: unit -> factor into its own unit.
     #[serde(default)]
     pub convert: IndexMap<String, f64>,
+    /// Overrides `scoring.toml`'s `plausibility.year_change_factor` for this variable.
+    pub year_change_factor: Option<f64>,
 }
 
 pub type RawVariables = IndexMap<String, Spanned<RawVariable>>;
@@ -48,6 +50,8 @@ pub struct RawKpi {
     pub sdg: Vec<String>,
     pub description: String,
     pub notes: Option<String>,
+    /// The parts are shares of one whole and add up to about this (100 for %).
+    pub parts_sum: Option<f64>,
     #[serde(default)]
     pub parts: Vec<Spanned<RawPart>>,
 }
@@ -73,6 +77,14 @@ pub struct RawPart {
 pub struct RawScheme {
     pub band: Vec<RawBand>,
     pub yes_no: RawYesNo,
+    pub plausibility: Option<RawPlausibility>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPlausibility {
+    pub year_change_factor: Option<f64>,
+    pub parts_sum_tolerance: Option<f64>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -17,7 +17,7 @@ use citykpi::report::{self, Format, Style};
 use citykpi::scoring::gates::{self, Gate};
 use citykpi::scoring::Assessment;
 use citykpi::template::TemplateOptions;
-use citykpi::{browse, engine, export_sql, Error};
+use citykpi::{browse, engine, export_sql, plausibility, Error};
 
 use super::args::{
     AssessArgs, CheckCommand, CheckDataArgs, Cli, Command, ExplainArgs, IndicatorsCommand,
@@ -125,7 +125,15 @@ fn check_defs(dir: Option<&Path>, format: ProblemFormat) -> anyhow::Result<u8> {
 fn check_data(catalog: &Catalog, args: &CheckDataArgs) -> anyhow::Result<u8> {
     let inputs = parse_inputs(&args.data)?;
     let loaded = dataset::load(catalog, &inputs, Filter::default(), args.text.options());
-    let problems = loaded.problems;
+    let mut problems = loaded.problems;
+    // What only the computed values show: figures reported beside their inputs that
+    // disagree, and the plausibility checks.
+    if !problems.unreadable() {
+        let results =
+            engine::evaluate(catalog, &loaded.dataset).context("evaluating the KPI formulas")?;
+        problems.0.extend(results.problems(catalog).0);
+        problems.0.extend(plausibility::check(catalog, &results).0);
+    }
     let files = inputs
         .iter()
         .map(Input::name)
@@ -219,6 +227,9 @@ fn assess(catalog: &Catalog, args: AssessArgs, stderr: &mut dyn Write) -> anyhow
     }
     let results = engine::evaluate(catalog, &data).context("evaluating the KPI formulas")?;
     let mut disagreements = results.problems(catalog);
+    disagreements
+        .0
+        .extend(plausibility::check(catalog, &results).0);
     if let Some(targets) = &targets {
         disagreements.0.extend(targets.check_cities(&data).0);
     }

@@ -17,6 +17,6 @@ mod targets;
 
 pub use csv_text::{Decimal, TextOptions};
 pub use input::Input;
-pub use loader::{load, Loaded, Loader};
+pub use loader::{load, Loaded, Loader, LISTED};
 pub use model::{Dataset, Field, Filter, Origin};
 pub use targets::{TargetRow, Targets};

@@ -103,6 +103,7 @@ mod tests {
             yes_points: 4,
             partial_points: 2,
             no_points: 1,
+            plausibility: Default::default(),
         }
     }
 
