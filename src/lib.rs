@@ -12,6 +12,7 @@ pub mod browse;
 pub mod catalog;
 pub mod dataset;
 pub mod diagnostic;
+pub mod diff;
 pub mod engine;
 pub mod error;
 pub mod export_sql;

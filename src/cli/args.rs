@@ -87,6 +87,19 @@ pub enum Command {
   citykpi explain Vesterby EC:ICT:ICT:1C --data sample-data/vesterby.csv
   citykpi explain Riverton \"EN: EN: AQ: 1C\" --data sample-data/riverton.csv --year 2023 --format json")]
     Explain(ExplainArgs),
+    /// Compare cities: each KPI's rank, percentile, peer median and best peer, and the
+    /// U4SSC scores side by side.
+    #[command(after_help = "Examples:
+  citykpi compare sample-data/vesterby.csv sample-data/riverton.csv --year 2024
+  citykpi compare data/*.csv --peers peers.csv --format csv > ranks.csv   # peers.csv: city,group
+  citykpi compare national.csv --group region --format md")]
+    Compare(CompareArgs),
+    /// Compare two JSON reports of `assess`: what changed in value, band, status, progress
+    /// and coverage.
+    #[command(after_help = "Examples:
+  citykpi diff last-year.json this-year.json
+  citykpi diff before.json after.json --fail-on-regression   # exit 4 when a band fell")]
+    Diff(DiffArgs),
     /// Browse the KPI catalogue.
     #[command(subcommand)]
     Indicators(IndicatorsCommand),
@@ -293,6 +306,63 @@ pub struct ExplainArgs {
 
     /// The format: table (text) or json.
     #[arg(long, short, value_parser = ["table", "json"], default_value = "table", help_heading = "Output")]
+    pub format: String,
+}
+
+#[derive(Debug, Args)]
+pub struct CompareArgs {
+    /// City data files (CSV, long or wide form); `-` reads standard input.
+    #[arg(required = true, value_name = "DATA", help_heading = "Input")]
+    pub data: Vec<String>,
+
+    /// The year to compare (default: the latest year in the data).
+    #[arg(long, help_heading = "Input")]
+    pub year: Option<i32>,
+
+    #[command(flatten)]
+    pub text: TextArgs,
+
+    /// Compare each city only with cities of the same value in this column of the data
+    /// files (such as `region` or `size_class`).
+    #[arg(
+        long,
+        value_name = "COLUMN",
+        conflicts_with = "peers",
+        help_heading = "Peers"
+    )]
+    pub group: Option<String>,
+
+    /// Compare each city only with the cities of its group: a CSV with columns city,group.
+    #[arg(long, value_name = "FILE", help_heading = "Peers")]
+    pub peers: Option<PathBuf>,
+
+    /// Targets that replace the defaults (as for `assess`).
+    #[arg(long, value_name = "FILE", help_heading = "Definitions")]
+    pub targets: Option<PathBuf>,
+
+    /// The format: table, csv, json, ndjson (one KPI row a line) or md.
+    #[arg(long, short, value_parser = names::<Format>(), default_value = "table", help_heading = "Output")]
+    pub format: Format,
+
+    /// Write to FILE instead of standard output.
+    #[arg(long, short, value_name = "FILE", help_heading = "Output")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The earlier report (`assess --format json` or `ndjson`).
+    pub old: PathBuf,
+
+    /// The later report.
+    pub new: PathBuf,
+
+    /// Exit with code 4 when any KPI fell a band.
+    #[arg(long)]
+    pub fail_on_regression: bool,
+
+    /// The format: table or csv or json.
+    #[arg(long, short, value_parser = ["table", "csv", "json"], default_value = "table")]
     pub format: String,
 }
 

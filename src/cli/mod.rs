@@ -1,6 +1,7 @@
 //! The command line: arguments (`args`), what each subcommand runs (`run`) and where
 //! output goes (`output`). It lives in the binary; the library never prints.
 
+mod analyse;
 mod args;
 mod output;
 mod run;

@@ -19,6 +19,7 @@ use citykpi::scoring::Assessment;
 use citykpi::template::TemplateOptions;
 use citykpi::{browse, engine, export_sql, plausibility, Error};
 
+use super::analyse;
 use super::args::{
     AssessArgs, CheckCommand, CheckDataArgs, Cli, Command, ExplainArgs, IndicatorsCommand,
 };
@@ -48,6 +49,8 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         }
         Command::Assess(args) => assess(&catalog, args, &mut stderr),
         Command::Explain(args) => explain(&catalog, args, &mut stderr),
+        Command::Compare(args) => analyse::compare(&catalog, args, &mut stderr),
+        Command::Diff(args) => analyse::diff(args, &mut stderr),
         Command::Indicators(IndicatorsCommand::List(args)) => {
             let options = browse::ListOptions {
                 dimension: args.dimension,
@@ -93,7 +96,7 @@ fn load_catalog(defs: Option<&Path>, stderr: &mut dyn Write) -> anyhow::Result<C
     Ok(catalog)
 }
 
-fn print_problems(problems: &Problems, stderr: &mut dyn Write) -> std::io::Result<()> {
+pub(super) fn print_problems(problems: &Problems, stderr: &mut dyn Write) -> std::io::Result<()> {
     for problem in problems.iter() {
         writeln!(stderr, "{problem}")?;
     }
@@ -150,7 +153,7 @@ fn check_data(catalog: &Catalog, args: &CheckDataArgs) -> anyhow::Result<u8> {
     })
 }
 
-fn parse_inputs(args: &[String]) -> anyhow::Result<Vec<Input>> {
+pub(super) fn parse_inputs(args: &[String]) -> anyhow::Result<Vec<Input>> {
     let inputs: Vec<Input> = args.iter().map(|d| Input::parse(d)).collect();
     if inputs.iter().filter(|i| **i == Input::Stdin).count() > 1 {
         return Err(Error::Usage("`-` (standard input) can be given only once".into()).into());
@@ -301,7 +304,7 @@ fn export_definitions(dir: &Path) -> anyhow::Result<()> {
 }
 
 /// The targets file, if one is given; its errors stop the run.
-fn load_targets(
+pub(super) fn load_targets(
     catalog: &Catalog,
     path: Option<&Path>,
     options: &dataset::TextOptions,

@@ -9,6 +9,7 @@
 
 mod cells;
 mod csv_text;
+mod groups;
 mod input;
 mod loader;
 mod model;
@@ -16,6 +17,7 @@ mod rule;
 mod targets;
 
 pub use csv_text::{Decimal, TextOptions};
+pub use groups::{read_groups, Groups};
 pub use input::Input;
 pub use loader::{load, Loaded, Loader, LISTED};
 pub use model::{Dataset, Field, Filter, Origin};

@@ -8,7 +8,9 @@
 //! so every format says the same thing. Renderers never read the engine, the dataset
 //! or the formulas.
 
+pub mod compare;
 mod csv_out;
+pub mod diff;
 pub mod explain;
 mod json;
 mod markdown;

@@ -10,6 +10,7 @@
 //! renders. This module decides; it never formats, and it never reads files.
 
 mod assurance;
+pub mod compare;
 pub mod gates;
 mod model;
 pub mod progress;
@@ -126,6 +127,8 @@ pub struct Assessment<'a> {
     reported: Vec<usize>,
     /// `--min-quality`: values of a weaker (or no) data-quality level are not scored.
     min_quality: Option<Quality>,
+    /// Whether the data gives any quality level or verified flag (else none is looked up).
+    assured: bool,
 }
 
 impl<'a> Assessment<'a> {
@@ -183,6 +186,11 @@ impl<'a> Assessment<'a> {
             base_year: None,
             reported: (0..data.rows()).collect(),
             min_quality: None,
+            assured: data
+                .quality
+                .iter()
+                .chain(&data.verified)
+                .any(|c| !c.is_empty()),
         }
     }
 
@@ -284,7 +292,10 @@ impl<'a> Assessment<'a> {
                     Source::Field(f) => cell(f),
                     _ => (None, None, None, None),
                 };
-                let assurance = Assurance::of_source(self.results, read.source, row);
+                let assurance = match self.assured {
+                    true => Assurance::of_source(self.results, read.source, row),
+                    false => Assurance::default(),
+                };
                 evidence.push(Evidence {
                     name: &read.name,
                     kind: match read.source {
@@ -324,8 +335,8 @@ impl<'a> Assessment<'a> {
             };
             let target = targets[m];
             let assurance = match value {
-                Some(_) => Assurance::of_measure(self.results, m, row),
-                None => Assurance::default(),
+                Some(_) if self.assured => Assurance::of_measure(self.results, m, row),
+                _ => Assurance::default(),
             };
             let below_quality = self
                 .min_quality
