@@ -213,7 +213,7 @@ pub fn render(
         if o.quality.is_some() || o.verified.is_some() {
             writeln!(
                 out,
-                "  Quality:  {}",
+                "  Quality:   {}",
                 assurance(e.quality, e.verified).trim_start_matches("; quality ")
             )?;
         }
