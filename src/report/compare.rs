@@ -151,6 +151,7 @@ fn score_rows(c: &Comparison) -> (Vec<String>, Vec<Vec<String>>) {
 /// Render the comparison in `format` (`ndjson` writes one KPI row a line).
 pub fn render(comparison: &Comparison, format: Format, out: &mut dyn Write) -> anyhow::Result<()> {
     match format {
+        Format::Html => anyhow::bail!("compare writes table, csv, json, ndjson or md, not html"),
         Format::Json | Format::Ndjson => {
             let cities = comparison
                 .cities

@@ -12,11 +12,13 @@ pub mod compare;
 mod csv_out;
 pub mod diff;
 pub mod explain;
+pub mod html;
 mod json;
 mod markdown;
 pub mod problems;
 mod table;
 mod text;
+mod wheel;
 
 use std::fmt::Write as _;
 use std::io::Write;
@@ -42,6 +44,8 @@ pub enum Format {
     Ndjson,
     /// Markdown tables, for reports and pull requests.
     Md,
+    /// One self-contained HTML page with the benchmarking wheel, for a council.
+    Html,
 }
 
 /// How to render.
@@ -78,6 +82,7 @@ pub fn render(
         Format::Json => json::render(assessment, style.threads, out),
         Format::Ndjson => json::render_lines(assessment, style.threads, out),
         Format::Md => markdown::render(assessment, out),
+        Format::Html => html::render(assessment, out),
     }
 }
 
