@@ -62,7 +62,7 @@ th{background:#f2f2f2}td.num{text-align:right;white-space:nowrap}
 .cards{display:flex;flex-wrap:wrap;gap:12px}.card{flex:1 1 300px;border:1px solid #ccc;border-radius:6px;padding:8px 12px}
 .bar{background:#eee;border:1px solid #999;height:10px;width:100%;margin:2px 0 6px}.bar>div{background:#555;height:100%}
 details summary{cursor:pointer;color:#1c3f8c}details ul{margin:4px 0;padding-left:18px}
-.matrix td{text-align:center;padding:2px}.matrix th{font-size:11px;writing-mode:vertical-rl;white-space:nowrap}
+.scroll{overflow-x:auto}.matrix td{text-align:center;padding:2px}.matrix th{font-size:11px;writing-mode:vertical-rl;white-space:nowrap}
 @media print{@page{size:A4;margin:14mm}body{margin:0;max-width:none;font-size:10px}section.city{break-before:page}tr,.card,svg{break-inside:avoid}details{display:block}}
 ";
 
@@ -337,7 +337,7 @@ fn overview(out: &mut dyn Write, rows: &[Row], header: &[(&str, &str)]) -> std::
     }
     html.push_str("</tbody></table>");
     if !header.is_empty() {
-        html.push_str("<h3>Bands per KPI</h3><table class=\"matrix\"><thead><tr><th>City</th>");
+        html.push_str("<h3>Bands per KPI</h3><div class=\"scroll\"><table class=\"matrix\"><thead><tr><th>City</th>");
         for (key, name) in header {
             let _ = write!(html, "<th title=\"{}\">{}</th>", esc(name), esc(key));
         }
@@ -358,7 +358,7 @@ fn overview(out: &mut dyn Write, rows: &[Row], header: &[(&str, &str)]) -> std::
             }
             html.push_str("</tr>");
         }
-        html.push_str("</tbody></table><p class=\"muted\">Points 1-4 by band; – not reported; · not scored.</p>");
+        html.push_str("</tbody></table></div><p class=\"muted\">Points 1-4 by band; – not reported; · not scored.</p>");
     }
     html.push_str("</section>");
     out.write_all(html.as_bytes())
