@@ -7,7 +7,7 @@ use anyhow::Context;
 
 use super::args::{CompareArgs, DiffArgs};
 use super::output::write_output;
-use super::run::{load_targets, parse_inputs, print_problems};
+use super::run::{load_readable, load_targets, parse_inputs};
 use citykpi::catalog::Catalog;
 use citykpi::dataset::{self, Filter, Groups};
 use citykpi::diagnostic::{exit, plural, Problems};
@@ -44,17 +44,7 @@ pub fn compare(catalog: &Catalog, args: CompareArgs, stderr: &mut dyn Write) -> 
         }
         (None, None) => None,
     };
-    let loaded = dataset::load(catalog, &inputs, Filter::default(), args.text.options());
-    if loaded.problems.unreadable() {
-        let problems = loaded.problems;
-        let summary = format!(
-            "cannot read the data ({})",
-            plural(problems.errors(), "error")
-        );
-        return Err(Error::Data { summary, problems }.into());
-    }
-    print_problems(&loaded.problems, stderr)?;
-    let data = loaded.dataset;
+    let data = load_readable(catalog, &inputs, Filter::default(), &args.text, stderr)?;
     let year = match args.year.or_else(|| data.years.iter().copied().max()) {
         Some(year) if data.years.contains(&year) => year,
         _ => {

@@ -10,7 +10,7 @@ use std::path::Path;
 use anyhow::Context;
 
 use citykpi::catalog::{Catalog, Definitions};
-use citykpi::dataset::{self, Filter, Input, Targets};
+use citykpi::dataset::{self, Dataset, Filter, Input, Targets};
 use citykpi::diagnostic::{exit, plural, Problems};
 use citykpi::report::problems::ProblemFormat;
 use citykpi::report::{self, Format, Style};
@@ -21,7 +21,7 @@ use citykpi::{browse, engine, export_sql, plausibility, Error};
 
 use super::analyse;
 use super::args::{
-    AssessArgs, CheckCommand, CheckDataArgs, Cli, Command, ExplainArgs, IndicatorsCommand,
+    AssessArgs, CheckCommand, CheckDataArgs, Cli, Command, ExplainArgs, IndicatorsCommand, TextArgs,
 };
 use super::output::{write_output, Progress};
 
@@ -319,6 +319,27 @@ pub(super) fn load_targets(
     Ok(Some(targets))
 }
 
+/// The data, its problems printed; a file that cannot be read at all stops the run.
+pub(super) fn load_readable(
+    catalog: &Catalog,
+    inputs: &[Input],
+    filter: Filter,
+    text: &TextArgs,
+    stderr: &mut dyn Write,
+) -> anyhow::Result<Dataset> {
+    let loaded = dataset::load(catalog, inputs, filter, text.options());
+    if loaded.problems.unreadable() {
+        let problems = loaded.problems;
+        let summary = format!(
+            "cannot read the data ({})",
+            plural(problems.errors(), "error")
+        );
+        return Err(Error::Data { summary, problems }.into());
+    }
+    print_problems(&loaded.problems, stderr)?;
+    Ok(loaded.dataset)
+}
+
 /// `citykpi explain`: one KPI (every part of it) of one city-year, with its lineage.
 fn explain(catalog: &Catalog, args: ExplainArgs, stderr: &mut dyn Write) -> anyhow::Result<u8> {
     let indices: Vec<usize> = match catalog.find_measure(&args.code) {
@@ -348,17 +369,7 @@ fn explain(catalog: &Catalog, args: ExplainArgs, stderr: &mut dyn Write) -> anyh
         cities: vec![args.city.clone()],
         years: Vec::new(),
     };
-    let loaded = dataset::load(catalog, &inputs, filter, args.text.options());
-    if loaded.problems.unreadable() {
-        let problems = loaded.problems;
-        let summary = format!(
-            "cannot read the data ({})",
-            plural(problems.errors(), "error")
-        );
-        return Err(Error::Data { summary, problems }.into());
-    }
-    print_problems(&loaded.problems, stderr)?;
-    let data = loaded.dataset;
+    let data = load_readable(catalog, &inputs, filter, &args.text, stderr)?;
     let year = match args.year.or_else(|| data.years.iter().copied().max()) {
         Some(year) if data.years.contains(&year) => year,
         _ => {

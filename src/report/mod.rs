@@ -288,24 +288,6 @@ pub fn display_assurance(outcome: &Outcome) -> String {
         .join(" ")
 }
 
-/// `verified: core 12/55, advanced 3/36`.
-pub fn display_verified_coverage(summary: &Summary) -> String {
-    let mut parts = Vec::new();
-    if summary.core_defined > 0 {
-        parts.push(format!(
-            "core {}/{}",
-            summary.core_verified, summary.core_defined
-        ));
-    }
-    if summary.advanced_defined > 0 {
-        parts.push(format!(
-            "advanced {}/{}",
-            summary.advanced_verified, summary.advanced_defined
-        ));
-    }
-    parts.join(", ")
-}
-
 /// `72.9 % (66-95% of target)`, or `not scored`.
 pub fn display_score(summary: &Summary) -> String {
     match (summary.score, summary.band) {
@@ -316,18 +298,21 @@ pub fn display_score(summary: &Summary) -> String {
 
 /// `core 55/55, advanced 36/36`.
 pub fn display_coverage(summary: &Summary) -> String {
+    coverage(summary, summary.core_computed, summary.advanced_computed)
+}
+
+/// `core 12/55, advanced 3/36`: the KPIs computed whose every value is verified.
+pub fn display_verified_coverage(summary: &Summary) -> String {
+    coverage(summary, summary.core_verified, summary.advanced_verified)
+}
+
+fn coverage(summary: &Summary, core: usize, advanced: usize) -> String {
     let mut parts = Vec::new();
     if summary.core_defined > 0 {
-        parts.push(format!(
-            "core {}/{}",
-            summary.core_computed, summary.core_defined
-        ));
+        parts.push(format!("core {core}/{}", summary.core_defined));
     }
     if summary.advanced_defined > 0 {
-        parts.push(format!(
-            "advanced {}/{}",
-            summary.advanced_computed, summary.advanced_defined
-        ));
+        parts.push(format!("advanced {advanced}/{}", summary.advanced_defined));
     }
     parts.join(", ")
 }
