@@ -231,6 +231,12 @@ pub fn render(comparison: &Comparison, format: Format, out: &mut dyn Write) -> a
             let header: Vec<String> = TABLE_HEADER.iter().map(|h| h.to_string()).collect();
             markdown(out, &header, &rows)?;
         }
+        Format::Xlsx => {
+            return Err(crate::Error::Usage(
+                "compare does not write xlsx; use --format csv, json, ndjson, md or table".into(),
+            )
+            .into());
+        }
     }
     Ok(())
 }

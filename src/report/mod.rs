@@ -1,5 +1,5 @@
-//! Reports: the assessment model rendered as a terminal table, CSV, JSON, JSON Lines or
-//! Markdown.
+//! Reports: the assessment model rendered as a terminal table, CSV, JSON, JSON Lines,
+//! Markdown or an XLSX workbook.
 //!
 //! Every renderer takes the same [`Assessment`] and writes [`CityYearReport`]s as they are
 //! scored (CSV: a chunk of 512 per thread), so memory does not grow with the number of
@@ -17,6 +17,7 @@ mod markdown;
 pub mod problems;
 mod table;
 mod text;
+mod xlsx;
 
 use std::fmt::Write as _;
 use std::io::Write;
@@ -42,6 +43,8 @@ pub enum Format {
     Ndjson,
     /// Markdown tables, for reports and pull requests.
     Md,
+    /// An XLSX workbook: a summary sheet, a sheet per dimension and progress (binary).
+    Xlsx,
 }
 
 /// How to render.
@@ -78,6 +81,7 @@ pub fn render(
         Format::Json => json::render(assessment, style.threads, out),
         Format::Ndjson => json::render_lines(assessment, style.threads, out),
         Format::Md => markdown::render(assessment, out),
+        Format::Xlsx => xlsx::render(assessment, out),
     }
 }
 
