@@ -3,11 +3,14 @@
 //! The sheet is the long form `assess` reads (`city,year,variable,value,unit,source`, and
 //! the U4SSC data-quality level 1-6 and verified yes/no of each value) plus columns that help the person filling it in (description, valid range,
 //! the KPIs that use the variable). Filled in, it goes straight back to `assess`.
-//! It never reads city data.
+//! As CSV, or as an XLSX workbook whose cells check what is typed (the valid range,
+//! yes/no, the quality level). It never reads city data.
 
 use std::io::Write;
 
-use crate::catalog::{Catalog, Tier};
+use rust_xlsxwriter::{DataValidation, DataValidationRule, Format, Workbook, XlsxError};
+
+use crate::catalog::{Catalog, Kind, Tier, Variable};
 
 /// What the template holds.
 #[derive(Debug, Clone, Default)]
@@ -18,6 +21,18 @@ pub struct TemplateOptions {
     pub city: String,
     /// The year column's value.
     pub year: Option<i32>,
+}
+
+/// The template formats.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, strum::EnumIter, strum::IntoStaticStr, strum::EnumString,
+)]
+#[strum(serialize_all = "lowercase")]
+pub enum TemplateFormat {
+    /// Comma-separated text.
+    Csv,
+    /// An XLSX workbook with data validation (binary).
+    Xlsx,
 }
 
 pub const HEADER: [&str; 11] = [
@@ -34,10 +49,9 @@ pub const HEADER: [&str; 11] = [
     "used_by",
 ];
 
-pub fn write(catalog: &Catalog, args: &TemplateOptions, out: &mut dyn Write) -> anyhow::Result<()> {
-    let mut writer = csv::Writer::from_writer(out);
-    writer.write_record(HEADER)?;
-    let year = args.year.map(|y| y.to_string()).unwrap_or_default();
+/// The variables the template asks for, each with the codes of the KPIs that use it.
+fn rows<'c>(catalog: &'c Catalog, args: &TemplateOptions) -> Vec<(&'c Variable, String)> {
+    let mut rows = Vec::new();
     for variable in &catalog.variables {
         let kpis = catalog.used_by(&variable.id);
         let wanted = match args.tier {
@@ -50,6 +64,30 @@ pub fn write(catalog: &Catalog, args: &TemplateOptions, out: &mut dyn Write) -> 
             continue;
         }
         let used_by: Vec<&str> = kpis.iter().map(|k| k.code.as_str()).collect();
+        rows.push((variable, used_by.join(" ")));
+    }
+    rows
+}
+
+/// The template in `format`.
+pub fn write_as(
+    format: TemplateFormat,
+    catalog: &Catalog,
+    args: &TemplateOptions,
+    out: &mut dyn Write,
+) -> anyhow::Result<()> {
+    match format {
+        TemplateFormat::Csv => write(catalog, args, out),
+        TemplateFormat::Xlsx => write_xlsx(catalog, args, out),
+    }
+}
+
+/// The template as CSV.
+pub fn write(catalog: &Catalog, args: &TemplateOptions, out: &mut dyn Write) -> anyhow::Result<()> {
+    let mut writer = csv::Writer::from_writer(out);
+    writer.write_record(HEADER)?;
+    let year = args.year.map(|y| y.to_string()).unwrap_or_default();
+    for (variable, used_by) in rows(catalog, args) {
         writer.write_record([
             args.city.as_str(),
             year.as_str(),
@@ -61,9 +99,86 @@ pub fn write(catalog: &Catalog, args: &TemplateOptions, out: &mut dyn Write) -> 
             "",
             variable.description.as_str(),
             variable.range_text().as_str(),
-            used_by.join(" ").as_str(),
+            used_by.as_str(),
         ])?;
     }
     writer.flush()?;
     Ok(())
+}
+
+/// The last row the quality and verified checks cover, so rows added below are checked too.
+const LAST_CHECKED_ROW: u32 = 100_000;
+
+/// The template as an XLSX workbook: a `Data` sheet with the CSV's columns, where `value`
+/// accepts only the variable's valid range (or yes/no/partial), `quality` a level 1-6
+/// and `verified` yes or no. Text is written as text, never as a formula.
+pub fn write_xlsx(
+    catalog: &Catalog,
+    args: &TemplateOptions,
+    out: &mut dyn Write,
+) -> anyhow::Result<()> {
+    let mut workbook = Workbook::new();
+    let ws = workbook.add_worksheet();
+    ws.set_name("Data")?;
+    let bold = Format::new().set_bold();
+    for (col, title) in (0u16..).zip(HEADER) {
+        ws.write_string_with_format(0, col, title, &bold)?;
+    }
+    let rows = rows(catalog, args);
+    for (row, (variable, used_by)) in (1u32..).zip(&rows) {
+        if !args.city.is_empty() {
+            ws.write_string(row, 0, &args.city)?;
+        }
+        if let Some(year) = args.year {
+            ws.write_number(row, 1, year)?;
+        }
+        ws.write_string(row, 2, &variable.id)?;
+        ws.write_string(row, 4, &variable.unit)?;
+        ws.write_string(row, 8, &variable.description)?;
+        ws.write_string(row, 9, variable.range_text())?;
+        ws.write_string(row, 10, used_by)?;
+        if let Some(check) = value_check(variable)? {
+            ws.add_data_validation(row, 3, row, 3, &check)?;
+        }
+    }
+    let last = LAST_CHECKED_ROW.max(u32::try_from(rows.len()).unwrap_or(u32::MAX));
+    let quality = DataValidation::new()
+        .allow_whole_number(DataValidationRule::Between(1, 6))
+        .set_error_message("The U4SSC data-quality level: a whole number from 1 to 6.")?;
+    ws.add_data_validation(1, 6, last, 6, &quality)?;
+    let verified = DataValidation::new()
+        .allow_list_strings(&["yes", "no"])?
+        .set_error_message("yes or no")?;
+    ws.add_data_validation(1, 7, last, 7, &verified)?;
+    let rows = u32::try_from(rows.len()).unwrap_or(u32::MAX);
+    ws.set_freeze_panes(1, 0)?;
+    ws.autofilter(0, 0, rows, 10)?;
+    for (col, width) in (0u16..).zip([
+        14.0, 7.0, 36.0, 12.0, 14.0, 24.0, 9.0, 10.0, 60.0, 14.0, 30.0,
+    ]) {
+        ws.set_column_width(col, width)?;
+    }
+    out.write_all(&workbook.save_to_buffer()?)?;
+    Ok(())
+}
+
+/// What a variable's `value` cell accepts: yes/no/partial, or a number in its valid range
+/// (`None` where any number is valid).
+fn value_check(variable: &Variable) -> Result<Option<DataValidation>, XlsxError> {
+    if variable.kind == Kind::Boolean {
+        let check = DataValidation::new()
+            .allow_list_strings(&["yes", "no", "partial"])?
+            .set_error_message("yes, no or partial")?;
+        return Ok(Some(check));
+    }
+    let rule = match variable.range() {
+        (min, max) if min.is_finite() && max.is_finite() => DataValidationRule::Between(min, max),
+        (min, _) if min.is_finite() => DataValidationRule::GreaterThanOrEqualTo(min),
+        (_, max) if max.is_finite() => DataValidationRule::LessThanOrEqualTo(max),
+        _ => return Ok(None),
+    };
+    let check = DataValidation::new()
+        .allow_decimal_number(rule)
+        .set_error_message(format!("A number, {}", variable.range_text()))?;
+    Ok(Some(check))
 }

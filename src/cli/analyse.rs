@@ -16,12 +16,6 @@ use citykpi::{diff, engine, report, Error};
 
 /// `citykpi compare`: every city of one year against its peers.
 pub fn compare(catalog: &Catalog, args: CompareArgs, stderr: &mut dyn Write) -> anyhow::Result<u8> {
-    if args.format == report::Format::Html {
-        return Err(Error::Usage(
-            "compare writes table, csv, json, ndjson or md; for the HTML report use `assess --format html`".into(),
-        )
-        .into());
-    }
     let inputs = parse_inputs(&args.data)?;
     let targets = load_targets(catalog, args.targets.as_deref(), &args.text.options())?;
     let mut groups = Groups::new();

@@ -16,6 +16,7 @@ use citykpi::quality::Quality;
 use citykpi::report::problems::ProblemFormat;
 use citykpi::report::Format;
 use citykpi::scoring::gates::Gate;
+use citykpi::template::TemplateFormat;
 
 pub const EXIT_CODES: &str = "\
 Exit codes:
@@ -33,6 +34,17 @@ where
 {
     PossibleValuesParser::new(E::iter().map(Into::<&'static str>::into))
         .try_map(|name| E::from_str(&name).map_err(|_| format!("unknown value {name}")))
+}
+
+/// A clap parser for the text formats (`compare` writes no HTML page and no workbook).
+fn text_formats() -> impl TypedValueParser<Value = Format> {
+    use strum::IntoEnumIterator;
+    PossibleValuesParser::new(
+        Format::iter()
+            .filter(|f| !matches!(f, Format::Xlsx | Format::Html))
+            .map(Into::<&'static str>::into),
+    )
+    .try_map(|name| Format::from_str(&name).map_err(|_| format!("unknown value {name}")))
 }
 
 /// `--tier`: core, advanced, or all (no filter).
@@ -80,6 +92,7 @@ pub enum Command {
   citykpi assess data/*.csv --city Vesterby --year 2024 --format json --output report.json
   citykpi assess data.csv --format ndjson | jq .summary[0].score
   cat city.csv | citykpi assess - --format csv > kpis.csv
+  citykpi assess data.csv --format xlsx --output report.xlsx
   citykpi assess city.csv --fail-under 60 --fail-under EN=50 --min-coverage 90   # a CI gate")]
     Assess(AssessArgs),
     /// Explain one KPI value: formula, inputs with sources and lines, target, score, next band.
@@ -106,7 +119,8 @@ pub enum Command {
     /// Write the data-collection sheet: every variable to collect, ready to fill in.
     #[command(after_help = "Examples:
   citykpi template --tier core > to-collect.csv
-  citykpi template --city Vesterby --year 2025 --output vesterby-2025.csv")]
+  citykpi template --city Vesterby --year 2025 --output vesterby-2025.csv
+  citykpi template --format xlsx --output to-collect.xlsx")]
     Template(TemplateArgs),
     /// Check data or definitions and report every problem, without computing anything.
     #[command(subcommand)]
@@ -206,7 +220,8 @@ pub struct AssessArgs {
     #[arg(long, value_name = "LEVEL", value_parser = quality, help_heading = "Definitions")]
     pub min_quality: Option<Quality>,
 
-    /// The report format: table, csv, json, ndjson (one city-year a line) or md.
+    /// The report format: table, csv, json, ndjson (one city-year a line), md, html (one
+    /// self-contained page) or xlsx (with --output, or standard output redirected to a file).
     #[arg(long, short, value_parser = names::<Format>(), default_value = "table", help_heading = "Output")]
     pub format: Format,
 
@@ -341,7 +356,7 @@ pub struct CompareArgs {
     pub targets: Option<PathBuf>,
 
     /// The format: table, csv, json, ndjson (one KPI row a line) or md.
-    #[arg(long, short, value_parser = names::<Format>(), default_value = "table", help_heading = "Output")]
+    #[arg(long, short, value_parser = text_formats(), default_value = "table", help_heading = "Output")]
     pub format: Format,
 
     /// Write to FILE instead of standard output.
@@ -379,6 +394,11 @@ pub struct TemplateArgs {
     /// Fill the year column with YEAR.
     #[arg(long)]
     pub year: Option<i32>,
+
+    /// The format: csv, or xlsx (a workbook that checks values as they are typed; with
+    /// --output, or standard output redirected to a file).
+    #[arg(long, short, value_parser = names::<TemplateFormat>(), default_value = "csv")]
+    pub format: TemplateFormat,
 
     /// Write the sheet to FILE instead of standard output.
     #[arg(long, short, value_name = "FILE")]

@@ -16,7 +16,7 @@ use citykpi::report::problems::ProblemFormat;
 use citykpi::report::{self, Format, Style};
 use citykpi::scoring::gates::{self, Gate};
 use citykpi::scoring::Assessment;
-use citykpi::template::TemplateOptions;
+use citykpi::template::{TemplateFormat, TemplateOptions};
 use citykpi::{browse, engine, export_sql, plausibility, Error};
 
 use super::analyse;
@@ -74,8 +74,11 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
                 city: args.city,
                 year: args.year,
             };
+            if args.format == TemplateFormat::Xlsx {
+                refuse_terminal(args.output.as_deref(), "to-collect.xlsx")?;
+            }
             write_output(args.output.as_deref(), &[], |out| {
-                citykpi::template::write(&catalog, &options, out)
+                citykpi::template::write_as(args.format, &catalog, &options, out)
             })?;
             Ok(exit::OK)
         }
@@ -161,7 +164,23 @@ pub(super) fn parse_inputs(args: &[String]) -> anyhow::Result<Vec<Input>> {
     Ok(inputs)
 }
 
+/// XLSX is binary: refuse to write it to a terminal (standard output not redirected).
+fn refuse_terminal(output: Option<&Path>, example: &str) -> anyhow::Result<()> {
+    let to_stdout = output.is_none_or(|o| o == Path::new("-"));
+    if to_stdout && std::io::stdout().is_terminal() {
+        return Err(Error::Usage(format!(
+            "xlsx is a binary format and is not written to a terminal; \
+             use --output {example} or redirect standard output (> {example})"
+        ))
+        .into());
+    }
+    Ok(())
+}
+
 fn assess(catalog: &Catalog, args: AssessArgs, stderr: &mut dyn Write) -> anyhow::Result<u8> {
+    if args.format == Format::Xlsx {
+        refuse_terminal(args.output.as_deref(), "report.xlsx")?;
+    }
     let inputs = parse_inputs(&args.data)?;
     for gate in &args.fail_under {
         if let Gate::Score {

@@ -151,7 +151,6 @@ fn score_rows(c: &Comparison) -> (Vec<String>, Vec<Vec<String>>) {
 /// Render the comparison in `format` (`ndjson` writes one KPI row a line).
 pub fn render(comparison: &Comparison, format: Format, out: &mut dyn Write) -> anyhow::Result<()> {
     match format {
-        Format::Html => anyhow::bail!("compare writes table, csv, json, ndjson or md, not html"),
         Format::Json | Format::Ndjson => {
             let cities = comparison
                 .cities
@@ -231,6 +230,12 @@ pub fn render(comparison: &Comparison, format: Format, out: &mut dyn Write) -> a
                 comparison.rows.iter().map(|r| cells(r).to_vec()).collect();
             let header: Vec<String> = TABLE_HEADER.iter().map(|h| h.to_string()).collect();
             markdown(out, &header, &rows)?;
+        }
+        Format::Xlsx | Format::Html => {
+            return Err(crate::Error::Usage(
+                "compare writes table, csv, json, ndjson or md; for a workbook or a page, use `assess --format xlsx|html`".into(),
+            )
+            .into());
         }
     }
     Ok(())

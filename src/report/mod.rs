@@ -1,5 +1,5 @@
-//! Reports: the assessment model rendered as a terminal table, CSV, JSON, JSON Lines or
-//! Markdown.
+//! Reports: the assessment model rendered as a terminal table, CSV, JSON, JSON Lines,
+//! Markdown or an XLSX workbook.
 //!
 //! Every renderer takes the same [`Assessment`] and writes [`CityYearReport`]s as they are
 //! scored (CSV: a chunk of 512 per thread), so memory does not grow with the number of
@@ -19,6 +19,7 @@ pub mod problems;
 mod table;
 mod text;
 mod wheel;
+mod xlsx;
 
 use std::fmt::Write as _;
 use std::io::Write;
@@ -46,6 +47,8 @@ pub enum Format {
     Md,
     /// One self-contained HTML page with the benchmarking wheel, for a council.
     Html,
+    /// An XLSX workbook: a summary sheet, a sheet per dimension and progress (binary).
+    Xlsx,
 }
 
 /// How to render.
@@ -83,6 +86,7 @@ pub fn render(
         Format::Ndjson => json::render_lines(assessment, style.threads, out),
         Format::Md => markdown::render(assessment, out),
         Format::Html => html::render(assessment, out),
+        Format::Xlsx => xlsx::render(assessment, out),
     }
 }
 

@@ -1,0 +1,413 @@
+//! XLSX: the assessment as a workbook laid out like the U4SSC data-collection template.
+//!
+//! A `Summary` sheet (every roll-up of every city-year), one sheet per dimension (one row
+//! per city-year and KPI or KPI part) and, where the data has earlier years, a `Progress`
+//! sheet. Numbers are numeric cells, empty where there is no value; text is always written
+//! as text, never as a formula, so a source such as `=HYPERLINK(...)` stays what it says.
+//! The workbook is built in memory and written whole. It formats the model; it never
+//! computes a score.
+
+use std::io::Write;
+
+use rust_xlsxwriter::{Color, Format, Workbook, Worksheet, XlsxError};
+
+use super::{display_verified, note, round, target_origin};
+use crate::scoring::{Assessment, CityYearReport, Outcome, Summary};
+
+const SUMMARY_HEADER: [&str; 18] = [
+    "city",
+    "year",
+    "level",
+    "code",
+    "name",
+    "score %",
+    "band",
+    "points",
+    "max points",
+    "core computed",
+    "core defined",
+    "advanced computed",
+    "advanced defined",
+    "core verified",
+    "advanced verified",
+    "mean achievement %",
+    "progress score",
+    "progress status",
+];
+
+const KPI_HEADER: [&str; 21] = [
+    "city",
+    "year",
+    "code",
+    "part",
+    "name",
+    "tier",
+    "inputs",
+    "value",
+    "unit",
+    "target",
+    "target source",
+    "target origin",
+    "achievement %",
+    "points",
+    "band",
+    "progress status",
+    "progress score",
+    "sources",
+    "quality",
+    "verified",
+    "note",
+];
+
+const PROGRESS_HEADER: [&str; 13] = [
+    "city",
+    "code",
+    "part",
+    "name",
+    "base year",
+    "base value",
+    "current year",
+    "current value",
+    "previous year",
+    "change since previous",
+    "change since base",
+    "status",
+    "score",
+];
+
+/// Excel's limit on the text of one cell.
+const MAX_TEXT: usize = 32_767;
+
+/// Render the whole assessment as one XLSX workbook into `out`.
+pub fn render(assessment: &Assessment, out: &mut dyn Write) -> anyhow::Result<()> {
+    let bold = Format::new().set_bold();
+    let mut summary = sheet("Summary", &SUMMARY_HEADER, &bold)?;
+    let mut progress = sheet("Progress", &PROGRESS_HEADER, &bold)?;
+    let mut progress_rows = 0;
+    let mut summary_rows = 0;
+    // One sheet per dimension, in catalogue order, each with its row count.
+    let mut dimensions: Vec<(String, Worksheet, u32)> = Vec::new();
+    let mut taken = vec!["summary".to_string(), "progress".to_string()];
+    let bands = BandFormats::new(assessment);
+    for city_year in assessment.iter() {
+        for s in &city_year.summaries {
+            summary_rows += 1;
+            summary_row(&mut summary, summary_rows, &city_year, s)?;
+        }
+        for o in &city_year.outcomes {
+            let index = match dimensions
+                .iter()
+                .position(|(d, _, _)| *d == o.kpi.dimension)
+            {
+                Some(i) => i,
+                None => {
+                    let name = sheet_name(&assessment.catalog.taxonomy.name(&o.kpi.dimension));
+                    let name = unique(name, &mut taken);
+                    dimensions.push((
+                        o.kpi.dimension.clone(),
+                        sheet(&name, &KPI_HEADER, &bold)?,
+                        0,
+                    ));
+                    dimensions.len() - 1
+                }
+            };
+            let (_, ws, rows) = &mut dimensions[index];
+            *rows += 1;
+            kpi_row(ws, *rows, &city_year, o, &bands)?;
+            if o.progress.is_some() {
+                progress_rows += 1;
+                progress_row(&mut progress, progress_rows, &city_year, o)?;
+            }
+        }
+    }
+    let mut workbook = Workbook::new();
+    finish(
+        &mut summary,
+        summary_rows,
+        &SUMMARY_HEADER,
+        &[12.0, 6.0, 12.0, 12.0, 36.0],
+    )?;
+    workbook.push_worksheet(summary);
+    for (_, mut ws, rows) in dimensions {
+        let widths = [12.0, 6.0, 16.0, 14.0, 48.0, 9.0, 40.0, 12.0, 14.0];
+        finish(&mut ws, rows, &KPI_HEADER, &widths)?;
+        workbook.push_worksheet(ws);
+    }
+    if progress_rows > 0 {
+        finish(
+            &mut progress,
+            progress_rows,
+            &PROGRESS_HEADER,
+            &[12.0, 16.0, 14.0, 48.0],
+        )?;
+        workbook.push_worksheet(progress);
+    }
+    out.write_all(&workbook.save_to_buffer()?)?;
+    Ok(())
+}
+
+/// A new worksheet named `name` with a bold `header`.
+fn sheet(name: &str, header: &[&str], bold: &Format) -> Result<Worksheet, XlsxError> {
+    let mut ws = Worksheet::new();
+    ws.set_name(name)?;
+    for (col, title) in (0u16..).zip(header) {
+        ws.write_string_with_format(0, col, *title, bold)?;
+    }
+    Ok(ws)
+}
+
+/// Freeze and filter the header, and size the columns (`widths` first, 12 for the rest).
+fn finish(ws: &mut Worksheet, rows: u32, header: &[&str], widths: &[f64]) -> Result<(), XlsxError> {
+    let last = u16::try_from(header.len() - 1).unwrap_or(u16::MAX);
+    ws.set_freeze_panes(1, 0)?;
+    ws.autofilter(0, 0, rows, last)?;
+    for (col, title) in (0u16..).zip(header) {
+        let width = widths
+            .get(usize::from(col))
+            .copied()
+            .unwrap_or(12.0)
+            .max(title.len() as f64 + 3.0);
+        ws.set_column_width(col, width)?;
+    }
+    Ok(())
+}
+
+/// A sheet name Excel accepts: no `[]:*?/\`, no quote at either end, at most 31 characters.
+fn sheet_name(name: &str) -> String {
+    let clean: String = name
+        .chars()
+        .map(|c| if "[]:*?/\\".contains(c) { '_' } else { c })
+        .collect();
+    let clean: String = clean.trim_matches('\'').chars().take(31).collect();
+    if clean.trim().is_empty() {
+        "Dimension".into()
+    } else {
+        clean
+    }
+}
+
+/// `name`, or `name (2)`, ... when another sheet has it (Excel ignores case).
+fn unique(name: String, taken: &mut Vec<String>) -> String {
+    let mut candidate = name.clone();
+    let mut n = 2;
+    while taken.contains(&candidate.to_lowercase()) {
+        let suffix = format!(" ({n})");
+        let keep = 31 - suffix.len();
+        candidate = format!("{}{suffix}", name.chars().take(keep).collect::<String>());
+        n += 1;
+    }
+    taken.push(candidate.to_lowercase());
+    candidate
+}
+
+/// Text as a text cell (never a formula), cut to Excel's limit; nothing for empty text.
+fn text(ws: &mut Worksheet, row: u32, col: u16, value: &str) -> Result<(), XlsxError> {
+    if value.is_empty() {
+        return Ok(());
+    }
+    if value.len() > MAX_TEXT {
+        let mut end = MAX_TEXT;
+        while !value.is_char_boundary(end) {
+            end -= 1;
+        }
+        ws.write_string(row, col, &value[..end])?;
+    } else {
+        ws.write_string(row, col, value)?;
+    }
+    Ok(())
+}
+
+/// A number as a numeric cell; nothing where there is none (or it is not finite).
+fn number(ws: &mut Worksheet, row: u32, col: u16, value: Option<f64>) -> Result<(), XlsxError> {
+    if let Some(v) = value.filter(|v| v.is_finite()) {
+        ws.write_number(row, col, v)?;
+    }
+    Ok(())
+}
+
+fn summary_row(
+    ws: &mut Worksheet,
+    row: u32,
+    city_year: &CityYearReport,
+    s: &Summary,
+) -> Result<(), XlsxError> {
+    let count = |n: usize| Some(n as f64);
+    text(ws, row, 0, city_year.city)?;
+    number(ws, row, 1, Some(f64::from(city_year.year)))?;
+    text(ws, row, 2, s.level.into())?;
+    text(ws, row, 3, s.code)?;
+    text(ws, row, 4, s.name)?;
+    number(ws, row, 5, s.score.map(|v| round(v, 2)))?;
+    text(ws, row, 6, s.band.map_or("", |b| b.label.as_str()))?;
+    number(ws, row, 7, Some(f64::from(s.points)))?;
+    number(ws, row, 8, Some(f64::from(s.max_points)))?;
+    number(ws, row, 9, count(s.core_computed))?;
+    number(ws, row, 10, count(s.core_defined))?;
+    number(ws, row, 11, count(s.advanced_computed))?;
+    number(ws, row, 12, count(s.advanced_defined))?;
+    number(ws, row, 13, count(s.core_verified))?;
+    number(ws, row, 14, count(s.advanced_verified))?;
+    number(ws, row, 15, s.mean_achievement.map(|v| round(v, 2)))?;
+    number(ws, row, 16, s.progress.map(|(score, _)| round(score, 2)))?;
+    text(
+        ws,
+        row,
+        17,
+        s.progress.map_or("", |(_, status)| status.into()),
+    )?;
+    Ok(())
+}
+
+fn kpi_row(
+    ws: &mut Worksheet,
+    row: u32,
+    city_year: &CityYearReport,
+    o: &Outcome,
+    bands: &BandFormats,
+) -> Result<(), XlsxError> {
+    let m = o.measure;
+    let inputs: Vec<String> = city_year
+        .inputs(o)
+        .iter()
+        .map(|e| match e.value {
+            Some(v) => format!("{} = {}", e.name, round(v, 6)),
+            None => format!("{} = (missing)", e.name),
+        })
+        .collect();
+    let trend = o.progress.map(|t| t.progress);
+    text(ws, row, 0, city_year.city)?;
+    number(ws, row, 1, Some(f64::from(city_year.year)))?;
+    text(ws, row, 2, &o.kpi.code)?;
+    text(ws, row, 3, m.part.as_deref().unwrap_or_default())?;
+    text(ws, row, 4, o.name)?;
+    text(ws, row, 5, o.kpi.tier.into())?;
+    text(ws, row, 6, &inputs.join("; "))?;
+    number(ws, row, 7, o.value.map(|v| round(v, 6)))?;
+    text(ws, row, 8, &m.unit)?;
+    number(ws, row, 9, o.target.map(|t| round(t.value, 6)))?;
+    text(
+        ws,
+        row,
+        10,
+        o.target.and_then(|t| t.source).unwrap_or_default(),
+    )?;
+    text(ws, row, 11, &target_origin(o.target.as_ref()))?;
+    number(ws, row, 12, o.score.map(|s| round(s.achievement, 2)))?;
+    number(ws, row, 13, o.score.map(|s| f64::from(s.points)))?;
+    if let Some(band) = o.band {
+        match bands.get(&band.colour) {
+            Some(fill) => ws.write_string_with_format(row, 14, &band.label, fill)?,
+            None => ws.write_string(row, 14, &band.label)?,
+        };
+    }
+    text(ws, row, 15, trend.map_or("", |p| p.status.into()))?;
+    number(
+        ws,
+        row,
+        16,
+        trend.and_then(|p| p.score).map(|v| round(v, 2)),
+    )?;
+    text(ws, row, 17, &city_year.sources(o).join(" | "))?;
+    number(ws, row, 18, o.quality.map(|q| f64::from(q.level())))?;
+    text(ws, row, 19, display_verified(o.verified))?;
+    text(ws, row, 20, &note(city_year, o))?;
+    Ok(())
+}
+
+fn progress_row(
+    ws: &mut Worksheet,
+    row: u32,
+    city_year: &CityYearReport,
+    o: &Outcome,
+) -> Result<(), XlsxError> {
+    let Some(t) = o.progress else {
+        return Ok(());
+    };
+    text(ws, row, 0, city_year.city)?;
+    text(ws, row, 1, &o.kpi.code)?;
+    text(ws, row, 2, o.measure.part.as_deref().unwrap_or_default())?;
+    text(ws, row, 3, o.name)?;
+    number(ws, row, 4, Some(f64::from(t.base_year)))?;
+    number(ws, row, 5, Some(round(t.base_value, 6)))?;
+    number(ws, row, 6, Some(f64::from(t.current_year)))?;
+    number(ws, row, 7, Some(round(t.current_value, 6)))?;
+    number(ws, row, 8, Some(f64::from(t.previous.0)))?;
+    number(ws, row, 9, Some(round(t.change_since_previous(), 6)))?;
+    number(ws, row, 10, Some(round(t.change_since_base(), 6)))?;
+    text(ws, row, 11, t.progress.status.into())?;
+    number(ws, row, 12, t.progress.score.map(|v| round(v, 2)))?;
+    Ok(())
+}
+
+/// The cell format of each band colour of the scoring scheme.
+struct BandFormats(Vec<(String, Format)>);
+
+impl BandFormats {
+    fn new(assessment: &Assessment) -> Self {
+        BandFormats(
+            assessment
+                .catalog
+                .scheme
+                .bands
+                .iter()
+                .filter_map(|b| {
+                    let rgb = colour(&b.colour)?;
+                    let fill = Format::new().set_background_color(Color::RGB(rgb));
+                    Some((b.colour.clone(), fill))
+                })
+                .collect(),
+        )
+    }
+
+    fn get(&self, colour: &str) -> Option<&Format> {
+        self.0.iter().find(|(c, _)| c == colour).map(|(_, f)| f)
+    }
+}
+
+/// A catalogue colour name (or `#RRGGBB`) as RGB; `None` for one it does not know.
+fn colour(name: &str) -> Option<u32> {
+    let rgb = match name.to_ascii_lowercase().replace('-', "_").as_str() {
+        "green" => 0x63BE7B,
+        "dark_green" => 0x00B050,
+        "light_green" => 0xC6EFCE,
+        "yellow" => 0xFFEB84,
+        "dark_yellow" => 0xFFC000,
+        "orange" => 0xF4B183,
+        "red" => 0xF8696B,
+        "dark_red" => 0xC00000,
+        "blue" => 0x9DC3E6,
+        "grey" | "gray" => 0xD9D9D9,
+        hex => {
+            let digits = hex.strip_prefix('#')?;
+            if digits.len() != 6 {
+                return None;
+            }
+            return u32::from_str_radix(digits, 16).ok();
+        }
+    };
+    Some(rgb)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sheet_names_are_ones_excel_accepts_and_unique() {
+        assert_eq!(sheet_name("Economy"), "Economy");
+        assert_eq!(sheet_name("a/b:c[d]*?\\"), "a_b_c_d____");
+        assert_eq!(sheet_name(&"x".repeat(40)).len(), 31);
+        let mut taken = vec!["summary".to_string()];
+        assert_eq!(unique("Summary".into(), &mut taken), "Summary (2)");
+        assert_eq!(unique("Economy".into(), &mut taken), "Economy");
+        assert_eq!(unique("ECONOMY".into(), &mut taken), "ECONOMY (2)");
+    }
+
+    #[test]
+    fn catalogue_colours_map_to_rgb() {
+        assert_eq!(colour("green"), Some(0x63BE7B));
+        assert_eq!(colour("dark_yellow"), Some(0xFFC000));
+        assert_eq!(colour("#123456"), Some(0x123456));
+        assert_eq!(colour("plaid"), None);
+    }
+}
