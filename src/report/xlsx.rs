@@ -79,6 +79,9 @@ const PROGRESS_HEADER: [&str; 13] = [
 const MAX_TEXT: usize = 32_767;
 
 /// Render the whole assessment as one XLSX workbook into `out`.
+/// The last row a sheet can hold (Excel: 1 048 576 rows, the header included).
+const MAX_ROW: u32 = 1_048_575;
+
 pub fn render(assessment: &Assessment, out: &mut dyn Write) -> anyhow::Result<()> {
     let bold = Format::new().set_bold();
     let mut summary = sheet("Summary", &SUMMARY_HEADER, &bold)?;
@@ -92,6 +95,9 @@ pub fn render(assessment: &Assessment, out: &mut dyn Write) -> anyhow::Result<()
     for city_year in assessment.iter() {
         for s in &city_year.summaries {
             summary_rows += 1;
+            if summary_rows > MAX_ROW {
+                anyhow::bail!("the summary sheet would have more rows than a spreadsheet holds ({MAX_ROW}); use --format csv or json, or fewer cities or years (--city, --year)");
+            }
             summary_row(&mut summary, summary_rows, &city_year, s)?;
         }
         for o in &city_year.outcomes {
@@ -113,6 +119,11 @@ pub fn render(assessment: &Assessment, out: &mut dyn Write) -> anyhow::Result<()
             };
             let (_, ws, rows) = &mut dimensions[index];
             *rows += 1;
+            if *rows > MAX_ROW {
+                anyhow::bail!(
+                    "the workbook would have more rows than a spreadsheet holds ({MAX_ROW} per sheet); use --format csv or json, or fewer cities or years (--city, --year)"
+                );
+            }
             kpi_row(ws, *rows, &city_year, o, &bands)?;
             if o.progress.is_some() {
                 progress_rows += 1;
