@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 use polars::prelude::*;
+use polars_io::parquet::write::ParquetWriter;
 use rust_xlsxwriter::{Formula, Workbook, Worksheet};
 
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
@@ -292,7 +293,10 @@ fn cells_that_cannot_be_read_are_named_at_sheet_row_and_column() {
         "{found:?}"
     );
     // The error cell is read as empty: in long form, that is a value not reported too.
-    assert!(has(&found, "not-available", "data.xlsx#Sheet1:9", "value"), "{found:?}");
+    assert!(
+        has(&found, "not-available", "data.xlsx#Sheet1:9", "value"),
+        "{found:?}"
+    );
     assert_eq!(found.len(), 5, "{found:?}");
 
     // The same in Parquet: row N is line N + 1.

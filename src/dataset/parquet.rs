@@ -7,6 +7,8 @@
 use std::path::Path;
 
 use polars::prelude::*;
+use polars_io::parquet::read::ParquetReader;
+use polars_io::SerReader;
 
 use super::tabular::{self, CsvText, Table};
 use crate::diagnostic::{Problem, ProblemCode};
