@@ -176,8 +176,11 @@ fn a_sheet_is_picked_by_name_and_an_unknown_one_lists_the_sheets() {
     assert!(text.contains("\"Sheet1\", \"Sheet2\""), "{text}");
 }
 
-/// The JSON problems of `check data` as (code, where, column, value).
-fn problems(dir: &Path, file: &str) -> (Option<i32>, Vec<(String, String, String, String)>) {
+/// A problem as (code, where, column, value).
+type Found = (String, String, String, String);
+
+/// The exit code and the JSON problems of `check data`.
+fn problems(dir: &Path, file: &str) -> (Option<i32>, Vec<Found>) {
     let out = citykpi(dir, &["check", "data", file, "--format", "json"]);
     let json: serde_json::Value = serde_json::from_slice(&out.stdout)
         .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stdout)));
@@ -205,7 +208,7 @@ fn problems(dir: &Path, file: &str) -> (Option<i32>, Vec<(String, String, String
     (out.status.code(), found)
 }
 
-fn has(found: &[(String, String, String, String)], code: &str, place: &str, column: &str) -> bool {
+fn has(found: &[Found], code: &str, place: &str, column: &str) -> bool {
     found
         .iter()
         .any(|(c, p, col, _)| c == code && p == place && col == column)
