@@ -4,7 +4,8 @@
 //! count, which would read as a number; a date in the year column is then not a year).
 //! `#N/A` is written as `#N/A`, which reads as "not reported", as it does in CSV. It never
 //! checks a value: any other error cell (`#DIV/0!`, `#REF!`) is written empty with an
-//! `unreadable-cell` problem at its sheet, row and column.
+//! `unreadable-cell` problem at its sheet, row and column. Number formats are not read: a
+//! cell formatted as a percentage is the fraction it holds (0.25 for `25%`).
 
 use std::path::Path;
 
