@@ -394,3 +394,40 @@ fn convert_for_timing() {
     to_xlsx(&[("Data", &csv)], &csv.with_extension("xlsx"));
     to_parquet(&header, &rows, &csv.with_extension("parquet"));
 }
+
+#[test]
+fn wide_form_and_awkward_text_read_the_same_from_a_workbook() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("wide.csv");
+    std::fs::write(
+        &csv,
+        "city,year,population,households,households_with_internet,source\n\
+         Oslo,2023,700000,350000,340000.5,\"Register; \"\"SSB\"\", 2023\"\n\
+         \n\
+         Oslo,2024,709000.25,352000,abc,Register\n",
+    )
+    .unwrap();
+    to_xlsx(&[("Wide", &csv)], &dir.path().join("wide.xlsx"));
+    let (header, rows) = read_csv(&csv);
+    to_parquet(&header, &rows, &dir.path().join("wide.parquet"));
+    // A rejected value's note names its place: the file, and the line. The CSV file's blank
+    // line 3 is not in the sheet and Parquet file made from its records, so `abc` is on
+    // line 4 of the CSV file and on row 3 of the others; nothing else differs.
+    let from_csv = assess(dir.path(), "wide.csv");
+    assert!(from_csv.contains("(wide.csv:4)"), "{from_csv}");
+    let from_xlsx = assess(dir.path(), "wide.xlsx").replace("(wide.xlsx#Wide:3)", "(wide.csv:4)");
+    assert_eq!(from_csv, from_xlsx);
+    let from_parquet =
+        assess(dir.path(), "wide.parquet").replace("(wide.parquet:3)", "(wide.csv:4)");
+    assert_eq!(from_csv, from_parquet);
+    let (_, found) = problems(dir.path(), "wide.xlsx");
+    assert!(
+        has(
+            &found,
+            "not-a-number",
+            "wide.xlsx#Wide:3",
+            "households_with_internet"
+        ),
+        "{found:?}"
+    );
+}
