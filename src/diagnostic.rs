@@ -65,6 +65,7 @@ pub enum ProblemCode {
     EmptyFile,
     MissingColumn,
     InvalidCsv,
+    UnreadableCell,
     NoRows,
     // Rows and values.
     MissingCity,
@@ -132,8 +133,8 @@ impl ProblemCode {
         use ProblemCode::*;
         match self {
             UnreadableFile | NotUtf8 | EmptyFile | MissingColumn | InvalidCsv => Class::Unreadable,
-            NoRows | MissingCity | MissingVariable | BadYear | UnknownVariable | NotANumber
-            | NotAvailable | OutOfRange | UnitMismatch | BadQuality | BadVerified
+            NoRows | UnreadableCell | MissingCity | MissingVariable | BadYear | UnknownVariable
+            | NotANumber | NotAvailable | OutOfRange | UnitMismatch | BadQuality | BadVerified
             | PartExceedsWhole | DuplicateRow | DuplicateConflict | UnknownKpi
             | ReportedDiffers | DuplicateTarget | YesNoKpiTarget | UnknownCity | YearJump
             | PartsSum => Class::Data,

@@ -9,7 +9,7 @@ use super::args::{CompareArgs, DiffArgs};
 use super::output::write_output;
 use super::run::{load_readable, load_targets, parse_inputs};
 use citykpi::catalog::Catalog;
-use citykpi::dataset::{self, Filter, Groups};
+use citykpi::dataset::{self, Filter, Groups, Input};
 use citykpi::diagnostic::{exit, plural, Problems};
 use citykpi::scoring::{compare, Assessment};
 use citykpi::{diff, engine, report, Error};
@@ -22,9 +22,9 @@ pub fn compare(catalog: &Catalog, args: CompareArgs, stderr: &mut dyn Write) -> 
     let grouping = match (&args.group, &args.peers) {
         (Some(column), _) => {
             for input in &inputs {
-                let Some(path) = input.path() else {
+                let Input::File(path) = input else {
                     return Err(Error::Usage(
-                        "--group reads the data files again; give files, not `-`".into(),
+                        "--group reads the data files again; give CSV files, not `-`, a workbook or Parquet (or pass --peers)".into(),
                     )
                     .into());
                 };

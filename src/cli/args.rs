@@ -70,7 +70,7 @@ fn delimiter(text: &str) -> Result<u8, String> {
 
 /// Assess a city against the U4SSC key performance indicators for smart sustainable cities.
 ///
-/// citykpi reads city data (CSV, long or wide form), computes the 91 U4SSC KPIs for every
+/// citykpi reads city data (CSV, workbooks, Parquet; long or wide form), computes the 91 U4SSC KPIs for every
 /// city and year, scores each against its target the U4SSC way and writes the self-assessment
 /// report. The KPI definitions are embedded; `--defs DIR` uses your own.
 #[derive(Debug, Parser)]
@@ -169,7 +169,7 @@ Exit code 1 when any error is found.")]
 
 #[derive(Debug, Args)]
 pub struct CheckDataArgs {
-    /// City data files (CSV, long or wide form); `-` reads standard input.
+    /// City data files (CSV, .xlsx[#Sheet], .parquet; long or wide form); `-` reads standard input.
     #[arg(required = true, value_name = "DATA")]
     pub data: Vec<String>,
 
@@ -187,7 +187,7 @@ pub struct CheckDataArgs {
 
 #[derive(Debug, Args)]
 pub struct AssessArgs {
-    /// City data files (CSV, long or wide form); `-` reads standard input.
+    /// City data files (CSV, .xlsx[#Sheet], .parquet; long or wide form); `-` reads standard input.
     #[arg(required = true, value_name = "DATA", help_heading = "Input")]
     pub data: Vec<String>,
 
@@ -300,7 +300,7 @@ pub struct ExplainArgs {
     /// explains every part.
     pub code: String,
 
-    /// City data files (CSV, long or wide form); `-` reads standard input.
+    /// City data files (CSV, .xlsx[#Sheet], .parquet; long or wide form); `-` reads standard input.
     #[arg(long, required = true, num_args = 1.., value_name = "DATA", help_heading = "Input")]
     pub data: Vec<String>,
 
@@ -326,7 +326,7 @@ pub struct ExplainArgs {
 
 #[derive(Debug, Args)]
 pub struct CompareArgs {
-    /// City data files (CSV, long or wide form); `-` reads standard input.
+    /// City data files (CSV, .xlsx[#Sheet], .parquet; long or wide form); `-` reads standard input.
     #[arg(required = true, value_name = "DATA", help_heading = "Input")]
     pub data: Vec<String>,
 

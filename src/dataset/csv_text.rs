@@ -242,7 +242,7 @@ pub fn decode(bytes: &[u8], file: &str) -> Result<String, Problem> {
                 || bytes.starts_with(b"\xD0\xCF\x11\xE0")
                 || bytes.starts_with(b"PAR1");
             let message = if spreadsheet {
-                "this is a spreadsheet or Parquet file, not CSV text; export it as \"CSV UTF-8\" (XLSX and Parquet are not read yet)".to_string()
+                "this is a spreadsheet or Parquet file, not CSV text; export it as \"CSV UTF-8\", or (a data file) name it .xlsx, .xls, .ods or .parquet to read it as one".to_string()
             } else {
                 format!(
                     "the file is not UTF-8 (byte {} is not valid); save it as \"CSV UTF-8\" from your spreadsheet",

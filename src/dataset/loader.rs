@@ -8,6 +8,7 @@ use std::io::Read;
 
 use super::csv_text::{self, TextOptions};
 use super::rule::Rule;
+use super::tabular;
 use super::{Dataset, Field, Filter, Input, Origin};
 use crate::catalog::{normalize_code, Catalog};
 use crate::diagnostic::{closest, Problem, ProblemCode, Problems};
@@ -187,9 +188,26 @@ impl<'a> Loader<'a> {
     }
 
     fn load_file(&mut self, input: &Input) {
-        let name = input.name();
+        // A workbook sheet or Parquet file is read as the CSV text it is turned into.
+        let prepared = tabular::prepare(input, self.options);
+        let name = match &prepared {
+            Ok(p) => p.input.name(),
+            Err(_) => input.name(),
+        };
         let file = self.out.dataset.files.len() as u32;
         self.out.dataset.files.push(name.clone());
+        let (input, options) = match prepared {
+            Ok(p) => {
+                for problem in p.problems {
+                    self.report(problem);
+                }
+                (p.input, p.options)
+            }
+            Err(problem) => {
+                self.report(problem);
+                return;
+            }
+        };
         let opened = input
             .open()
             .map_err(|e| {
@@ -204,7 +222,7 @@ impl<'a> Loader<'a> {
                     format!("cannot read the file: {e}{hint}"),
                 )
             })
-            .and_then(|reader| csv_text::open(reader, &self.options, &name));
+            .and_then(|reader| csv_text::open(reader, &options, &name));
         let table = match opened {
             Ok(table) => table,
             Err(problem) => {

@@ -1,4 +1,5 @@
-//! City data: CSV files read into one validated table of city-years.
+//! City data: CSV files (and workbook sheets and Parquet files, turned into CSV text) read
+//! into one validated table of city-years.
 //!
 //! Long form (`city,year,variable,value[,unit][,source][,notes]`) is canonical;
 //! wide form (`city,year,<variable>...`) is accepted too. Several files are
@@ -13,12 +14,15 @@ mod groups;
 mod input;
 mod loader;
 mod model;
+mod parquet;
 mod rule;
+mod sheet;
+mod tabular;
 mod targets;
 
 pub use csv_text::{Decimal, TextOptions};
 pub use groups::{read_groups, Groups};
-pub use input::Input;
+pub use input::{Input, WORKBOOK_EXTENSIONS};
 pub use loader::{load, Loaded, Loader, LISTED};
 pub use model::{Dataset, Field, Filter, Origin};
 pub use targets::{TargetRow, Targets};
