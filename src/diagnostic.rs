@@ -88,6 +88,7 @@ pub enum ProblemCode {
     ReportedDiffers,
     YearJump,
     PartsSum,
+    PercentAsFraction,
     // Definitions.
     MissingFile,
     InvalidToml,
@@ -124,7 +125,9 @@ impl ProblemCode {
         use ProblemCode::*;
         match self {
             NoRows | UnknownVariable | NotAvailable | DuplicateRow | UnusedVariable
-            | ReportedDiffers | UnknownCity | YearJump | PartsSum => Severity::Warning,
+            | ReportedDiffers | UnknownCity | YearJump | PartsSum | PercentAsFraction => {
+                Severity::Warning
+            }
             _ => Severity::Error,
         }
     }
@@ -137,7 +140,7 @@ impl ProblemCode {
             | NotANumber | NotAvailable | OutOfRange | UnitMismatch | BadQuality | BadVerified
             | PartExceedsWhole | DuplicateRow | DuplicateConflict | UnknownKpi
             | ReportedDiffers | DuplicateTarget | YesNoKpiTarget | UnknownCity | YearJump
-            | PartsSum => Class::Data,
+            | PartsSum | PercentAsFraction => Class::Data,
             _ => Class::Definitions,
         }
     }

@@ -376,6 +376,15 @@ fn write_cells_fixture() {
         .write_formula(2, 3, Formula::new("=C1/0").set_result("#DIV/0!"))
         .unwrap();
     sheet.write_string(3, 3, "abc").unwrap();
+    // A KPI reported directly in a cell formatted as a percentage: the cell holds 0.971.
+    let percent = rust_xlsxwriter::Format::new().set_num_format("0.0%");
+    sheet.write_string(4, 0, "Vesterby").unwrap();
+    sheet.write_number(4, 1, 2024.0).unwrap();
+    sheet.write_string(4, 2, "EC:ICT:ICT:1C").unwrap();
+    sheet
+        .write_number_with_format(4, 3, 0.971, &percent)
+        .unwrap();
+    sheet.write_string(4, 5, "Household survey").unwrap();
     let path = Path::new(ROOT).join("tests/cmd/check-data.in/cells.xlsx");
     book.save(path).unwrap();
 }

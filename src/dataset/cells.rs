@@ -252,6 +252,50 @@ impl<'a> Loader<'a> {
         (quality, verified)
     }
 
+    /// A workbook cell formatted as a percentage holds the fraction (`25%` is 0.25), and that is
+    /// what a reader of the workbook gets: where every value a workbook gives for a
+    /// percentage is between 0 and 1 (and one is above 0), say so.
+    pub(super) fn check_fractions(&mut self, file: u32) {
+        let data = &self.out.dataset;
+        let mut found = Vec::new();
+        for (field, rule) in self.rules.iter().enumerate() {
+            if rule.kind != csv_text::ValueKind::Percent || !data.has_column(field) {
+                continue;
+            }
+            let (mut count, mut first, mut fractions, mut positive) = (0, None, true, false);
+            for row in 0..data.rows() {
+                let origin = data.origins[field][row];
+                let Some(value) = data.value(field, row).filter(|_| origin.file == file) else {
+                    continue;
+                };
+                count += 1;
+                first.get_or_insert(origin.line);
+                fractions &= (0.0..=1.0).contains(&value);
+                positive |= value > 0.0;
+            }
+            if let (true, true, Some(line)) = (fractions, positive, first) {
+                // A KPI reported directly is named by its code, as the data names it.
+                let id = &data.fields[field].id;
+                let key = self.catalog.measures().find(|(_, m)| &m.id == id);
+                let shown = key.map_or(id.clone(), |(_, m)| m.key.clone());
+                found.push((shown, count, line));
+            }
+        }
+        let name = self.out.dataset.files[file as usize].clone();
+        for (id, count, line) in found {
+            self.report(
+                Problem::new(
+                    ProblemCode::PercentAsFraction,
+                    &name,
+                    format!(
+                        "`{id}` is a percentage (0-100), but its {count} value(s) here are all between 0 and 1: a cell formatted as a percentage holds the fraction (25 % is 0.25), which is what the workbook gives; if so, enter the percentages as numbers (25) or check the values"
+                    ),
+                )
+                .at_line(line as usize),
+            );
+        }
+    }
+
     /// The factor from `unit` into the field's own unit, worked out once per field and unit.
     fn unit_factor(&mut self, field: usize, unit: &str) -> Option<f64> {
         if let Some(&factor) = self.unit_factors.get(&(field, unit.to_string())) {

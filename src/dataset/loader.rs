@@ -148,7 +148,11 @@ impl<'a> Loader<'a> {
     /// Read one input; its problems are listed at most [`LISTED`] times per code, and an
     /// unknown variable once, with the number of rows that have it.
     pub fn load(&mut self, input: &Input) {
+        let file = self.out.dataset.files.len() as u32;
         self.load_file(input);
+        if matches!(input, Input::Workbook(..)) {
+            self.check_fractions(file);
+        }
         let name = input.name();
         for (code, count) in std::mem::take(&mut self.tally.counts) {
             if count > LISTED {
