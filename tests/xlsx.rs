@@ -273,3 +273,87 @@ fn compare_does_not_offer_xlsx() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
 }
+
+/// The XLSX template, filled in as a city would (Vesterby's 2024 values typed into `value`,
+/// as numbers), goes back into `assess` and gives the same report as the same rows in CSV.
+#[test]
+fn a_filled_xlsx_template_goes_back_into_assess() {
+    let dir = tempfile::tempdir().unwrap();
+    let template = dir.path().join("to-collect.xlsx");
+    let template_arg = template.to_str().unwrap();
+    citykpi(&[
+        "template",
+        "--format",
+        "xlsx",
+        "--city",
+        "Vesterby",
+        "--year",
+        "2024",
+        "-o",
+        template_arg,
+    ]);
+    // Vesterby's 2024 values, by variable.
+    let mut reader = csv::Reader::from_path("sample-data/vesterby.csv").unwrap();
+    let mut values = BTreeMap::new();
+    for record in reader.records() {
+        let r = record.unwrap();
+        if &r[1] == "2024" {
+            values.insert(r[2].to_string(), r[3].to_string());
+        }
+    }
+    let (_, ranges) = sheets(&template);
+    let data = &ranges["Data"];
+    let head = header(data);
+    let (variable, value) = (column(data, "variable"), column(data, "value"));
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.set_name("Data").unwrap();
+    let mut csv_text = csv::Writer::from_writer(Vec::new());
+    let mut filled = 0;
+    for (i, row) in data.rows().enumerate() {
+        let mut cells: Vec<String> = row.iter().map(|c| c.to_string()).collect();
+        if i > 0 {
+            if let Some(v) = values.get(&cells[variable]) {
+                cells[value] = v.clone();
+                filled += 1;
+            }
+        }
+        for (j, cell) in cells.iter().enumerate() {
+            let (r, c) = (i as u32, j as u16);
+            match cell.parse::<f64>() {
+                Ok(n) if i > 0 && (j == value || head[j] == "year") => {
+                    sheet.write_number(r, c, n).unwrap();
+                }
+                _ => {
+                    sheet.write_string(r, c, cell).unwrap();
+                }
+            }
+        }
+        csv_text.write_record(&cells).unwrap();
+    }
+    assert!(filled > 100, "{filled} values typed in");
+    let xlsx = dir.path().join("filled.xlsx");
+    book.save(&xlsx).unwrap();
+    let csv = dir.path().join("filled.csv");
+    std::fs::write(&csv, csv_text.into_inner().unwrap()).unwrap();
+    let report = |path: &Path| {
+        citykpi(&[
+            "assess",
+            path.to_str().unwrap(),
+            "--targets",
+            "sample-data/targets.csv",
+            "--format",
+            "csv",
+        ])
+    };
+    let (from_xlsx, from_csv) = (report(&xlsx), report(&csv));
+    assert_eq!(
+        String::from_utf8(from_xlsx).unwrap(),
+        String::from_utf8(from_csv.clone()).unwrap()
+    );
+    let text = String::from_utf8(from_csv).unwrap();
+    assert!(
+        text.contains("Vesterby,2024,EC:ICT:ICT:1C,,Household Internet Access,core,EC,EC:ICT,EC:ICT:ICT,%,97.098821,"),
+        "the filled template computes the KPIs"
+    );
+}
