@@ -4,8 +4,8 @@
 //! per city-year and KPI or KPI part) and, where the data has earlier years, a `Progress`
 //! sheet. Numbers are numeric cells, empty where there is no value; text is always written
 //! as text, never as a formula, so a source such as `=HYPERLINK(...)` stays what it says.
-//! The workbook is built in memory and written whole. It formats the model; it never
-//! computes a score.
+//! Rows go to temporary files as they are written; the workbook is then written whole. It
+//! formats the model; it never computes a score.
 
 use std::io::Write;
 
@@ -78,14 +78,17 @@ const PROGRESS_HEADER: [&str; 13] = [
 /// Excel's limit on the text of one cell.
 const MAX_TEXT: usize = 32_767;
 
-/// Render the whole assessment as one XLSX workbook into `out`.
 /// The last row a sheet can hold (Excel: 1 048 576 rows, the header included).
 const MAX_ROW: u32 = 1_048_575;
 
+/// Render the whole assessment as one XLSX workbook into `out`. Rows go to temporary files
+/// as they are written (rust_xlsxwriter's constant-memory sheets), so memory does not grow
+/// with the number of city-years.
 pub fn render(assessment: &Assessment, out: &mut dyn Write) -> anyhow::Result<()> {
     let bold = Format::new().set_bold();
-    let mut summary = sheet("Summary", &SUMMARY_HEADER, &bold)?;
-    let mut progress = sheet("Progress", &PROGRESS_HEADER, &bold)?;
+    let mut workbook = Workbook::new();
+    let mut summary = sheet(&mut workbook, "Summary", &SUMMARY_HEADER, &bold)?;
+    let mut progress = sheet(&mut workbook, "Progress", &PROGRESS_HEADER, &bold)?;
     let mut progress_rows = 0;
     let mut summary_rows = 0;
     // One sheet per dimension, in catalogue order, each with its row count.
@@ -111,7 +114,7 @@ pub fn render(assessment: &Assessment, out: &mut dyn Write) -> anyhow::Result<()
                     let name = unique(name, &mut taken);
                     dimensions.push((
                         o.kpi.dimension.clone(),
-                        sheet(&name, &KPI_HEADER, &bold)?,
+                        sheet(&mut workbook, &name, &KPI_HEADER, &bold)?,
                         0,
                     ));
                     dimensions.len() - 1
@@ -131,7 +134,6 @@ pub fn render(assessment: &Assessment, out: &mut dyn Write) -> anyhow::Result<()
             }
         }
     }
-    let mut workbook = Workbook::new();
     finish(
         &mut summary,
         summary_rows,
@@ -157,9 +159,14 @@ pub fn render(assessment: &Assessment, out: &mut dyn Write) -> anyhow::Result<()
     Ok(())
 }
 
-/// A new worksheet named `name` with a bold `header`.
-fn sheet(name: &str, header: &[&str], bold: &Format) -> Result<Worksheet, XlsxError> {
-    let mut ws = Worksheet::new();
+/// A new constant-memory worksheet of `workbook` named `name`, with a bold `header`.
+fn sheet(
+    workbook: &mut Workbook,
+    name: &str,
+    header: &[&str],
+    bold: &Format,
+) -> Result<Worksheet, XlsxError> {
+    let mut ws = workbook.new_worksheet_with_constant_memory();
     ws.set_name(name)?;
     for (col, title) in (0u16..).zip(header) {
         ws.write_string_with_format(0, col, *title, bold)?;
