@@ -5,7 +5,8 @@
 //! `#N/A` is written as `#N/A`, which reads as "not reported", as it does in CSV. It never
 //! checks a value: any other error cell (`#DIV/0!`, `#REF!`) is written empty with an
 //! `unreadable-cell` problem at its sheet, row and column. Number formats are not read: a
-//! cell formatted as a percentage is the fraction it holds (0.25 for `25%`).
+//! cell formatted as a percentage is the fraction it holds (0.25 for `25%`); the loader
+//! warns (`percent-as-fraction`) when all of a percentage's values look like fractions.
 
 use std::path::Path;
 
