@@ -41,7 +41,7 @@ fn text_formats() -> impl TypedValueParser<Value = Format> {
     use strum::IntoEnumIterator;
     PossibleValuesParser::new(
         Format::iter()
-            .filter(|f| !matches!(f, Format::Xlsx | Format::Html))
+            .filter(|f| !matches!(f, Format::Xlsx | Format::Html | Format::Parquet))
             .map(Into::<&'static str>::into),
     )
     .try_map(|name| Format::from_str(&name).map_err(|_| format!("unknown value {name}")))
@@ -221,7 +221,8 @@ pub struct AssessArgs {
     pub min_quality: Option<Quality>,
 
     /// The report format: table, csv, json, ndjson (one city-year a line), md, html (one
-    /// self-contained page) or xlsx (with --output, or standard output redirected to a file).
+    /// self-contained page), xlsx or parquet (these two with --output, or standard output
+    /// redirected to a file).
     #[arg(long, short, value_parser = names::<Format>(), default_value = "table", help_heading = "Output")]
     pub format: Format,
 

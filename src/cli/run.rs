@@ -75,7 +75,7 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
                 year: args.year,
             };
             if args.format == TemplateFormat::Xlsx {
-                refuse_terminal(args.output.as_deref(), "to-collect.xlsx")?;
+                refuse_terminal(args.output.as_deref(), "xlsx", "to-collect.xlsx")?;
             }
             write_output(args.output.as_deref(), &[], |out| {
                 citykpi::template::write_as(args.format, &catalog, &options, out)
@@ -165,11 +165,11 @@ pub(super) fn parse_inputs(args: &[String]) -> anyhow::Result<Vec<Input>> {
 }
 
 /// XLSX is binary: refuse to write it to a terminal (standard output not redirected).
-fn refuse_terminal(output: Option<&Path>, example: &str) -> anyhow::Result<()> {
+fn refuse_terminal(output: Option<&Path>, format: &str, example: &str) -> anyhow::Result<()> {
     let to_stdout = output.is_none_or(|o| o == Path::new("-"));
     if to_stdout && std::io::stdout().is_terminal() {
         return Err(Error::Usage(format!(
-            "xlsx is a binary format and is not written to a terminal; \
+            "{format} is a binary format and is not written to a terminal; \
              use --output {example} or redirect standard output (> {example})"
         ))
         .into());
@@ -178,8 +178,10 @@ fn refuse_terminal(output: Option<&Path>, example: &str) -> anyhow::Result<()> {
 }
 
 fn assess(catalog: &Catalog, args: AssessArgs, stderr: &mut dyn Write) -> anyhow::Result<u8> {
-    if args.format == Format::Xlsx {
-        refuse_terminal(args.output.as_deref(), "report.xlsx")?;
+    match args.format {
+        Format::Xlsx => refuse_terminal(args.output.as_deref(), "xlsx", "report.xlsx")?,
+        Format::Parquet => refuse_terminal(args.output.as_deref(), "parquet", "kpis.parquet")?,
+        _ => {}
     }
     let inputs = parse_inputs(&args.data)?;
     for gate in &args.fail_under {

@@ -15,6 +15,7 @@ pub mod explain;
 pub mod html;
 mod json;
 mod markdown;
+mod parquet_out;
 pub mod problems;
 mod table;
 mod text;
@@ -49,6 +50,8 @@ pub enum Format {
     Html,
     /// An XLSX workbook: a summary sheet, a sheet per dimension and progress (binary).
     Xlsx,
+    /// The long result table as Parquet, with typed columns (binary).
+    Parquet,
 }
 
 /// How to render.
@@ -87,6 +90,7 @@ pub fn render(
         Format::Md => markdown::render(assessment, out),
         Format::Html => html::render(assessment, out),
         Format::Xlsx => xlsx::render(assessment, out),
+        Format::Parquet => parquet_out::render(assessment, out),
     }
 }
 

@@ -1,0 +1,107 @@
+//! Parquet: the long result table, one row per city, year and KPI (or KPI part), with typed
+//! columns, for pipelines and for runs too large for text. City-years are turned into a
+//! frame a chunk at a time and written as a row group each, so memory does not grow with
+//! the run. Values are written as computed (CSV rounds them to 6 decimals). It formats the
+//! model; it never computes.
+
+use std::io::Write;
+
+use polars::prelude::{Column, DataFrame, PolarsResult};
+use polars_io::parquet::write::ParquetWriter;
+
+use super::{display_verified, note, target_origin};
+use crate::scoring::Assessment;
+
+/// City-years per row group.
+const CHUNK: usize = 512;
+
+/// The columns of the rows of `rows` (city-years of `assessment`).
+fn frame(assessment: &Assessment, rows: std::ops::Range<usize>) -> PolarsResult<DataFrame> {
+    let mut city: Vec<String> = Vec::new();
+    let mut year: Vec<i32> = Vec::new();
+    let (mut code, mut part, mut name, mut tier, mut dimension, mut unit) = (
+        Vec::new(),
+        Vec::new(),
+        Vec::new(),
+        Vec::new(),
+        Vec::new(),
+        Vec::new(),
+    );
+    let (mut value, mut status, mut notes, mut target) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let (mut target_source, mut origin, mut direction) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut achievement, mut points, mut band) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut progress_status, mut progress_score) = (Vec::new(), Vec::new());
+    let (mut quality, mut verified) = (Vec::new(), Vec::new());
+    for i in rows {
+        let city_year = assessment.city_year(i);
+        for o in &city_year.outcomes {
+            let m = o.measure;
+            city.push(city_year.city.to_string());
+            year.push(city_year.year);
+            code.push(o.kpi.code.clone());
+            part.push(m.part.clone());
+            name.push(o.name.to_string());
+            tier.push(<&str>::from(o.kpi.tier));
+            dimension.push(o.kpi.dimension.clone());
+            unit.push(m.unit.clone());
+            value.push(o.value);
+            status.push(o.status.label());
+            notes.push(note(&city_year, o));
+            target.push(o.target.map(|t| t.value));
+            target_source.push(o.target.and_then(|t| t.source.map(str::to_string)));
+            origin.push(o.target.map(|t| target_origin(Some(&t))));
+            direction.push(<&str>::from(m.direction));
+            achievement.push(o.score.map(|s| s.achievement));
+            points.push(o.score.map(|s| i32::from(s.points)));
+            band.push(o.band.map(|b| b.label.clone()));
+            progress_status.push(o.progress.map(|t| <&str>::from(t.progress.status)));
+            progress_score.push(o.progress.and_then(|t| t.progress.score));
+            quality.push(o.quality.map(|q| i32::from(q.level())));
+            verified.push(o.verified.map(|v| display_verified(Some(v)) == "yes"));
+        }
+    }
+    let height = city.len();
+    DataFrame::new(
+        height,
+        vec![
+            Column::new("city".into(), city),
+            Column::new("year".into(), year),
+            Column::new("code".into(), code),
+            Column::new("part".into(), part),
+            Column::new("name".into(), name),
+            Column::new("tier".into(), tier),
+            Column::new("dimension".into(), dimension),
+            Column::new("unit".into(), unit),
+            Column::new("value".into(), value),
+            Column::new("status".into(), status),
+            Column::new("note".into(), notes),
+            Column::new("target".into(), target),
+            Column::new("target_source".into(), target_source),
+            Column::new("target_origin".into(), origin),
+            Column::new("direction".into(), direction),
+            Column::new("achievement".into(), achievement),
+            Column::new("points".into(), points),
+            Column::new("band".into(), band),
+            Column::new("progress_status".into(), progress_status),
+            Column::new("progress_score".into(), progress_score),
+            Column::new("quality".into(), quality),
+            Column::new("verified".into(), verified),
+        ],
+    )
+}
+
+/// Write the whole assessment as one Parquet file, a row group per chunk of city-years.
+pub fn render(assessment: &Assessment, out: &mut dyn Write) -> anyhow::Result<()> {
+    let first = frame(assessment, 0..assessment.len().min(CHUNK))?;
+    let mut writer = ParquetWriter::new(out).batched(first.schema())?;
+    writer.write_batch(&first)?;
+    let mut start = CHUNK;
+    while start < assessment.len() {
+        let end = (start + CHUNK).min(assessment.len());
+        writer.write_batch(&frame(assessment, start..end)?)?;
+        start = end;
+    }
+    writer.finish()?;
+    Ok(())
+}

@@ -1,0 +1,114 @@
+//! `assess --format parquet` through the binary, read back with polars: one row per CSV row,
+//! with the same values (to CSV's 6 decimals), points, bands, statuses, quality and flags, in
+//! typed columns.
+
+use std::process::Command;
+
+use polars::prelude::{AnyValue, DataFrame};
+use polars_io::parquet::read::ParquetReader;
+use polars_io::SerReader;
+
+fn citykpi(args: &[&str]) -> Vec<u8> {
+    let out = Command::new(env!("CARGO_BIN_EXE_citykpi"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out.stdout
+}
+
+fn text(v: AnyValue) -> String {
+    match v {
+        AnyValue::Null => String::new(),
+        AnyValue::String(s) => s.to_string(),
+        AnyValue::StringOwned(s) => s.to_string(),
+        AnyValue::Boolean(b) => if b { "yes" } else { "no" }.to_string(),
+        other => other.to_string(),
+    }
+}
+
+fn number(v: AnyValue) -> Option<f64> {
+    match v {
+        AnyValue::Null => None,
+        AnyValue::Float64(f) => Some(f),
+        AnyValue::Int32(i) => Some(f64::from(i)),
+        other => panic!("not a number: {other:?}"),
+    }
+}
+
+#[test]
+fn parquet_has_every_row_of_the_csv_report_in_typed_columns() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("kpis.parquet");
+    let data = [
+        "assess",
+        "sample-data/vesterby.csv",
+        "sample-data/riverton.csv",
+        "--targets",
+        "sample-data/targets.csv",
+    ];
+    citykpi(
+        &[
+            &data[..],
+            &["--format", "parquet", "-o", path.to_str().unwrap()],
+        ]
+        .concat(),
+    );
+    let csv = citykpi(&[&data[..], &["--format", "csv"]].concat());
+    let frame: DataFrame = ParquetReader::new(std::fs::File::open(&path).unwrap())
+        .finish()
+        .unwrap();
+    let mut reader = csv::Reader::from_reader(csv.as_slice());
+    let header = reader.headers().unwrap().clone();
+    let col = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let records: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(frame.height(), records.len());
+    assert!(records.len() > 500);
+    let get = |name: &str, i: usize| frame.column(name).unwrap().get(i).unwrap();
+    for (i, r) in records.iter().enumerate() {
+        let id = format!("{} {} {} {}", &r[0], &r[1], &r[2], &r[3]);
+        for name in [
+            "city",
+            "code",
+            "part",
+            "status",
+            "band",
+            "progress_status",
+            "note",
+        ] {
+            assert_eq!(text(get(name, i)), r[col(name)], "{id} {name}");
+        }
+        assert_eq!(text(get("year", i)), r[col("year")], "{id} year");
+        assert_eq!(
+            text(get("verified", i)),
+            r[col("verified")],
+            "{id} verified"
+        );
+        for (name, decimals) in [
+            ("value", 6),
+            ("target", 6),
+            ("achievement", 2),
+            ("points", 0),
+            ("quality", 0),
+        ] {
+            let expected = r[col(name)].parse::<f64>().ok();
+            let got = number(get(name, i));
+            let same = match (got, expected) {
+                (Some(a), Some(b)) => (a - b).abs() <= 0.5 * 10f64.powi(-decimals) + 1e-9,
+                (None, None) => true,
+                _ => false,
+            };
+            assert!(same, "{id} {name}: {got:?} against {expected:?}");
+        }
+    }
+    assert_eq!(
+        frame.column("value").unwrap().dtype().to_string(),
+        "f64",
+        "values are numbers"
+    );
+}
