@@ -2,6 +2,8 @@
 //! them per city, year and KPI (value, band, status, progress) and per city-year (overall
 //! score, core coverage). It reads reports already written; it never computes a KPI.
 
+use std::collections::HashMap;
+
 use serde::Deserialize;
 
 /// A report as `assess --format json` (or `ndjson`) wrote it: only what `diff` compares.
@@ -98,18 +100,30 @@ fn text<T: ToString>(v: Option<T>) -> String {
 /// where a city has one year in each report (last year's run against this year's), the
 /// same city.
 fn pairs<'r>(old: &'r Report, new: &'r Report) -> Vec<(&'r CityYear, &'r CityYear)> {
-    let count = |r: &Report, city: &str| r.city_years.iter().filter(|c| c.city == city).count();
+    let by_year: HashMap<(&str, i32), &CityYear> = old
+        .city_years
+        .iter()
+        .map(|c| ((c.city.as_str(), c.year), c))
+        .collect();
+    // A city's city-years, in each report.
+    let years = |r: &'r Report| {
+        let mut of: HashMap<&'r str, Vec<&'r CityYear>> = HashMap::new();
+        for c in &r.city_years {
+            of.entry(c.city.as_str()).or_default().push(c);
+        }
+        of
+    };
+    let (old_years, new_years) = (years(old), years(new));
     new.city_years
         .iter()
         .filter_map(|n| {
-            let same = old
-                .city_years
-                .iter()
-                .find(|o| o.city == n.city && o.year == n.year);
-            let by_city = || {
-                (count(old, &n.city) == 1 && count(new, &n.city) == 1)
-                    .then(|| old.city_years.iter().find(|o| o.city == n.city))
-                    .flatten()
+            let same = by_year.get(&(n.city.as_str(), n.year)).copied();
+            let by_city = || match (
+                old_years.get(n.city.as_str()),
+                new_years[n.city.as_str()].len(),
+            ) {
+                (Some(o), 1) if o.len() == 1 => Some(o[0]),
+                _ => None,
             };
             same.or_else(by_city).map(|o| (o, n))
         })
@@ -145,8 +159,9 @@ pub fn changes(old: &Report, new: &Report) -> Vec<Change> {
             push("overall", "score", text(old_score), text(new_score), None);
             push("overall", "core coverage", old_cov, new_cov, None);
         }
+        let before: HashMap<&str, &KpiRow> = o.kpis.iter().map(|b| (b.key.as_str(), b)).collect();
         for k in &n.kpis {
-            let Some(before) = o.kpis.iter().find(|b| b.key == k.key) else {
+            let Some(&before) = before.get(k.key.as_str()) else {
                 continue;
             };
             let value = |r: &KpiRow| text(r.value.map(|v| (v * 1e6).round() / 1e6));

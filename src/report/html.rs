@@ -211,18 +211,13 @@ fn city_section(out: &mut dyn Write, years: &[CityYearReport]) -> std::io::Resul
     html.push_str("</div>");
     for d in latest.dimensions() {
         let _ = write!(html, "<h3>{}: {}</h3><table><thead><tr><th>Code</th><th>KPI</th><th>Value</th><th>Target</th><th>Band</th><th>Progress</th><th>Trend</th><th>Quality</th><th>Note and lineage</th></tr></thead><tbody>", esc(d.name), summary_band(d));
-        for o in latest.outcomes_of(d.code) {
+        // Every city-year of an assessment lists the same measures in the same order.
+        let of_dimension = latest.outcomes.iter().enumerate();
+        for (j, o) in of_dimension.filter(|(_, o)| o.kpi.dimension == d.code) {
             let m = o.measure;
             let series: Vec<(i32, f64)> = years
                 .iter()
-                .filter_map(|cy| {
-                    let v = cy
-                        .outcomes
-                        .iter()
-                        .find(|x| x.measure_index == o.measure_index)?
-                        .value?;
-                    Some((cy.year, v))
-                })
+                .filter_map(|cy| Some((cy.year, cy.outcomes[j].value?)))
                 .collect();
             let value = match o.value {
                 Some(_) => format!("{} {}", display_value(m, o.value), esc(&m.unit)),

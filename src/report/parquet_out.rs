@@ -9,7 +9,7 @@ use std::io::Write;
 use polars::prelude::{Column, DataFrame, PolarsResult};
 use polars_io::parquet::write::ParquetWriter;
 
-use super::{display_verified, note, target_origin};
+use super::{note, target_origin};
 use crate::scoring::Assessment;
 
 /// City-years per row group.
@@ -58,7 +58,7 @@ fn frame(assessment: &Assessment, rows: std::ops::Range<usize>) -> PolarsResult<
             progress_status.push(o.progress.map(|t| <&str>::from(t.progress.status)));
             progress_score.push(o.progress.and_then(|t| t.progress.score));
             quality.push(o.quality.map(|q| i32::from(q.level())));
-            verified.push(o.verified.map(|v| display_verified(Some(v)) == "yes"));
+            verified.push(o.verified);
         }
     }
     let height = city.len();

@@ -1,6 +1,7 @@
 //! The data quality and verified flag behind a value: those of the cells it was read or
 //! computed from, through the other KPIs its formula reads. It decides; it never formats.
 
+use super::Evidence;
 use crate::engine::{Results, Source, Status};
 use crate::quality::Quality;
 
@@ -24,8 +25,16 @@ impl Assurance {
         }
     }
 
+    /// What a piece of evidence already says.
+    pub(super) fn of_evidence(e: &Evidence) -> Self {
+        Assurance {
+            quality: e.quality,
+            verified: e.verified,
+        }
+    }
+
     /// The assurance of several cells together: the weakest level, verified only if all are.
-    fn combine(cells: impl IntoIterator<Item = Assurance>) -> Self {
+    pub(super) fn combine(cells: impl IntoIterator<Item = Assurance>) -> Self {
         let mut quality = None;
         let mut all_levelled = true;
         let (mut flagged, mut all_verified) = (false, true);

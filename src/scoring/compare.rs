@@ -3,7 +3,6 @@
 //! Ties share a rank; a city without a value is listed but not ranked; a KPI with no
 //! direction is not ranked. It decides; it never formats and never reads files.
 
-use std::cmp::Ordering;
 use std::collections::HashMap;
 
 use super::Assessment;
@@ -98,35 +97,21 @@ pub fn compare<'a>(
     }
     let mut rows = Vec::with_capacity(measures.len() * cities.len());
     for ((kpi, measure), values) in measures.iter().zip(&values) {
+        // Each group's standing on this measure, worked out once for all its cities.
+        let standings: HashMap<&str, Standing> = members
+            .iter()
+            .map(|(group, members)| {
+                (
+                    *group,
+                    Standing::new(measure.direction, members, values, &cities),
+                )
+            })
+            .collect();
         for (i, city) in cities.iter().enumerate() {
-            let peers: Vec<(usize, f64)> = members[city.group.as_str()]
-                .iter()
-                .filter_map(|&p| values[p].map(|v| (p, v)))
-                .collect();
+            let standing = &standings[city.group.as_str()];
             let value = values[i];
-            let better = |a: f64, b: f64| match measure.direction {
-                Direction::Higher => a > b,
-                Direction::Lower => a < b,
-                Direction::None => false,
-            };
-            let ranked = measure.direction != Direction::None;
-            let rank = value
-                .filter(|_| ranked)
-                .map(|v| 1 + peers.iter().filter(|(_, p)| better(*p, v)).count());
-            let n = peers.len();
-            let best = peers
-                .iter()
-                .filter(|_| ranked)
-                .min_by(|&&(a, av), &&(b, bv)| {
-                    if better(av, bv) {
-                        Ordering::Less
-                    } else if better(bv, av) {
-                        Ordering::Greater
-                    } else {
-                        cities[a].city.cmp(&cities[b].city)
-                    }
-                })
-                .map(|&(p, v)| (cities[p].city.clone(), v));
+            let rank = value.and_then(|v| standing.rank(v));
+            let n = standing.values.len();
             rows.push(Ranked {
                 kpi,
                 measure,
@@ -138,8 +123,8 @@ pub fn compare<'a>(
                 percentile: rank
                     .filter(|_| n > 1)
                     .map(|r| 100.0 * (n - r) as f64 / (n - 1) as f64),
-                median: median(peers.iter().map(|(_, v)| *v).collect()),
-                best,
+                median: standing.median,
+                best: standing.best.clone(),
             });
         }
     }
@@ -148,6 +133,57 @@ pub fn compare<'a>(
         dimensions,
         cities,
         rows,
+    }
+}
+
+/// A group's values of one measure, best first, with its median and best city.
+struct Standing {
+    direction: Direction,
+    /// Best first (for a measure with no direction, in ascending order).
+    values: Vec<f64>,
+    median: Option<f64>,
+    best: Option<(String, f64)>,
+}
+
+impl Standing {
+    fn new(
+        direction: Direction,
+        members: &[usize],
+        values: &[Option<f64>],
+        cities: &[CityScores],
+    ) -> Self {
+        // Best first; among equal values, the first city by name.
+        let mut peers: Vec<(f64, &str)> = members
+            .iter()
+            .filter_map(|&p| values[p].map(|v| (v, cities[p].city.as_str())))
+            .collect();
+        peers.sort_by(|a, b| {
+            let by_value = match direction {
+                Direction::Higher => b.0.total_cmp(&a.0),
+                Direction::Lower | Direction::None => a.0.total_cmp(&b.0),
+            };
+            by_value.then_with(|| a.1.cmp(b.1))
+        });
+        let values: Vec<f64> = peers.iter().map(|p| p.0).collect();
+        Standing {
+            direction,
+            median: median(values.clone()),
+            best: peers
+                .first()
+                .filter(|_| direction != Direction::None)
+                .map(|&(v, city)| (city.to_string(), v)),
+            values,
+        }
+    }
+
+    /// 1 + the number of values strictly better than `value`; none for no direction.
+    fn rank(&self, value: f64) -> Option<usize> {
+        let better = |other: &f64| match self.direction {
+            Direction::Higher => *other > value,
+            Direction::Lower => *other < value,
+            Direction::None => false,
+        };
+        (self.direction != Direction::None).then(|| 1 + self.values.partition_point(better))
     }
 }
 
@@ -166,7 +202,33 @@ fn median(mut values: Vec<f64>) -> Option<f64> {
 
 #[cfg(test)]
 mod tests {
-    use super::median;
+    use super::*;
+
+    fn city(name: &str) -> CityScores {
+        CityScores {
+            city: name.into(),
+            group: "all".into(),
+            overall: None,
+            dimensions: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn ties_share_the_better_rank_and_the_best_is_the_first_by_name() {
+        let cities = [city("C"), city("A"), city("B"), city("D")];
+        let values = [Some(5.0), Some(9.0), Some(9.0), None];
+        let members = [0, 1, 2, 3];
+        let higher = Standing::new(Direction::Higher, &members, &values, &cities);
+        assert_eq!(higher.values, [9.0, 9.0, 5.0]);
+        assert_eq!((higher.rank(9.0), higher.rank(5.0)), (Some(1), Some(3)));
+        assert_eq!(higher.best, Some(("A".to_string(), 9.0)));
+        let lower = Standing::new(Direction::Lower, &members, &values, &cities);
+        assert_eq!((lower.rank(5.0), lower.rank(9.0)), (Some(1), Some(2)));
+        assert_eq!(lower.best, Some(("C".to_string(), 5.0)));
+        let none = Standing::new(Direction::None, &members, &values, &cities);
+        assert_eq!((none.rank(5.0), none.best), (None, None));
+        assert_eq!(none.median, Some(9.0));
+    }
 
     #[test]
     fn the_median_of_an_even_count_is_the_mean_of_the_middle_two() {

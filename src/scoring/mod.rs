@@ -334,9 +334,17 @@ impl<'a> Assessment<'a> {
                 _ => None,
             };
             let target = targets[m];
-            let assurance = match value {
-                Some(_) if self.assured => Assurance::of_measure(self.results, m, row),
-                _ => Assurance::default(),
+            // The value's assurance is that of the evidence just gathered: the reported figure,
+            // else every input with a value.
+            let assurance = match (value, &reported) {
+                (None, _) => Assurance::default(),
+                (Some(_), Some(r)) => Assurance::of_evidence(r),
+                (Some(_), None) => Assurance::combine(
+                    evidence[start..]
+                        .iter()
+                        .filter(|e| e.value.is_some())
+                        .map(Assurance::of_evidence),
+                ),
             };
             let below_quality = self
                 .min_quality
