@@ -189,6 +189,11 @@ pub struct ExportSqlArgs {
         help_heading = "Input table"
     )]
     pub value_column: String,
+    /// Its column of units, if it has one: values are converted as `assess` converts them, and
+    /// a unit that does not convert gives no value. Without it, values must be in the
+    /// catalogue's units.
+    #[arg(long, value_name = "NAME", help_heading = "Input table")]
+    pub unit_column: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]

@@ -328,6 +328,7 @@ fn export_sql(catalog: &Catalog, args: &ExportSqlArgs) -> anyhow::Result<()> {
         year: args.year_column.clone(),
         variable: args.variable_column.clone(),
         value: args.value_column.clone(),
+        unit: args.unit_column.clone(),
     };
     let options = export_sql::Options {
         dialect: args.dialect,

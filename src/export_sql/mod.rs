@@ -5,7 +5,7 @@
 //! part), with the columns and values of `assess --format csv`, and with scoring also the
 //! target, achievement, points and band, and a view `citykpi_rollups` with the U4SSC
 //! roll-ups; then a `SELECT` of the KPI rows. Values are read as the loader reads them
-//! (yes/no words, ranges, a conflicting repeat is no value), every formula uses the
+//! (yes/no words, ranges, a part above its whole or a conflicting repeat is no value), every formula uses the
 //! catalogue's own text, in dependency order, and, as in the engine, no infinity or NaN is
 //! produced. This module writes text; it never runs a query.
 
@@ -88,6 +88,9 @@ pub struct Source {
     pub year: String,
     pub variable: String,
     pub value: String,
+    /// The column of units, if the table has one: values are converted as `assess`
+    /// converts them, and a unit that does not convert gives no value.
+    pub unit: Option<String>,
 }
 
 impl Default for Source {
@@ -98,6 +101,7 @@ impl Default for Source {
             year: "year".into(),
             variable: "variable".into(),
             value: "value".into(),
+            unit: None,
         }
     }
 }
@@ -294,6 +298,16 @@ fn long_input(sql: &mut String, options: &Options) {
         "    upper(replace(CAST({} AS {t}), ' ', '')) AS variable_code,",
         q(&s.variable)
     );
+    if let Some(unit) = &s.unit {
+        let mut key = format!(
+            "lower(replace(trim(COALESCE(CAST({} AS {t}), '')), ' ', ''))",
+            q(unit)
+        );
+        for (from, to) in [("³", "3"), ("²", "2"), ("µ", "u"), ("μ", "u")] {
+            key = format!("replace({key}, '{from}', '{to}')");
+        }
+        let _ = writeln!(sql, "    {key} AS unit_key,");
+    }
     let _ = writeln!(sql, "    {} AS number,", d.number("value_text"));
     let (one, zero, half) = (d.float(1.0), d.float(0.0), d.float(0.5));
     let _ = writeln!(
@@ -313,10 +327,35 @@ fn long_input(sql: &mut String, options: &Options) {
     let _ = writeln!(sql, "),");
 }
 
+/// The factor that turns a value given in the row's unit into `unit`, the unit of a variable
+/// (`variable`) or of a KPI reported directly: 1 for no unit, NULL for one that does not
+/// convert (as the loader rules, which rejects the value).
+fn unit_factor(catalog: &Catalog, variable: Option<&Variable>, unit: &str, d: Dialect) -> String {
+    let mut seen = vec![String::new()];
+    let mut case = format!("CASE unit_key WHEN '' THEN {}", d.float(1.0));
+    for spelling in catalog.units.spellings(variable).chain([unit]) {
+        let key = crate::catalog::normalize_unit(spelling);
+        if seen.contains(&key) {
+            continue;
+        }
+        let factor = match variable {
+            Some(v) => catalog.units.to_variable(spelling, v),
+            None => catalog.units.factor(spelling, unit),
+        };
+        if let Some(factor) = factor {
+            let _ = write!(case, " WHEN {} THEN {}", string(&key), d.float(factor));
+            seen.push(key);
+        }
+    }
+    case + " END"
+}
+
 /// One row per city-year: every variable and every KPI a city reports directly, the
 /// lowest and highest value given (they differ only for a conflicting repeat).
-fn wide(sql: &mut String, catalog: &Catalog, d: Dialect) {
+fn wide(sql: &mut String, catalog: &Catalog, options: &Options) {
+    let d = options.dialect;
     let q = |c: &str| d.quote(c);
+    let units = options.source.unit.is_some();
     let _ = writeln!(sql, "given AS (");
     let _ = writeln!(sql, "  SELECT city, year");
     let mut aggregate = |name: &str, test: &str, value: &str| {
@@ -334,7 +373,11 @@ fn wide(sql: &mut String, catalog: &Catalog, d: Dialect) {
         } else {
             "number"
         };
-        aggregate(&v.id, &format!("variable_id = {}", string(&v.id)), value);
+        let value = match units {
+            true => format!("{value} * {}", unit_factor(catalog, Some(v), &v.unit, d)),
+            false => value.to_string(),
+        };
+        aggregate(&v.id, &format!("variable_id = {}", string(&v.id)), &value);
     }
     for (_, m) in catalog.measures() {
         let value = if m.is_yes_no() {
@@ -347,7 +390,11 @@ fn wide(sql: &mut String, catalog: &Catalog, d: Dialect) {
             string(&m.key.to_uppercase()),
             string(&m.id)
         );
-        aggregate(&reported_column(m), &test, value);
+        let value = match units {
+            true => format!("{value} * {}", unit_factor(catalog, None, &m.unit, d)),
+            false => value.to_string(),
+        };
+        aggregate(&reported_column(m), &test, &value);
     }
     let _ = writeln!(sql, "  FROM long_input");
     let _ = writeln!(sql, "  GROUP BY city, year");
@@ -358,10 +405,23 @@ fn wide(sql: &mut String, catalog: &Catalog, d: Dialect) {
         let (low, high) = (q(&format!("low__{name}")), q(&format!("high__{name}")));
         checked(&low, &high, range, d)
     };
+    // A part that exceeds its whole (both valid) is no value, as the loader rules.
+    let variable = |v: &Variable| {
+        let own = cell(&v.id, v.range());
+        let whole = v
+            .part_of
+            .as_deref()
+            .and_then(|w| catalog.variable(w))
+            .map(|w| cell(&w.id, w.range()));
+        match whole {
+            Some(whole) => format!("CASE WHEN {own} > {whole} THEN NULL ELSE {own} END"),
+            None => own,
+        }
+    };
     let mut columns: Vec<(String, String)> = catalog
         .variables
         .iter()
-        .map(|v: &Variable| (cell(&v.id, v.range()), v.id.clone()))
+        .map(|v| (variable(v), v.id.clone()))
         .collect();
     columns.extend(catalog.measures().map(|(_, m)| {
         (
@@ -382,7 +442,7 @@ fn kpis_view(sql: &mut String, catalog: &Catalog, options: &Options) -> Result<(
     let q = |c: &str| d.quote(c);
     let _ = writeln!(sql, "\n{}", d.view(KPIS_VIEW));
     long_input(sql, options);
-    wide(sql, catalog, d);
+    wide(sql, catalog, options);
     // Layers: a KPI comes after every KPI it reads.
     let mut previous = "wide".to_string();
     for (layer, measures) in catalog.layers().into_iter().enumerate() {
@@ -493,6 +553,32 @@ mod tests {
             checked("lo", "hi", (0.0, f64::INFINITY), Dialect::Ansi),
             "CASE WHEN lo = hi AND hi - hi = 0 AND hi >= CAST(0.0 AS DOUBLE PRECISION) THEN hi END"
         );
+    }
+
+    #[test]
+    fn a_unit_converts_or_gives_no_value() {
+        let catalog = crate::catalog::Catalog::embedded();
+        let km = catalog.variable("water_distribution_network_km").unwrap();
+        let case = unit_factor(&catalog, Some(km), &km.unit, Dialect::Duckdb);
+        assert!(
+            case.starts_with(
+                "CASE unit_key WHEN '' THEN CAST(1.0 AS DOUBLE) WHEN 'km' THEN CAST(1.0 AS DOUBLE)"
+            ),
+            "{case}"
+        );
+        assert!(
+            case.contains(" WHEN 'm' THEN CAST(0.001 AS DOUBLE)"),
+            "{case}"
+        );
+        assert!(
+            case.contains(" WHEN 'kilometres' THEN CAST(1.0 AS DOUBLE)"),
+            "{case}"
+        );
+        assert!(
+            !case.contains("'hours'"),
+            "hours do not convert to km: {case}"
+        );
+        assert!(case.ends_with(" END"), "{case}");
     }
 
     #[test]
