@@ -2,12 +2,12 @@
 //!
 //! `citykpi export-sql` writes a script over a long table of observations `(city, year,
 //! variable, value)`: a view `citykpi_kpis` with one row per city, year and KPI (or KPI
-//! part), with the columns and values of `assess --format csv`, and with scoring also the
-//! target, achievement, points and band, and a view `citykpi_rollups` with the U4SSC
-//! roll-ups; then a `SELECT` of the KPI rows. Values are read as the loader reads them
-//! (yes/no words, ranges, a part above its whole or a conflicting repeat is no value), every formula uses the
-//! catalogue's own text, in dependency order, and, as in the engine, no infinity or NaN is
-//! produced. This module writes text; it never runs a query.
+//! part) and the columns of `assess --format csv` that need no evidence trail (value and
+//! status; with scoring also target, achievement, points and band), with scoring a view
+//! `citykpi_rollups` of the U4SSC roll-ups, and last a `SELECT` of the KPI rows. Values
+//! are read as the loader reads them ([`values`]), every formula is the catalogue's own
+//! text in dependency order, and, as in the engine, no infinity or NaN is produced. This
+//! module writes text; it never runs a query.
 
 mod guard;
 mod scoring;
