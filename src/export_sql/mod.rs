@@ -75,6 +75,16 @@ impl Dialect {
         }
     }
 
+    /// `name AS alias` in a FROM clause. In standard SQL behind `OFFSET 0 ROWS`, which keeps an
+    /// engine that inlines subqueries (PostgreSQL) from copying every formula into every
+    /// expression that reads it: measured on the sample cities, over 5 minutes without, 1 s with.
+    fn from(self, name: &str, alias: &str) -> String {
+        match self {
+            Dialect::Ansi => format!("(SELECT * FROM {name} OFFSET 0 ROWS) AS {alias}"),
+            Dialect::Duckdb | Dialect::Spark => format!("{name} AS {alias}"),
+        }
+    }
+
     /// A number as a typed SQL literal (a bare `95.0` is a DECIMAL in some engines).
     fn float(self, value: f64) -> String {
         format!("CAST({value:?} AS {})", self.double())
@@ -273,7 +283,7 @@ fn kpis_view(sql: &mut String, catalog: &Catalog, options: &Options) -> Result<(
                 q(&m.id)
             );
         }
-        let _ = writeln!(sql, "  FROM {previous}");
+        let _ = writeln!(sql, "  FROM {}", d.from(&previous, "previous"));
         let _ = write!(sql, ")");
         previous = name;
     }
@@ -294,7 +304,11 @@ fn kpis_view(sql: &mut String, catalog: &Catalog, options: &Options) -> Result<(
         pick(&|m| q(&m.id)),
         pick(&|m| q(&reported_column(m)))
     );
-    let _ = writeln!(sql, "  FROM {previous} AS v CROSS JOIN catalogue AS c");
+    let _ = writeln!(
+        sql,
+        "  FROM {} CROSS JOIN catalogue AS c",
+        d.from(&previous, "v")
+    );
     let _ = write!(sql, ")");
     let status = "CASE WHEN reported IS NOT NULL THEN 'reported' WHEN value IS NOT NULL THEN 'computed' ELSE 'missing' END AS status";
     let values =

@@ -77,6 +77,8 @@ pub(super) fn scored(
     options: &Options,
 ) -> Result<(), ExportError> {
     let scheme = &catalog.scheme;
+    let d = options.dialect;
+    let long_values = d.from("long_values", "l");
     if targets_given(sql, catalog, options) {
         let _ = writeln!(
             sql,
@@ -85,7 +87,7 @@ pub(super) fn scored(
     CASE WHEN l.yes_no = 1 THEN l.default_target ELSE COALESCE(tc.target, ta.target, l.default_target) END AS target,
     CASE WHEN l.yes_no = 1 THEN NULL WHEN tc.target IS NOT NULL THEN tc.target_source WHEN ta.target IS NOT NULL THEN ta.target_source END AS target_source,
     CASE WHEN l.yes_no = 1 THEN 'default' WHEN tc.target IS NOT NULL THEN tc.target_origin WHEN ta.target IS NOT NULL THEN ta.target_origin WHEN l.default_target IS NOT NULL THEN 'default' END AS target_origin
-  FROM long_values AS l
+  FROM {long_values}
   LEFT JOIN targets_given AS tc ON tc.position = l.position AND tc.city_key = lower(l.city)
   LEFT JOIN targets_given AS ta ON ta.position = l.position AND ta.city_key IS NULL
 ),"
@@ -96,12 +98,12 @@ pub(super) fn scored(
             "targeted AS (
   SELECT l.*, l.default_target AS target, {} AS target_source,
     CASE WHEN l.default_target IS NOT NULL THEN 'default' END AS target_origin
-  FROM long_values AS l
+  FROM {long_values}
 ),",
             optional_string(None, options.dialect)
         );
     }
-    let d = options.dialect;
+    let (targeted, achieved) = (d.from("targeted", "t"), d.from("achieved", "a"));
     let (zero, one, hundred) = (d.float(0.0), d.float(1.0), d.float(100.0));
     // `score`: the share of the target, by direction (a measure scored has one).
     let _ = writeln!(
@@ -117,7 +119,7 @@ pub(super) fn scored(
       WHEN t.reference IS NOT NULL THEN {one} - t.value / t.reference
       ELSE {zero}
     END AS share
-  FROM targeted AS t
+  FROM {targeted}
 ),
 achieved AS (
   SELECT s.*,
@@ -141,7 +143,7 @@ achieved AS (
         "pointed AS (
   SELECT a.*,
     CASE WHEN a.achievement IS NULL THEN NULL WHEN a.yes_no = 1 THEN {yes_no_points} ELSE {points} END AS points
-  FROM achieved AS a
+  FROM {achieved}
 ),"
     );
     // `band_with_points`: the first band with the points.
