@@ -16,18 +16,32 @@
 #   csv       citykpi assess FILE --format csv
 #   json      citykpi assess FILE --format json
 #   ndjson    citykpi assess FILE --format ndjson
+#   parquet   citykpi assess FILE --format parquet
 #   read      python3: polars.read_csv(FILE)
 #   pivot     python3: polars.read_csv(FILE), then pivot to one row per city-year
+#   pl-assess python3 bench/polars_assess.py FILE: read, pivot, every formula of kpi-definitions/
+#             (pl.sql_expr, in dependency order), the long result (city, year, code, part,
+#             value) as CSV; the computation of `assess` without its scoring and report columns
+#   duckdb    python3 bench/sql_run.py duckdb: the CSV loaded into DuckDB as `observations`,
+#             then the SQL of `citykpi export-sql --dialect duckdb`, its result copied as CSV
+#   spark     python3 bench/sql_run.py spark: the same in local Spark (PySpark, local[*]), the
+#             SQL of `citykpi export-sql --dialect spark`, its result written with format noop
 #   import    python3 -c 'import polars': the interpreter and import alone, included in read and pivot
 #   load      citykpi check data FILE: citykpi reads the file into its dataset and checks it, nothing
 #             computed; its peak is the dataset itself, the baseline for memory growth
-# Every output goes to /dev/null. Ratios are to csv of the same size; every ratio and every MiB or
-# KiB figure is rounded up. With two sizes or more it then prints how each peak grows from the
+# Every output goes to /dev/null. Ratios are to csv (wall / pivot: to pivot) of the same size; every
+# ratio and every MiB or KiB figure is rounded up. duckdb and spark are stopped after $SQL_TIMEOUT
+# seconds (default 1200; shown as failed(124)). With two sizes or more it then prints how each peak grows from the
 # first size to the last, per city-year, beside the growth of `load`. Then it times the start-up:
 # the median of 20 runs of `citykpi assess sample-data/vesterby.csv` against `citykpi --version`.
 #
 # polars is imported from the system Python if it can be, else installed from PyPI into
 # $CARGO_TARGET_DIR/bench-python (target/bench-python), outside the repository's tracked files.
+# duckdb and pyspark likewise: importable as they are, or from target/duckdb-python,
+# target/spark-python, $CARGO_TARGET_DIR/bench-python or a directory in $BENCH_PYTHONPATH
+# (colon-separated), else installed from PyPI into $CARGO_TARGET_DIR/bench-python. Spark needs
+# Java (17). A contender that cannot be set up shows as "unavailable"; peak memory is that of
+# the largest single process (for Spark, its JVM when Python waits for it).
 #
 # Exits non-zero only when a command it needs is missing; a measured command that fails (killed for
 # lack of memory, say) shows as "failed" in the table, with its exit status.
@@ -63,6 +77,39 @@ if ! python3 -c 'import polars' 2> /dev/null; then
   export PYTHONPATH=$pydir${PYTHONPATH:+:$PYTHONPATH}
 fi
 polars_version=$(python3 -c 'import polars; print(polars.__version__)')
+
+# find_module MODULE PACKAGE: make MODULE importable (adding to PYTHONPATH the first directory
+# it is found in, else installing PACKAGE into $target_dir/bench-python); fails when it cannot.
+find_module() {
+  local dir pydir
+  pydir=$(mkdir -p "$target_dir" && cd "$target_dir" && pwd)/bench-python
+  python3 -c "import $1" 2> /dev/null && return 0
+  local IFS=:
+  for dir in ${BENCH_PYTHONPATH:-} target/duckdb-python target/spark-python "$pydir"; do
+    [ -n "$dir" ] && [ -d "$dir" ] || continue
+    if PYTHONPATH=$dir:${PYTHONPATH:-} python3 -c "import $1" 2> /dev/null; then
+      export PYTHONPATH=$dir${PYTHONPATH:+:$PYTHONPATH}
+      return 0
+    fi
+  done
+  echo "installing $2 from PyPI into $pydir" >&2
+  python3 -m pip install --quiet --disable-pip-version-check --target "$pydir" "$2" >&2 || return 1
+  export PYTHONPATH=$pydir${PYTHONPATH:+:$PYTHONPATH}
+  python3 -c "import $1" 2> /dev/null
+}
+duckdb_version=unavailable spark_version=unavailable
+if find_module duckdb duckdb; then
+  duckdb_version=$(python3 -c 'import duckdb; print(duckdb.__version__)')
+fi
+if ! command -v java > /dev/null; then
+  echo "bench/run.sh: no java: the spark rows are left out" >&2
+elif find_module pyspark pyspark; then
+  spark_version=$(python3 -c 'import pyspark; print(pyspark.__version__)')
+fi
+sql_dir=$(mktemp -d)
+trap 'rm -rf "$sql_dir"' EXIT
+"$bin" export-sql --dialect duckdb > "$sql_dir/duckdb.sql" || need "citykpi export-sql --dialect duckdb failed"
+"$bin" export-sql --dialect spark > "$sql_dir/spark.sql" || need "citykpi export-sql --dialect spark failed"
 
 sizes=("$@")
 [ ${#sizes[@]} -eq 0 ] && sizes=(2000x10)
@@ -123,7 +170,7 @@ else
 fi
 mem_gb=$(awk '/MemTotal/ { printf "%.1f", $2 / 1024 / 1024 }' /proc/meminfo)
 echo "$(date -u '+%Y-%m-%d %H:%M UTC'); $(nproc) cores, $mem_gb GiB; $("$bin" --version); polars (Python) $polars_version;" \
-  "$source; RUNS=$runs"
+  "duckdb (Python) $duckdb_version; pyspark $spark_version; $source; RUNS=$runs"
 echo "binaries: $bin, $gen (built $(date -u -r "$bin" '+%Y-%m-%d %H:%M UTC'))"
 
 results=()
@@ -139,29 +186,48 @@ for size in "${sizes[@]}"; do
   fi
   mb=$(awk -v b="$(stat -c %s "$file")" 'BEGIN { printf "%.1f", b / 1024 / 1024 }')
   rows=$(( $(wc -l < "$file") - 1 ))
-  csv_wall='' csv_peak=''
-  for what in csv json ndjson read pivot import load; do
-    echo "  $size $what (load average $(cut -d' ' -f1 /proc/loadavg))" >&2
+  commands=(csv json ndjson parquet read pivot pl-assess duckdb spark import load)
+  declare -A walls=() peaks_kib=() cpus=()
+  for what in "${commands[@]}"; do
     case $what in
-      csv | json | ndjson) cmd=("$bin" assess "$file" --format "$what") ;;
+      csv | json | ndjson | parquet) cmd=("$bin" assess "$file" --format "$what") ;;
       read) cmd=(python3 -c "$py_read" "$file") ;;
       pivot) cmd=(python3 -c "$py_pivot" "$file") ;;
+      pl-assess) cmd=(python3 bench/polars_assess.py "$file" kpi-definitions /dev/null) ;;
+      duckdb | spark) cmd=(timeout "${SQL_TIMEOUT:-1200}" python3 bench/sql_run.py "$what" "$file" "$sql_dir/$what.sql") ;;
       import) cmd=(python3 -c 'import polars') ;;
       load) cmd=("$bin" check data "$file") ;;
     esac
+    if { [ "$what" = duckdb ] && [ "$duckdb_version" = unavailable ]; } ||
+      { [ "$what" = spark ] && [ "$spark_version" = unavailable ]; }; then
+      walls[$what]=unavailable
+      continue
+    fi
+    echo "  $size $what (load average $(cut -d' ' -f1 /proc/loadavg))" >&2
     read -r wall peak cpu status <<< "$(measure "${cmd[@]}")"
     if [ "$status" != 0 ]; then wall="failed($status)"; fi
-    if [ "$what" = csv ]; then csv_wall=$wall csv_peak=$peak; fi
+    walls[$what]=$wall peaks_kib[$what]=$peak cpus[$what]=$cpu
     if [ "$status" = 0 ]; then peaks[$size,$what]=$peak; fi
-    results+=("$(printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |' \
-      "$size" "$((cities * years))" "$mb" "$rows" "$what" "$wall" "$(ratio "$wall" "$csv_wall")" \
-      "$(mib "$peak")" "$(ratio "$peak" "$csv_peak")" "$cpu")")
   done
+  for what in "${commands[@]}"; do
+    wall=${walls[$what]}
+    if [ "$wall" = unavailable ]; then
+      results+=("$(printf '| %s | %s | %s | %s | %s | unavailable | n/a | n/a | n/a | n/a | n/a |' \
+        "$size" "$((cities * years))" "$mb" "$rows" "$what")")
+      continue
+    fi
+    peak=${peaks_kib[$what]}
+    results+=("$(printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |' \
+      "$size" "$((cities * years))" "$mb" "$rows" "$what" "$wall" "$(ratio "$wall" "${walls[csv]}")" \
+      "$(ratio "$wall" "${walls[pivot]}")" "$(mib "$peak")" "$(ratio "$peak" "${peaks_kib[csv]}")" \
+      "${cpus[$what]}")")
+  done
+  unset walls peaks_kib cpus
 done
 
 echo
-echo "| size | city-years | file MiB | rows | command | wall s | wall / csv | peak MiB | peak / csv | cpu s |"
-echo "|---|---|---|---|---|---|---|---|---|---|"
+echo "| size | city-years | file MiB | rows | command | wall s | wall / csv | wall / pivot | peak MiB | peak / csv | cpu s |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|"
 printf '%s\n' "${results[@]}"
 
 if [ ${#sizes[@]} -ge 2 ]; then
@@ -171,7 +237,7 @@ if [ ${#sizes[@]} -ge 2 ]; then
   echo "peak memory growth from $first to $last ($added city-years more):"
   echo "| command | peak $first MiB | peak $last MiB | growth MiB | KiB per city-year | growth / load's |"
   echo "|---|---|---|---|---|---|"
-  for what in csv json ndjson read pivot load; do
+  for what in csv json ndjson parquet read pivot pl-assess duckdb spark load; do
     a=${peaks[$first,$what]:-} b=${peaks[$last,$what]:-} l1=${peaks[$first,load]:-} l2=${peaks[$last,load]:-}
     if [ -z "$a" ] || [ -z "$b" ]; then echo "| $what | ${a:-failed} | ${b:-failed} | n/a | n/a | n/a |"; continue; fi
     awk -v w="$what" -v a="$a" -v b="$b" -v n="$added" -v l1="$l1" -v l2="$l2" '

@@ -150,22 +150,38 @@ pub fn evaluate<'d>(catalog: &Catalog, data: &'d Dataset) -> PolarsResult<Result
         columns.iter().map(|c| c.name().to_string()).collect();
     let frame = DataFrame::new(data.rows(), columns)?;
 
-    let mut plan = frame.lazy();
+    // Only a measure that another formula reads is cleaned inside the plan (not finite
+    // becomes null, a value the city reports directly takes the formula's place), so that
+    // the formulas reading it see the clean value. Every other measure leaves the plan as
+    // its formula computed it and is cleaned the same way below: half the expressions, a
+    // plan that is cheap to build for a single city.
+    let read_by_others: std::collections::HashSet<&str> = measures
+        .iter()
+        .flat_map(|m| m.formula.reads.iter().map(String::as_str))
+        .collect();
+    let raw_column = |id: &str| {
+        if read_by_others.contains(id) {
+            formula_column(id)
+        } else {
+            id.to_string()
+        }
+    };
+    let mut plan = frame.lazy().without_optimizations();
     for layer in catalog.layers() {
-        // Each formula is computed once, then cleaned: not finite becomes null, and a value
-        // the city reports directly takes the formula's place.
         let computed: Vec<Expr> = layer
             .iter()
-            .map(|m| m.formula.expr.clone().alias(m.id.as_str()))
+            .map(|m| m.formula.expr.clone().alias(raw_column(&m.id)))
             .collect();
         let cleaned: Vec<Expr> = layer
             .iter()
+            .filter(|m| read_by_others.contains(m.id.as_str()))
             .map(|m| {
                 let id = m.id.as_str();
-                let finite = when(col(id).is_finite())
-                    .then(col(id))
+                let raw = formula_column(id);
+                let finite = when(col(raw.as_str()).is_finite())
+                    .then(col(raw.as_str()))
                     .otherwise(lit(NULL).cast(DataType::Float64));
-                let reported = reported_column(&m.id);
+                let reported = reported_column(id);
                 let value = if present.contains(&reported) {
                     when(col(reported.as_str()).is_not_null())
                         .then(col(reported.as_str()))
@@ -176,31 +192,33 @@ pub fn evaluate<'d>(catalog: &Catalog, data: &'d Dataset) -> PolarsResult<Result
                 value.alias(id)
             })
             .collect();
-        plan = plan.with_columns(computed).with_columns(cleaned);
+        plan = plan.with_columns(computed);
+        if !cleaned.is_empty() {
+            plan = plan.with_columns(cleaned);
+        }
     }
-    // Where a city reports a figure and gives its inputs too, the formula's own value is
-    // kept beside it, to say when the two disagree.
-    let both: Vec<usize> = (0..measures.len())
-        .filter(|&i| present.contains(&reported_column(&measures[i].id)))
-        .collect();
-    let mut ids: Vec<Expr> = measures.iter().map(|m| col(m.id.as_str())).collect();
-    for &i in &both {
-        let id = measures[i].id.as_str();
-        ids.push(col(reported_column(id).as_str()));
-        let formula = measures[i].formula.expr.clone();
-        ids.push(
-            when(formula.clone().is_finite())
-                .then(formula)
-                .otherwise(lit(NULL).cast(DataType::Float64))
-                .alias(formula_column(id)),
-        );
-    }
-    let out = plan.select(ids).collect()?;
-    let values = measures
-        .iter()
-        .map(|m| {
-            let column = out.column(m.id.as_str())?.f64()?;
-            Ok(column.iter().map(|v| v.unwrap_or(f64::NAN)).collect())
+    let raw_names: Vec<String> = measures.iter().map(|m| raw_column(&m.id)).collect();
+    let out = plan
+        .select(
+            raw_names
+                .iter()
+                .map(|n| col(n.as_str()))
+                .collect::<Vec<_>>(),
+        )
+        .collect()?;
+    // What each formula gave, not finite as NaN; then the value: the figure the city
+    // reports where it reports one, else the formula's.
+    // Each polars column is let go as soon as it is copied, so the two copies of every
+    // value are never all held at once.
+    let formulas: Vec<Vec<f64>> = out
+        .into_columns()
+        .into_iter()
+        .map(|column| {
+            Ok(column
+                .f64()?
+                .iter()
+                .map(|v| v.filter(|v| v.is_finite()).unwrap_or(f64::NAN))
+                .collect())
         })
         .collect::<PolarsResult<_>>()?;
     let variables: HashMap<&str, usize> = data
@@ -254,25 +272,36 @@ pub fn evaluate<'d>(catalog: &Catalog, data: &'d Dataset) -> PolarsResult<Result
             key: m.key.clone(),
         })
         .collect();
+    // Where a city reports a figure and gives its inputs too, the formula's own value is
+    // compared with it, to say when the two disagree.
     let mut disagreements = Vec::new();
-    for &m in &both {
-        let reported = out
-            .column(&reported_column(&measures[m].id))?
-            .f64()?
-            .clone();
-        let formula = out.column(&formula_column(&measures[m].id))?.f64()?.clone();
-        for (row, (r, f)) in reported.iter().zip(formula.iter()).enumerate() {
-            if let (Some(reported), Some(formula)) = (r, f) {
-                if (reported - formula).abs() > 0.01 * reported.abs().max(formula.abs()) {
-                    disagreements.push(Disagreement {
-                        measure: m,
-                        row,
-                        reported,
-                        formula,
-                    });
-                }
-            }
+    let mut values = Vec::with_capacity(measures.len());
+    for (m, formula) in formulas.into_iter().enumerate() {
+        let Some(&field) = reported.get(measures[m].id.as_str()) else {
+            values.push(formula);
+            continue;
+        };
+        let figures = &data.values[field];
+        if figures.iter().all(|v| v.is_nan()) {
+            values.push(formula); // no city reports this KPI directly
+            continue;
         }
+        let mut value = formula;
+        for (row, (v, &figure)) in value.iter_mut().zip(figures).enumerate() {
+            if figure.is_nan() {
+                continue;
+            }
+            if !v.is_nan() && (figure - *v).abs() > 0.01 * figure.abs().max(v.abs()) {
+                disagreements.push(Disagreement {
+                    measure: m,
+                    row,
+                    reported: figure,
+                    formula: *v,
+                });
+            }
+            *v = figure;
+        }
+        values.push(value);
     }
     Ok(Results {
         data,

@@ -83,7 +83,7 @@ impl Catalog {
                 kpis.push(kpi);
             }
         }
-        kpis.sort_by_key(|k| sort_key(k, &taxonomy));
+        kpis.sort_by_cached_key(|k| sort_key(k, &taxonomy));
         check_kpis(&kpis, &variables, trial, &mut problems);
         check_cycles(&kpis, &mut problems);
         if problems.has_errors() {

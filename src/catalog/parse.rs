@@ -14,6 +14,20 @@ pub(super) fn line_of(text: &str, offset: usize) -> usize {
     text[..offset.min(text.len())].matches('\n').count() + 1
 }
 
+/// The 1-based lines of many byte offsets in one text: [`line_of`] without rescanning the
+/// text from its start for each offset.
+struct Lines(Vec<usize>);
+
+impl Lines {
+    fn new(text: &str) -> Lines {
+        Lines(text.match_indices('\n').map(|(i, _)| i).collect())
+    }
+
+    fn of(&self, offset: usize) -> usize {
+        self.0.partition_point(|&newline| newline < offset) + 1
+    }
+}
+
 pub(super) fn toml_problem(file: &SourceFile, error: toml::de::Error) -> Problem {
     let mut problem = Problem::new(
         ProblemCode::InvalidToml,
@@ -184,9 +198,10 @@ pub(super) fn parse_variables(file: &SourceFile, problems: &mut Problems) -> Vec
         }
     };
     let ids: HashSet<&str> = raw.keys().map(String::as_str).collect();
+    let lines = Lines::new(&file.text);
     let mut variables = Vec::new();
     for (id, spanned) in &raw {
-        let line = line_of(&file.text, spanned.span().start);
+        let line = lines.of(spanned.span().start);
         let v = spanned.get_ref();
         if !is_snake_id(id) {
             problems.push(

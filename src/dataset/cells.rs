@@ -66,7 +66,10 @@ impl<'a> Loader<'a> {
             return;
         }
         let row = self.row(city, year);
-        if self.out.dataset.not_reported.remove(&(field, row)) {
+        // (Most files mark nothing as not reported: skip hashing the cell then.)
+        if !self.out.dataset.not_reported.is_empty()
+            && self.out.dataset.not_reported.remove(&(field, row))
+        {
             let (name, field_id) = self.names(origin, field);
             self.report(
                 Problem::new(

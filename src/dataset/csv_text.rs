@@ -100,11 +100,6 @@ impl<R> LfReader<R> {
         }
     }
 
-    fn push(&mut self, byte: u8) {
-        self.out.push(byte);
-        self.line_start = false;
-    }
-
     fn newline(&mut self) {
         if self.line_start {
             self.out.push(b' ');
@@ -127,19 +122,32 @@ impl<R: std::io::Read> LfReader<R> {
                 }
                 break;
             }
-            for i in 0..n {
-                let byte = self.input[i];
+            // Runs of bytes without a line end are copied whole; only line ends are looked at
+            // one by one.
+            let mut i = 0;
+            while i < n {
                 if std::mem::take(&mut self.pending_cr) {
                     self.newline();
-                    if byte == b'\n' {
+                    if self.input[i] == b'\n' {
+                        i += 1;
                         continue;
                     }
                 }
-                match byte {
-                    b'\r' => self.pending_cr = true,
-                    b'\n' => self.newline(),
-                    _ => self.push(byte),
+                let run = self.input[i..n]
+                    .iter()
+                    .position(|&b| b == b'\r' || b == b'\n')
+                    .unwrap_or(n - i);
+                if run > 0 {
+                    self.out.extend_from_slice(&self.input[i..i + run]);
+                    self.line_start = false;
+                    i += run;
+                    continue;
                 }
+                match self.input[i] {
+                    b'\r' => self.pending_cr = true,
+                    _ => self.newline(),
+                }
+                i += 1;
             }
         }
         Ok(())
@@ -225,6 +233,32 @@ pub fn open<R: std::io::Read>(
         header,
         header_line,
     })
+}
+
+/// The first column of a record whose value holds a line break, if any. The record's
+/// bytes are scanned once; its columns only when one has a line break.
+pub fn broken_column(record: &csv::StringRecord) -> Option<usize> {
+    let bytes = record.as_byte_record().as_slice();
+    if !bytes.iter().any(|&b| b == b'\n' || b == b'\r') {
+        return None;
+    }
+    record.iter().position(|c| c.contains(['\n', '\r']))
+}
+
+/// `text.trim()`, answered without looking at Unicode when both ends are plain ASCII
+/// that is not whitespace (nearly every cell).
+pub fn trim(text: &str) -> &str {
+    match (text.as_bytes().first(), text.as_bytes().last()) {
+        (Some(&first), Some(&last))
+            if first.is_ascii()
+                && last.is_ascii()
+                && !(first as char).is_whitespace()
+                && !(last as char).is_whitespace() =>
+        {
+            text
+        }
+        _ => text.trim(),
+    }
 }
 
 /// Decode a file as UTF-8, dropping a byte-order mark.

@@ -62,7 +62,7 @@ pub struct Loader<'a> {
     pub(super) filter: Filter,
     pub(super) options: TextOptions,
     pub(super) decimal_comma: bool,
-    pub(super) known: HashMap<String, usize>,
+    pub(super) known: polars::prelude::PlHashMap<String, usize>,
     /// For each field, what its cells may hold.
     pub(super) rules: Vec<Rule>,
     pub(super) last_row: Option<(String, i32, usize)>,
@@ -78,7 +78,7 @@ pub struct Loader<'a> {
 impl<'a> Loader<'a> {
     pub fn new(catalog: &'a Catalog, filter: Filter, options: TextOptions) -> Self {
         let mut fields = Vec::new();
-        let mut known = HashMap::new();
+        let mut known = polars::prelude::PlHashMap::default();
         for v in &catalog.variables {
             known.insert(v.id.clone(), fields.len());
             fields.push(Field {
@@ -345,11 +345,7 @@ impl<'a> Loader<'a> {
                     }
                     // A line break inside a value means a quote opened here is never closed
                     // where it should be: every row after it would be read wrong.
-                    let broken = record
-                        .iter()
-                        .enumerate()
-                        .find(|&(_, c)| c.contains(['\n', '\r']));
-                    if let Some((column, _)) = broken {
+                    if let Some(column) = csv_text::broken_column(record) {
                         self.report(
                             Problem::new(
                                 ProblemCode::InvalidCsv,
@@ -372,7 +368,7 @@ impl<'a> Loader<'a> {
                         file,
                         line: line as u32,
                     };
-                    let get = |i: usize| record.get(i).unwrap_or("").trim();
+                    let get = |i: usize| csv_text::trim(record.get(i).unwrap_or(""));
                     let city = get(city_col);
                     if city.is_empty() {
                         self.report(

@@ -8,6 +8,7 @@ use std::fmt::Write as _;
 use std::io::Write;
 use std::ops::Range;
 
+use super::number::push_plain;
 use super::{
     display_verified, in_chunks, neutralise, note, round, target_origin, write_display_value,
 };
@@ -46,27 +47,65 @@ pub const HEADER: [&str; 28] = [
 
 const LEVELS: [&str; 7] = ["", "1", "2", "3", "4", "5", "6"];
 
+/// City-years per chunk: about 25 KB of CSV each, so a chunk is about 3 MB.
+const CHUNK: usize = 128;
+
 fn number_into(text: &mut String, value: Option<f64>, decimals: i32) {
     text.clear();
     if let Some(v) = value {
-        let _ = write!(text, "{}", round(v, decimals));
+        push_plain(text, round(v, decimals));
+    }
+}
+
+/// CSV records into a byte buffer, quoted as the `csv` crate quotes them (only a field
+/// holding a comma, a quote or a line break, quotes doubled), `\n` after each record. The
+/// crate's writer looks at every byte through a state machine; this writes a field that
+/// needs no quotes (nearly all of them) with one scan and one copy.
+struct Records {
+    out: Vec<u8>,
+}
+
+impl Records {
+    fn record<const N: usize>(&mut self, fields: [&str; N]) {
+        for (i, field) in fields.iter().enumerate() {
+            if i > 0 {
+                self.out.push(b',');
+            }
+            let bytes = field.as_bytes();
+            if bytes
+                .iter()
+                .any(|&b| matches!(b, b',' | b'"' | b'\n' | b'\r'))
+            {
+                self.out.push(b'"');
+                for &b in bytes {
+                    if b == b'"' {
+                        self.out.push(b'"');
+                    }
+                    self.out.push(b);
+                }
+                self.out.push(b'"');
+            } else {
+                self.out.extend_from_slice(bytes);
+            }
+        }
+        self.out.push(b'\n');
     }
 }
 
 pub fn render(assessment: &Assessment, threads: usize, out: &mut dyn Write) -> anyhow::Result<()> {
-    let mut header = csv::Writer::from_writer(&mut *out);
-    header.write_record(HEADER)?;
-    header.flush()?;
-    drop(header);
-    // About 25 KB of CSV per city-year: 512 make a chunk of about 13 MB.
-    in_chunks(assessment.len(), 512, threads, out, |rows| {
-        render_rows(assessment, rows)
+    let mut header = Records { out: Vec::new() };
+    header.record(HEADER);
+    out.write_all(&header.out)?;
+    in_chunks(assessment.len(), CHUNK, threads, out, |rows| {
+        Ok(render_rows(assessment, rows))
     })
 }
 
 /// The CSV rows of the city-years in `rows`, without the header.
-fn render_rows(assessment: &Assessment, rows: Range<usize>) -> anyhow::Result<Vec<u8>> {
-    let mut writer = csv::Writer::from_writer(Vec::with_capacity(rows.len() * 100 * 200));
+fn render_rows(assessment: &Assessment, rows: Range<usize>) -> Vec<u8> {
+    let mut writer = Records {
+        out: Vec::with_capacity(rows.len() * 32 * 1024),
+    };
     let mut value = String::new();
     let mut display = String::new();
     let mut target = String::new();
@@ -75,6 +114,7 @@ fn render_rows(assessment: &Assessment, rows: Range<usize>) -> anyhow::Result<Ve
     let mut progress = String::new();
     let mut since_previous = String::new();
     let mut since_base = String::new();
+    let mut points = String::new();
     for row in rows {
         let city_year = assessment.city_year(row);
         let city = neutralise(city_year.city);
@@ -86,7 +126,10 @@ fn render_rows(assessment: &Assessment, rows: Range<usize>) -> anyhow::Result<Ve
             write_display_value(&mut display, m, o.value);
             number_into(&mut target, o.target.map(|t| t.value), 6);
             number_into(&mut achievement, o.score.map(|s| s.achievement), 2);
-            let points = o.score.map(|s| s.points.to_string()).unwrap_or_default();
+            points.clear();
+            if let Some(score) = o.score {
+                let _ = write!(points, "{}", score.points);
+            }
             let sources = city_year.sources(o).join(" | ");
             let trend = o.progress.map(|t| t.progress);
             number_into(&mut progress, trend.and_then(|p| p.score), 2);
@@ -100,7 +143,7 @@ fn render_rows(assessment: &Assessment, rows: Range<usize>) -> anyhow::Result<Ve
                 o.progress.map(|t| t.change_since_base()),
                 6,
             );
-            writer.write_record([
+            writer.record([
                 city.as_ref(),
                 &year,
                 &o.kpi.code,
@@ -129,9 +172,8 @@ fn render_rows(assessment: &Assessment, rows: Range<usize>) -> anyhow::Result<Ve
                 &since_base,
                 o.quality.map_or("", |q| LEVELS[usize::from(q.level())]),
                 display_verified(o.verified),
-            ])?;
+            ]);
         }
     }
-    writer.flush()?;
-    writer.into_inner().map_err(|e| anyhow::anyhow!("{e}"))
+    writer.out
 }

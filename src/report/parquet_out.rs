@@ -17,7 +17,7 @@ const CHUNK: usize = 512;
 
 /// The columns of the rows of `rows` (city-years of `assessment`).
 fn frame(assessment: &Assessment, rows: std::ops::Range<usize>) -> PolarsResult<DataFrame> {
-    let mut city: Vec<String> = Vec::new();
+    let mut city: Vec<&str> = Vec::new();
     let mut year: Vec<i32> = Vec::new();
     let (mut code, mut part, mut name, mut tier, mut dimension, mut unit) = (
         Vec::new(),
@@ -37,24 +37,24 @@ fn frame(assessment: &Assessment, rows: std::ops::Range<usize>) -> PolarsResult<
         let city_year = assessment.city_year(i);
         for o in &city_year.outcomes {
             let m = o.measure;
-            city.push(city_year.city.to_string());
+            city.push(city_year.city);
             year.push(city_year.year);
-            code.push(o.kpi.code.clone());
-            part.push(m.part.clone());
-            name.push(o.name.to_string());
+            code.push(o.kpi.code.as_str());
+            part.push(m.part.as_deref());
+            name.push(o.name);
             tier.push(<&str>::from(o.kpi.tier));
-            dimension.push(o.kpi.dimension.clone());
-            unit.push(m.unit.clone());
+            dimension.push(o.kpi.dimension.as_str());
+            unit.push(m.unit.as_str());
             value.push(o.value);
             status.push(o.status.label());
             notes.push(note(&city_year, o));
             target.push(o.target.map(|t| t.value));
-            target_source.push(o.target.and_then(|t| t.source.map(str::to_string)));
+            target_source.push(o.target.and_then(|t| t.source));
             origin.push(o.target.map(|t| target_origin(Some(&t))));
             direction.push(<&str>::from(m.direction));
             achievement.push(o.score.map(|s| s.achievement));
             points.push(o.score.map(|s| i32::from(s.points)));
-            band.push(o.band.map(|b| b.label.clone()));
+            band.push(o.band.map(|b| b.label.as_str()));
             progress_status.push(o.progress.map(|t| <&str>::from(t.progress.status)));
             progress_score.push(o.progress.and_then(|t| t.progress.score));
             quality.push(o.quality.map(|q| i32::from(q.level())));
@@ -96,12 +96,26 @@ pub fn render(assessment: &Assessment, out: &mut dyn Write) -> anyhow::Result<()
     let first = frame(assessment, 0..assessment.len().min(CHUNK))?;
     let mut writer = ParquetWriter::new(out).batched(first.schema())?;
     writer.write_batch(&first)?;
-    let mut start = CHUNK;
-    while start < assessment.len() {
-        let end = (start + CHUNK).min(assessment.len());
-        writer.write_batch(&frame(assessment, start..end)?)?;
-        start = end;
-    }
+    drop(first);
+    // One thread turns the next chunk into a frame while this one encodes and writes the
+    // last; the next frame waits to be handed over, so at most two frames are held.
+    let (frames, received) = std::sync::mpsc::sync_channel(0);
+    std::thread::scope(|scope| -> anyhow::Result<()> {
+        scope.spawn(move || {
+            let mut start = CHUNK;
+            while start < assessment.len() {
+                let end = (start + CHUNK).min(assessment.len());
+                if frames.send(frame(assessment, start..end)).is_err() {
+                    return; // the writer failed and stopped listening
+                }
+                start = end;
+            }
+        });
+        for frame in received {
+            writer.write_batch(&frame?)?;
+        }
+        Ok(())
+    })?;
     writer.finish()?;
     Ok(())
 }

@@ -6,6 +6,7 @@ use std::io::Write;
 use comfy_table::presets::UTF8_FULL_CONDENSED;
 use comfy_table::{Cell, CellAlignment, Color, ContentArrangement, Table};
 
+use super::plain_table::{Align, PlainTable};
 use super::text::{page, KPI_HEADER, QUALITY_LEGEND, SUMMARY_HEADER};
 use super::Style;
 use crate::scoring::Assessment;
@@ -68,6 +69,28 @@ fn row(
         .collect()
 }
 
+/// Cells for [`PlainTable`]: right-aligned where `right` says, centred at `center`.
+fn aligned(
+    cells: impl IntoIterator<Item = String>,
+    right: &[usize],
+    center: Option<usize>,
+) -> Vec<(String, Align)> {
+    cells
+        .into_iter()
+        .enumerate()
+        .map(|(i, text)| {
+            let align = if center == Some(i) {
+                Align::Center
+            } else if right.contains(&i) {
+                Align::Right
+            } else {
+                Align::Left
+            };
+            (text, align)
+        })
+        .collect()
+}
+
 pub fn render(assessment: &Assessment, style: Style, out: &mut dyn Write) -> anyhow::Result<()> {
     if assessment.is_empty() {
         writeln!(out, "No city-years to assess.")?;
@@ -87,19 +110,39 @@ pub fn render(assessment: &Assessment, style: Style, out: &mut dyn Write) -> any
             )?,
             None => writeln!(out, "No KPI of the selected tier is defined.")?,
         }
-        let mut summary = new_table(style, &SUMMARY_HEADER);
-        for r in &page.summary {
+        // Without colour or wrapping the tables are drawn directly (`plain_table`).
+        let plain = !style.colour && !style.wrap_to_terminal;
+        let summary_rows = page.summary.iter().map(|r| {
             let mut cells = r.cells.clone();
             if r.sub {
                 cells[0] = format!("  {}", cells[0]);
             }
-            let colour = r.summary.band.map(|b| b.colour.as_str());
-            summary.add_row(row(style, &cells, &[1, 2, 3], 1, colour));
+            (cells, r.summary.band.map(|b| b.colour.as_str()))
+        });
+        if plain {
+            let mut summary = PlainTable::new(&SUMMARY_HEADER);
+            for (cells, _) in summary_rows {
+                summary.add_row(aligned(cells, &[1, 2, 3], None));
+            }
+            writeln!(out, "{}", summary.render())?;
+        } else {
+            let mut summary = new_table(style, &SUMMARY_HEADER);
+            for (cells, colour) in summary_rows {
+                summary.add_row(row(style, &cells, &[1, 2, 3], 1, colour));
+            }
+            writeln!(out, "{summary}")?;
         }
-        writeln!(out, "{summary}")?;
         for section in &page.sections {
             writeln!(out)?;
             writeln!(out, "{}", section.title)?;
+            if plain {
+                let mut table = PlainTable::new(&KPI_HEADER);
+                for r in &section.rows {
+                    table.add_row(aligned(r.cells.clone(), &[2, 4, 5], Some(6)));
+                }
+                writeln!(out, "{}", table.render())?;
+                continue;
+            }
             let mut table = new_table(style, &KPI_HEADER);
             for r in &section.rows {
                 let mut cells = row(style, &r.cells, &[2, 4, 5], 6, r.colour);

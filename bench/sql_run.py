@@ -1,0 +1,87 @@
+"""Run `citykpi export-sql` output on a long CSV, for bench/run.sh.
+
+    python3 bench/sql_run.py duckdb|spark DATA.csv KPIS.sql [TABLE]
+
+Loads DATA.csv (city, year, variable, value; values as DOUBLE) as the table TABLE (default
+`observations`), runs the SQL and writes the result of its last statement nowhere: DuckDB
+copies it to /dev/null as CSV, Spark writes it with the `noop` format (every row computed,
+nothing stored). The SQL may be one query or a script of statements, each ending with `;`
+at the end of a line (views first, a query last): every statement runs in order and the
+last one's rows are the result. Spark runs locally on every core (`local[*]`).
+"""
+
+import sys
+
+
+def statements(script):
+    """The script's statements, split at lines ending in `;` (the terminator dropped)."""
+    out, current = [], []
+    for line in script.splitlines():
+        current.append(line)
+        if line.rstrip().endswith(";"):
+            text = "\n".join(current).rstrip().rstrip(";").strip()
+            if text:
+                out.append(text)
+            current = []
+    rest = "\n".join(current).strip()
+    if rest:
+        out.append(rest)
+    return out
+
+
+def run_duckdb(data, sql, table):
+    import duckdb
+
+    con = duckdb.connect()
+    con.execute(
+        f"CREATE TABLE {table} AS SELECT * FROM read_csv(?, header = true, columns = "
+        "{'city': 'VARCHAR', 'year': 'INTEGER', 'variable': 'VARCHAR', 'value': 'DOUBLE'})",
+        [data],
+    )
+    *setup, last = statements(sql)
+    for statement in setup:
+        con.execute(statement)
+    con.execute(f"COPY ({last}) TO '/dev/null' (FORMAT csv, HEADER)")
+
+
+def run_spark(data, sql, table):
+    from pyspark.sql import SparkSession
+
+    spark = (
+        SparkSession.builder.master("local[*]")
+        .appName("citykpi-bench")
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.shuffle.partitions", "8")
+        .config("spark.driver.memory", "4g")
+        .getOrCreate()
+    )
+    spark.sparkContext.setLogLevel("ERROR")
+    spark.read.csv(
+        data, header=True, schema="city STRING, year INT, variable STRING, value DOUBLE"
+    ).createOrReplaceTempView(table)
+    *setup, last = statements(sql)
+    for statement in setup:
+        spark.sql(statement)
+    spark.sql(last).write.mode("overwrite").format("noop").save()
+    # The JVM is a child of this process: end it and wait for it, so that /usr/bin/time
+    # counts its CPU time and its peak memory (the largest of the processes it waited for).
+    gateway = spark.sparkContext._gateway
+    spark.stop()
+    proc = getattr(gateway, "proc", None)
+    gateway.shutdown()
+    if proc is not None:
+        if proc.stdin is not None:
+            proc.stdin.close()  # the JVM exits when this pipe closes
+        proc.wait(timeout=120)
+
+
+def main():
+    engine, data, sql_file = sys.argv[1:4]
+    table = sys.argv[4] if len(sys.argv) > 4 else "observations"
+    with open(sql_file) as f:
+        sql = f.read()
+    {"duckdb": run_duckdb, "spark": run_spark}[engine](data, sql, table)
+
+
+if __name__ == "__main__":
+    main()
