@@ -20,7 +20,7 @@ pub use code::{id_for_code, normalize_code};
 pub use graph::Graph;
 pub use model::*;
 pub use source::{embedded_files, Definitions, SourceFile};
-pub use units::{Unit, Units};
+pub use units::{normalize as normalize_unit, Unit, Units};
 
 use crate::diagnostic::{Problem, ProblemCode, Problems};
 use code::sort_key;

@@ -58,6 +58,25 @@ impl Units {
         }
     }
 
+    /// Every spelling of every unit the groups know, and a variable's own aliases and
+    /// conversions: the units a value of `variable` may be given in (some do not convert).
+    pub fn spellings<'a>(
+        &'a self,
+        variable: Option<&'a Variable>,
+    ) -> impl Iterator<Item = &'a str> {
+        let own = variable.into_iter().flat_map(|v| {
+            std::iter::once(v.unit.as_str())
+                .chain(v.aliases.iter().map(String::as_str))
+                .chain(v.convert.iter().map(|(u, _)| u.as_str()))
+        });
+        let grouped = self.groups.iter().flat_map(|(_, units)| {
+            units.iter().flat_map(|u| {
+                std::iter::once(u.name.as_str()).chain(u.aliases.iter().map(String::as_str))
+            })
+        });
+        own.chain(grouped)
+    }
+
     /// The factor that turns a value given in `unit` into the variable's own unit: the same
     /// unit or one of the variable's aliases, a conversion the variable declares (ppb for a
     /// gas), or a conversion within a group of `units.toml`.

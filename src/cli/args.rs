@@ -125,22 +125,75 @@ pub enum Command {
     /// Check data or definitions and report every problem, without computing anything.
     #[command(subcommand)]
     Check(CheckCommand),
-    /// Write every KPI as one SQL query (DuckDB or Spark) over a long table of observations.
-    #[command(after_help = "Examples:
+    /// Write every KPI, score and roll-up as SQL (DuckDB, Spark, ANSI) over a long table.
+    #[command(
+        after_help = "The script creates the view citykpi_kpis (a row per city, year and KPI part, with the
+columns of `assess --format csv`), with --include-scoring also citykpi_rollups (the U4SSC
+roll-ups), and ends with a SELECT of the KPI rows. Values must be in the catalogue's units.
+
+Examples:
   citykpi export-sql --dialect duckdb > kpis.sql
   duckdb -c \"CREATE TABLE observations AS FROM 'data.csv'; $(cat kpis.sql)\"
-  citykpi export-sql --dialect spark --table city_observations --output kpis.sql")]
-    ExportSql {
-        /// The SQL dialect: duckdb or spark.
-        #[arg(long, value_parser = names::<Dialect>(), default_value = "duckdb")]
-        dialect: Dialect,
-        /// The long table (city, year, variable, value) the query reads.
-        #[arg(long, default_value = "observations")]
-        table: String,
-        /// Write the query to FILE instead of standard output.
-        #[arg(long, short, value_name = "FILE")]
-        output: Option<PathBuf>,
-    },
+  citykpi export-sql --dialect spark --include-scoring --targets targets.csv --output kpis.sql
+  citykpi export-sql --dialect ansi --table lake.obs --variable-column indicator --value-column amount"
+    )]
+    ExportSql(ExportSqlArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ExportSqlArgs {
+    /// The SQL dialect: duckdb, spark or ansi (standard SQL).
+    #[arg(long, value_parser = names::<Dialect>(), default_value = "duckdb")]
+    pub dialect: Dialect,
+    /// Also each value's target, achievement, points and band, and the view citykpi_rollups.
+    #[arg(long)]
+    pub include_scoring: bool,
+    /// Targets that replace the defaults (with --include-scoring), as for `assess --targets`.
+    #[arg(long, value_name = "FILE", requires = "include_scoring")]
+    pub targets: Option<PathBuf>,
+    /// Write the script to FILE instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// The long table of observations the script reads (written as given, e.g. schema.table).
+    #[arg(long, default_value = "observations", help_heading = "Input table")]
+    pub table: String,
+    /// Its column of city names.
+    #[arg(
+        long,
+        value_name = "NAME",
+        default_value = "city",
+        help_heading = "Input table"
+    )]
+    pub city_column: String,
+    /// Its column of years.
+    #[arg(
+        long,
+        value_name = "NAME",
+        default_value = "year",
+        help_heading = "Input table"
+    )]
+    pub year_column: String,
+    /// Its column of variable ids (or KPI codes, for values reported directly).
+    #[arg(
+        long,
+        value_name = "NAME",
+        default_value = "variable",
+        help_heading = "Input table"
+    )]
+    pub variable_column: String,
+    /// Its column of values (text or numbers).
+    #[arg(
+        long,
+        value_name = "NAME",
+        default_value = "value",
+        help_heading = "Input table"
+    )]
+    pub value_column: String,
+    /// Its column of units, if it has one: values are converted as `assess` converts them, and
+    /// a unit that does not convert gives no value. Without it, values must be in the
+    /// catalogue's units.
+    #[arg(long, value_name = "NAME", help_heading = "Input table")]
+    pub unit_column: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]

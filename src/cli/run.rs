@@ -21,7 +21,8 @@ use citykpi::{browse, engine, export_sql, plausibility, Error};
 
 use super::analyse;
 use super::args::{
-    AssessArgs, CheckCommand, CheckDataArgs, Cli, Command, ExplainArgs, IndicatorsCommand, TextArgs,
+    AssessArgs, CheckCommand, CheckDataArgs, Cli, Command, ExplainArgs, ExportSqlArgs,
+    IndicatorsCommand, TextArgs,
 };
 use super::output::{write_output, Progress};
 
@@ -37,14 +38,8 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
     match cli.command {
         Command::Check(CheckCommand::Defs { .. }) => Ok(exit::OK),
         Command::Check(CheckCommand::Data(args)) => check_data(&catalog, &args),
-        Command::ExportSql {
-            dialect,
-            table,
-            output,
-        } => {
-            write_output(output.as_deref(), &[], |out| {
-                export_sql::write(&catalog, dialect, &table, out)
-            })?;
+        Command::ExportSql(args) => {
+            export_sql(&catalog, &args)?;
             Ok(exit::OK)
         }
         Command::Assess(args) => assess(&catalog, args, &mut stderr),
@@ -322,6 +317,28 @@ fn export_definitions(dir: &Path) -> anyhow::Result<()> {
         std::fs::write(&path, file.text).with_context(|| format!("writing {}", path.display()))?;
     }
     Ok(())
+}
+
+/// `export-sql`: the script for the catalogue, with the targets file if one is given.
+fn export_sql(catalog: &Catalog, args: &ExportSqlArgs) -> anyhow::Result<()> {
+    let targets = load_targets(catalog, args.targets.as_deref(), &Default::default())?;
+    let source = export_sql::Source {
+        table: args.table.clone(),
+        city: args.city_column.clone(),
+        year: args.year_column.clone(),
+        variable: args.variable_column.clone(),
+        value: args.value_column.clone(),
+        unit: args.unit_column.clone(),
+    };
+    let options = export_sql::Options {
+        dialect: args.dialect,
+        source: &source,
+        scoring: args.include_scoring,
+        targets: targets.as_ref(),
+    };
+    write_output(args.output.as_deref(), &[], |out| {
+        Ok(export_sql::write(catalog, &options, out)?)
+    })
 }
 
 /// The targets file, if one is given; its errors stop the run.

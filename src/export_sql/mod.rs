@@ -1,0 +1,404 @@
+//! The catalogue as SQL, for data that lives in a warehouse or a lake.
+//!
+//! `citykpi export-sql` writes a script over a long table of observations `(city, year,
+//! variable, value)`: a view `citykpi_kpis` with one row per city, year and KPI (or KPI
+//! part) and the columns of `assess --format csv` that need no evidence trail (value and
+//! status; with scoring also target, achievement, points and band), with scoring a view
+//! `citykpi_rollups` of the U4SSC roll-ups, and last a `SELECT` of the KPI rows. Values
+//! are read as the loader reads them ([`values`]), every formula is the catalogue's own
+//! text in dependency order, and, as in the engine, no infinity or NaN is produced. This
+//! module writes text; it never runs a query.
+
+mod guard;
+mod scoring;
+mod values;
+
+use std::fmt::Write as _;
+use std::io::Write;
+
+pub use guard::guard_divisions;
+
+use crate::catalog::{Catalog, Direction, Measure};
+use crate::dataset::Targets;
+use values::{long_input, reported_column, wide};
+
+/// The SQL engines the export targets.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, strum::EnumIter, strum::IntoStaticStr, strum::EnumString,
+)]
+#[strum(serialize_all = "lowercase")]
+pub enum Dialect {
+    Duckdb,
+    Spark,
+    /// Standard SQL (plus `replace`, `GREATEST` and `LEAST`, which every major engine has).
+    Ansi,
+}
+
+impl Dialect {
+    fn quote(self, id: &str) -> String {
+        match self {
+            Dialect::Spark => format!("`{}`", id.replace('`', "``")),
+            Dialect::Duckdb | Dialect::Ansi => format!("\"{}\"", id.replace('"', "\"\"")),
+        }
+    }
+
+    fn text(self) -> &'static str {
+        match self {
+            Dialect::Spark => "STRING",
+            Dialect::Duckdb | Dialect::Ansi => "VARCHAR",
+        }
+    }
+
+    fn double(self) -> &'static str {
+        match self {
+            Dialect::Ansi => "DOUBLE PRECISION",
+            Dialect::Duckdb | Dialect::Spark => "DOUBLE",
+        }
+    }
+
+    /// Text as a number, or NULL where it is not one (never an error).
+    fn number(self, text: &str) -> String {
+        match self {
+            Dialect::Ansi => format!(
+                "CASE WHEN {text} SIMILAR TO '[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]+)?' THEN CAST({text} AS DOUBLE PRECISION) END"
+            ),
+            Dialect::Duckdb | Dialect::Spark => format!("TRY_CAST({text} AS DOUBLE)"),
+        }
+    }
+
+    fn view(self, name: &str) -> String {
+        match self {
+            Dialect::Ansi => format!("CREATE VIEW {name} AS"),
+            Dialect::Duckdb | Dialect::Spark => {
+                format!("CREATE OR REPLACE TEMPORARY VIEW {name} AS")
+            }
+        }
+    }
+
+    /// A number as a typed SQL literal (a bare `95.0` is a DECIMAL in some engines).
+    fn float(self, value: f64) -> String {
+        format!("CAST({value:?} AS {})", self.double())
+    }
+}
+
+/// The names of the long table of observations and of its columns.
+#[derive(Debug, Clone)]
+pub struct Source {
+    /// Written as given: `observations`, `lake.city_observations`.
+    pub table: String,
+    pub city: String,
+    pub year: String,
+    pub variable: String,
+    pub value: String,
+    /// The column of units, if the table has one: values are converted as `assess`
+    /// converts them, and a unit that does not convert gives no value.
+    pub unit: Option<String>,
+}
+
+impl Default for Source {
+    fn default() -> Self {
+        Source {
+            table: "observations".into(),
+            city: "city".into(),
+            year: "year".into(),
+            variable: "variable".into(),
+            value: "value".into(),
+            unit: None,
+        }
+    }
+}
+
+/// What to export.
+#[derive(Debug, Clone, Copy)]
+pub struct Options<'a> {
+    pub dialect: Dialect,
+    pub source: &'a Source,
+    /// Also the target, achievement, points and band of each value, and the roll-ups.
+    pub scoring: bool,
+    /// Targets that replace the defaults, as `assess --targets` reads them.
+    pub targets: Option<&'a Targets>,
+}
+
+/// Why the script cannot be written.
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    #[error("the formula of {key} cannot be written as SQL: {error}")]
+    Formula {
+        key: String,
+        error: sqlparser::parser::ParserError,
+    },
+    #[error(transparent)]
+    Io(#[from] std::io::Error),
+}
+
+/// The name of the view of KPI rows.
+pub const KPIS_VIEW: &str = "citykpi_kpis";
+/// The name of the view of roll-ups (with scoring).
+pub const ROLLUPS_VIEW: &str = "citykpi_rollups";
+
+/// The columns of `citykpi_kpis`, as `assess --format csv` names them; scoring adds
+/// [`SCORE_COLUMNS`].
+pub const VALUE_COLUMNS: [&str; 12] = [
+    "city",
+    "year",
+    "code",
+    "part",
+    "name",
+    "tier",
+    "dimension",
+    "subdimension",
+    "category",
+    "unit",
+    "value",
+    "status",
+];
+pub const SCORE_COLUMNS: [&str; 7] = [
+    "target",
+    "target_source",
+    "target_origin",
+    "direction",
+    "achievement",
+    "points",
+    "band",
+];
+
+/// A string literal, on one line (a script's statements end at a line ending in `;`).
+pub(super) fn string(text: &str) -> String {
+    format!("'{}'", text.replace('\'', "''").replace(['\n', '\r'], " "))
+}
+
+fn optional_string(text: Option<&str>, dialect: Dialect) -> String {
+    text.map_or_else(|| format!("CAST(NULL AS {})", dialect.text()), string)
+}
+
+fn optional_float(value: Option<f64>, dialect: Dialect) -> String {
+    match value {
+        Some(v) => dialect.float(v),
+        None => format!("CAST(NULL AS {})", dialect.double()),
+    }
+}
+
+/// Write the script for `catalog`.
+pub fn write(catalog: &Catalog, options: &Options, out: &mut dyn Write) -> Result<(), ExportError> {
+    let mut sql = String::new();
+    header(&mut sql, options);
+    kpis_view(&mut sql, catalog, options)?;
+    if options.scoring {
+        scoring::rollups_view(&mut sql, catalog, options.dialect);
+    }
+    let columns = VALUE_COLUMNS
+        .iter()
+        .chain(if options.scoring {
+            &SCORE_COLUMNS[..]
+        } else {
+            &[]
+        })
+        .copied()
+        .collect::<Vec<_>>()
+        .join(", ");
+    let _ = writeln!(
+        sql,
+        "\nSELECT {columns}\nFROM {KPIS_VIEW}\nORDER BY city, year, position;"
+    );
+    out.write_all(sql.as_bytes())?;
+    Ok(())
+}
+
+fn header(sql: &mut String, options: &Options) {
+    let s = options.source;
+    let dialect: &str = options.dialect.into();
+    let _ = writeln!(
+        sql,
+        "-- U4SSC KPIs, written by citykpi {} (export-sql --dialect {dialect}{}).",
+        env!("CARGO_PKG_VERSION"),
+        if options.scoring {
+            " --include-scoring"
+        } else {
+            ""
+        }
+    );
+    let _ = writeln!(
+        sql,
+        "-- Input: the long table {}({}, {}, {}, {}), one value a row, values in the catalogue's units.",
+        s.table, s.city, s.year, s.variable, s.value
+    );
+    let _ = writeln!(
+        sql,
+        "-- {KPIS_VIEW}: a row per city, year and KPI (or KPI part), as `citykpi assess --format csv`."
+    );
+    if options.scoring {
+        let _ = writeln!(
+            sql,
+            "-- {ROLLUPS_VIEW}: per city-year, the U4SSC score of every category, sub-dimension, dimension and overall."
+        );
+    }
+    let _ = writeln!(
+        sql,
+        "-- As in citykpi: a value out of its range or given twice with different figures is no value; a division by"
+    );
+    let _ = writeln!(
+        sql,
+        "-- zero, a logarithm or root outside its domain and any result that is not finite give NULL."
+    );
+    let _ = writeln!(
+        sql,
+        "-- Statements end with ';' at the end of a line; the last one selects the KPI rows."
+    );
+}
+
+/// The `citykpi_kpis` view: values, then (with scoring) scores.
+fn kpis_view(sql: &mut String, catalog: &Catalog, options: &Options) -> Result<(), ExportError> {
+    let d = options.dialect;
+    let q = |c: &str| d.quote(c);
+    let _ = writeln!(sql, "\n{}", d.view(KPIS_VIEW));
+    long_input(sql, options);
+    wide(sql, catalog, options);
+    // Layers: a KPI comes after every KPI it reads.
+    let mut previous = "wide".to_string();
+    for (layer, measures) in catalog.layers().into_iter().enumerate() {
+        let name = format!("layer_{}", layer + 1);
+        let _ = writeln!(sql, ",\n{name} AS (");
+        let _ = writeln!(sql, "  SELECT *");
+        for m in measures {
+            let formula =
+                guard_divisions(&m.formula.text).map_err(|error| ExportError::Formula {
+                    key: m.key.clone(),
+                    error,
+                })?;
+            let _ = writeln!(
+                sql,
+                "    , COALESCE({}, CAST(({formula}) AS {})) AS {}",
+                q(&reported_column(m)),
+                d.double(),
+                q(&m.id)
+            );
+        }
+        let _ = writeln!(sql, "  FROM {previous}");
+        let _ = write!(sql, ")");
+        previous = name;
+    }
+    let _ = writeln!(sql, ",");
+    catalogue(sql, catalog, d);
+    // One row per measure: the wide row's column at the measure's position.
+    let pick = |column: &dyn Fn(&Measure) -> String| {
+        let mut case = String::from("CASE c.position");
+        for (i, (_, m)) in catalog.measures().enumerate() {
+            let _ = write!(case, " WHEN {} THEN v.{}", i + 1, column(m));
+        }
+        case + " END"
+    };
+    let _ = writeln!(sql, "long_values AS (");
+    let _ = writeln!(
+        sql,
+        "  SELECT v.city, v.year, c.*,\n    {} AS value,\n    {} AS reported",
+        pick(&|m| q(&m.id)),
+        pick(&|m| q(&reported_column(m)))
+    );
+    let _ = writeln!(sql, "  FROM {previous} AS v CROSS JOIN catalogue AS c");
+    let _ = write!(sql, ")");
+    let status = "CASE WHEN reported IS NOT NULL THEN 'reported' WHEN value IS NOT NULL THEN 'computed' ELSE 'missing' END AS status";
+    let values =
+        "city, year, code, part, name, tier, dimension, subdimension, category, unit, value";
+    if options.scoring {
+        let _ = writeln!(sql, ",");
+        scoring::scored(sql, catalog, options)?;
+        let _ = writeln!(
+            sql,
+            "SELECT {values}, {status}, target, target_source, target_origin, direction, achievement, points, band, position\nFROM scored;"
+        );
+    } else {
+        let _ = writeln!(
+            sql,
+            "\nSELECT {values}, {status}, position\nFROM long_values;"
+        );
+    }
+    Ok(())
+}
+
+/// Every measure with what the report shows of it and what scoring needs.
+fn catalogue(sql: &mut String, catalog: &Catalog, d: Dialect) {
+    let _ = writeln!(sql, "catalogue AS (");
+    for (i, (kpi, m)) in catalog.measures().enumerate() {
+        let name = match &m.part_name {
+            Some(part) => format!("{}: {part}", kpi.name),
+            None => kpi.name.clone(),
+        };
+        let default_target = if m.is_yes_no() { Some(1.0) } else { m.target };
+        let scored = m.scorable && m.direction != Direction::None;
+        let direction: &str = m.direction.into();
+        let tier: &str = kpi.tier.into();
+        let row = [
+            format!("{} AS position", i + 1),
+            format!("{} AS code", string(&kpi.code)),
+            format!("{} AS part", optional_string(m.part.as_deref(), d)),
+            format!("{} AS name", string(&name)),
+            format!("{} AS tier", string(tier)),
+            format!("{} AS dimension", string(&kpi.dimension)),
+            format!("{} AS subdimension", string(&kpi.subdimension_code())),
+            format!("{} AS category", string(&kpi.category_code())),
+            format!("{} AS unit", string(&m.unit)),
+            format!("{} AS direction", string(direction)),
+            format!("{} AS default_target", optional_float(default_target, d)),
+            format!("{} AS reference", optional_float(m.reference, d)),
+            format!("{} AS scorable", i32::from(scored)),
+            format!("{} AS yes_no", i32::from(m.is_yes_no())),
+        ];
+        let union = if i == 0 { "  " } else { "  UNION ALL " };
+        let _ = writeln!(sql, "{union}SELECT {}", row.join(", "));
+    }
+    let _ = writeln!(sql, "),");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_script_splits_into_its_statements_at_lines_ending_in_a_semicolon() {
+        let catalog = crate::catalog::Catalog::embedded();
+        for dialect in [Dialect::Duckdb, Dialect::Spark, Dialect::Ansi] {
+            for scoring in [false, true] {
+                let source = Source::default();
+                let options = Options {
+                    dialect,
+                    source: &source,
+                    scoring,
+                    targets: None,
+                };
+                let mut out = Vec::new();
+                write(&catalog, &options, &mut out).unwrap();
+                let text = String::from_utf8(out).unwrap();
+                let statements: Vec<&str> = text
+                    .split_inclusive(";\n")
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                    .collect();
+                let starts: Vec<&str> = statements
+                    .iter()
+                    .map(|s| {
+                        let code = s
+                            .lines()
+                            .find(|l| !l.starts_with("--") && !l.trim().is_empty())
+                            .unwrap_or("");
+                        code.split_whitespace().next().unwrap_or("")
+                    })
+                    .collect();
+                let expected = if scoring {
+                    vec!["CREATE", "CREATE", "SELECT"]
+                } else {
+                    vec!["CREATE", "SELECT"]
+                };
+                assert_eq!(starts, expected, "{dialect:?}, scoring {scoring}");
+                assert_eq!(text.matches(";\n").count(), expected.len());
+            }
+        }
+    }
+
+    #[test]
+    fn identifiers_and_strings_are_quoted_for_each_dialect() {
+        assert_eq!(Dialect::Spark.quote("a`b"), "`a``b`");
+        assert_eq!(Dialect::Duckdb.quote("a\"b"), "\"a\"\"b\"");
+        assert_eq!(string("it's"), "'it''s'");
+        assert_eq!(string("two;\nlines"), "'two; lines'");
+    }
+}
