@@ -74,47 +74,83 @@ fn check_export(args: &[&str]) {
     print!("{stdout}"); // shown with --nocapture, as .ci/run runs it
 }
 
-const CHAIN: [&str; 3] = [
+/// The cases, as the harness's arguments after `--engine E`.
+const SAMPLE: &[&str] = &[]; // the sample cities with sample-data/targets.csv
+const CHAIN: &[&str] = &[
     "--defs",
     "tests/fixtures/chain-defs",
     "tests/fixtures/chain-data.csv",
 ];
+/// Values as the loader reads them: yes/no words, a value out of range, a repeat that
+/// conflicts, codes written with spaces, a KPI reported directly, a zero divisor.
+const EDGE: &[&str] = &["tests/fixtures/sql-edge.csv"];
+/// Units converted (--unit-column unit) or not convertible.
+const UNITS: &[&str] = &["tests/fixtures/sql-units.csv"];
+
+fn duckdb_case(case: &[&str]) {
+    for dialect in ["duckdb", "ansi"] {
+        check_export(&[&["--engine", "duckdb", "--dialect", dialect][..], case].concat());
+    }
+}
+
+fn spark_case(case: &[&str]) {
+    let _one = SPARK.lock().unwrap_or_else(|e| e.into_inner());
+    check_export(&[&["--engine", "spark"][..], case].concat());
+}
 
 #[test]
 fn duckdb_matches_assess_on_the_sample_cities() {
     if duckdb() {
-        check_export(&["--engine", "duckdb"]);
-    }
-}
-
-#[test]
-fn duckdb_runs_the_ansi_dialect_too() {
-    if duckdb() {
-        check_export(&["--engine", "duckdb", "--dialect", "ansi"]);
+        duckdb_case(SAMPLE);
     }
 }
 
 #[test]
 fn duckdb_matches_assess_on_chained_kpis() {
     if duckdb() {
-        check_export(&[&["--engine", "duckdb"][..], &CHAIN].concat());
-        check_export(&[&["--engine", "duckdb", "--dialect", "ansi"][..], &CHAIN].concat());
+        duckdb_case(CHAIN);
+    }
+}
+
+#[test]
+fn duckdb_matches_assess_on_edge_values() {
+    if duckdb() {
+        duckdb_case(EDGE);
+    }
+}
+
+#[test]
+fn duckdb_matches_assess_on_units() {
+    if duckdb() {
+        duckdb_case(UNITS);
     }
 }
 
 #[test]
 fn spark_matches_assess_on_the_sample_cities() {
     if spark() {
-        let _one = SPARK.lock().unwrap_or_else(|e| e.into_inner());
-        check_export(&["--engine", "spark"]);
+        spark_case(SAMPLE);
     }
 }
 
 #[test]
 fn spark_matches_assess_on_chained_kpis() {
     if spark() {
-        let _one = SPARK.lock().unwrap_or_else(|e| e.into_inner());
-        check_export(&[&["--engine", "spark"][..], &CHAIN].concat());
+        spark_case(CHAIN);
+    }
+}
+
+#[test]
+fn spark_matches_assess_on_edge_values() {
+    if spark() {
+        spark_case(EDGE);
+    }
+}
+
+#[test]
+fn spark_matches_assess_on_units() {
+    if spark() {
+        spark_case(UNITS);
     }
 }
 
@@ -123,8 +159,7 @@ fn spark_matches_assess_on_chained_kpis() {
 #[test]
 fn spark_job_writes_what_assess_gives() {
     if spark() {
-        let _one = SPARK.lock().unwrap_or_else(|e| e.into_inner());
-        check_export(&["--engine", "spark", "--job", "examples/spark/citykpi_job.py"]);
+        spark_case(&["--job", "examples/spark/citykpi_job.py"]);
     }
 }
 

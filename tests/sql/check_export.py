@@ -2,21 +2,23 @@
 
 Usage:
     python3 tests/sql/check_export.py --engine duckdb|spark [--dialect duckdb|spark|ansi]
-        [--citykpi PATH] [--defs DIR] [--targets FILE] [--job examples/spark/citykpi_job.py]
-        [DATA.csv ...]
+        [--citykpi PATH] [--defs DIR] [--targets FILE] [--unit-column NAME]
+        [--job examples/spark/citykpi_job.py] [DATA.csv ...]
 
 Without data files the sample cities are used (sample-data/vesterby.csv, riverton.csv) with
 sample-data/targets.csv; without --defs, the embedded catalogue. --dialect defaults to the
 engine's own; DuckDB also runs `--dialect ansi`. --citykpi defaults to $CITYKPI, else
-target/debug/citykpi.
+target/debug/citykpi. When a data file has a column `unit` (as assess reads it), the SQL is
+exported with `--unit-column unit`, so that it converts units as assess does; --unit-column
+names another, --unit-column '' none.
 
 What it does, in a fresh temporary folder:
  1. writes the data files (long form: city, year, variable, value and any other columns, all
     kept as text but year) as Parquet partitioned by year (observations/year=2024/...), with
     the engine itself, and registers that folder as the table/view `observations`;
- 2. runs `citykpi export-sql --dialect D --include-scoring [--targets FILE]`, splits the script
-    into its statements (each ends with ';' at the end of a line) and runs them in order: the
-    last one selects the KPI rows; then reads the view citykpi_rollups. With --job (Spark only)
+ 2. runs `citykpi export-sql --dialect D --include-scoring [--targets FILE] [--unit-column unit]`,
+    splits the script into its statements (each ends with ';' at the end of a line) and runs
+    them in order: the last one selects the KPI rows; then reads the view citykpi_rollups. With --job (Spark only)
     the statements are run instead by the example job under spark-submit, and its Parquet
     output is read back;
  3. compares with `citykpi assess` (its Parquet output, unrounded, for the KPI rows; its JSON
@@ -43,6 +45,7 @@ Exit status: 0 when every value matches, 1 on any mismatch, a refused statement 
 compared, 2 when the engine is not installed.
 """
 import argparse
+import csv
 import json
 import math
 import os
@@ -74,10 +77,10 @@ def relative(path):
     return os.path.relpath(path, ROOT) if path.startswith(ROOT + os.sep) else path
 
 
-def run(command):
+def run(command, allowed=(0,)):
     """Runs a command; its standard output, or exit 1 with what it said."""
     done = subprocess.run(command, capture_output=True, text=True)
-    if done.returncode != 0:
+    if done.returncode not in allowed:
         print(f"`{' '.join(command)}` exited with {done.returncode}:\n{done.stderr}", file=sys.stderr)
         sys.exit(1)
     return done.stdout
@@ -210,6 +213,12 @@ def spark_session(builder):
     return spark
 
 
+def header(path):
+    """The column names of a CSV file."""
+    with open(path, newline="", encoding="utf-8-sig") as f:
+        return next(csv.reader(f), [])
+
+
 def sql_string(text):
     return "'" + text.replace("'", "''") + "'"
 
@@ -218,8 +227,10 @@ def reference(citykpi, common, data, targets, work):
     """assess's KPI rows (Parquet, unrounded, with sub-dimension and category from the JSON)
     and roll-ups (the JSON's summaries), keyed as compared."""
     parquet = os.path.join(work, "assess.parquet")
-    run([citykpi, *common, "assess", *data, *targets, "--format", "parquet", "--output", parquet])
-    report = json.loads(run([citykpi, *common, "assess", *data, *targets, "--format", "json"]))
+    # Exit 3, errors in the data, still writes the report: the rejected values are no values,
+    # and the SQL must agree (tests/fixtures/sql-edge.csv is made of such values).
+    run([citykpi, *common, "assess", *data, *targets, "--format", "parquet", "--output", parquet], (0, 3))
+    report = json.loads(run([citykpi, *common, "assess", *data, *targets, "--format", "json"], (0, 3)))
     kpis, rollups, order = {}, {}, {}
     for city_year in report["assessments"]:
         city, year = city_year["city"], city_year["year"]
@@ -334,6 +345,7 @@ def main():
                         or os.path.join(ROOT, "target", "debug", "citykpi"), help="the citykpi binary")
     parser.add_argument("--defs", help="definitions folder (default: the embedded catalogue)")
     parser.add_argument("--targets", help="targets file (default with the sample data: sample-data/targets.csv)")
+    parser.add_argument("--unit-column", help="the data's column of units (default: unit, when a file has it)")
     parser.add_argument("--job", help="run the SQL with this Spark job under spark-submit (--engine spark)")
     parser.add_argument("data", nargs="*", help="long-form CSV files (default: the sample cities)")
     args = parser.parse_intermixed_args()
@@ -349,14 +361,19 @@ def main():
     targets_file = args.targets or (None if args.data else SAMPLE_TARGETS)
     targets = ["--targets", os.path.abspath(targets_file)] if targets_file else []
     common = ["--defs", os.path.abspath(args.defs)] if args.defs else []
+    unit_column = args.unit_column
+    if unit_column is None:
+        unit_column = "unit" if any("unit" in header(f) for f in data) else ""
+    units = ["--unit-column", unit_column] if unit_column else []
     print(f"{args.engine}, --dialect {dialect}: catalogue {relative(args.defs) if args.defs else '(embedded)'}; "
           f"data {', '.join(relative(f) for f in data)}"
-          + (f"; targets {relative(targets_file)}" if targets_file else ""))
+          + (f"; targets {relative(targets_file)}" if targets_file else "")
+          + (f"; --unit-column {unit_column}" if unit_column else ""))
 
     work = tempfile.mkdtemp(prefix="citykpi-sql-")
     tally = Tally()
     try:
-        script = run([citykpi, *common, "export-sql", "--dialect", dialect, "--include-scoring", *targets])
+        script = run([citykpi, *common, "export-sql", "--dialect", dialect, "--include-scoring", *targets, *units])
         sql_path = os.path.join(work, "kpis.sql")
         with open(sql_path, "w") as f:
             f.write(script)
