@@ -380,7 +380,8 @@ def main():
         parquet, json_kpis, json_rollups, order = reference(citykpi, common, data, targets, work)
 
         engine = DuckDB() if args.engine == "duckdb" else Spark()
-        print(f"{engine.version} up in {time.monotonic() - started:.1f} s")
+        print(f"{engine.version}: ready {time.monotonic() - started:.1f} s after the start "
+              "(citykpi export-sql and assess, the engine's start)")
         observations = os.path.join(work, "observations")
         engine.write_observations(data, observations)
         expected_rows = engine.read_parquet(parquet)
@@ -406,7 +407,8 @@ def main():
                             kpi_rows = engine.rows(statement)
                         print(f"  {where}: {time.monotonic() - began:.1f} s")
                     except engine.error as err:
-                        message = "\n".join(str(err).strip().splitlines()[:25])
+                        # The engine's message, without the plan Spark appends (often megabytes).
+                        message = "\n".join(str(err).strip().splitlines()[:25])[:3000]
                         print(f"{engine.version} refuses {where}:\n{type(err).__name__}: {message}")
                         tally.check(False, "sql", "run", where)
                         return finish(tally, 0, started)
