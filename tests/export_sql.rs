@@ -46,7 +46,7 @@ fn duckdb() -> bool {
 fn spark() -> bool {
     enabled(
         "CITYKPI_SPARK",
-        "python3 -m pip install --target target/spark-python pyspark",
+        "python3 -m pip install --target target/spark-python pyspark && apt-get install openjdk-17-jre-headless",
     )
 }
 
@@ -140,17 +140,12 @@ fn spark_matches_assess_on_chained_kpis() {
     }
 }
 
+/// Both fixtures in one run (each Spark run analyses the whole catalogue's SQL anew, which
+/// takes most of its time).
 #[test]
-fn spark_matches_assess_on_edge_values() {
+fn spark_matches_assess_on_edge_values_and_units() {
     if spark() {
-        spark_case(EDGE);
-    }
-}
-
-#[test]
-fn spark_matches_assess_on_units() {
-    if spark() {
-        spark_case(UNITS);
+        spark_case(&[EDGE, UNITS].concat());
     }
 }
 

@@ -18,7 +18,9 @@ replacing what was there. --sql may be a local file or any path Spark reads (s3a
 It needs nothing but PySpark (3.4 or later).
 """
 import argparse
+import re
 import sys
+import time
 
 from pyspark.sql import SparkSession
 
@@ -42,6 +44,13 @@ def first_line(statement):
     """The statement's first line that is not a comment."""
     return next((line.strip() for line in statement.splitlines()
                  if line.strip() and not line.lstrip().startswith("--")), "")
+
+
+def created_view(statement):
+    """The view a `CREATE [OR REPLACE] [TEMPORARY] VIEW name AS` statement creates, else None."""
+    found = re.match(r"CREATE\s+(?:OR\s+REPLACE\s+)?(?:TEMP(?:ORARY)?\s+)?VIEW\s+(\S+)\s+AS\b",
+                     first_line(statement), re.IGNORECASE)
+    return found.group(1) if found else None
 
 
 def read_script(spark, path):
@@ -73,15 +82,23 @@ def main():
         raise SystemExit(f"--rollups needs the roll-ups: write {args.sql} with "
                          "`citykpi export-sql --dialect spark --include-scoring`")
 
+    started = time.monotonic()
     spark.read.parquet(args.observations).createOrReplaceTempView(args.table)
     for statement in parts[:-1]:
         spark.sql(statement)
+        view = created_view(statement)
+        if view:
+            # The statements after it read the view again: keep it as its analysed plan, and
+            # its rows once computed, or Spark analyses the long SQL text (and runs it) anew
+            # at every use.
+            spark.table(view).createOrReplaceTempView(view)
+            spark.table(view).persist()
     kpis = spark.sql(parts[-1])
     kpis.write.mode("overwrite").partitionBy("year").parquet(args.output)
-    print(f"citykpi: KPI rows written to {args.output}")
+    print(f"citykpi: KPI rows written to {args.output} ({time.monotonic() - started:.0f} s)")
     if args.rollups:
         spark.table("citykpi_rollups").write.mode("overwrite").partitionBy("year").parquet(args.rollups)
-        print(f"citykpi: roll-ups written to {args.rollups}")
+        print(f"citykpi: roll-ups written to {args.rollups} ({time.monotonic() - started:.0f} s)")
     spark.stop()
     return 0
 
