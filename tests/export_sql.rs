@@ -1,39 +1,64 @@
-//! The exported SQL, run in DuckDB, gives every value `assess` gives: on the sample cities
-//! with the embedded catalogue, and on the chain fixture (KPIs reading KPIs, a missing
-//! input, a formula with no finite value, a yes/no KPI).
+//! The script `citykpi export-sql` writes, run in DuckDB and in Spark, gives every KPI row and
+//! every roll-up `assess` gives: on the sample cities with their targets and the embedded
+//! catalogue, and on the chain fixture (KPIs reading KPIs, a missing input, a formula with no
+//! finite value, a yes/no KPI). tests/sql/check_export.py does the work (see its docstring):
+//! it writes the data as Parquet partitioned by year, registers it as `observations`, runs
+//! the script's statements and compares with assess's Parquet and JSON output.
 //!
-//! DuckDB is not a dependency of `cargo test`, which never reaches the network: the
-//! comparison runs only with `CITYKPI_DUCKDB=1`, and needs python3 with the duckdb package
-//! importable or installed in target/duckdb-python. `.ci/run` installs it and runs
-//! `CITYKPI_DUCKDB=1 cargo test --test export_sql`.
+//! Neither engine is a dependency of `cargo test`, which never reaches the network: the
+//! DuckDB runs need `CITYKPI_DUCKDB=1` and python3 with the duckdb package (importable, or in
+//! target/duckdb-python); the Spark runs need `CITYKPI_SPARK=1`, pyspark (importable, or in
+//! target/spark-python) and Java 17 or later. `.ci/run` installs them and runs both.
+//!
+//! Without an engine, the script's shape is still checked: its statements, and the views
+//! and columns the contract names.
 
 use std::io::Write;
 use std::process::Command;
-use std::sync::Once;
+use std::sync::Mutex;
 
-/// Whether the comparison runs; if not, says so once on standard error (past the capture
-/// of test output, so a plain `cargo test` shows it).
-fn duckdb_enabled() -> bool {
-    if std::env::var("CITYKPI_DUCKDB").as_deref() == Ok("1") {
+/// Whether the engine's runs are on (`VAR=1`); if not, says so once per engine on standard
+/// error (past the capture of test output, so a plain `cargo test` shows it).
+fn enabled(var: &str, install: &str) -> bool {
+    if std::env::var(var).as_deref() == Ok("1") {
         return true;
     }
-    static SKIPPED: Once = Once::new();
-    SKIPPED.call_once(|| {
+    static SKIPPED: Mutex<Vec<String>> = Mutex::new(Vec::new());
+    let mut skipped = SKIPPED.lock().unwrap_or_else(|e| e.into_inner());
+    if !skipped.iter().any(|v| v == var) {
+        skipped.push(var.to_string());
         let _ = writeln!(
             std::io::stderr(),
-            "export_sql: DuckDB comparison skipped; run it with \
-             `python3 -m pip install --target target/duckdb-python duckdb && \
-             CITYKPI_DUCKDB=1 cargo test --test export_sql` (or .ci/run)"
+            "export_sql: runs with {var}=1 skipped; run them with \
+             `{install} && {var}=1 cargo test --test export_sql` (or .ci/run)"
         );
-    });
+    }
     false
 }
 
-/// Runs tests/duckdb/check_export.py with `args` and asserts that every value matched.
+fn duckdb() -> bool {
+    enabled(
+        "CITYKPI_DUCKDB",
+        "python3 -m pip install --target target/duckdb-python duckdb",
+    )
+}
+
+fn spark() -> bool {
+    enabled(
+        "CITYKPI_SPARK",
+        "python3 -m pip install --target target/spark-python pyspark && apt-get install openjdk-17-jre-headless",
+    )
+}
+
+/// One Spark run at a time: each starts a JVM, and two at once on a small machine only
+/// make both slower.
+static SPARK: Mutex<()> = Mutex::new(());
+
+/// Runs tests/sql/check_export.py with `args` and asserts that every value matched.
 fn check_export(args: &[&str]) {
     let output = Command::new("python3")
-        .arg("tests/duckdb/check_export.py")
-        .arg(env!("CARGO_BIN_EXE_citykpi"))
+        .arg("tests/sql/check_export.py")
+        .args(["--citykpi", env!("CARGO_BIN_EXE_citykpi")])
         .args(args)
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .output()
@@ -42,28 +67,206 @@ fn check_export(args: &[&str]) {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
         output.status.success(),
-        "DuckDB check failed:\n{stdout}{stderr}"
+        "tests/sql/check_export.py {} failed:\n{stdout}{stderr}",
+        args.join(" ")
     );
     assert!(stdout.contains(" passed, 0 failed"), "{stdout}");
     print!("{stdout}"); // shown with --nocapture, as .ci/run runs it
 }
 
-#[test]
-fn exported_sql_matches_assess_in_duckdb() {
-    if !duckdb_enabled() {
-        return;
+/// The cases, as the harness's arguments after `--engine E`.
+const SAMPLE: &[&str] = &[]; // the sample cities with sample-data/targets.csv
+const CHAIN: &[&str] = &[
+    "--defs",
+    "tests/fixtures/chain-defs",
+    "tests/fixtures/chain-data.csv",
+];
+/// Values as the loader reads them: yes/no words, a value out of range, a repeat that
+/// conflicts, codes written with spaces, a KPI reported directly, a zero divisor.
+const EDGE: &[&str] = &["tests/fixtures/sql-edge.csv"];
+/// Units converted (--unit-column unit) or not convertible.
+const UNITS: &[&str] = &["tests/fixtures/sql-units.csv"];
+
+fn duckdb_case(case: &[&str]) {
+    for dialect in ["duckdb", "ansi"] {
+        check_export(&[&["--engine", "duckdb", "--dialect", dialect][..], case].concat());
     }
-    check_export(&[]);
+}
+
+fn spark_case(case: &[&str]) {
+    let _one = SPARK.lock().unwrap_or_else(|e| e.into_inner());
+    check_export(&[&["--engine", "spark"][..], case].concat());
 }
 
 #[test]
-fn exported_sql_matches_assess_in_duckdb_on_chained_kpis() {
-    if !duckdb_enabled() {
-        return;
+fn duckdb_matches_assess_on_the_sample_cities() {
+    if duckdb() {
+        duckdb_case(SAMPLE);
     }
-    check_export(&[
-        "--defs",
-        "tests/fixtures/chain-defs",
-        "tests/fixtures/chain-data.csv",
-    ]);
+}
+
+#[test]
+fn duckdb_matches_assess_on_chained_kpis() {
+    if duckdb() {
+        duckdb_case(CHAIN);
+    }
+}
+
+#[test]
+fn duckdb_matches_assess_on_edge_values() {
+    if duckdb() {
+        duckdb_case(EDGE);
+    }
+}
+
+#[test]
+fn duckdb_matches_assess_on_units() {
+    if duckdb() {
+        duckdb_case(UNITS);
+    }
+}
+
+#[test]
+fn spark_matches_assess_on_the_sample_cities() {
+    if spark() {
+        spark_case(SAMPLE);
+    }
+}
+
+#[test]
+fn spark_matches_assess_on_chained_kpis() {
+    if spark() {
+        spark_case(CHAIN);
+    }
+}
+
+/// Both fixtures in one run (each Spark run analyses the whole catalogue's SQL anew, which
+/// takes most of its time).
+#[test]
+fn spark_matches_assess_on_edge_values_and_units() {
+    if spark() {
+        spark_case(&[EDGE, UNITS].concat());
+    }
+}
+
+/// The example job (examples/spark/citykpi_job.py) under spark-submit, as a platform team
+/// runs it: its Parquet output must hold what assess gives.
+#[test]
+fn spark_job_writes_what_assess_gives() {
+    if spark() {
+        spark_case(&["--job", "examples/spark/citykpi_job.py"]);
+    }
+}
+
+/// The script's statements, split as the harness and the example job split them: each
+/// ends with ';' at the end of a line (comment lines never end one).
+fn statements(script: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    let mut current = String::new();
+    for line in script.lines() {
+        current.push_str(line);
+        current.push('\n');
+        if line.trim_end().ends_with(';') && !line.trim_start().starts_with("--") {
+            found.push(std::mem::take(&mut current));
+        }
+    }
+    assert!(
+        current
+            .lines()
+            .all(|l| l.trim().is_empty() || l.trim_start().starts_with("--")),
+        "text after the last statement:\n{current}"
+    );
+    found
+}
+
+fn export(args: &[&str]) -> String {
+    let output = Command::new(env!("CARGO_BIN_EXE_citykpi"))
+        .args(args)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("citykpi runs");
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).expect("UTF-8")
+}
+
+/// Needs no engine: the script has the statements the contract names, in its order.
+#[test]
+fn the_script_creates_the_views_then_selects_the_kpi_rows() {
+    for dialect in ["duckdb", "spark", "ansi"] {
+        let create = if dialect == "ansi" {
+            "CREATE VIEW"
+        } else {
+            "CREATE OR REPLACE TEMPORARY VIEW"
+        };
+        for (scoring, views) in [
+            (false, &["citykpi_kpis"][..]),
+            (true, &["citykpi_kpis", "citykpi_rollups"][..]),
+        ] {
+            let mut args = vec!["export-sql", "--dialect", dialect];
+            if scoring {
+                args.push("--include-scoring");
+            }
+            let parts = statements(&export(&args));
+            let heads: Vec<String> = parts
+                .iter()
+                .map(|s| {
+                    s.lines()
+                        .find(|l| !l.trim().is_empty() && !l.trim_start().starts_with("--"))
+                        .unwrap_or("")
+                        .to_string()
+                })
+                .collect();
+            assert_eq!(parts.len(), views.len() + 1, "{dialect}: {heads:#?}");
+            for (head, view) in heads.iter().zip(views) {
+                assert!(
+                    head.starts_with(&format!("{create} {view} AS")),
+                    "{dialect}: {head}"
+                );
+            }
+            let last = parts.last().expect("a statement");
+            assert!(
+                heads.last().unwrap().starts_with("SELECT ")
+                    && last.contains("FROM citykpi_kpis")
+                    && last.contains("ORDER BY"),
+                "{dialect}: the last statement selects the KPI rows in order:\n{last}"
+            );
+            // The columns, in the contract's order.
+            let list = last
+                .split_once("SELECT ")
+                .and_then(|(_, rest)| rest.split_once("FROM citykpi_kpis"))
+                .map(|(list, _)| list)
+                .unwrap_or("");
+            let columns: Vec<&str> = list.split(',').map(str::trim).collect();
+            let mut expected = vec![
+                "city",
+                "year",
+                "code",
+                "part",
+                "name",
+                "tier",
+                "dimension",
+                "subdimension",
+                "category",
+                "unit",
+                "value",
+                "status",
+            ];
+            if scoring {
+                expected.extend([
+                    "target",
+                    "target_source",
+                    "target_origin",
+                    "direction",
+                    "achievement",
+                    "points",
+                    "band",
+                ]);
+            }
+            assert_eq!(columns, expected, "{dialect}: the columns of the KPI rows");
+        }
+    }
 }
