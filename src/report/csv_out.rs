@@ -72,10 +72,11 @@ impl Records {
                 self.out.push(b',');
             }
             let bytes = field.as_bytes();
-            if bytes
-                .iter()
-                .any(|&b| matches!(b, b',' | b'"' | b'\n' | b'\r'))
-            {
+            // Every byte is looked at (no early exit), which the compiler vectorises.
+            let quote = bytes.iter().fold(false, |quote, &b| {
+                quote | (b == b',') | (b == b'"') | (b == b'\n') | (b == b'\r')
+            });
+            if quote {
                 self.out.push(b'"');
                 for &b in bytes {
                     if b == b'"' {
@@ -115,6 +116,8 @@ fn render_rows(assessment: &Assessment, rows: Range<usize>) -> Vec<u8> {
     let mut since_previous = String::new();
     let mut since_base = String::new();
     let mut points = String::new();
+    // Per measure, the last target formatted: its bits (u64::MAX, a NaN, for none) and text.
+    let mut targets: Vec<(u64, String)> = Vec::new();
     for row in rows {
         let city_year = assessment.city_year(row);
         let city = neutralise(city_year.city);
@@ -124,7 +127,21 @@ fn render_rows(assessment: &Assessment, rows: Range<usize>) -> Vec<u8> {
             let m = o.measure;
             number_into(&mut value, o.value, 6);
             write_display_value(&mut display, m, o.value);
-            number_into(&mut target, o.target.map(|t| t.value), 6);
+            // A KPI's target is mostly the same in every city-year: formatted once per value.
+            match o.target.map(|t| t.value) {
+                None => target.clear(),
+                Some(v) => {
+                    if targets.len() <= o.measure_index {
+                        targets.resize(o.measure_index + 1, (u64::MAX, String::new()));
+                    }
+                    let (bits, text) = &mut targets[o.measure_index];
+                    if *bits != v.to_bits() {
+                        number_into(text, Some(v), 6);
+                        *bits = v.to_bits();
+                    }
+                    target.clone_from(text);
+                }
+            }
             number_into(&mut achievement, o.score.map(|s| s.achievement), 2);
             points.clear();
             if let Some(score) = o.score {
