@@ -10,23 +10,12 @@ at the end of a line (views first, a query last): every statement runs in order 
 last one's rows are the result. Spark runs locally on every core (`local[*]`).
 """
 
+import os
 import sys
 
-
-def statements(script):
-    """The script's statements, split at lines ending in `;` (the terminator dropped)."""
-    out, current = [], []
-    for line in script.splitlines():
-        current.append(line)
-        if line.rstrip().endswith(";"):
-            text = "\n".join(current).rstrip().rstrip(";").strip()
-            if text:
-                out.append(text)
-            current = []
-    rest = "\n".join(current).strip()
-    if rest:
-        out.append(rest)
-    return out
+# The example job's splitter (each statement ends with ';' at the end of a line).
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "examples", "spark"))
+from citykpi_job import statements  # noqa: E402
 
 
 def run_duckdb(data, sql, table):

@@ -22,7 +22,6 @@ import re
 import sys
 import time
 
-from pyspark.sql import SparkSession
 
 
 def statements(script):
@@ -71,6 +70,8 @@ def main():
     parser.add_argument("--table", default="observations",
                         help="the view the SQL reads, as given to export-sql --table (default: observations)")
     args = parser.parse_args()
+
+    from pyspark.sql import SparkSession  # here, so that tests/ and bench/ can import statements()
 
     spark = SparkSession.builder.appName("citykpi").getOrCreate()
     script = read_script(spark, args.sql)

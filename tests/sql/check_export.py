@@ -60,6 +60,11 @@ SAMPLES = [os.path.join(ROOT, "sample-data", f) for f in ("vesterby.csv", "river
 SAMPLE_TARGETS = os.path.join(ROOT, "sample-data", "targets.csv")
 PACKAGES = {"duckdb": "duckdb-python", "spark": "spark-python"}
 
+# The one splitter of a script into statements is the example job's (it imports pyspark only
+# when it runs), so the job, this harness and the benchmark split alike.
+sys.path.insert(0, os.path.join(ROOT, "examples", "spark"))
+from citykpi_job import first_line, statements  # noqa: E402
+
 # The KPI columns compared, and how; `citykpi assess --format csv` has the same names.
 KPI_KEY = ("city", "year", "code", "part")
 KPI_CLOSE = ("value", "target", "achievement")  # to 1e-9 relative
@@ -100,26 +105,6 @@ def import_package(engine):
           f"install it with: {sys.executable} -m pip install --target {relative(folder)} {name}\n"
           "(or run .ci/run, which does)", file=sys.stderr)
     sys.exit(2)
-
-
-def statements(script):
-    """The statements of an export-sql script, without their ';'. Each ends with ';' at the end
-    of a line; a comment line never ends one; comments before a statement stay with it."""
-    found, lines = [], []
-    for line in script.splitlines():
-        lines.append(line)
-        if line.rstrip().endswith(";") and not line.lstrip().startswith("--"):
-            found.append("\n".join(lines).rstrip()[:-1])
-            lines = []
-    if any(line.strip() and not line.lstrip().startswith("--") for line in lines):
-        raise ValueError("the script's last statement does not end with ';' at the end of a line")
-    return found
-
-
-def first_line(statement):
-    """The statement's first line that is not a comment, to name it in a message."""
-    return next(line for line in statement.splitlines()
-                if line.strip() and not line.lstrip().startswith("--")).strip()
 
 
 class DuckDB:
