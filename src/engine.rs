@@ -14,6 +14,7 @@ use polars::prelude::*;
 
 use crate::catalog::{Catalog, Measure};
 use crate::dataset::Dataset;
+use crate::formula::{all_null, NULL_COLUMN};
 use crate::diagnostic::{Problem, ProblemCode, Problems};
 
 /// Every measure's value for every city-year, with the data it was computed from.
@@ -137,7 +138,7 @@ pub fn evaluate<'d>(catalog: &Catalog, data: &'d Dataset) -> PolarsResult<Result
             field.id.clone()
         };
         let chunked = if values.is_empty() {
-            Float64Chunked::full_null(name.into(), data.rows())
+            all_null(&name, data.rows())
         } else {
             Float64Chunked::from_iter_options(
                 name.into(),
@@ -148,6 +149,7 @@ pub fn evaluate<'d>(catalog: &Catalog, data: &'d Dataset) -> PolarsResult<Result
     }
     let present: std::collections::HashSet<String> =
         columns.iter().map(|c| c.name().to_string()).collect();
+    columns.push(all_null(NULL_COLUMN, data.rows()).into_column());
     let frame = DataFrame::new(data.rows(), columns)?;
 
     // Only a measure that another formula reads is cleaned inside the plan (not finite
@@ -180,7 +182,7 @@ pub fn evaluate<'d>(catalog: &Catalog, data: &'d Dataset) -> PolarsResult<Result
                 let raw = formula_column(id);
                 let finite = when(col(raw.as_str()).is_finite())
                     .then(col(raw.as_str()))
-                    .otherwise(lit(NULL).cast(DataType::Float64));
+                    .otherwise(col(NULL_COLUMN));
                 let reported = reported_column(id);
                 let value = if present.contains(&reported) {
                     when(col(reported.as_str()).is_not_null())

@@ -9,7 +9,7 @@
 
 use std::fmt;
 
-use polars::prelude::{AggExpr, DataType, Expr, Operator};
+use polars::prelude::{col, AggExpr, DataType, Expr, Float64Chunked, NewChunkedArray, Operator};
 use sqlparser::dialect::GenericDialect;
 use sqlparser::tokenizer::{Token, Tokenizer};
 
@@ -19,6 +19,17 @@ pub const ALLOWED_FUNCTIONS: &[&str] = &[
     "ABS", "CEIL", "CEILING", "COALESCE", "EXP", "FLOOR", "GREATEST", "IFNULL", "LEAST", "LN",
     "LOG10", "NULLIF", "POWER", "ROUND", "SQRT",
 ];
+
+/// The column of nulls every frame a formula runs on has: a formula's `NULL` (and a `CASE`
+/// without `ELSE`) reads it instead of a null literal. Polars makes a null literal, and a
+/// `full_null` column, from an 8 MiB buffer of zeros it fills on first use: for a single
+/// city that was an eighth of the whole run. A column built from options does not need it.
+pub const NULL_COLUMN: &str = "null:";
+
+/// A Float64 column of `rows` nulls, built without polars' shared buffer of zeros.
+pub fn all_null(name: &str, rows: usize) -> Float64Chunked {
+    Float64Chunked::from_iter_options(name.into(), std::iter::repeat_n(None, rows))
+}
 
 /// A compiled formula.
 #[derive(Debug, Clone)]
@@ -90,6 +101,10 @@ impl Formula {
             } => column_names(right),
             _ => Vec::new(),
         }));
+        let expr = expr.map_expr(|e| match e {
+            Expr::Literal(value) if value.is_null() => col(NULL_COLUMN),
+            e => e,
+        });
         Ok(Formula {
             text: text.to_string(),
             expr: expr.cast(DataType::Float64),
@@ -220,10 +235,11 @@ fn check_tokens(text: &str) -> Result<(), (Option<usize>, String)> {
 /// compiles but cannot run (text added to a number, a number used as a condition) fails
 /// here, with polars' reason, instead of in the middle of an assessment.
 pub fn dry_run(expr: &Expr, columns: &[&str]) -> Result<(), String> {
-    use polars::prelude::{ChunkFullNull, DataFrame, IntoColumn, IntoLazy};
+    use polars::prelude::{DataFrame, IntoColumn, IntoLazy};
     let frame_columns: Vec<polars::prelude::Column> = columns
         .iter()
-        .map(|name| polars::prelude::Float64Chunked::full_null((*name).into(), 0).into_column())
+        .chain(std::iter::once(&NULL_COLUMN))
+        .map(|name| all_null(name, 0).into_column())
         .collect();
     let frame = DataFrame::new(0, frame_columns).map_err(|e| e.to_string())?;
     frame
@@ -245,9 +261,11 @@ mod tests {
 
     fn eval(text: &str, columns: &[(&str, Vec<Option<f64>>)]) -> Vec<Option<f64>> {
         let formula = Formula::compile(text).unwrap();
+        let rows = columns.first().map_or(1, |(_, values)| values.len());
         let series: Vec<Column> = columns
             .iter()
             .map(|(name, values)| Column::new((*name).into(), values.clone()))
+            .chain(std::iter::once(all_null(NULL_COLUMN, rows).into_column()))
             .collect();
         let df = DataFrame::new_infer_height(series).unwrap();
         let out = df
