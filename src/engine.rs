@@ -14,8 +14,8 @@ use polars::prelude::*;
 
 use crate::catalog::{Catalog, Measure};
 use crate::dataset::Dataset;
-use crate::formula::{all_null, NULL_COLUMN};
 use crate::diagnostic::{Problem, ProblemCode, Problems};
+use crate::formula::{all_null, NULL_COLUMN};
 
 /// Every measure's value for every city-year, with the data it was computed from.
 #[derive(Debug, Clone)]
@@ -125,32 +125,35 @@ impl Status {
 
 /// Evaluate every measure of the catalogue for every city-year of the dataset.
 pub fn evaluate<'d>(catalog: &Catalog, data: &'d Dataset) -> PolarsResult<Results<'d>> {
+    evaluate_in_chunks(catalog, data, CHUNK)
+}
+
+/// [`evaluate`], running the plan on `chunk` city-years at a time (at least one). The
+/// results do not depend on `chunk`; only the memory held at once does.
+pub fn evaluate_in_chunks<'d>(
+    catalog: &Catalog,
+    data: &'d Dataset,
+    chunk: usize,
+) -> PolarsResult<Results<'d>> {
+    let chunk = chunk.max(1);
     let measures: Vec<&Measure> = catalog.measures().map(|(_, m)| m).collect();
-    let mut columns = Vec::new();
-    for (i, field) in data.fields.iter().enumerate() {
-        let values = &data.values[i];
-        let name = if field.reported_kpi {
-            if values.iter().all(|v| v.is_nan()) {
-                continue; // no city reports this KPI directly
+    // The frame's columns: every variable, and every KPI some city reports directly.
+    let inputs: Vec<(usize, String)> = data
+        .fields
+        .iter()
+        .enumerate()
+        .filter_map(|(i, field)| {
+            if !field.reported_kpi {
+                Some((i, field.id.clone()))
+            } else if data.values[i].iter().all(|v| v.is_nan()) {
+                None // no city reports this KPI directly
+            } else {
+                Some((i, reported_column(&field.id)))
             }
-            reported_column(&field.id)
-        } else {
-            field.id.clone()
-        };
-        let chunked = if values.is_empty() {
-            all_null(&name, data.rows())
-        } else {
-            Float64Chunked::from_iter_options(
-                name.into(),
-                values.iter().map(|v| (!v.is_nan()).then_some(*v)),
-            )
-        };
-        columns.push(chunked.into_column());
-    }
-    let present: std::collections::HashSet<String> =
-        columns.iter().map(|c| c.name().to_string()).collect();
-    columns.push(all_null(NULL_COLUMN, data.rows()).into_column());
-    let frame = DataFrame::new(data.rows(), columns)?;
+        })
+        .collect();
+    let present: std::collections::HashSet<&str> =
+        inputs.iter().map(|(_, name)| name.as_str()).collect();
 
     // Only a measure that another formula reads is cleaned inside the plan (not finite
     // becomes null, a value the city reports directly takes the formula's place), so that
@@ -168,12 +171,14 @@ pub fn evaluate<'d>(catalog: &Catalog, data: &'d Dataset) -> PolarsResult<Result
             id.to_string()
         }
     };
-    let mut plan = frame.lazy().without_optimizations();
+    let mut layers: Vec<Vec<Expr>> = Vec::new();
     for layer in catalog.layers() {
-        let computed: Vec<Expr> = layer
-            .iter()
-            .map(|m| m.formula.expr.clone().alias(raw_column(&m.id)))
-            .collect();
+        layers.push(
+            layer
+                .iter()
+                .map(|m| m.formula.expr.clone().alias(raw_column(&m.id)))
+                .collect(),
+        );
         let cleaned: Vec<Expr> = layer
             .iter()
             .filter(|m| read_by_others.contains(m.id.as_str()))
@@ -184,7 +189,7 @@ pub fn evaluate<'d>(catalog: &Catalog, data: &'d Dataset) -> PolarsResult<Result
                     .then(col(raw.as_str()))
                     .otherwise(col(NULL_COLUMN));
                 let reported = reported_column(id);
-                let value = if present.contains(&reported) {
+                let value = if present.contains(reported.as_str()) {
                     when(col(reported.as_str()).is_not_null())
                         .then(col(reported.as_str()))
                         .otherwise(finite)
@@ -194,35 +199,57 @@ pub fn evaluate<'d>(catalog: &Catalog, data: &'d Dataset) -> PolarsResult<Result
                 value.alias(id)
             })
             .collect();
-        plan = plan.with_columns(computed);
         if !cleaned.is_empty() {
-            plan = plan.with_columns(cleaned);
+            layers.push(cleaned);
         }
     }
-    let raw_names: Vec<String> = measures.iter().map(|m| raw_column(&m.id)).collect();
-    let out = plan
-        .select(
-            raw_names
-                .iter()
-                .map(|n| col(n.as_str()))
-                .collect::<Vec<_>>(),
-        )
-        .collect()?;
-    // What each formula gave, not finite as NaN; then the value: the figure the city
-    // reports where it reports one, else the formula's.
-    // Each polars column is let go as soon as it is copied, so the two copies of every
-    // value are never all held at once.
-    let formulas: Vec<Vec<f64>> = out
-        .into_columns()
-        .into_iter()
-        .map(|column| {
-            Ok(column
-                .f64()?
-                .iter()
-                .map(|v| v.filter(|v| v.is_finite()).unwrap_or(f64::NAN))
-                .collect())
-        })
-        .collect::<PolarsResult<_>>()?;
+    let outputs: Vec<Expr> = measures.iter().map(|m| col(raw_column(&m.id))).collect();
+
+    // The plan runs a chunk of city-years at a time, so that the frame (a copy of every
+    // value) and polars' intermediate columns are held for one chunk, not for the whole
+    // run. What each formula gave, not finite as NaN, is appended to `formulas`.
+    let mut formulas: Vec<Vec<f64>> = vec![Vec::with_capacity(data.rows()); measures.len()];
+    let mut start = 0;
+    loop {
+        let rows = start..(start + chunk).min(data.rows());
+        let mut columns: Vec<Column> = inputs
+            .iter()
+            .map(|(field, name)| {
+                let values = &data.values[*field];
+                let chunked = if values.is_empty() {
+                    all_null(name, rows.len())
+                } else {
+                    Float64Chunked::from_iter_options(
+                        name.into(),
+                        values[rows.clone()]
+                            .iter()
+                            .map(|v| (!v.is_nan()).then_some(*v)),
+                    )
+                };
+                chunked.into_column()
+            })
+            .collect();
+        columns.push(all_null(NULL_COLUMN, rows.len()).into_column());
+        let mut plan = DataFrame::new(rows.len(), columns)?
+            .lazy()
+            .without_optimizations();
+        for layer in &layers {
+            plan = plan.with_columns(layer.clone());
+        }
+        let out = plan.select(outputs.clone()).collect()?;
+        for (column, formula) in out.into_columns().into_iter().zip(&mut formulas) {
+            formula.extend(
+                column
+                    .f64()?
+                    .iter()
+                    .map(|v| v.filter(|v| v.is_finite()).unwrap_or(f64::NAN)),
+            );
+        }
+        if rows.end == data.rows() {
+            break;
+        }
+        start = rows.end;
+    }
     let variables: HashMap<&str, usize> = data
         .fields
         .iter()
@@ -324,6 +351,9 @@ pub struct Disagreement {
     /// What the formula gives from the inputs.
     pub formula: f64,
 }
+
+/// City-years the plan evaluates at a time.
+const CHUNK: usize = 8192;
 
 fn formula_column(id: &str) -> String {
     format!("formula:{id}")

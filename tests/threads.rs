@@ -1,5 +1,6 @@
 //! The CSV, JSON and NDJSON reports rendered on several threads are byte for byte the ones
-//! rendered on one, on a run of more city-years than one thread's chunk (512).
+//! rendered on one, on a run of more city-years than one thread's chunk (512); the engine
+//! gives the same values whatever the number of city-years it evaluates at a time.
 
 use citykpi::catalog::Catalog;
 use citykpi::dataset::{self, Filter, Input, TextOptions};
@@ -50,4 +51,35 @@ fn threads_do_not_change_any_report() {
         one.iter().filter(|&&b| b == b'\n').count(),
         1 + 1300 * measures
     );
+}
+
+/// The engine runs its plan a chunk of city-years at a time: every report is the same
+/// whatever the chunk, on data with reported KPIs, parts, gaps and several files.
+#[test]
+fn the_engine_chunk_does_not_change_any_value() {
+    let catalog = Catalog::embedded();
+    let inputs: Vec<Input> = [
+        "sample-data/vesterby.csv",
+        "sample-data/riverton.csv",
+        "tests/fixtures/worked-example.csv",
+        "tests/fixtures/u4ssc-reference.csv",
+    ]
+    .iter()
+    .map(|path| Input::Bytes((*path).into(), std::fs::read(path).unwrap()))
+    .collect();
+    let loaded = dataset::load(&catalog, &inputs, Filter::default(), TextOptions::default());
+    let rows = loaded.dataset.rows();
+    assert!(rows > 3, "{rows} city-years");
+    let csv_with = |chunk| {
+        let results = engine::evaluate_in_chunks(&catalog, &loaded.dataset, chunk).unwrap();
+        let assessment = Assessment::new(&catalog, &results, None, None);
+        let mut out = Vec::new();
+        report::render(Format::Csv, &assessment, Style::default(), &mut out).unwrap();
+        (out, results.disagreements.len())
+    };
+    let whole = csv_with(rows);
+    assert!(whole.0.windows(9).any(|w| w == b",computed"));
+    for chunk in [1, 2, 3, rows - 1] {
+        assert_eq!(csv_with(chunk), whole, "chunk of {chunk}");
+    }
 }

@@ -548,11 +548,15 @@ fn read_batches<R: Read>(
 ) -> u64 {
     const BATCH: usize = 8192;
     loop {
+        // Records are made as they are needed (a small file does not allocate a whole
+        // batch) and reused from the batches the loader hands back.
         let mut records = recycled.try_recv().unwrap_or_default();
-        records.resize(BATCH, csv::StringRecord::new());
         let mut n = 0;
         let mut error = None;
         while n < BATCH {
+            if n == records.len() {
+                records.push(csv::StringRecord::new());
+            }
             match reader.read_record(&mut records[n]) {
                 Ok(true) => n += 1,
                 Ok(false) => break,
