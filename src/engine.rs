@@ -208,7 +208,9 @@ pub fn evaluate_in_chunks<'d>(
     // The plan runs a chunk of city-years at a time, so that the frame (a copy of every
     // value) and polars' intermediate columns are held for one chunk, not for the whole
     // run. What each formula gave, not finite as NaN, is appended to `formulas`.
-    let mut formulas: Vec<Vec<f64>> = vec![Vec::with_capacity(data.rows()); measures.len()];
+    let mut formulas: Vec<Vec<f64>> = (0..measures.len())
+        .map(|_| Vec::with_capacity(data.rows()))
+        .collect();
     let mut start = 0;
     loop {
         let rows = start..(start + chunk).min(data.rows());

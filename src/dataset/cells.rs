@@ -27,7 +27,7 @@ impl<'a> Loader<'a> {
             let row = self.row(city, year);
             let data = &self.out.dataset;
             if let Some(value) = data.value(field, row) {
-                let before = data.origins[field][row];
+                let before = data.origin_of(field, row);
                 let before_at = format!("{}:{}", data.files[before.file as usize], before.line);
                 let (name, field_id) = self.names(origin, field);
                 self.report(
@@ -155,7 +155,7 @@ impl<'a> Loader<'a> {
         self.ensure_column(field);
         let data = &self.out.dataset;
         let previous = data.values[field][row];
-        let before = data.origins[field][row];
+        let before = data.origin_of(field, row);
         if !previous.is_nan() || data.invalid.contains_key(&(field, row)) {
             if previous.is_nan() {
                 return; // already invalid; its first problem was reported
@@ -198,7 +198,8 @@ impl<'a> Loader<'a> {
         put(&mut data.sources[field], rows, row, source);
         put(&mut data.quality[field], rows, row, at.quality);
         put(&mut data.verified[field], rows, row, at.verified);
-        data.origins[field][row] = origin;
+        data.lines[field][row] = origin.line;
+        put(&mut data.line_files[field], rows, row, origin.file);
         if factor != 1.0 {
             data.converted
                 .insert((field, row), (unit.to_string(), given));
@@ -267,7 +268,7 @@ impl<'a> Loader<'a> {
             }
             let (mut count, mut first, mut fractions, mut positive) = (0, None, true, false);
             for row in 0..data.rows() {
-                let origin = data.origins[field][row];
+                let origin = data.origin_of(field, row);
                 let Some(value) = data.value(field, row).filter(|_| origin.file == file) else {
                     continue;
                 };
@@ -330,7 +331,7 @@ impl<'a> Loader<'a> {
         if data.values[field].is_empty() {
             let rows = data.cities.len();
             data.values[field] = vec![f64::NAN; rows];
-            data.origins[field] = vec![Origin::default(); rows];
+            data.lines[field] = vec![0; rows];
         }
     }
 
@@ -391,10 +392,12 @@ impl<'a> Loader<'a> {
                                 side.push(0);
                             }
                         }
-                        if !data.sources[f].is_empty() {
-                            data.sources[f].push(0);
+                        for side in [&mut data.sources[f], &mut data.line_files[f]] {
+                            if !side.is_empty() {
+                                side.push(0);
+                            }
                         }
-                        data.origins[f].push(Origin::default());
+                        data.lines[f].push(0);
                     }
                 }
                 self.row_of.insert(key, row);
@@ -438,7 +441,8 @@ impl<'a> Loader<'a> {
             reorder(&mut data.sources[f], &order);
             reorder(&mut data.quality[f], &order);
             reorder(&mut data.verified[f], &order);
-            data.origins[f] = order.iter().map(|&i| data.origins[f][i]).collect();
+            reorder(&mut data.lines[f], &order);
+            reorder(&mut data.line_files[f], &order);
         }
         self.out
     }
@@ -459,8 +463,8 @@ impl<'a> Loader<'a> {
             for row in 0..data.rows() {
                 let (part, total) = (data.values[p][row], data.values[w][row]);
                 if part > total {
-                    let origin = data.origins[p][row];
-                    let whole_origin = data.origins[w][row];
+                    let origin = data.origin_of(p, row);
+                    let whole_origin = data.origin_of(w, row);
                     problems.push(
                         Problem::new(
                             ProblemCode::PartExceedsWhole,

@@ -122,7 +122,8 @@ impl<'a> Loader<'a> {
                     sources: vec![Vec::new(); n],
                     quality: vec![Vec::new(); n],
                     verified: vec![Vec::new(); n],
-                    origins: vec![Vec::new(); n],
+                    lines: vec![Vec::new(); n],
+                    line_files: vec![Vec::new(); n],
                     source_names: vec![String::new()],
                     ..Dataset::default()
                 },

@@ -66,7 +66,12 @@ pub struct Dataset {
     /// `verified[field][row]`: [`VERIFIED_YES`], [`VERIFIED_NO`], or 0 where not said.
     /// Empty for a field no file flags.
     pub verified: Vec<Vec<u8>>,
-    pub origins: Vec<Vec<Origin>>,
+    /// `lines[field][row]`: the line a cell was read from; 0 where it was read from none.
+    pub lines: Vec<Vec<u32>>,
+    /// `line_files[field][row]`: the file of that line, an index into `files`. Empty for a
+    /// field whose cells all come from the first file: most runs read one file, and a
+    /// cell's origin then costs 4 bytes, not 8.
+    pub line_files: Vec<Vec<u32>>,
     /// Cells given in another unit and converted: the unit and the value as given.
     pub converted: HashMap<(usize, usize), (String, f64)>,
     /// Cells the data marks as not reported (`NR`, `n/a`, `..`, an empty value).
@@ -128,8 +133,17 @@ impl Dataset {
 
     /// The file name and line a cell was read from.
     pub fn origin(&self, field: usize, row: usize) -> Option<(&str, u32)> {
-        let origin = self.origins[field].get(row)?;
-        (origin.line > 0).then(|| (self.files[origin.file as usize].as_str(), origin.line))
+        let line = *self.lines[field].get(row)?;
+        let file = self.origin_of(field, row).file;
+        (line > 0).then(|| (self.files[file as usize].as_str(), line))
+    }
+
+    /// The file (index) and line a cell of a field with a column was read from.
+    pub fn origin_of(&self, field: usize, row: usize) -> Origin {
+        Origin {
+            file: self.line_files[field].get(row).copied().unwrap_or(0),
+            line: self.lines[field][row],
+        }
     }
 
     /// False for a column no input file had; such a column holds no values.
