@@ -1,10 +1,11 @@
 //! `assess --format parquet` through the binary, read back with polars: one row per CSV row,
 //! with the same values (to CSV's 6 decimals), points, bands, statuses, quality and flags, in
-//! typed columns.
+//! typed columns; `--format arrow`, the same table as an Arrow IPC file.
 
 use std::process::Command;
 
 use polars::prelude::{AnyValue, DataFrame};
+use polars_io::ipc::IpcReader;
 use polars_io::parquet::read::ParquetReader;
 use polars_io::SerReader;
 
@@ -111,4 +112,31 @@ fn parquet_has_every_row_of_the_csv_report_in_typed_columns() {
         "f64",
         "values are numbers"
     );
+}
+
+/// `--format arrow` writes the same table as an Arrow IPC file: read back, it is the
+/// Parquet report's frame, column for column and row for row.
+#[test]
+fn arrow_is_the_parquet_table() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = |format: &str| {
+        let path = dir.path().join(format!("kpis.{format}"));
+        citykpi(&[
+            "assess",
+            "sample-data/vesterby.csv",
+            "sample-data/riverton.csv",
+            "--targets",
+            "sample-data/targets.csv",
+            "--format",
+            format,
+            "-o",
+            path.to_str().unwrap(),
+        ]);
+        std::fs::File::open(path).unwrap()
+    };
+    let parquet: DataFrame = ParquetReader::new(run("parquet")).finish().unwrap();
+    let arrow: DataFrame = IpcReader::new(run("arrow")).finish().unwrap();
+    assert!(arrow.height() > 500);
+    assert_eq!(arrow.get_column_names(), parquet.get_column_names());
+    assert!(arrow.equals_missing(&parquet), "{arrow}\n{parquet}");
 }

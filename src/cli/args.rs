@@ -41,7 +41,12 @@ fn text_formats() -> impl TypedValueParser<Value = Format> {
     use strum::IntoEnumIterator;
     PossibleValuesParser::new(
         Format::iter()
-            .filter(|f| !matches!(f, Format::Xlsx | Format::Html | Format::Parquet))
+            .filter(|f| {
+                !matches!(
+                    f,
+                    Format::Xlsx | Format::Html | Format::Parquet | Format::Arrow
+                )
+            })
             .map(Into::<&'static str>::into),
     )
     .try_map(|name| Format::from_str(&name).map_err(|_| format!("unknown value {name}")))
@@ -274,8 +279,8 @@ pub struct AssessArgs {
     pub min_quality: Option<Quality>,
 
     /// The report format: table, csv, json, ndjson (one city-year a line), md, html (one
-    /// self-contained page), xlsx or parquet (these two with --output, or standard output
-    /// redirected to a file).
+    /// self-contained page), xlsx, parquet or arrow (an Arrow IPC file; these three with
+    /// --output, or standard output redirected to a file).
     #[arg(long, short, value_parser = names::<Format>(), default_value = "table", help_heading = "Output")]
     pub format: Format,
 

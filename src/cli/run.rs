@@ -176,6 +176,7 @@ fn assess(catalog: &Catalog, args: AssessArgs, stderr: &mut dyn Write) -> anyhow
     match args.format {
         Format::Xlsx => refuse_terminal(args.output.as_deref(), "xlsx", "report.xlsx")?,
         Format::Parquet => refuse_terminal(args.output.as_deref(), "parquet", "kpis.parquet")?,
+        Format::Arrow => refuse_terminal(args.output.as_deref(), "arrow", "kpis.arrow")?,
         _ => {}
     }
     let inputs = parse_inputs(&args.data)?;

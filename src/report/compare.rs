@@ -231,7 +231,7 @@ pub fn render(comparison: &Comparison, format: Format, out: &mut dyn Write) -> a
             let header: Vec<String> = TABLE_HEADER.iter().map(|h| h.to_string()).collect();
             markdown(out, &header, &rows)?;
         }
-        Format::Xlsx | Format::Html | Format::Parquet => {
+        Format::Xlsx | Format::Html | Format::Parquet | Format::Arrow => {
             return Err(crate::Error::Usage(
                 "compare writes table, csv, json, ndjson or md; for a workbook or a page, use `assess --format xlsx|html`".into(),
             )

@@ -1,5 +1,5 @@
 //! Reports: the assessment model rendered as a terminal table, CSV, JSON, JSON Lines,
-//! Markdown or an XLSX workbook.
+//! Markdown, an HTML page, an XLSX workbook, Parquet or Arrow.
 //!
 //! Every renderer takes the same [`Assessment`] and writes [`CityYearReport`]s as they are
 //! scored (CSV: a chunk of 512 per thread), so memory does not grow with the number of
@@ -8,6 +8,7 @@
 //! so every format says the same thing. Renderers never read the engine, the dataset
 //! or the formulas.
 
+mod columnar;
 pub mod compare;
 mod csv_out;
 pub mod diff;
@@ -16,7 +17,6 @@ pub mod html;
 mod json;
 mod markdown;
 mod number;
-mod parquet_out;
 mod plain_table;
 pub mod problems;
 mod table;
@@ -54,6 +54,8 @@ pub enum Format {
     Xlsx,
     /// The long result table as Parquet, with typed columns (binary).
     Parquet,
+    /// The same table as an Arrow IPC file (binary).
+    Arrow,
 }
 
 /// How to render.
@@ -92,7 +94,8 @@ pub fn render(
         Format::Md => markdown::render(assessment, out),
         Format::Html => html::render(assessment, out),
         Format::Xlsx => xlsx::render(assessment, out),
-        Format::Parquet => parquet_out::render(assessment, out),
+        Format::Parquet => columnar::render_parquet(assessment, out),
+        Format::Arrow => columnar::render_arrow(assessment, out),
     }
 }
 

@@ -1,18 +1,22 @@
-//! Parquet: the long result table, one row per city, year and KPI (or KPI part), with typed
-//! columns, for pipelines and for runs too large for text. City-years are turned into a
-//! frame a chunk at a time and written as a row group each (Snappy-compressed), so memory
-//! does not grow with the run. Values are written as computed (CSV rounds them to 6 decimals). It formats the
-//! model; it never computes.
+//! Parquet and Arrow IPC: the long result table, one row per city, year and KPI (or KPI
+//! part), with typed columns, for pipelines and for runs too large for text. City-years are
+//! turned into a frame a chunk at a time and written as a row group (Parquet,
+//! Snappy-compressed) or a record batch (Arrow) each, so memory does not grow with the run.
+//! Values are written as computed (CSV rounds them to 6 decimals). It formats the model; it
+//! never computes.
 
 use std::io::Write;
 
-use polars::prelude::{Column, DataFrame, PolarsResult};
+use polars::prelude::{Column, CompatLevel, DataFrame, PolarsResult, SchemaExt};
+use polars_arrow::io::ipc::write::default_ipc_fields;
+use polars_io::ipc::IpcWriter;
 use polars_io::parquet::write::{ParquetCompression, ParquetWriter};
+use polars_io::SerWriter;
 
 use super::{note, target_origin};
 use crate::scoring::Assessment;
 
-/// City-years per row group (about 19 000 rows): two frames of this size are held at a
+/// City-years per row group or record batch (about 19 000 rows): two frames of this size are held at a
 /// time, so it bounds the memory the Parquet report adds to the run.
 const CHUNK: usize = 128;
 
@@ -92,22 +96,17 @@ fn frame(assessment: &Assessment, rows: std::ops::Range<usize>) -> PolarsResult<
     )
 }
 
-/// Write the whole assessment as one Parquet file, a row group per chunk of city-years.
-pub fn render(assessment: &Assessment, out: &mut dyn Write) -> anyhow::Result<()> {
-    let first = frame(assessment, 0..assessment.len().min(CHUNK))?;
-    // Snappy, Spark's and pyarrow's default codec: about 20 % more bytes than polars'
-    // default zstd, and about 10 % less CPU for the whole run.
-    let mut writer = ParquetWriter::new(out)
-        .with_compression(ParquetCompression::Snappy)
-        .batched(first.schema())?;
-    writer.write_batch(&first)?;
-    drop(first);
-    // One thread turns the next chunk into a frame while this one encodes and writes the
-    // last; the next frame waits to be handed over, so at most two frames are held.
+/// Hand every chunk of city-years, as a frame, to `write`, in order. One thread turns the
+/// next chunk into a frame while `write` encodes the last; the next frame waits to be
+/// handed over, so at most two frames are held.
+fn each_frame(
+    assessment: &Assessment,
+    mut write: impl FnMut(&DataFrame) -> PolarsResult<()>,
+) -> anyhow::Result<()> {
     let (frames, received) = std::sync::mpsc::sync_channel(0);
     std::thread::scope(|scope| -> anyhow::Result<()> {
         scope.spawn(move || {
-            let mut start = CHUNK;
+            let mut start = 0;
             while start < assessment.len() {
                 let end = (start + CHUNK).min(assessment.len());
                 if frames.send(frame(assessment, start..end)).is_err() {
@@ -117,10 +116,35 @@ pub fn render(assessment: &Assessment, out: &mut dyn Write) -> anyhow::Result<()
             }
         });
         for frame in received {
-            writer.write_batch(&frame?)?;
+            write(&frame?)?;
         }
         Ok(())
-    })?;
+    })
+}
+
+/// Write the whole assessment as one Parquet file, a row group per chunk of city-years.
+pub fn render_parquet(assessment: &Assessment, out: &mut dyn Write) -> anyhow::Result<()> {
+    let schema = frame(assessment, 0..0)?.schema().clone();
+    // Snappy, Spark's and pyarrow's default codec: about 20 % more bytes than polars'
+    // default zstd, and about 10 % less CPU for the whole run.
+    let mut writer = ParquetWriter::new(out)
+        .with_compression(ParquetCompression::Snappy)
+        .batched(&schema)?;
+    each_frame(assessment, |frame| writer.write_batch(frame))?;
+    writer.finish()?;
+    Ok(())
+}
+
+/// Write the whole assessment as one Arrow IPC file (uncompressed, plain Arrow types: no
+/// string views, so any Arrow reader takes it), a record batch per chunk of city-years.
+pub fn render_arrow(assessment: &Assessment, out: &mut dyn Write) -> anyhow::Result<()> {
+    let schema = frame(assessment, 0..0)?.schema().clone();
+    let compat = CompatLevel::oldest();
+    let fields = default_ipc_fields(schema.to_arrow(compat).iter_values());
+    let mut writer = IpcWriter::new(out)
+        .with_compat_level(compat)
+        .batched(&schema, fields)?;
+    each_frame(assessment, |frame| writer.write_batch(frame))?;
     writer.finish()?;
     Ok(())
 }
