@@ -17,6 +17,7 @@
 #   json      citykpi assess FILE --format json
 #   ndjson    citykpi assess FILE --format ndjson
 #   parquet   citykpi assess FILE --format parquet
+#   arrow     citykpi assess FILE --format arrow (an Arrow IPC file)
 #   read      python3: polars.read_csv(FILE)
 #   pivot     python3: polars.read_csv(FILE), then pivot to one row per city-year
 #   pl-assess python3 bench/polars_assess.py FILE: read, pivot, every formula of kpi-definitions/
@@ -186,11 +187,11 @@ for size in "${sizes[@]}"; do
   fi
   mb=$(awk -v b="$(stat -c %s "$file")" 'BEGIN { printf "%.1f", b / 1024 / 1024 }')
   rows=$(( $(wc -l < "$file") - 1 ))
-  commands=(csv json ndjson parquet read pivot pl-assess duckdb spark import load)
+  commands=(csv json ndjson parquet arrow read pivot pl-assess duckdb spark import load)
   declare -A walls=() peaks_kib=() cpus=()
   for what in "${commands[@]}"; do
     case $what in
-      csv | json | ndjson | parquet) cmd=("$bin" assess "$file" --format "$what") ;;
+      csv | json | ndjson | parquet | arrow) cmd=("$bin" assess "$file" --format "$what") ;;
       read) cmd=(python3 -c "$py_read" "$file") ;;
       pivot) cmd=(python3 -c "$py_pivot" "$file") ;;
       pl-assess) cmd=(python3 bench/polars_assess.py "$file" kpi-definitions /dev/null) ;;
@@ -237,7 +238,7 @@ if [ ${#sizes[@]} -ge 2 ]; then
   echo "peak memory growth from $first to $last ($added city-years more):"
   echo "| command | peak $first MiB | peak $last MiB | growth MiB | KiB per city-year | growth / load's |"
   echo "|---|---|---|---|---|---|"
-  for what in csv json ndjson parquet read pivot pl-assess duckdb spark load; do
+  for what in csv json ndjson parquet arrow read pivot pl-assess duckdb spark load; do
     a=${peaks[$first,$what]:-} b=${peaks[$last,$what]:-} l1=${peaks[$first,load]:-} l2=${peaks[$last,load]:-}
     if [ -z "$a" ] || [ -z "$b" ]; then echo "| $what | ${a:-failed} | ${b:-failed} | n/a | n/a | n/a |"; continue; fi
     awk -v w="$what" -v a="$a" -v b="$b" -v n="$added" -v l1="$l1" -v l2="$l2" '
