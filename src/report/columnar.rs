@@ -16,8 +16,8 @@ use polars_io::SerWriter;
 use super::{note, target_origin};
 use crate::scoring::Assessment;
 
-/// City-years per row group or record batch (about 19 000 rows): two frames of this size are held at a
-/// time, so it bounds the memory the Parquet report adds to the run.
+/// City-years per row group or record batch (about 19 000 rows): two frames of this size
+/// are held at a time, so it bounds the memory the report adds to the run.
 const CHUNK: usize = 128;
 
 /// The columns of the rows of `rows` (city-years of `assessment`).
