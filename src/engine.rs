@@ -354,8 +354,10 @@ pub struct Disagreement {
     pub formula: f64,
 }
 
-/// City-years the plan evaluates at a time.
-const CHUNK: usize = 8192;
+/// City-years the plan evaluates at a time. Polars' intermediates for a chunk are freed on
+/// its worker threads, whose allocator keeps them: 2 048 held the Parquet report of 20 000
+/// city-years 8 MiB lower than 8 192, at no measurable cost in time.
+const CHUNK: usize = 2048;
 
 fn formula_column(id: &str) -> String {
     format!("formula:{id}")
