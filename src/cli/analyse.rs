@@ -38,7 +38,7 @@ pub fn compare(catalog: &Catalog, args: CompareArgs, stderr: &mut dyn Write) -> 
         }
         (None, None) => None,
     };
-    let data = load_readable(catalog, &inputs, Filter::default(), &args.text, stderr)?;
+    let (data, data_exit) = load_readable(catalog, &inputs, Filter::default(), &args.text, stderr)?;
     let year = match args.year.or_else(|| data.years.iter().copied().max()) {
         Some(year) if data.years.contains(&year) => year,
         _ => {
@@ -70,7 +70,7 @@ pub fn compare(catalog: &Catalog, args: CompareArgs, stderr: &mut dyn Write) -> 
     write_output(args.output.as_deref(), &inputs, |out| {
         report::compare::render(&comparison, args.format, out)
     })?;
-    Ok(exit::OK)
+    Ok(data_exit)
 }
 
 fn read_groups(path: &std::path::Path, column: &str, groups: &mut Groups) -> anyhow::Result<()> {

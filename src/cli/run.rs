@@ -365,7 +365,7 @@ pub(super) fn load_readable(
     filter: Filter,
     text: &TextArgs,
     stderr: &mut dyn Write,
-) -> anyhow::Result<Dataset> {
+) -> anyhow::Result<(Dataset, u8)> {
     let loaded = dataset::load(catalog, inputs, filter, text.options());
     if loaded.problems.unreadable() {
         let problems = loaded.problems;
@@ -376,7 +376,9 @@ pub(super) fn load_readable(
         return Err(Error::Data { summary, problems }.into());
     }
     print_problems(&loaded.problems, stderr)?;
-    Ok(loaded.dataset)
+    // The data's errors are printed and the command goes on; it still exits as they say (3).
+    let code = loaded.problems.exit_code().unwrap_or(exit::OK);
+    Ok((loaded.dataset, code))
 }
 
 /// `citykpi explain`: one KPI (every part of it) of one city-year, with its lineage.
@@ -408,7 +410,7 @@ fn explain(catalog: &Catalog, args: ExplainArgs, stderr: &mut dyn Write) -> anyh
         cities: vec![args.city.clone()],
         years: Vec::new(),
     };
-    let data = load_readable(catalog, &inputs, filter, &args.text, stderr)?;
+    let (data, data_exit) = load_readable(catalog, &inputs, filter, &args.text, stderr)?;
     let year = match args.year.or_else(|| data.years.iter().copied().max()) {
         Some(year) if data.years.contains(&year) => year,
         _ => {
@@ -439,5 +441,5 @@ fn explain(catalog: &Catalog, args: ExplainArgs, stderr: &mut dyn Write) -> anyh
             out,
         )
     })?;
-    Ok(exit::OK)
+    Ok(data_exit)
 }
