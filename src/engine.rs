@@ -1,11 +1,12 @@
 //! The engine: every KPI for every city-year, in one polars lazy plan.
 //!
-//! The dataset becomes one wide frame (a row per city-year, a column per
-//! variable); every formula is added as a column, in layers so that a KPI
-//! that reads another comes after it. A value a city reports directly takes
-//! the place of the formula. Nothing that is not finite leaves the engine: a
-//! division by zero becomes a missing value whose [`Reason`] says why. The engine
-//! never scores and never renders a report.
+//! The plan runs on a chunk of city-years at a time: the dataset becomes a wide
+//! frame per chunk (a row per city-year, a column per variable); every formula
+//! is added as a column, in layers so that a KPI that reads another comes after
+//! it. A value a city reports directly takes the place of the formula. Nothing
+//! that is not finite leaves the engine: a division by zero becomes a missing
+//! value whose [`Reason`] says why. The engine never scores and never renders a
+//! report.
 
 use std::collections::HashMap;
 use std::fmt;
@@ -138,7 +139,7 @@ pub fn evaluate_in_chunks<'d>(
     let chunk = chunk.max(1);
     let measures: Vec<&Measure> = catalog.measures().map(|(_, m)| m).collect();
     // The frame's columns: every variable, and every KPI some city reports directly.
-    let inputs: Vec<(usize, String)> = data
+    let frame_fields: Vec<(usize, String)> = data
         .fields
         .iter()
         .enumerate()
@@ -153,7 +154,7 @@ pub fn evaluate_in_chunks<'d>(
         })
         .collect();
     let present: std::collections::HashSet<&str> =
-        inputs.iter().map(|(_, name)| name.as_str()).collect();
+        frame_fields.iter().map(|(_, name)| name.as_str()).collect();
 
     // Only a measure that another formula reads is cleaned inside the plan (not finite
     // becomes null, a value the city reports directly takes the formula's place), so that
@@ -214,7 +215,7 @@ pub fn evaluate_in_chunks<'d>(
     let mut start = 0;
     loop {
         let rows = start..(start + chunk).min(data.rows());
-        let mut columns: Vec<Column> = inputs
+        let mut columns: Vec<Column> = frame_fields
             .iter()
             .map(|(field, name)| {
                 let values = &data.values[*field];
