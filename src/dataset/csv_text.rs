@@ -133,10 +133,7 @@ impl<R: std::io::Read> LfReader<R> {
                         continue;
                     }
                 }
-                let run = self.input[i..n]
-                    .iter()
-                    .position(|&b| b == b'\r' || b == b'\n')
-                    .unwrap_or(n - i);
+                let run = memchr::memchr2(b'\r', b'\n', &self.input[i..n]).unwrap_or(n - i);
                 if run > 0 {
                     self.out.extend_from_slice(&self.input[i..i + run]);
                     self.line_start = false;
@@ -368,6 +365,14 @@ pub fn parse_value(raw: &str, kind: ValueKind, decimal_comma: bool) -> Result<f6
 /// only where the digits say so (`1.234.567,5` with a decimal comma, `1,234,567.5` with a
 /// point); anything else with it is an error, never a silent factor of 1000.
 pub fn parse_number(text: &str, decimal_comma: bool) -> Result<f64, String> {
+    // Nearly every cell: a plain number with a decimal point, which is its own normal form.
+    if !decimal_comma && !text.contains(',') {
+        if let Ok(v) = text.parse::<f64>() {
+            if v.is_finite() {
+                return Ok(v);
+            }
+        }
+    }
     let (mark, group) = if decimal_comma {
         (',', '.')
     } else {

@@ -2,8 +2,8 @@
 //! Markdown, an HTML page, an XLSX workbook, Parquet or Arrow.
 //!
 //! Every renderer takes the same [`Assessment`] and writes [`CityYearReport`]s as they are
-//! scored (CSV: a chunk of 512 per thread), so memory does not grow with the number of
-//! city-years. Renderers only
+//! scored (CSV and JSON: a chunk at a time per thread), so memory does not grow with the
+//! number of city-years. Renderers only
 //! format: values, targets, names, statuses and sources all come decided from the model,
 //! so every format says the same thing. Renderers never read the engine, the dataset
 //! or the formulas.
@@ -100,8 +100,10 @@ pub fn render(
 }
 
 /// Render city-years `0..len` in chunks of `chunk` on up to `threads` threads and write
-/// the chunks in order: the output is the same for any number of threads. Memory holds at
-/// most `threads` chunks of rendered text.
+/// the chunks in order: the output is the same for any number of threads. Each thread
+/// renders every `threads`-th chunk and hands it over when this one is ready to write it,
+/// so rendering goes on while earlier chunks are written, and memory holds at most one
+/// chunk per thread and the one being written.
 fn in_chunks(
     len: usize,
     chunk: usize,
@@ -110,37 +112,39 @@ fn in_chunks(
     render: impl Fn(std::ops::Range<usize>) -> anyhow::Result<Vec<u8>> + Sync,
 ) -> anyhow::Result<()> {
     let chunk = chunk.max(1);
-    let threads = threads.max(1);
-    let render = &render;
-    let mut start = 0;
-    while start < len {
-        let batch: Vec<std::ops::Range<usize>> = (0..threads)
-            .map(|t| (start + t * chunk).min(len)..(start + (t + 1) * chunk).min(len))
-            .filter(|r| !r.is_empty())
-            .collect();
-        start = batch.last().map_or(len, |r| r.end);
-        let rendered: Vec<anyhow::Result<Vec<u8>>> = if batch.len() == 1 {
-            vec![render(batch[0].clone())]
-        } else {
-            std::thread::scope(|scope| {
-                let handles: Vec<_> = batch
-                    .iter()
-                    .map(|range| scope.spawn(move || render(range.clone())))
-                    .collect();
-                handles
-                    .into_iter()
-                    .map(|h| match h.join() {
-                        Ok(result) => result,
-                        Err(panic) => std::panic::resume_unwind(panic),
-                    })
-                    .collect()
-            })
-        };
-        for chunk in rendered {
-            out.write_all(&chunk?)?;
+    let count = len.div_ceil(chunk);
+    let threads = threads.clamp(1, count.max(1));
+    let range = move |i: usize| i * chunk..((i + 1) * chunk).min(len);
+    if threads == 1 {
+        for i in 0..count {
+            out.write_all(&render(range(i))?)?;
         }
+        return Ok(());
     }
-    Ok(())
+    let render = &render;
+    std::thread::scope(|scope| {
+        let handed: Vec<_> = (0..threads)
+            .map(|first| {
+                let (hand, take) = std::sync::mpsc::sync_channel(0);
+                scope.spawn(move || {
+                    for i in (first..count).step_by(threads) {
+                        if hand.send(render(range(i))).is_err() {
+                            break; // the writer stopped
+                        }
+                    }
+                });
+                take
+            })
+            .collect();
+        for i in 0..count {
+            // A thread that hands nothing more has panicked: the scope passes it on.
+            let Ok(rendered) = handed[i % threads].recv() else {
+                break;
+            };
+            out.write_all(&rendered?)?;
+        }
+        Ok(())
+    })
 }
 
 /// A value as reports print it: yes / partial / no for yes/no KPIs, whole counts
@@ -343,6 +347,54 @@ pub fn neutralise(text: &str) -> std::borrow::Cow<'_, str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Chunk `r` rendered as its numbers, one a line.
+    fn numbers(r: std::ops::Range<usize>) -> anyhow::Result<Vec<u8>> {
+        Ok(r.map(|i| format!("{i}\n")).collect::<String>().into_bytes())
+    }
+
+    #[test]
+    fn chunks_are_written_in_order_on_any_number_of_threads() {
+        let expected = numbers(0..1000).unwrap();
+        for threads in [1, 2, 3, 7, 500] {
+            for chunk in [1, 3, 64, 2000] {
+                let mut out = Vec::new();
+                in_chunks(1000, chunk, threads, &mut out, numbers).unwrap();
+                assert!(out == expected, "{threads} threads, chunks of {chunk}");
+            }
+        }
+        let mut out = Vec::new();
+        in_chunks(0, 8, 4, &mut out, numbers).unwrap();
+        assert!(out.is_empty());
+    }
+
+    #[test]
+    fn a_failed_chunk_or_write_stops_the_run_with_its_error() {
+        let failing = |r: std::ops::Range<usize>| match r.start {
+            30 => Err(anyhow::anyhow!("chunk 30 failed")),
+            _ => numbers(r),
+        };
+        let mut out = Vec::new();
+        let error = in_chunks(100, 10, 3, &mut out, failing).unwrap_err();
+        assert_eq!(error.to_string(), "chunk 30 failed");
+        assert!(out == numbers(0..30).unwrap());
+
+        struct Full(usize);
+        impl Write for Full {
+            fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+                if self.0 < buf.len() {
+                    return Err(std::io::ErrorKind::WriteZero.into());
+                }
+                self.0 -= buf.len();
+                Ok(buf.len())
+            }
+            fn flush(&mut self) -> std::io::Result<()> {
+                Ok(())
+            }
+        }
+        let error = in_chunks(100_000, 10, 2, &mut Full(500), numbers).unwrap_err();
+        assert!(error.to_string().contains("zero"), "{error}");
+    }
 
     #[test]
     fn formula_like_text_is_neutralised_but_numbers_are_not() {

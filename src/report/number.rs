@@ -1,7 +1,8 @@
 //! Numbers as text, fast: what `format!("{}", v)` gives for an `f64` (the shortest digits
 //! that read back as the same number, never an exponent), from `ryu`'s shortest digits.
 //! The CSV report writes millions of numbers; this is several times cheaper than
-//! `core::fmt`. It formats; it never rounds.
+//! `core::fmt`. [`push_rounded`] writes what [`super::round`] then `push_plain` would, from
+//! whole numbers where it can.
 
 /// Append `value` to `text` exactly as `write!(text, "{value}")` would.
 pub fn push_plain(text: &mut String, value: f64) {
@@ -61,6 +62,47 @@ pub fn push_plain(text: &mut String, value: f64) {
     }
 }
 
+/// Append `round(value, decimals)` ([`super::round`]) exactly as [`push_plain`] would write
+/// it, for `decimals` up to 6.
+///
+/// Where the value scaled by `10^decimals` rounds to a whole number below 10^15, that
+/// number's digits, with the point put back and trailing zeros dropped, are the text: a
+/// decimal of at most 15 significant digits is the only one of that length or shorter that
+/// reads back as its nearest `f64`, so it is the shortest. Other values go the long way.
+pub fn push_rounded(text: &mut String, value: f64, decimals: u32) {
+    const POWERS: [u64; 7] = [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000];
+    let Some(&power) = POWERS.get(decimals as usize) else {
+        push_plain(text, super::round(value, decimals as i32));
+        return;
+    };
+    // The same product and rounding as `round`, whose factor `10f64.powi(d)` is exact.
+    let scaled = (value * power as f64).round();
+    if !(value.abs() < 1e15 && scaled.abs() < 1e15) {
+        push_plain(text, super::round(value, decimals as i32));
+        return;
+    }
+    let n = scaled as i64;
+    if n < 0 {
+        text.push('-');
+    }
+    let n = n.unsigned_abs();
+    let mut digits = itoa::Buffer::new();
+    text.push_str(digits.format(n / power));
+    let mut fraction = n % power;
+    if fraction == 0 {
+        return;
+    }
+    let mut width = decimals as usize;
+    while fraction % 10 == 0 {
+        fraction /= 10;
+        width -= 1;
+    }
+    text.push('.');
+    let fraction = digits.format(fraction);
+    text.extend(std::iter::repeat_n('0', width - fraction.len()));
+    text.push_str(fraction);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -115,6 +157,53 @@ mod tests {
             assert_eq!(plain(rounded), format!("{rounded}"), "{rounded:e}");
             let rounded = crate::report::round(scaled, 2);
             assert_eq!(plain(rounded), format!("{rounded}"), "{rounded:e}");
+        }
+    }
+
+    fn rounded(v: f64, decimals: u32) -> String {
+        let mut text = String::new();
+        push_rounded(&mut text, v, decimals);
+        text
+    }
+
+    #[test]
+    fn rounded_is_round_then_plain() {
+        let fixed = [
+            (0.0, 6, "0"),
+            (-0.0, 6, "0"),
+            (-0.0000004, 6, "0"),
+            (97.0989251, 6, "97.098925"),
+            (-2.5, 2, "-2.5"),
+            (0.125, 2, "0.13"),
+            (100.0, 2, "100"),
+            (0.000001, 6, "0.000001"),
+            (-0.00005, 6, "-0.00005"),
+            (999999999.9999999, 6, "1000000000"),
+            (123456789.123456, 6, "123456789.123456"),
+            (1234567890.123456, 6, "1234567890.123456"),
+            (1e15, 6, "1000000000000000"),
+            (12.5, 0, "13"),
+            (f64::NAN, 6, "NaN"),
+            (f64::NEG_INFINITY, 2, "-inf"),
+        ];
+        for (v, decimals, text) in fixed {
+            assert_eq!(rounded(v, decimals), text, "{v:e} to {decimals}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn rounded_writes_what_round_and_plain_write(
+            v in proptest::num::f64::ANY,
+            mantissa in -1e7f64..1e7,
+            exponent in -12i32..16,
+            decimals in 0u32..=6,
+        ) {
+            for v in [v, mantissa * 10f64.powi(exponent)] {
+                let mut expected = String::new();
+                push_plain(&mut expected, crate::report::round(v, decimals as i32));
+                proptest::prop_assert_eq!(rounded(v, decimals), expected, "{:e} to {}", v, decimals);
+            }
         }
     }
 }
