@@ -340,3 +340,43 @@ fn every_format_exits_0_when_the_reader_stops_early() {
         assert_eq!(String::from_utf8_lossy(&out.stderr), "", "{format}");
     }
 }
+
+/// `-o` onto a named pipe (or `/dev/null`, a terminal) writes into it: a report renamed onto
+/// the path would replace the pipe, and the reader on the other end would get nothing.
+#[cfg(unix)]
+#[test]
+fn output_to_a_named_pipe_goes_through_the_pipe() {
+    use std::os::unix::fs::FileTypeExt;
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("pipe");
+    let made = Command::new("mkfifo").arg(&fifo).status();
+    if !made.is_ok_and(|s| s.success()) {
+        eprintln!("no mkfifo here: skipped");
+        return;
+    }
+    let (send, received) = std::sync::mpsc::channel();
+    let reader = fifo.clone();
+    std::thread::spawn(move || send.send(std::fs::read(reader).unwrap()));
+    let out = Command::new(env!("CARGO_BIN_EXE_citykpi"))
+        .args(ARGS)
+        .args(["--format", "csv", "-o"])
+        .arg(&fifo)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.stdout.is_empty());
+    // Without the fix the reader would wait for ever on a pipe nobody opens.
+    let got = received
+        .recv_timeout(std::time::Duration::from_secs(60))
+        .expect("the report went through the pipe");
+    assert_eq!(String::from_utf8(got).unwrap(), run("csv"));
+    assert!(std::fs::metadata(&fifo).unwrap().file_type().is_fifo());
+    let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+    assert_eq!(names.len(), 1, "no temporary file is left beside the pipe");
+}

@@ -12,7 +12,9 @@ use citykpi::Error;
 
 /// Write to FILE through a temporary file renamed into place, or to stdout for none or `-`.
 /// An output path that is one of the inputs is refused. A failed render leaves an existing
-/// file as it was, and no temporary file behind.
+/// file as it was, and no temporary file behind. A path that is there but is not a regular
+/// file (`/dev/null`, a named pipe, a terminal) is written to directly: renaming a file onto
+/// it would replace the device or the pipe.
 pub fn write_output(
     output: Option<&Path>,
     inputs: &[Input],
@@ -39,6 +41,17 @@ pub fn write_output(
                 .into());
             }
         }
+    }
+    if std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
+        let file = std::fs::OpenOptions::new()
+            .write(true)
+            .open(path)
+            .with_context(|| format!("cannot write to {}", path.display()))?;
+        let mut out = std::io::BufWriter::new(file);
+        render(&mut out)?;
+        out.flush()
+            .with_context(|| format!("writing {}", path.display()))?;
+        return Ok(());
     }
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
