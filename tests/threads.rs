@@ -44,7 +44,7 @@ fn threads_do_not_change_any_report() {
         out
     };
     // JSON is slow in a debug build: one uneven split (11 chunks of 128 on 3 threads for
-    // CSV, 41 of 32 for JSON) and, for CSV, more threads than chunks.
+    // CSV, 82 of 16 for JSON) and, for CSV, more threads than chunks.
     for (format, threads) in [
         (Format::Csv, &[3, 64][..]),
         (Format::Json, &[3]),

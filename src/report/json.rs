@@ -229,9 +229,9 @@ impl<'a> CityYear<'a> {
 }
 
 /// City-years a thread serialises at a time. Each chunk's text (about 100 KB a city-year)
-/// is held until it is written, so this bounds the memory JSON adds to the run: 32 on two
-/// threads is about 8 MiB.
-const CHUNK: usize = 32;
+/// is held until it is written, one a thread and the one being written, so this bounds the
+/// memory JSON adds to the run: 16 on two threads is about 5 MiB.
+const CHUNK: usize = 16;
 
 /// The whole report as one JSON document, one city-year to a line (compact, as machine
 /// output is; `jq .` indents it). City-years are serialised in chunks on several threads
