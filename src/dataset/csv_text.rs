@@ -236,7 +236,7 @@ pub fn open<R: std::io::Read>(
 /// bytes are scanned once; its columns only when one has a line break.
 pub fn broken_column(record: &csv::StringRecord) -> Option<usize> {
     let bytes = record.as_byte_record().as_slice();
-    if !bytes.iter().any(|&b| b == b'\n' || b == b'\r') {
+    if memchr::memchr2(b'\n', b'\r', bytes).is_none() {
         return None;
     }
     record.iter().position(|c| c.contains(['\n', '\r']))

@@ -7,14 +7,16 @@
 
 use std::io::Write;
 
-use polars::prelude::{Column, CompatLevel, DataFrame, PolarsResult, SchemaExt};
+use polars::prelude::{
+    Column, CompatLevel, DataFrame, IntoColumn, PolarsResult, SchemaExt, StringChunkedBuilder,
+};
 use polars_arrow::io::ipc::write::default_ipc_fields;
 use polars_io::ipc::{IpcCompression, IpcWriter};
 use polars_io::parquet::write::{ParquetCompression, ParquetWriter};
 use polars_io::SerWriter;
 
 use super::{note, target_origin};
-use crate::scoring::Assessment;
+use crate::scoring::{Assessment, TargetOrigin};
 
 /// City-years per row group or record batch (about 19 000 rows): two frames of this size
 /// are held at a time, so it bounds the memory the report adds to the run.
@@ -34,7 +36,9 @@ fn frame(assessment: &Assessment, rows: std::ops::Range<usize>) -> PolarsResult<
     );
     let (mut value, mut status, mut notes, mut target) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-    let (mut target_source, mut origin, mut direction) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut target_source, mut direction) = (Vec::new(), Vec::new());
+    // Mostly `default`: written into the column as it comes, not made a String a row.
+    let mut origin = StringChunkedBuilder::new("target_origin".into(), 0);
     let (mut achievement, mut points, mut band) = (Vec::new(), Vec::new(), Vec::new());
     let (mut progress_status, mut progress_score) = (Vec::new(), Vec::new());
     let (mut quality, mut verified) = (Vec::new(), Vec::new());
@@ -55,7 +59,11 @@ fn frame(assessment: &Assessment, rows: std::ops::Range<usize>) -> PolarsResult<
             notes.push(note(&city_year, o));
             target.push(o.target.map(|t| t.value));
             target_source.push(o.target.and_then(|t| t.source));
-            origin.push(o.target.map(|t| target_origin(Some(&t))));
+            match o.target.map(|t| t.origin) {
+                None => origin.append_null(),
+                Some(TargetOrigin::Default) => origin.append_value("default"),
+                Some(_) => origin.append_value(target_origin(o.target.as_ref())),
+            }
             direction.push(<&str>::from(m.direction));
             achievement.push(o.score.map(|s| s.achievement));
             points.push(o.score.map(|s| i32::from(s.points)));
@@ -83,7 +91,7 @@ fn frame(assessment: &Assessment, rows: std::ops::Range<usize>) -> PolarsResult<
             Column::new("note".into(), notes),
             Column::new("target".into(), target),
             Column::new("target_source".into(), target_source),
-            Column::new("target_origin".into(), origin),
+            origin.finish().into_column(),
             Column::new("direction".into(), direction),
             Column::new("achievement".into(), achievement),
             Column::new("points".into(), points),
