@@ -236,9 +236,7 @@ pub fn open<R: std::io::Read>(
 /// bytes are scanned once; its columns only when one has a line break.
 pub fn broken_column(record: &csv::StringRecord) -> Option<usize> {
     let bytes = record.as_byte_record().as_slice();
-    if memchr::memchr2(b'\n', b'\r', bytes).is_none() {
-        return None;
-    }
+    memchr::memchr2(b'\n', b'\r', bytes)?;
     record.iter().position(|c| c.contains(['\n', '\r']))
 }
 
