@@ -380,3 +380,38 @@ fn output_to_a_named_pipe_goes_through_the_pipe() {
     let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
     assert_eq!(names.len(), 1, "no temporary file is left beside the pipe");
 }
+
+/// `-o` onto a symbolic link replaces the file it names and keeps the link.
+#[cfg(unix)]
+#[test]
+fn output_to_a_link_replaces_the_file_it_names() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("2024.csv");
+    std::fs::write(&target, "last year's report\n").unwrap();
+    let link = dir.path().join("latest.csv");
+    std::os::unix::fs::symlink(&target, &link).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_citykpi"))
+        .args(ARGS)
+        .args(["--format", "csv", "-o"])
+        .arg(&link)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(std::fs::symlink_metadata(&link)
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    assert_eq!(std::fs::read_to_string(&target).unwrap(), run("csv"));
+    let mut names: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["2024.csv", "latest.csv"]);
+}

@@ -14,7 +14,8 @@ use citykpi::Error;
 /// An output path that is one of the inputs is refused. A failed render leaves an existing
 /// file as it was, and no temporary file behind. A path that is there but is not a regular
 /// file (`/dev/null`, a named pipe, a terminal) is written to directly: renaming a file onto
-/// it would replace the device or the pipe.
+/// it would replace the device or the pipe. A symbolic link is followed: the file it names
+/// is replaced and the link kept (`-o /dev/stdout` with standard output in a file included).
 pub fn write_output(
     output: Option<&Path>,
     inputs: &[Input],
@@ -42,6 +43,17 @@ pub fn write_output(
             }
         }
     }
+    let linked;
+    let path = match std::fs::symlink_metadata(path) {
+        Ok(m) if m.file_type().is_symlink() => match std::fs::canonicalize(path) {
+            Ok(target) => {
+                linked = target;
+                linked.as_path()
+            }
+            Err(_) => path, // a link to nothing: the link is replaced
+        },
+        _ => path,
+    };
     if std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
         let file = std::fs::OpenOptions::new()
             .write(true)
