@@ -43,7 +43,7 @@ fn threads_do_not_change_any_report() {
         report::render(format, &assessment, style, &mut out).unwrap();
         out
     };
-    // JSON is slow in a debug build: one uneven split (11 chunks of 128 on 3 threads for
+    // JSON is slow in a debug build: one uneven split (21 chunks of 64 on 3 threads for
     // CSV, 82 of 16 for JSON) and, for CSV, more threads than chunks.
     for (format, threads) in [
         (Format::Csv, &[3, 64][..]),

@@ -44,8 +44,9 @@ pub const HEADER: [&str; 28] = [
 
 const LEVELS: [&str; 7] = ["", "1", "2", "3", "4", "5", "6"];
 
-/// City-years per chunk: about 25 KB of CSV each, so a chunk is about 3 MB.
-const CHUNK: usize = 128;
+/// City-years per chunk: about 21 KB of CSV each, so a chunk is about 1.4 MB, and a thread
+/// holds one while the one before is written.
+const CHUNK: usize = 64;
 
 fn number_into(text: &mut String, value: Option<f64>, decimals: u32) {
     text.clear();
