@@ -415,3 +415,66 @@ fn output_to_a_link_replaces_the_file_it_names() {
     names.sort();
     assert_eq!(names, ["2024.csv", "latest.csv"]);
 }
+
+/// `-o /dev/stdout` is standard output, wherever that goes: a file it appends to keeps what
+/// it had (a report renamed onto the file's path would unlink it), and a pipe gets the report.
+#[cfg(target_os = "linux")]
+#[test]
+fn output_to_dev_stdout_is_standard_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("log.txt");
+    std::fs::write(&log, "before\n").unwrap();
+    let appending = std::fs::OpenOptions::new().append(true).open(&log).unwrap();
+    let assess = || {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_citykpi"));
+        command
+            .args(ARGS)
+            .args(["--format", "csv", "-o", "/dev/stdout"])
+            .current_dir(env!("CARGO_MANIFEST_DIR"));
+        command
+    };
+    let out = assess().stdout(appending).output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report = run("csv");
+    assert_eq!(
+        std::fs::read_to_string(&log).unwrap(),
+        format!("before\n{report}")
+    );
+    let piped = assess().output().unwrap();
+    assert_eq!(piped.status.code(), Some(0));
+    assert_eq!(String::from_utf8(piped.stdout).unwrap(), report);
+    assert!(std::fs::symlink_metadata("/dev/stdout").is_ok_and(|m| m.file_type().is_symlink()));
+}
+
+/// `-o` through a link to a file not yet there creates that file and keeps the link.
+#[cfg(unix)]
+#[test]
+fn output_through_a_dangling_link_creates_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("2025.csv");
+    let link = dir.path().join("latest.csv");
+    std::os::unix::fs::symlink(&target, &link).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_citykpi"))
+        .args(ARGS)
+        .args(["--format", "csv", "-o"])
+        .arg(&link)
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(std::fs::symlink_metadata(&link)
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    assert_eq!(std::fs::read_to_string(&target).unwrap(), run("csv"));
+}

@@ -12,21 +12,21 @@ use citykpi::Error;
 
 /// Write to FILE through a temporary file renamed into place, or to stdout for none or `-`.
 /// An output path that is one of the inputs is refused. A failed render leaves an existing
-/// file as it was, and no temporary file behind. A path that is there but is not a regular
-/// file (`/dev/null`, a named pipe, a terminal) is written to directly: renaming a file onto
-/// it would replace the device or the pipe. A symbolic link is followed: the file it names
-/// is replaced and the link kept (`-o /dev/stdout` with standard output in a file included).
+/// file as it was, and no temporary file behind. Where renaming a file onto the path would
+/// replace something else, the report is written into it instead:
+/// - a name of what standard output already writes to (`/dev/stdout`, `/dev/fd/1`) is
+///   standard output, as `-` is (a file it appends to is appended to);
+/// - a path that is not a regular file (`/dev/null`, a named pipe, a terminal) is written
+///   to directly;
+/// - a symbolic link is followed: the file it names is replaced and the link kept; a link
+///   to nothing is written through, creating the file it names, as a shell's `>` does.
 pub fn write_output(
     output: Option<&Path>,
     inputs: &[Input],
     render: impl FnOnce(&mut dyn Write) -> anyhow::Result<()>,
 ) -> anyhow::Result<()> {
     let Some(path) = output.filter(|p| *p != Path::new("-")) else {
-        let stdout = std::io::stdout();
-        let mut out = std::io::BufWriter::new(stdout.lock());
-        render(&mut out)?;
-        out.flush()?;
-        return Ok(());
+        return write_stdout(render);
     };
     for input in inputs {
         if let Some(input) = input.path() {
@@ -43,6 +43,9 @@ pub fn write_output(
             }
         }
     }
+    if is_standard_output(path) {
+        return write_stdout(render);
+    }
     let linked;
     let path = match std::fs::symlink_metadata(path) {
         Ok(m) if m.file_type().is_symlink() => match std::fs::canonicalize(path) {
@@ -50,20 +53,12 @@ pub fn write_output(
                 linked = target;
                 linked.as_path()
             }
-            Err(_) => path, // a link to nothing: the link is replaced
+            Err(_) => return write_into(path, render),
         },
         _ => path,
     };
     if std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
-        let file = std::fs::OpenOptions::new()
-            .write(true)
-            .open(path)
-            .with_context(|| format!("cannot write to {}", path.display()))?;
-        let mut out = std::io::BufWriter::new(file);
-        render(&mut out)?;
-        out.flush()
-            .with_context(|| format!("writing {}", path.display()))?;
-        return Ok(());
+        return write_into(path, render);
     }
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
@@ -96,6 +91,73 @@ pub fn write_output(
     temp.persist(path)
         .with_context(|| format!("writing {}", path.display()))?;
     Ok(())
+}
+
+fn write_stdout(render: impl FnOnce(&mut dyn Write) -> anyhow::Result<()>) -> anyhow::Result<()> {
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    render(&mut out)?;
+    out.flush()?;
+    Ok(())
+}
+
+/// Write into `path` as it is: opened (created if need be) and written, not replaced.
+fn write_into(
+    path: &Path,
+    render: impl FnOnce(&mut dyn Write) -> anyhow::Result<()>,
+) -> anyhow::Result<()> {
+    let file = std::fs::File::create(path)
+        .with_context(|| format!("cannot write to {}", path.display()))?;
+    let mut out = std::io::BufWriter::new(file);
+    render(&mut out)?;
+    out.flush()
+        .with_context(|| format!("writing {}", path.display()))?;
+    Ok(())
+}
+
+/// Whether `path` names the file, pipe or terminal standard output already writes to.
+#[cfg(unix)]
+fn is_standard_output(path: &Path) -> bool {
+    use std::os::fd::AsFd;
+    use std::os::unix::fs::MetadataExt;
+    let ours = std::io::stdout()
+        .as_fd()
+        .try_clone_to_owned()
+        .map(std::fs::File::from)
+        .and_then(|f| f.metadata());
+    match (std::fs::metadata(path), ours) {
+        (Ok(named), Ok(ours)) => (named.dev(), named.ino()) == (ours.dev(), ours.ino()),
+        _ => false,
+    }
+}
+
+#[cfg(not(unix))]
+fn is_standard_output(_: &Path) -> bool {
+    false
+}
+
+/// Whether a report for `output` (none or `-`: standard output) goes to a terminal.
+pub fn to_terminal(output: Option<&Path>) -> bool {
+    use std::io::IsTerminal;
+    match output.filter(|p| *p != Path::new("-")) {
+        None => std::io::stdout().is_terminal(),
+        Some(path) => {
+            #[cfg(unix)]
+            {
+                use std::os::unix::fs::FileTypeExt;
+                std::fs::metadata(path).is_ok_and(|m| m.file_type().is_char_device())
+                    && std::fs::OpenOptions::new()
+                        .write(true)
+                        .open(path)
+                        .is_ok_and(|f| f.is_terminal())
+            }
+            #[cfg(not(unix))]
+            {
+                let _ = path;
+                false
+            }
+        }
+    }
 }
 
 /// The process umask, read from the mode a new file gets (std has no call for it).

@@ -4,7 +4,7 @@
 //! It never computes anything itself. Standard error is written here; standard output and
 //! report files through `output`.
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::Path;
 
 use anyhow::Context;
@@ -24,7 +24,7 @@ use super::args::{
     AssessArgs, CheckCommand, CheckDataArgs, Cli, Command, ExplainArgs, ExportSqlArgs,
     IndicatorsCommand, TextArgs,
 };
-use super::output::{write_output, Progress};
+use super::output::{to_terminal, write_output, Progress};
 
 /// Run a parsed command line; returns the exit code.
 pub fn run(cli: Cli) -> anyhow::Result<u8> {
@@ -161,8 +161,7 @@ pub(super) fn parse_inputs(args: &[String]) -> anyhow::Result<Vec<Input>> {
 
 /// XLSX is binary: refuse to write it to a terminal (standard output not redirected).
 fn refuse_terminal(output: Option<&Path>, format: &str, example: &str) -> anyhow::Result<()> {
-    let to_stdout = output.is_none_or(|o| o == Path::new("-"));
-    if to_stdout && std::io::stdout().is_terminal() {
+    if to_terminal(output) {
         return Err(Error::Usage(format!(
             "{format} is a binary format and is not written to a terminal; \
              use --output {example} or redirect standard output (> {example})"
@@ -259,8 +258,7 @@ fn assess(catalog: &Catalog, args: AssessArgs, stderr: &mut dyn Write) -> anyhow
         .with_base_year(args.base_year)
         .with_min_quality(args.min_quality)
         .with_years(&args.year);
-    let to_terminal = args.output.as_deref().is_none_or(|o| o == Path::new("-"))
-        && std::io::stdout().is_terminal();
+    let to_terminal = to_terminal(args.output.as_deref());
     let style = Style {
         colour: args.format == Format::Table
             && to_terminal

@@ -123,27 +123,41 @@ fn in_chunks(
     }
     let render = &render;
     std::thread::scope(|scope| {
-        let handed: Vec<_> = (0..threads)
+        let (handed, workers): (Vec<_>, Vec<_>) = (0..threads)
             .map(|first| {
                 let (hand, take) = std::sync::mpsc::sync_channel(0);
-                scope.spawn(move || {
+                let worker = scope.spawn(move || {
                     for i in (first..count).step_by(threads) {
                         if hand.send(render(range(i))).is_err() {
                             break; // the writer stopped
                         }
                     }
                 });
-                take
+                (take, worker)
             })
-            .collect();
-        for i in 0..count {
-            // A thread that hands nothing more has panicked: the scope passes it on.
-            let Ok(rendered) = handed[i % threads].recv() else {
-                break;
-            };
-            out.write_all(&rendered?)?;
+            .unzip();
+        let mut written = || -> anyhow::Result<()> {
+            for i in 0..count {
+                // A thread that hands nothing more has panicked: its panic is passed on below.
+                let Ok(rendered) = handed[i % threads].recv() else {
+                    break;
+                };
+                out.write_all(&rendered?)?;
+            }
+            Ok(())
+        };
+        let result = written();
+        // Threads still waiting to hand a chunk over stop once nobody takes it.
+        drop(handed);
+        for worker in workers {
+            if let Err(panic) = worker.join() {
+                // The first error stands; a panic with no error before it is passed on whole.
+                if result.is_ok() {
+                    std::panic::resume_unwind(panic);
+                }
+            }
         }
-        Ok(())
+        result
     })
 }
 
@@ -366,6 +380,27 @@ mod tests {
         let mut out = Vec::new();
         in_chunks(0, 8, 4, &mut out, numbers).unwrap();
         assert!(out.is_empty());
+    }
+
+    #[test]
+    fn a_panicking_chunk_is_passed_on_with_its_message_and_an_error_stands() {
+        let panicking = |r: std::ops::Range<usize>| match r.start {
+            40 => panic!("chunk 40 broke"),
+            _ => numbers(r),
+        };
+        let caught = std::panic::catch_unwind(|| {
+            in_chunks(100, 10, 2, &mut Vec::new(), panicking).ok();
+        });
+        let payload = caught.unwrap_err();
+        assert_eq!(payload.downcast_ref::<&str>(), Some(&"chunk 40 broke"));
+        // Chunk 20 is made by the thread that made chunk 0, while chunk 10 fails.
+        let both = |r: std::ops::Range<usize>| match r.start {
+            10 => Err(anyhow::anyhow!("chunk 10 failed")),
+            20 => panic!("chunk 20 broke"),
+            _ => numbers(r),
+        };
+        let error = in_chunks(100, 10, 2, &mut Vec::new(), both).unwrap_err();
+        assert_eq!(error.to_string(), "chunk 10 failed");
     }
 
     #[test]
