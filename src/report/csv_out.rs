@@ -44,9 +44,9 @@ pub const HEADER: [&str; 28] = [
 
 const LEVELS: [&str; 7] = ["", "1", "2", "3", "4", "5", "6"];
 
-/// City-years per chunk: about 21 KB of CSV each, so a chunk is about 1.4 MB, and a thread
-/// holds one while the one before is written.
-const CHUNK: usize = 64;
+/// City-years rendered at a time, shared among the threads ([`in_chunks`]): about 21 KB of
+/// CSV each, so about 2.7 MB besides the chunk being written, on any number of cores.
+const IN_FLIGHT: usize = 128;
 
 fn number_into(text: &mut String, value: Option<f64>, decimals: u32) {
     text.clear();
@@ -121,7 +121,7 @@ pub fn render(assessment: &Assessment, threads: usize, out: &mut dyn Write) -> a
     let mut header = Records { out: Vec::new() };
     header.record(HEADER);
     out.write_all(&header.out)?;
-    in_chunks(assessment.len(), CHUNK, threads, out, |rows| {
+    in_chunks(assessment.len(), IN_FLIGHT, threads, out, |rows| {
         Ok(render_rows(assessment, rows))
     })
 }

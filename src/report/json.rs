@@ -228,10 +228,10 @@ impl<'a> CityYear<'a> {
     }
 }
 
-/// City-years a thread serialises at a time. Each chunk's text (about 100 KB a city-year)
-/// is held until it is written, one a thread and the one being written, so this bounds the
-/// memory JSON adds to the run: 16 on two threads is about 5 MiB.
-const CHUNK: usize = 16;
+/// City-years serialised at a time, shared among the threads ([`in_chunks`]). Each chunk's
+/// text (about 100 KB a city-year) is held until it is written, so this bounds the memory
+/// JSON adds to the run, on any number of cores: about 3 MiB, and the chunk being written.
+const IN_FLIGHT: usize = 32;
 
 /// The whole report as one JSON document, one city-year to a line (compact, as machine
 /// output is; `jq .` indents it). City-years are serialised in chunks on several threads
@@ -242,7 +242,7 @@ pub fn render(assessment: &Assessment, threads: usize, out: &mut dyn Write) -> a
         "{{\"tool\":\"citykpi\",\"version\":{},\"assessments\":[",
         serde_json::to_string(env!("CARGO_PKG_VERSION"))?
     )?;
-    in_chunks(assessment.len(), CHUNK, threads, out, |rows| {
+    in_chunks(assessment.len(), IN_FLIGHT, threads, out, |rows| {
         // About 100 KB a city-year: one allocation, not a dozen doublings and copies.
         let mut text = Vec::with_capacity(rows.len() * 128 * 1024);
         for i in rows {
@@ -261,7 +261,7 @@ pub fn render_lines(
     threads: usize,
     out: &mut dyn Write,
 ) -> anyhow::Result<()> {
-    in_chunks(assessment.len(), CHUNK, threads, out, |rows| {
+    in_chunks(assessment.len(), IN_FLIGHT, threads, out, |rows| {
         // About 100 KB a city-year: one allocation, not a dozen doublings and copies.
         let mut text = Vec::with_capacity(rows.len() * 128 * 1024);
         for i in rows {

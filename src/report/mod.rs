@@ -99,21 +99,23 @@ pub fn render(
     }
 }
 
-/// Render city-years `0..len` in chunks of `chunk` on up to `threads` threads and write
-/// the chunks in order: the output is the same for any number of threads. Each thread
-/// renders every `threads`-th chunk and hands it over when this one is ready to write it,
-/// so rendering goes on while earlier chunks are written, and memory holds at most one
-/// chunk per thread and the one being written.
+/// Render city-years `0..len` on up to `threads` threads and write them in order: the
+/// output is the same for any number of threads. `in_flight` city-years are shared among
+/// the threads as one chunk each, so memory does not grow with the machine's cores. Each
+/// thread renders every `threads`-th chunk and hands it over when this one is ready to
+/// write it, so rendering goes on while earlier chunks are written, and memory holds at
+/// most one chunk per thread and the one being written.
 fn in_chunks(
     len: usize,
-    chunk: usize,
+    in_flight: usize,
     threads: usize,
     out: &mut dyn Write,
     render: impl Fn(std::ops::Range<usize>) -> anyhow::Result<Vec<u8>> + Sync,
 ) -> anyhow::Result<()> {
-    let chunk = chunk.max(1);
+    let threads = threads.max(1);
+    let chunk = (in_flight / threads).max(1);
     let count = len.div_ceil(chunk);
-    let threads = threads.clamp(1, count.max(1));
+    let threads = threads.min(count.max(1));
     let range = move |i: usize| i * chunk..((i + 1) * chunk).min(len);
     if threads == 1 {
         for i in 0..count {
@@ -371,10 +373,10 @@ mod tests {
     fn chunks_are_written_in_order_on_any_number_of_threads() {
         let expected = numbers(0..1000).unwrap();
         for threads in [1, 2, 3, 7, 500] {
-            for chunk in [1, 3, 64, 2000] {
+            for in_flight in [1, 3, 64, 2000] {
                 let mut out = Vec::new();
-                in_chunks(1000, chunk, threads, &mut out, numbers).unwrap();
-                assert!(out == expected, "{threads} threads, chunks of {chunk}");
+                in_chunks(1000, in_flight, threads, &mut out, numbers).unwrap();
+                assert!(out == expected, "{threads} threads, {in_flight} in flight");
             }
         }
         let mut out = Vec::new();
@@ -389,7 +391,7 @@ mod tests {
             _ => numbers(r),
         };
         let caught = std::panic::catch_unwind(|| {
-            in_chunks(100, 10, 2, &mut Vec::new(), panicking).ok();
+            in_chunks(100, 20, 2, &mut Vec::new(), panicking).ok();
         });
         let payload = caught.unwrap_err();
         assert_eq!(payload.downcast_ref::<&str>(), Some(&"chunk 40 broke"));
@@ -399,7 +401,7 @@ mod tests {
             20 => panic!("chunk 20 broke"),
             _ => numbers(r),
         };
-        let error = in_chunks(100, 10, 2, &mut Vec::new(), both).unwrap_err();
+        let error = in_chunks(100, 20, 2, &mut Vec::new(), both).unwrap_err();
         assert_eq!(error.to_string(), "chunk 10 failed");
     }
 
@@ -410,7 +412,7 @@ mod tests {
             _ => numbers(r),
         };
         let mut out = Vec::new();
-        let error = in_chunks(100, 10, 3, &mut out, failing).unwrap_err();
+        let error = in_chunks(100, 30, 3, &mut out, failing).unwrap_err();
         assert_eq!(error.to_string(), "chunk 30 failed");
         assert!(out == numbers(0..30).unwrap());
 
@@ -427,7 +429,7 @@ mod tests {
                 Ok(())
             }
         }
-        let error = in_chunks(100_000, 10, 2, &mut Full(500), numbers).unwrap_err();
+        let error = in_chunks(100_000, 20, 2, &mut Full(500), numbers).unwrap_err();
         assert!(error.to_string().contains("zero"), "{error}");
     }
 
