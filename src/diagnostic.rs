@@ -174,6 +174,13 @@ pub struct Problem {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
     pub message: String,
+    /// How many problems this entry stands for: 1, or for "N more ... are not listed", N.
+    #[serde(skip_serializing_if = "is_one")]
+    pub count: usize,
+}
+
+fn is_one(count: &usize) -> bool {
+    *count == 1
 }
 
 impl Problem {
@@ -187,7 +194,14 @@ impl Problem {
             column: None,
             value: None,
             message: message.into(),
+            count: 1,
         }
+    }
+
+    /// This entry stands for `count` problems of its code that are not listed one by one.
+    pub fn standing_for(mut self, count: usize) -> Self {
+        self.count = count;
+        self
     }
 
     pub fn at_line(mut self, line: usize) -> Self {
@@ -242,12 +256,22 @@ impl Problems {
         self.0.iter().any(Problem::is_error)
     }
 
+    /// Errors, those not listed one by one included.
     pub fn errors(&self) -> usize {
-        self.0.iter().filter(|p| p.is_error()).count()
+        self.0
+            .iter()
+            .filter(|p| p.is_error())
+            .map(|p| p.count)
+            .sum()
     }
 
+    /// Warnings, those not listed one by one included.
     pub fn warnings(&self) -> usize {
-        self.0.len() - self.errors()
+        self.0
+            .iter()
+            .filter(|p| !p.is_error())
+            .map(|p| p.count)
+            .sum()
     }
 
     pub fn is_empty(&self) -> bool {

@@ -22,11 +22,14 @@ pub fn check(catalog: &Catalog, results: &Results) -> Problems {
             problems.push(problem);
         }
         if let (true, Some(file)) = (more > 0, file) {
-            problems.push(Problem::new(
-                code,
-                file,
-                format!("{more} more `{code}` warnings are not listed"),
-            ));
+            problems.push(
+                Problem::new(
+                    code,
+                    file,
+                    format!("{more} more `{code}` warnings are not listed"),
+                )
+                .standing_for(more),
+            );
         }
     }
     problems

@@ -44,4 +44,26 @@ fn repeated_problems_are_reported_once_or_counted() {
         not_numbers[100]["message"],
         "150 more `not-a-number` problems in this file are not listed; fix the ones above and run again"
     );
+    // The totals count every problem, listed or not: 250 values that are not numbers.
+    assert_eq!(not_numbers[100]["count"], 150);
+    assert!(not_numbers[99].get("count").is_none());
+    assert_eq!(report["errors"], 250);
+
+    // The same totals in the table and in `assess`'s closing line.
+    let table = Command::new(env!("CARGO_BIN_EXE_citykpi"))
+        .args(["check", "data", path.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let table = String::from_utf8(table.stdout).unwrap();
+    assert!(table.contains("250 errors,"), "{table}");
+    let assess = Command::new(env!("CARGO_BIN_EXE_citykpi"))
+        .args(["assess", path.to_str().unwrap(), "--format", "csv"])
+        .output()
+        .unwrap();
+    assert_eq!(assess.status.code(), Some(3));
+    let stderr = String::from_utf8(assess.stderr).unwrap();
+    assert!(
+        stderr.contains("error: the data has 250 errors and"),
+        "{stderr}"
+    );
 }

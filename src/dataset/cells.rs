@@ -492,7 +492,7 @@ impl<'a> Loader<'a> {
                 ProblemCode::PartExceedsWhole,
                 file,
                 format!("{} more `part-exceeds-whole` problems are not listed; fix the ones above and run again", count - LISTED),
-            ));
+            ).standing_for(count - LISTED));
         }
         for (field, row, why) in invalid {
             self.invalidate(field, row, why);

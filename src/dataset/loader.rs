@@ -164,7 +164,7 @@ impl<'a> Loader<'a> {
                         "{} more `{code}` problems in this file are not listed; fix the ones above and run again",
                         count - LISTED
                     ),
-                ));
+                ).standing_for(count - LISTED));
             }
         }
         for unknown in std::mem::take(&mut self.tally.unknown).into_values() {
