@@ -341,6 +341,33 @@ fn every_format_exits_0_when_the_reader_stops_early() {
     }
 }
 
+/// `citykpi assess ARGS --format csv -o OUTPUT`, standard output to `stdout` (piped if
+/// none): asserts that it succeeds and returns what it printed.
+fn assess_csv_to(output: &std::path::Path, stdout: Option<Stdio>) -> Vec<u8> {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_citykpi"));
+    command
+        .args(ARGS)
+        .args(["--format", "csv", "-o"])
+        .arg(output)
+        .current_dir(env!("CARGO_MANIFEST_DIR"));
+    if let Some(stdout) = stdout {
+        command.stdout(stdout);
+    }
+    let out = command.output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out.stdout
+}
+
+#[cfg(unix)]
+fn is_link(path: &std::path::Path) -> bool {
+    std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink())
+}
+
 /// `-o` onto a named pipe (or `/dev/null`, a terminal) writes into it: a report renamed onto
 /// the path would replace the pipe, and the reader on the other end would get nothing.
 #[cfg(unix)]
@@ -357,20 +384,7 @@ fn output_to_a_named_pipe_goes_through_the_pipe() {
     let (send, received) = std::sync::mpsc::channel();
     let reader = fifo.clone();
     std::thread::spawn(move || send.send(std::fs::read(reader).unwrap()));
-    let out = Command::new(env!("CARGO_BIN_EXE_citykpi"))
-        .args(ARGS)
-        .args(["--format", "csv", "-o"])
-        .arg(&fifo)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(out.stdout.is_empty());
+    assert!(assess_csv_to(&fifo, None).is_empty());
     // Without the fix the reader would wait for ever on a pipe nobody opens.
     let got = received
         .recv_timeout(std::time::Duration::from_secs(60))
@@ -381,39 +395,29 @@ fn output_to_a_named_pipe_goes_through_the_pipe() {
     assert_eq!(names.len(), 1, "no temporary file is left beside the pipe");
 }
 
-/// `-o` onto a symbolic link replaces the file it names and keeps the link.
+/// `-o` onto a symbolic link replaces the file it names and keeps the link; through a link
+/// to a file not yet there, it creates that file.
 #[cfg(unix)]
 #[test]
-fn output_to_a_link_replaces_the_file_it_names() {
+fn output_to_a_link_replaces_or_creates_the_file_it_names() {
     let dir = tempfile::tempdir().unwrap();
-    let target = dir.path().join("2024.csv");
-    std::fs::write(&target, "last year's report\n").unwrap();
-    let link = dir.path().join("latest.csv");
-    std::os::unix::fs::symlink(&target, &link).unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_citykpi"))
-        .args(ARGS)
-        .args(["--format", "csv", "-o"])
-        .arg(&link)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert!(std::fs::symlink_metadata(&link)
-        .unwrap()
-        .file_type()
-        .is_symlink());
-    assert_eq!(std::fs::read_to_string(&target).unwrap(), run("csv"));
+    let last_year = dir.path().join("2024.csv");
+    std::fs::write(&last_year, "last year's report\n").unwrap();
+    let this_year = dir.path().join("2025.csv"); // not there yet
+    for target in [&last_year, &this_year] {
+        let link = dir.path().join("latest.csv");
+        let _ = std::fs::remove_file(&link);
+        std::os::unix::fs::symlink(target, &link).unwrap();
+        assess_csv_to(&link, None);
+        assert!(is_link(&link));
+        assert_eq!(std::fs::read_to_string(target).unwrap(), run("csv"));
+    }
     let mut names: Vec<_> = std::fs::read_dir(dir.path())
         .unwrap()
         .map(|e| e.unwrap().file_name().into_string().unwrap())
         .collect();
     names.sort();
-    assert_eq!(names, ["2024.csv", "latest.csv"]);
+    assert_eq!(names, ["2024.csv", "2025.csv", "latest.csv"]);
 }
 
 /// `-o /dev/stdout` is standard output, wherever that goes: a file it appends to keeps what
@@ -425,56 +429,16 @@ fn output_to_dev_stdout_is_standard_output() {
     let log = dir.path().join("log.txt");
     std::fs::write(&log, "before\n").unwrap();
     let appending = std::fs::OpenOptions::new().append(true).open(&log).unwrap();
-    let assess = || {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_citykpi"));
-        command
-            .args(ARGS)
-            .args(["--format", "csv", "-o", "/dev/stdout"])
-            .current_dir(env!("CARGO_MANIFEST_DIR"));
-        command
-    };
-    let out = assess().stdout(appending).output().unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let stdout = std::path::Path::new("/dev/stdout");
+    assess_csv_to(stdout, Some(appending.into()));
     let report = run("csv");
     assert_eq!(
         std::fs::read_to_string(&log).unwrap(),
         format!("before\n{report}")
     );
-    let piped = assess().output().unwrap();
-    assert_eq!(piped.status.code(), Some(0));
-    assert_eq!(String::from_utf8(piped.stdout).unwrap(), report);
-    assert!(std::fs::symlink_metadata("/dev/stdout").is_ok_and(|m| m.file_type().is_symlink()));
-}
-
-/// `-o` through a link to a file not yet there creates that file and keeps the link.
-#[cfg(unix)]
-#[test]
-fn output_through_a_dangling_link_creates_the_file() {
-    let dir = tempfile::tempdir().unwrap();
-    let target = dir.path().join("2025.csv");
-    let link = dir.path().join("latest.csv");
-    std::os::unix::fs::symlink(&target, &link).unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_citykpi"))
-        .args(ARGS)
-        .args(["--format", "csv", "-o"])
-        .arg(&link)
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .unwrap();
     assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+        String::from_utf8(assess_csv_to(stdout, None)).unwrap(),
+        report
     );
-    assert!(std::fs::symlink_metadata(&link)
-        .unwrap()
-        .file_type()
-        .is_symlink());
-    assert_eq!(std::fs::read_to_string(&target).unwrap(), run("csv"));
+    assert!(is_link(stdout));
 }
