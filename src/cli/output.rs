@@ -11,7 +11,7 @@ use citykpi::dataset::Input;
 use citykpi::Error;
 
 /// Write to FILE through a temporary file renamed into place, or to stdout for none or `-`.
-/// An output path that is one of the inputs is refused. A failed render leaves an existing
+/// An output path that is one of the inputs, or a folder, is refused. A failed render leaves an existing
 /// file as it was, and no temporary file behind. Where renaming a file onto the path would
 /// replace something else, the report is written into it instead:
 /// - a name of what standard output already writes to (`/dev/stdout`, `/dev/fd/1`) is
@@ -42,6 +42,14 @@ pub fn write_output(
                 .into());
             }
         }
+    }
+    if path.is_dir() {
+        return Err(Error::Usage(format!(
+            "the output {} is a folder; name a file in it, such as {}",
+            path.display(),
+            path.join("report").display()
+        ))
+        .into());
     }
     if is_standard_output(path) {
         return write_stdout(render);
