@@ -174,13 +174,10 @@ pub struct Problem {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
     pub message: String,
-    /// How many problems this entry stands for: 1, or for "N more ... are not listed", N.
-    #[serde(skip_serializing_if = "is_one")]
-    pub count: usize,
-}
-
-fn is_one(count: &usize) -> bool {
-    *count == 1
+    /// For an entry "N more ... are not listed", N: how many problems it stands for (the
+    /// others stand for one each).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub count: Option<usize>,
 }
 
 impl Problem {
@@ -194,13 +191,13 @@ impl Problem {
             column: None,
             value: None,
             message: message.into(),
-            count: 1,
+            count: None,
         }
     }
 
     /// This entry stands for `count` problems of its code that are not listed one by one.
     pub fn standing_for(mut self, count: usize) -> Self {
-        self.count = count;
+        self.count = Some(count);
         self
     }
 
@@ -261,7 +258,7 @@ impl Problems {
         self.0
             .iter()
             .filter(|p| p.is_error())
-            .map(|p| p.count)
+            .map(|p| p.count.unwrap_or(1))
             .sum()
     }
 
@@ -270,7 +267,7 @@ impl Problems {
         self.0
             .iter()
             .filter(|p| !p.is_error())
-            .map(|p| p.count)
+            .map(|p| p.count.unwrap_or(1))
             .sum()
     }
 

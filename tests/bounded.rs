@@ -66,4 +66,24 @@ fn repeated_problems_are_reported_once_or_counted() {
         stderr.contains("error: the data has 250 errors and"),
         "{stderr}"
     );
+
+    // One problem over the limit: the entry for it still says how many it stands for.
+    let mut text = String::from("city,year,variable,value\n");
+    for i in 0..101 {
+        text.push_str(&format!("C{i},2024,population,abc\n"));
+    }
+    std::fs::write(&path, text).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_citykpi"))
+        .args(["check", "data", path.to_str().unwrap(), "--format", "json"])
+        .output()
+        .unwrap();
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let last = report["problems"]
+        .as_array()
+        .unwrap()
+        .last()
+        .unwrap()
+        .clone();
+    assert_eq!(last["count"], 1, "{last}");
+    assert_eq!(report["errors"], 101);
 }

@@ -343,6 +343,7 @@ fn every_format_exits_0_when_the_reader_stops_early() {
 
 /// `citykpi assess ARGS --format csv -o OUTPUT`, standard output to `stdout` (piped if
 /// none): asserts that it succeeds and returns what it printed.
+#[cfg(unix)]
 fn assess_csv_to(output: &std::path::Path, stdout: Option<Stdio>) -> Vec<u8> {
     let mut command = Command::new(env!("CARGO_BIN_EXE_citykpi"));
     command

@@ -6,7 +6,7 @@ use std::io::Write;
 use anyhow::Context;
 
 use super::args::{CompareArgs, DiffArgs};
-use super::output::write_output;
+use super::output::{check_output, write_output};
 use super::run::{load_readable, load_targets, parse_inputs};
 use citykpi::catalog::Catalog;
 use citykpi::dataset::{self, Filter, Groups, Input};
@@ -17,6 +17,7 @@ use citykpi::{diff, engine, report, Error};
 /// `citykpi compare`: every city of one year against its peers.
 pub fn compare(catalog: &Catalog, args: CompareArgs, stderr: &mut dyn Write) -> anyhow::Result<u8> {
     let inputs = parse_inputs(&args.data)?;
+    check_output(args.output.as_deref(), &inputs)?;
     let targets = load_targets(catalog, args.targets.as_deref(), &args.text.options())?;
     let mut groups = Groups::new();
     let grouping = match (&args.group, &args.peers) {

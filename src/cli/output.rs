@@ -28,29 +28,7 @@ pub fn write_output(
     let Some(path) = output.filter(|p| *p != Path::new("-")) else {
         return write_stdout(render);
     };
-    for input in inputs {
-        if let Some(input) = input.path() {
-            let same = match (input.canonicalize(), path.canonicalize()) {
-                (Ok(a), Ok(b)) => a == b,
-                _ => input == path,
-            };
-            if same {
-                return Err(Error::Usage(format!(
-                    "the output {} is also an input; write the report to another file",
-                    path.display()
-                ))
-                .into());
-            }
-        }
-    }
-    if path.is_dir() {
-        return Err(Error::Usage(format!(
-            "the output {} is a folder; name a file in it, such as {}",
-            path.display(),
-            path.join("report").display()
-        ))
-        .into());
-    }
+    check_output(Some(path), inputs)?;
     if is_standard_output(path) {
         return write_stdout(render);
     }
@@ -98,6 +76,39 @@ pub fn write_output(
     }
     temp.persist(path)
         .with_context(|| format!("writing {}", path.display()))?;
+    Ok(())
+}
+
+/// Refuse an output that cannot be right, before any work is done: one of the inputs, or a
+/// folder (one that is there, or a path ending in `/`). `write_output` checks it again.
+pub fn check_output(output: Option<&Path>, inputs: &[Input]) -> anyhow::Result<()> {
+    let Some(path) = output.filter(|p| *p != Path::new("-")) else {
+        return Ok(());
+    };
+    for input in inputs {
+        if let Some(input) = input.path() {
+            let same = match (input.canonicalize(), path.canonicalize()) {
+                (Ok(a), Ok(b)) => a == b,
+                _ => input == path,
+            };
+            if same {
+                return Err(Error::Usage(format!(
+                    "the output {} is also an input; write the report to another file",
+                    path.display()
+                ))
+                .into());
+            }
+        }
+    }
+    let text = path.as_os_str().to_string_lossy();
+    if path.is_dir() || text.ends_with('/') || text.ends_with(std::path::MAIN_SEPARATOR) {
+        return Err(Error::Usage(format!(
+            "the output {} is a folder; name a file in it, such as {}",
+            path.display(),
+            path.join("report").display()
+        ))
+        .into());
+    }
     Ok(())
 }
 

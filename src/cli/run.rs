@@ -24,7 +24,7 @@ use super::args::{
     AssessArgs, CheckCommand, CheckDataArgs, Cli, Command, ExplainArgs, ExportSqlArgs,
     IndicatorsCommand, TextArgs,
 };
-use super::output::{to_terminal, write_output, Progress};
+use super::output::{check_output, to_terminal, write_output, Progress};
 
 /// Run a parsed command line; returns the exit code.
 pub fn run(cli: Cli) -> anyhow::Result<u8> {
@@ -179,6 +179,7 @@ fn assess(catalog: &Catalog, args: AssessArgs, stderr: &mut dyn Write) -> anyhow
         _ => {}
     }
     let inputs = parse_inputs(&args.data)?;
+    check_output(args.output.as_deref(), &inputs)?;
     for gate in &args.fail_under {
         if let Gate::Score {
             dimension: Some(code),

@@ -230,7 +230,8 @@ impl<'a> CityYear<'a> {
 
 /// City-years serialised at a time, shared among the threads ([`in_chunks`]). Each chunk's
 /// text (about 100 KB a city-year) is held until it is written, so this bounds the memory
-/// JSON adds to the run, on any number of cores: about 3 MiB, and the chunk being written.
+/// JSON adds to the run, on any number of cores: about 3 MiB of text, and the chunk being
+/// written.
 const IN_FLIGHT: usize = 32;
 
 /// The whole report as one JSON document, one city-year to a line (compact, as machine

@@ -101,7 +101,8 @@ pub fn render(
 
 /// Render city-years `0..len` on up to `threads` threads and write them in order: the
 /// output is the same for any number of threads. `in_flight` city-years are shared among
-/// the threads as one chunk each, so memory does not grow with the machine's cores. Each
+/// the threads as one chunk each (at least one city-year a chunk; [`Style`] has at most 8
+/// threads), so memory does not grow with the machine's cores. Each
 /// thread renders every `threads`-th chunk and hands it over when this one is ready to
 /// write it, so rendering goes on while earlier chunks are written, and memory holds at
 /// most one chunk per thread and the one being written.
