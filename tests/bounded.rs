@@ -86,4 +86,32 @@ fn repeated_problems_are_reported_once_or_counted() {
         .clone();
     assert_eq!(last["count"], 1, "{last}");
     assert_eq!(report["errors"], 101);
+
+    // Several codes over the limit: their "more" entries in the codes' name order, every run.
+    let mut text = String::from("city,year,variable,value\n");
+    for i in 0..110 {
+        text.push_str(&format!("C{i},2024,population,abc\n"));
+        text.push_str(&format!("C{i},2024,gini_coefficient,7\n"));
+        text.push_str(&format!("C{i},2024,road_traffic_deaths,-1\n"));
+        text.push_str(&format!("C{i},2024,police_officers_fte,n/a\n"));
+    }
+    std::fs::write(&path, text).unwrap();
+    let summaries = || {
+        let out = Command::new(env!("CARGO_BIN_EXE_citykpi"))
+            .args(["check", "data", path.to_str().unwrap(), "--format", "json"])
+            .output()
+            .unwrap();
+        let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+        report["problems"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|p| p.get("count").is_some())
+            .map(|p| p["code"].as_str().unwrap().to_string())
+            .collect::<Vec<_>>()
+    };
+    let order = ["not-a-number", "not-available", "out-of-range"];
+    for _ in 0..3 {
+        assert_eq!(summaries(), order);
+    }
 }

@@ -155,7 +155,10 @@ impl<'a> Loader<'a> {
             self.check_fractions(file);
         }
         let name = input.name();
-        for (code, count) in std::mem::take(&mut self.tally.counts) {
+        // In the codes' name order, so the same file always gives the same list.
+        let mut counts: Vec<_> = std::mem::take(&mut self.tally.counts).into_iter().collect();
+        counts.sort_by_key(|(code, _)| code.name());
+        for (code, count) in counts {
             if count > LISTED {
                 self.out.problems.push(Problem::new(
                     code,
