@@ -5,6 +5,18 @@ use std::process::Command;
 
 use serde_json::Value;
 
+/// `citykpi check data PATH --format json`: its exit code and report.
+fn check_data_json(path: &std::path::Path) -> (Option<i32>, Value) {
+    let out = Command::new(env!("CARGO_BIN_EXE_citykpi"))
+        .args(["check", "data", path.to_str().unwrap(), "--format", "json"])
+        .output()
+        .unwrap();
+    (
+        out.status.code(),
+        serde_json::from_slice(&out.stdout).unwrap(),
+    )
+}
+
 #[test]
 fn repeated_problems_are_reported_once_or_counted() {
     let dir = tempfile::tempdir().unwrap();
@@ -17,12 +29,8 @@ fn repeated_problems_are_reported_once_or_counted() {
         text.push_str(&format!("C{i},2024,population,abc\n"));
     }
     std::fs::write(&path, text).unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_citykpi"))
-        .args(["check", "data", path.to_str().unwrap(), "--format", "json"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(3));
-    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let (code, report) = check_data_json(&path);
+    assert_eq!(code, Some(3));
     let problems = report["problems"].as_array().unwrap();
     let of = |code: &str| {
         problems
@@ -73,11 +81,7 @@ fn repeated_problems_are_reported_once_or_counted() {
         text.push_str(&format!("C{i},2024,population,abc\n"));
     }
     std::fs::write(&path, text).unwrap();
-    let out = Command::new(env!("CARGO_BIN_EXE_citykpi"))
-        .args(["check", "data", path.to_str().unwrap(), "--format", "json"])
-        .output()
-        .unwrap();
-    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let (_, report) = check_data_json(&path);
     let last = report["problems"]
         .as_array()
         .unwrap()
@@ -97,11 +101,7 @@ fn repeated_problems_are_reported_once_or_counted() {
     }
     std::fs::write(&path, text).unwrap();
     let summaries = || {
-        let out = Command::new(env!("CARGO_BIN_EXE_citykpi"))
-            .args(["check", "data", path.to_str().unwrap(), "--format", "json"])
-            .output()
-            .unwrap();
-        let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+        let (_, report) = check_data_json(&path);
         report["problems"]
             .as_array()
             .unwrap()

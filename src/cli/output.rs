@@ -11,9 +11,10 @@ use citykpi::dataset::Input;
 use citykpi::Error;
 
 /// Write to FILE through a temporary file renamed into place, or to stdout for none or `-`.
-/// An output path that is one of the inputs, or a folder, is refused. A failed render leaves an existing
-/// file as it was, and no temporary file behind. Where renaming a file onto the path would
-/// replace something else, the report is written into it instead:
+/// An output path that is one of the inputs, or a folder, is refused ([`check_output`]). A
+/// failed render leaves an existing file as it was, and no temporary file behind. Where
+/// renaming a file onto the path would replace something else, the report is written into
+/// it instead:
 /// - a name of what standard output already writes to (`/dev/stdout`, `/dev/fd/1`) is
 ///   standard output, as `-` is (a file it appends to is appended to);
 /// - a path that is not a regular file (`/dev/null`, a named pipe, a terminal) is written

@@ -159,7 +159,7 @@ pub(super) fn parse_inputs(args: &[String]) -> anyhow::Result<Vec<Input>> {
     Ok(inputs)
 }
 
-/// XLSX is binary: refuse to write it to a terminal (standard output not redirected).
+/// XLSX, Parquet and Arrow are binary: refuse to write them to a terminal ([`to_terminal`]).
 fn refuse_terminal(output: Option<&Path>, format: &str, example: &str) -> anyhow::Result<()> {
     if to_terminal(output) {
         return Err(Error::Usage(format!(

@@ -104,30 +104,15 @@ fn frame(assessment: &Assessment, rows: std::ops::Range<usize>) -> PolarsResult<
     )
 }
 
-/// Hand every chunk of city-years, as a frame, to `write`, in order. One thread turns the
-/// next chunk into a frame while `write` encodes the last; the next frame waits to be
-/// handed over, so at most two frames are held.
+/// Hand every chunk of city-years, as a frame, to `write`, in order ([`super::in_order`]).
+/// One thread turns the next chunk into a frame while `write` encodes the last, so at most
+/// two frames are held.
 fn each_frame(
     assessment: &Assessment,
     mut write: impl FnMut(&DataFrame) -> PolarsResult<()>,
 ) -> anyhow::Result<()> {
-    let (frames, received) = std::sync::mpsc::sync_channel(0);
-    std::thread::scope(|scope| -> anyhow::Result<()> {
-        scope.spawn(move || {
-            let mut start = 0;
-            while start < assessment.len() {
-                let end = (start + CHUNK).min(assessment.len());
-                if frames.send(frame(assessment, start..end)).is_err() {
-                    return; // the writer failed and stopped listening
-                }
-                start = end;
-            }
-        });
-        for frame in received {
-            write(&frame?)?;
-        }
-        Ok(())
-    })
+    let make = |rows| Ok(frame(assessment, rows)?);
+    super::in_order(assessment.len(), CHUNK, 1, make, |frame| Ok(write(&frame)?))
 }
 
 /// Write the whole assessment as one Parquet file, a row group per chunk of city-years.

@@ -99,13 +99,8 @@ pub fn render(
     }
 }
 
-/// Render city-years `0..len` on up to `threads` threads and write them in order: the
-/// output is the same for any number of threads. `in_flight` city-years are shared among
-/// the threads as one chunk each (at least one city-year a chunk; [`Style`] has at most 8
-/// threads), so memory does not grow with the machine's cores. Each
-/// thread renders every `threads`-th chunk and hands it over when this one is ready to
-/// write it, so rendering goes on while earlier chunks are written, and memory holds at
-/// most one chunk per thread and the one being written.
+/// Render city-years `0..len` on up to `threads` threads and write them in order
+/// ([`in_order`]): the output is the same for any number of threads.
 fn in_chunks(
     len: usize,
     in_flight: usize,
@@ -113,43 +108,57 @@ fn in_chunks(
     out: &mut dyn Write,
     render: impl Fn(std::ops::Range<usize>) -> anyhow::Result<Vec<u8>> + Sync,
 ) -> anyhow::Result<()> {
+    in_order(len, in_flight, threads, render, |text| {
+        Ok(out.write_all(&text)?)
+    })
+}
+
+/// Make something of every chunk of city-years `0..len` on up to `threads` threads, and
+/// hand each to `take` on this thread, in order. `in_flight` city-years are shared among
+/// the threads as one chunk each (at least one city-year a chunk; [`Style`] has at most 8
+/// threads), so memory does not grow with the machine's cores. Each thread makes every
+/// `threads`-th chunk and hands it over when `take` is ready for it, so chunks are made
+/// while earlier ones are taken, and at most one chunk per thread is held besides the one
+/// being taken. The first error, of a chunk or of `take`, stops the run; a thread's panic
+/// is passed on with its own message.
+fn in_order<T: Send>(
+    len: usize,
+    in_flight: usize,
+    threads: usize,
+    make: impl Fn(std::ops::Range<usize>) -> anyhow::Result<T> + Sync,
+    mut take: impl FnMut(T) -> anyhow::Result<()>,
+) -> anyhow::Result<()> {
     let threads = threads.max(1);
     let chunk = (in_flight / threads).max(1);
     let count = len.div_ceil(chunk);
     let threads = threads.min(count.max(1));
     let range = move |i: usize| i * chunk..((i + 1) * chunk).min(len);
-    if threads == 1 {
-        for i in 0..count {
-            out.write_all(&render(range(i))?)?;
-        }
-        return Ok(());
-    }
-    let render = &render;
+    let make = &make;
     std::thread::scope(|scope| {
         let (handed, workers): (Vec<_>, Vec<_>) = (0..threads)
             .map(|first| {
-                let (hand, take) = std::sync::mpsc::sync_channel(0);
+                let (hand, receive) = std::sync::mpsc::sync_channel(0);
                 let worker = scope.spawn(move || {
                     for i in (first..count).step_by(threads) {
-                        if hand.send(render(range(i))).is_err() {
-                            break; // the writer stopped
+                        if hand.send(make(range(i))).is_err() {
+                            break; // the taker stopped
                         }
                     }
                 });
-                (take, worker)
+                (receive, worker)
             })
             .unzip();
-        let mut written = || -> anyhow::Result<()> {
+        let mut taken = || -> anyhow::Result<()> {
             for i in 0..count {
                 // A thread that hands nothing more has panicked: its panic is passed on below.
-                let Ok(rendered) = handed[i % threads].recv() else {
+                let Ok(made) = handed[i % threads].recv() else {
                     break;
                 };
-                out.write_all(&rendered?)?;
+                take(made?)?;
             }
             Ok(())
         };
-        let result = written();
+        let result = taken();
         // Threads still waiting to hand a chunk over stop once nobody takes it.
         drop(handed);
         for worker in workers {
