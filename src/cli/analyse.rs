@@ -6,7 +6,7 @@ use std::io::Write;
 use anyhow::Context;
 
 use super::args::{CompareArgs, DiffArgs};
-use super::output::{check_output, write_output};
+use super::output::{check_output, files_read, write_output};
 use super::run::{load_readable, load_targets, parse_inputs};
 use citykpi::catalog::Catalog;
 use citykpi::dataset::{self, Filter, Groups, Input};
@@ -17,7 +17,8 @@ use citykpi::{diff, engine, report, Error};
 /// `citykpi compare`: every city of one year against its peers.
 pub fn compare(catalog: &Catalog, args: CompareArgs, stderr: &mut dyn Write) -> anyhow::Result<u8> {
     let inputs = parse_inputs(&args.data)?;
-    check_output(args.output.as_deref(), &inputs)?;
+    let reads = files_read(&inputs, &[args.targets.as_deref(), args.peers.as_deref()]);
+    check_output(args.output.as_deref(), &reads, "comparison")?;
     let targets = load_targets(catalog, args.targets.as_deref(), &args.text.options())?;
     let mut groups = Groups::new();
     let grouping = match (&args.group, &args.peers) {
@@ -68,7 +69,7 @@ pub fn compare(catalog: &Catalog, args: CompareArgs, stderr: &mut dyn Write) -> 
             ungrouped.join(", ")
         )?;
     }
-    write_output(args.output.as_deref(), &inputs, |out| {
+    write_output(args.output.as_deref(), &reads, |out| {
         report::compare::render(&comparison, args.format, out)
     })?;
     Ok(data_exit)

@@ -22,8 +22,10 @@ pub const EXIT_CODES: &str = "\
 Exit codes:
   0  success
   1  the run failed: broken definitions, a file that cannot be read, I/O error
-  2  usage error: bad arguments, unknown KPI code, an output that is an input or a folder
-  3  the data has errors (with --strict: also warnings), or nothing in it to assess
+  2  usage error: bad arguments, unknown KPI code, an output that is a file read
+     (data, targets, peers), a folder, or in a folder that is not there
+  3  the data or the targets file has errors (with --strict: also warnings), or
+     nothing in the data to assess
   4  a CI gate is not met (--fail-under, --min-coverage)
   101  an internal error (a bug: please report it)";
 

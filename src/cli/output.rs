@@ -2,7 +2,7 @@
 //! progress bar on standard error. Reports and listings go out through here; it never
 //! decides what a report says.
 
-use std::io::Write;
+use std::io::{ErrorKind, Write};
 use std::path::Path;
 
 use anyhow::Context;
@@ -11,7 +11,8 @@ use citykpi::dataset::Input;
 use citykpi::Error;
 
 /// Write to FILE through a temporary file renamed into place, or to stdout for none or `-`.
-/// An output path that is one of the inputs, or a folder, is refused ([`check_output`]). A
+/// An output path that is one of the files read (`reads`), or a folder, is refused
+/// ([`check_output`], which each command calls first, before any work). A
 /// failed render leaves an existing file as it was, and no temporary file behind. Where
 /// renaming a file onto the path would replace something else, the report is written into
 /// it instead:
@@ -23,13 +24,13 @@ use citykpi::Error;
 ///   to nothing is written through, creating the file it names, as a shell's `>` does.
 pub fn write_output(
     output: Option<&Path>,
-    inputs: &[Input],
+    reads: &[&Path],
     render: impl FnOnce(&mut dyn Write) -> anyhow::Result<()>,
 ) -> anyhow::Result<()> {
     let Some(path) = output.filter(|p| *p != Path::new("-")) else {
         return write_stdout(render);
     };
-    check_output(Some(path), inputs)?;
+    check_output(Some(path), reads, "report")?;
     if is_standard_output(path) {
         return write_stdout(render);
     }
@@ -51,11 +52,13 @@ pub fn write_output(
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
+    // The error names the folder, not the temporary file the user never asked for.
     let mut temp = tempfile::Builder::new()
         .prefix(".citykpi-")
         .suffix(".tmp")
         .tempfile_in(dir)
-        .with_context(|| format!("cannot write to {}", dir.display()))?;
+        .map_err(|e| std::io::Error::from(e.kind()))
+        .with_context(|| format!("cannot write {} in {}", path.display(), dir.display()))?;
     {
         let mut out = std::io::BufWriter::new(temp.as_file_mut());
         render(&mut out)?;
@@ -80,25 +83,31 @@ pub fn write_output(
     Ok(())
 }
 
-/// Refuse an output that cannot be right, before any work is done: one of the inputs, or a
-/// folder (one that is there, or a path ending in `/`). `write_output` checks it again.
-pub fn check_output(output: Option<&Path>, inputs: &[Input]) -> anyhow::Result<()> {
+/// Every file a command reads: its data files and the other files named (targets, peers).
+pub fn files_read<'a>(inputs: &'a [Input], others: &[Option<&'a Path>]) -> Vec<&'a Path> {
+    let data = inputs.iter().filter_map(Input::path);
+    data.chain(others.iter().flatten().copied()).collect()
+}
+
+/// Refuse an output that cannot be right, before any work is done: one of the files the
+/// command reads ([`files_read`]), a folder (one that is there, or a path ending in `/`; the
+/// message suggests `example` in it), or a file in a folder that is not there.
+/// `write_output` checks it again.
+pub fn check_output(output: Option<&Path>, reads: &[&Path], example: &str) -> anyhow::Result<()> {
     let Some(path) = output.filter(|p| *p != Path::new("-")) else {
         return Ok(());
     };
-    for input in inputs {
-        if let Some(input) = input.path() {
-            let same = match (input.canonicalize(), path.canonicalize()) {
-                (Ok(a), Ok(b)) => a == b,
-                _ => input == path,
-            };
-            if same {
-                return Err(Error::Usage(format!(
-                    "the output {} is also an input; write the report to another file",
-                    path.display()
-                ))
-                .into());
-            }
+    for &read in reads {
+        let same = match (read.canonicalize(), path.canonicalize()) {
+            (Ok(a), Ok(b)) => a == b,
+            _ => read == path,
+        };
+        if same {
+            return Err(Error::Usage(format!(
+                "the output {} is also an input; write the report to another file",
+                path.display()
+            ))
+            .into());
         }
     }
     let text = path.as_os_str().to_string_lossy();
@@ -106,19 +115,73 @@ pub fn check_output(output: Option<&Path>, inputs: &[Input]) -> anyhow::Result<(
         return Err(Error::Usage(format!(
             "the output {} is a folder; name a file in it, such as {}",
             path.display(),
-            path.join("report").display()
+            path.join(example).display()
         ))
         .into());
+    }
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        if !dir.is_dir() {
+            return Err(Error::Usage(format!(
+                "the output {}: there is no folder {}; create it first, or write elsewhere",
+                path.display(),
+                dir.display()
+            ))
+            .into());
+        }
     }
     Ok(())
 }
 
 fn write_stdout(render: impl FnOnce(&mut dyn Write) -> anyhow::Result<()>) -> anyhow::Result<()> {
-    let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::new(stdout.lock());
-    render(&mut out)?;
-    out.flush()?;
-    Ok(())
+    write_watched(std::io::stdout().lock(), render)
+}
+
+/// Render into `out`, buffered. A reader that went away (`citykpi ... | head`) ends the run
+/// with the broken pipe, which `main` takes for success, even where the renderer passed on
+/// an error of its own that hides it (polars' Parquet writer turns it into text).
+fn write_watched(
+    out: impl Write,
+    render: impl FnOnce(&mut dyn Write) -> anyhow::Result<()>,
+) -> anyhow::Result<()> {
+    let mut out = std::io::BufWriter::new(Watched {
+        inner: out,
+        closed: false,
+    });
+    let result = render(&mut out).and_then(|()| Ok(out.flush()?));
+    match result {
+        Err(_) if out.get_ref().closed => Err(std::io::Error::from(ErrorKind::BrokenPipe).into()),
+        result => result,
+    }
+}
+
+/// A writer that remembers whether its reader went away.
+struct Watched<W> {
+    inner: W,
+    closed: bool,
+}
+
+impl<W: Write> Watched<W> {
+    fn watch<T>(&mut self, result: std::io::Result<T>) -> std::io::Result<T> {
+        if result
+            .as_ref()
+            .is_err_and(|e| e.kind() == ErrorKind::BrokenPipe)
+        {
+            self.closed = true;
+        }
+        result
+    }
+}
+
+impl<W: Write> Write for Watched<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let result = self.inner.write(buf);
+        self.watch(result)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        let result = self.inner.flush();
+        self.watch(result)
+    }
 }
 
 /// Write into `path` as it is: opened (created if need be) and written, not replaced.
@@ -128,11 +191,7 @@ fn write_into(
 ) -> anyhow::Result<()> {
     let file = std::fs::File::create(path)
         .with_context(|| format!("cannot write to {}", path.display()))?;
-    let mut out = std::io::BufWriter::new(file);
-    render(&mut out)?;
-    out.flush()
-        .with_context(|| format!("writing {}", path.display()))?;
-    Ok(())
+    write_watched(file, render).with_context(|| format!("writing {}", path.display()))
 }
 
 /// Whether `path` names the file, pipe or terminal standard output already writes to.

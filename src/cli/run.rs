@@ -24,7 +24,7 @@ use super::args::{
     AssessArgs, CheckCommand, CheckDataArgs, Cli, Command, ExplainArgs, ExportSqlArgs,
     IndicatorsCommand, TextArgs,
 };
-use super::output::{check_output, to_terminal, write_output, Progress};
+use super::output::{check_output, files_read, to_terminal, write_output, Progress};
 
 /// Run a parsed command line; returns the exit code.
 pub fn run(cli: Cli) -> anyhow::Result<u8> {
@@ -72,6 +72,7 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
             if args.format == TemplateFormat::Xlsx {
                 refuse_terminal(args.output.as_deref(), "xlsx", "to-collect.xlsx")?;
             }
+            check_output(args.output.as_deref(), &[], "to-collect.csv")?;
             write_output(args.output.as_deref(), &[], |out| {
                 citykpi::template::write_as(args.format, &catalog, &options, out)
             })?;
@@ -179,7 +180,8 @@ fn assess(catalog: &Catalog, args: AssessArgs, stderr: &mut dyn Write) -> anyhow
         _ => {}
     }
     let inputs = parse_inputs(&args.data)?;
-    check_output(args.output.as_deref(), &inputs)?;
+    let reads = files_read(&inputs, &[args.targets.as_deref()]);
+    check_output(args.output.as_deref(), &reads, "report")?;
     for gate in &args.fail_under {
         if let Gate::Score {
             dimension: Some(code),
@@ -267,7 +269,7 @@ fn assess(catalog: &Catalog, args: AssessArgs, stderr: &mut dyn Write) -> anyhow
         wrap_to_terminal: to_terminal,
         ..Style::default()
     };
-    write_output(args.output.as_deref(), &inputs, |out| {
+    write_output(args.output.as_deref(), &reads, |out| {
         report::render(args.format, &assessment, style, out)
     })?;
     if data_failed {
@@ -321,6 +323,8 @@ fn export_definitions(dir: &Path) -> anyhow::Result<()> {
 
 /// `export-sql`: the script for the catalogue, with the targets file if one is given.
 fn export_sql(catalog: &Catalog, args: &ExportSqlArgs) -> anyhow::Result<()> {
+    let reads: Vec<&Path> = args.targets.as_deref().into_iter().collect();
+    check_output(args.output.as_deref(), &reads, "kpis.sql")?;
     let targets = load_targets(catalog, args.targets.as_deref(), &Default::default())?;
     let source = export_sql::Source {
         table: args.table.clone(),
@@ -336,7 +340,7 @@ fn export_sql(catalog: &Catalog, args: &ExportSqlArgs) -> anyhow::Result<()> {
         scoring: args.include_scoring,
         targets: targets.as_ref(),
     };
-    write_output(args.output.as_deref(), &[], |out| {
+    write_output(args.output.as_deref(), &reads, |out| {
         Ok(export_sql::write(catalog, &options, out)?)
     })
 }
