@@ -86,6 +86,11 @@ const CHAIN: &[&str] = &[
 const EDGE: &[&str] = &["tests/fixtures/sql-edge.csv"];
 /// Units converted (--unit-column unit) or not convertible.
 const UNITS: &[&str] = &["tests/fixtures/sql-units.csv"];
+/// Spellings of values as the loader reads them or refuses them: commas between groups of
+/// three digits, `1_000`, `0x10`, `inf`, white space at the ends (tabs, no-break spaces), a
+/// `%` sign on a percentage and on a count, `1.0` for yes; and a column of the table named
+/// `value_text`, which must not take the place of the one the script makes.
+const SPELLINGS: &[&str] = &["tests/fixtures/sql-spellings.csv"];
 
 fn duckdb_case(case: &[&str]) {
     for dialect in ["duckdb", "ansi"] {
@@ -127,6 +132,13 @@ fn duckdb_matches_assess_on_units() {
 }
 
 #[test]
+fn duckdb_matches_assess_on_value_spellings() {
+    if duckdb() {
+        duckdb_case(SPELLINGS);
+    }
+}
+
+#[test]
 fn spark_matches_assess_on_the_sample_cities() {
     if spark() {
         spark_case(SAMPLE);
@@ -140,12 +152,12 @@ fn spark_matches_assess_on_chained_kpis() {
     }
 }
 
-/// Both fixtures in one run (each Spark run analyses the whole catalogue's SQL anew, which
-/// takes most of its time).
+/// The three fixtures in one run (each Spark run analyses the whole catalogue's SQL anew,
+/// which takes most of its time).
 #[test]
-fn spark_matches_assess_on_edge_values_and_units() {
+fn spark_matches_assess_on_edge_values_units_and_spellings() {
     if spark() {
-        spark_case(&[EDGE, UNITS].concat());
+        spark_case(&[EDGE, UNITS, SPELLINGS].concat());
     }
 }
 
@@ -317,4 +329,58 @@ fn the_input_table_and_its_columns_take_the_names_given() {
     let with_units = export(&[&args[..], &["--unit-column", "unit_text"]].concat());
     assert!(with_units.contains("CAST(`unit_text` AS STRING)"));
     assert!(with_units.contains("CASE unit_key WHEN '' THEN"));
+}
+
+/// Needs no engine: the header says the command that writes the script again, every option
+/// that is not a default included, and what the input table holds.
+#[test]
+fn the_header_says_the_command_and_the_input_it_reads() {
+    let script = export(&[
+        "export-sql",
+        "--include-scoring",
+        "--targets",
+        "sample-data/targets.csv",
+        "--table",
+        "lake.obs",
+        "--value-column",
+        "my value",
+        "--unit-column",
+        "unit",
+    ]);
+    let lines: Vec<&str> = script.lines().take(2).collect();
+    assert_eq!(
+        lines[0].split_once(" (").map(|(_, command)| command),
+        Some("export-sql --dialect duckdb --include-scoring --targets sample-data/targets.csv --table lake.obs --value-column 'my value' --unit-column unit).")
+    );
+    assert_eq!(
+        lines[1],
+        "-- Input: the long table lake.obs(city, year, variable, my value, unit), one value a row, values in the unit their row's unit names, converted to the catalogue's units as citykpi converts them."
+    );
+}
+
+/// A name that would break the script is refused (exit 2) before anything is written: a
+/// column name with a line break (it would end the header's comment and put a statement of
+/// its own into the script), an empty one.
+#[test]
+fn a_column_name_that_would_break_the_script_is_refused() {
+    for (args, message) in [
+        (
+            &["--value-column", "x\nSELECT 42 AS injected;\n--"][..],
+            "error: --value-column \"x\\nSELECT 42 AS injected;\\n--\" holds a control character (a tab or a line break); name the column without it\n",
+        ),
+        (
+            &["--city-column", ""],
+            "error: --city-column is empty; name the column\n",
+        ),
+        (&["--table", ""], "error: --table is empty; name the table of observations\n"),
+    ] {
+        let output = Command::new(env!("CARGO_BIN_EXE_citykpi"))
+            .arg("export-sql")
+            .args(args)
+            .output()
+            .expect("citykpi runs");
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        assert_eq!(output.stdout, b"", "{args:?}");
+        assert_eq!(String::from_utf8_lossy(&output.stderr), message, "{args:?}");
+    }
 }

@@ -136,7 +136,9 @@ pub enum Command {
     #[command(
         after_help = "The script creates the view citykpi_kpis (a row per city, year and KPI part, with the
 columns of `assess --format csv`), with --include-scoring also citykpi_rollups (the U4SSC
-roll-ups), and ends with a SELECT of the KPI rows. Values must be in the catalogue's units.
+roll-ups), and ends with a SELECT of the KPI rows. Values are read as `assess` reads them;
+they must be in the catalogue's units, unless --unit-column names each row's unit. The table
+name is written as given: quote a part that has spaces or is a keyword as your engine needs.
 
 Examples:
   citykpi export-sql --dialect duckdb > kpis.sql
@@ -161,7 +163,8 @@ pub struct ExportSqlArgs {
     /// Write the script to FILE instead of standard output.
     #[arg(long, short, value_name = "FILE")]
     pub output: Option<PathBuf>,
-    /// The long table of observations the script reads (written as given, e.g. schema.table).
+    /// The long table of observations the script reads (written as given, e.g. schema.table
+    /// or "my obs"; not citykpi_kpis or citykpi_rollups, the views the script makes).
     #[arg(long, default_value = "observations", help_heading = "Input table")]
     pub table: String,
     /// Its column of city names.

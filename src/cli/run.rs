@@ -325,7 +325,6 @@ fn export_definitions(dir: &Path) -> anyhow::Result<()> {
 fn export_sql(catalog: &Catalog, args: &ExportSqlArgs) -> anyhow::Result<()> {
     let reads: Vec<&Path> = args.targets.as_deref().into_iter().collect();
     check_output(args.output.as_deref(), &reads, "kpis.sql")?;
-    let targets = load_targets(catalog, args.targets.as_deref(), &Default::default())?;
     let source = export_sql::Source {
         table: args.table.clone(),
         city: args.city_column.clone(),
@@ -334,6 +333,10 @@ fn export_sql(catalog: &Catalog, args: &ExportSqlArgs) -> anyhow::Result<()> {
         value: args.value_column.clone(),
         unit: args.unit_column.clone(),
     };
+    source
+        .check(args.dialect)
+        .map_err(|bad| Error::Usage(bad.to_string()))?;
+    let targets = load_targets(catalog, args.targets.as_deref(), &Default::default())?;
     let options = export_sql::Options {
         dialect: args.dialect,
         source: &source,

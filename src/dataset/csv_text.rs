@@ -332,18 +332,32 @@ impl From<Kind> for ValueKind {
     }
 }
 
-/// Parse one value. Yes/no cells take yes/no, true/false or 1/0 (and partial or 0.5 for a
-/// yes/no KPI reported directly); a percentage may carry a `%` sign. The error is a hint on
-/// what to write.
+/// The spellings of yes, no and partial (a yes/no KPI reported directly), trimmed and in
+/// lower case. `1.0` and `0.0` are what a number column becomes as text (pandas' CSV, a
+/// database's cast); `export-sql` reads the same spellings.
+pub const YES: [&str; 5] = ["yes", "y", "true", "1", "1.0"];
+pub const NO: [&str; 5] = ["no", "n", "false", "0", "0.0"];
+pub const PARTIAL: [&str; 3] = ["partial", "0.5", "0,5"];
+
+/// Parse one value. Yes/no cells take yes/no, true/false or 1/0 ([`YES`], [`NO`]; and
+/// partial or 0.5 for a yes/no KPI reported directly); a percentage may carry a `%` sign.
+/// The error is a hint on what to write.
 pub fn parse_value(raw: &str, kind: ValueKind, decimal_comma: bool) -> Result<f64, String> {
     let text = raw.trim();
     if matches!(kind, ValueKind::YesNo | ValueKind::YesPartialNo) {
-        return match text.to_ascii_lowercase().as_str() {
-            "yes" | "y" | "true" | "1" => Ok(1.0),
-            "no" | "n" | "false" | "0" => Ok(0.0),
-            "partial" | "0.5" | "0,5" if kind == ValueKind::YesPartialNo => Ok(0.5),
-            _ if kind == ValueKind::YesPartialNo => Err("write yes, partial or no".into()),
-            _ => Err("write yes or no".into()),
+        let word = text.to_ascii_lowercase();
+        let word = word.as_str();
+        return if YES.contains(&word) {
+            Ok(1.0)
+        } else if NO.contains(&word) {
+            Ok(0.0)
+        } else if kind == ValueKind::YesPartialNo {
+            match PARTIAL.contains(&word) {
+                true => Ok(0.5),
+                false => Err("write yes, partial or no".into()),
+            }
+        } else {
+            Err("write yes or no".into())
         };
     }
     if is_not_available(text) {
@@ -439,6 +453,10 @@ mod tests {
         assert_eq!(parse_value("partial", YesPartialNo, false), Ok(0.5));
         assert_eq!(parse_value("0.5", YesPartialNo, false), Ok(0.5));
         assert!(parse_value("partial", YesNo, false).is_err());
+        // A number column written as text (pandas, a database's cast) says 1.0 and 0.0.
+        assert_eq!(parse_value("1.0", YesNo, false), Ok(1.0));
+        assert_eq!(parse_value(" 0.0", YesPartialNo, false), Ok(0.0));
+        assert!(parse_value("1.00", YesNo, false).is_err());
         assert_eq!(parse_value("1,234", Number, false), Ok(1234.0));
         assert!(parse_value("n/a", Number, false).is_err());
         for missing in ["NR", "Not reported", "n/a", "NA", "-", "..", ""] {

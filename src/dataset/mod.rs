@@ -20,7 +20,7 @@ mod sheet;
 mod tabular;
 mod targets;
 
-pub use csv_text::{Decimal, TextOptions};
+pub use csv_text::{Decimal, TextOptions, NO, PARTIAL, YES};
 pub use groups::{read_groups, Groups};
 pub use input::{Input, WORKBOOK_EXTENSIONS};
 pub use loader::{load, Loaded, Loader, LISTED};

@@ -11,12 +11,14 @@
 
 mod guard;
 mod scoring;
+mod source;
 mod values;
 
 use std::fmt::Write as _;
 use std::io::Write;
 
 pub use guard::guard_divisions;
+pub use source::{BadName, Source};
 
 use crate::catalog::{Catalog, Direction, Measure};
 use crate::dataset::Targets;
@@ -56,13 +58,44 @@ impl Dialect {
         }
     }
 
-    /// Text as a number, or NULL where it is not one (never an error).
+    /// Text (trimmed, in lower case) as a number, or NULL where it is not one (never an
+    /// error), as the loader reads a file with a decimal point: `12.5`, `.5`, `1e3`, and
+    /// commas only between groups of three digits (`1,234,567.5`); not `1_000`, `1 000`,
+    /// `0x10`, `inf` or `12,5`, which an engine's own cast may take.
     fn number(self, text: &str) -> String {
+        const PLAIN: &str = "[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)(e[+-]?[0-9]+)?";
+        const GROUPED: &str = "[+-]?[1-9][0-9]?[0-9]?(,[0-9][0-9][0-9])+([.][0-9]+)?";
+        let matches = |pattern: &str| match self {
+            Dialect::Duckdb => format!("regexp_full_match({text}, '{pattern}')"),
+            Dialect::Spark => format!("{text} RLIKE '^({pattern})$'"),
+            Dialect::Ansi => format!("{text} SIMILAR TO '{pattern}'"),
+        };
+        // Standard SQL has no TRY_CAST; the pattern has let only numbers through.
+        let cast = |text: &str| match self {
+            Dialect::Ansi => format!("CAST({text} AS {})", self.double()),
+            Dialect::Duckdb | Dialect::Spark => format!("TRY_CAST({text} AS {})", self.double()),
+        };
+        let ungrouped = format!("replace({text}, ',', '')");
+        format!(
+            "CASE WHEN {} THEN {} WHEN {} THEN {} END",
+            matches(PLAIN),
+            cast(text),
+            matches(GROUPED),
+            cast(&ungrouped)
+        )
+    }
+
+    /// `text` without the white space at its ends that the loader trims: spaces, tabs, line
+    /// breaks and no-break spaces (standard SQL: spaces, tabs and no-break spaces).
+    fn trim_space(self, text: &str) -> String {
         match self {
-            Dialect::Ansi => format!(
-                "CASE WHEN {text} SIMILAR TO '[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]+)?' THEN CAST({text} AS DOUBLE PRECISION) END"
+            Dialect::Duckdb => format!(
+                "trim({text}, ' ' || chr(9) || chr(10) || chr(13) || chr(160) || chr(8239))"
             ),
-            Dialect::Duckdb | Dialect::Spark => format!("TRY_CAST({text} AS DOUBLE)"),
+            Dialect::Spark => format!("trim(BOTH ' \\t\\n\\r\\u00a0\\u202f' FROM {text})"),
+            Dialect::Ansi => format!(
+                "trim(replace(replace(replace({text}, '\t', ' '), '\u{a0}', ' '), '\u{202f}', ' '))"
+            ),
         }
     }
 
@@ -88,33 +121,6 @@ impl Dialect {
     /// A number as a typed SQL literal (a bare `95.0` is a DECIMAL in some engines).
     fn float(self, value: f64) -> String {
         format!("CAST({value:?} AS {})", self.double())
-    }
-}
-
-/// The names of the long table of observations and of its columns.
-#[derive(Debug, Clone)]
-pub struct Source {
-    /// Written as given: `observations`, `lake.city_observations`.
-    pub table: String,
-    pub city: String,
-    pub year: String,
-    pub variable: String,
-    pub value: String,
-    /// The column of units, if the table has one: values are converted as `assess`
-    /// converts them, and a unit that does not convert gives no value.
-    pub unit: Option<String>,
-}
-
-impl Default for Source {
-    fn default() -> Self {
-        Source {
-            table: "observations".into(),
-            city: "city".into(),
-            year: "year".into(),
-            variable: "variable".into(),
-            value: "value".into(),
-            unit: None,
-        }
     }
 }
 
@@ -173,6 +179,14 @@ pub const SCORE_COLUMNS: [&str; 7] = [
 ];
 
 /// A string literal, on one line (a script's statements end at a line ending in `;`).
+/// Text for a comment line of the script: a control character (a line break would end the
+/// comment) becomes a space.
+fn comment(text: &str) -> String {
+    text.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
+}
+
 pub(super) fn string(text: &str) -> String {
     format!("'{}'", text.replace('\'', "''").replace(['\n', '\r'], " "))
 }
@@ -217,20 +231,45 @@ pub fn write(catalog: &Catalog, options: &Options, out: &mut dyn Write) -> Resul
 fn header(sql: &mut String, options: &Options) {
     let s = options.source;
     let dialect: &str = options.dialect.into();
-    let _ = writeln!(
-        sql,
-        "-- U4SSC KPIs, written by citykpi {} (export-sql --dialect {dialect}{}).",
-        env!("CARGO_PKG_VERSION"),
-        if options.scoring {
-            " --include-scoring"
-        } else {
-            ""
+    // The command that writes this script again: the options that are not the defaults.
+    let mut command = format!("export-sql --dialect {dialect}");
+    if options.scoring {
+        command.push_str(" --include-scoring");
+    }
+    let given = options.targets.map(|t| ("--targets", t.file.as_str()));
+    let default = Source::default();
+    let table = (s.table != default.table).then_some(("--table", s.table.as_str()));
+    let defaults = default.columns();
+    let changed = s.columns().into_iter().filter(|c| !defaults.contains(c));
+    for (option, value) in given.into_iter().chain(table).chain(changed) {
+        let plain = !value.is_empty()
+            && value
+                .chars()
+                .all(|c| c.is_alphanumeric() || "._/-:".contains(c));
+        match plain {
+            true => command.push_str(&format!(" {option} {value}")),
+            false => command.push_str(&format!(" {option} '{}'", value.replace('\'', "'\\''"))),
         }
-    );
+    }
     let _ = writeln!(
         sql,
-        "-- Input: the long table {}({}, {}, {}, {}), one value a row, values in the catalogue's units.",
-        s.table, s.city, s.year, s.variable, s.value
+        "-- U4SSC KPIs, written by citykpi {} ({}).",
+        env!("CARGO_PKG_VERSION"),
+        comment(&command)
+    );
+    let mut read = vec![&s.city, &s.year, &s.variable, &s.value];
+    read.extend(&s.unit);
+    let read: Vec<&str> = read.into_iter().map(String::as_str).collect();
+    let units = match &s.unit {
+        Some(unit) => format!("values in the unit their row's {unit} names, converted to the catalogue's units as citykpi converts them"),
+        None => "values in the catalogue's units".into(),
+    };
+    let _ = writeln!(
+        sql,
+        "-- Input: the long table {}({}), one value a row, {}.",
+        comment(&s.table),
+        comment(&read.join(", ")),
+        comment(&units)
     );
     let _ = writeln!(
         sql,

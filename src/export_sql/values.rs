@@ -7,6 +7,7 @@ use std::fmt::Write as _;
 
 use super::{string, Dialect, Options};
 use crate::catalog::{Catalog, Kind, Measure, Variable};
+use crate::dataset::{NO, PARTIAL, YES};
 
 pub(super) fn reported_column(measure: &Measure) -> String {
     format!("reported__{}", measure.id)
@@ -39,13 +40,28 @@ fn reported_range(m: &Measure) -> (f64, f64) {
     (m.min.unwrap_or(min), m.max.unwrap_or(max))
 }
 
-/// The values a long row's text may give, computed once per row.
+/// `('a', 'b')`: the words as an SQL list.
+fn list(words: &[&str]) -> String {
+    let words: Vec<String> = words.iter().map(|w| string(w)).collect();
+    format!("({})", words.join(", "))
+}
+
+/// The values a long row's text may give, computed once per row: a number (`number`), a
+/// percentage that may carry a `%` sign (`percent_number`), yes/no and yes/partial/no. Only
+/// the columns named are read from the table, so that no other column of it can take the
+/// place of one the script makes.
 pub(super) fn long_input(sql: &mut String, options: &Options) {
     let d = options.dialect;
     let s = options.source;
     let (t, q) = (d.text(), |c: &str| d.quote(c));
-    let yes = "('yes', 'y', 'true', '1', '1.0')";
-    let no = "('no', 'n', 'false', '0', '0.0')";
+    let mut read = vec![&s.city, &s.year, &s.variable, &s.value];
+    read.extend(&s.unit);
+    // The value's text, trimmed and in lower case, under a name none of the columns read has.
+    let mut text = "value_text".to_string();
+    while read.iter().any(|c| c.eq_ignore_ascii_case(&text)) {
+        text.push('_');
+    }
+    let text = q(&text);
     let _ = writeln!(sql, "WITH long_input AS (");
     let _ = writeln!(
         sql,
@@ -73,20 +89,39 @@ pub(super) fn long_input(sql: &mut String, options: &Options) {
         }
         let _ = writeln!(sql, "    {key} AS unit_key,");
     }
-    let _ = writeln!(sql, "    {} AS number,", d.number("value_text"));
+    // A `%` at the end (and the space before it) is read only for a percentage.
+    let percent = format!("{text} LIKE '%!%' ESCAPE '!'");
+    let stripped = d.trim_space(&format!(
+        "SUBSTRING({text} FROM 1 FOR CHAR_LENGTH({text}) - 1)"
+    ));
+    let _ = writeln!(
+        sql,
+        "    CASE WHEN {percent} THEN {} ELSE {} END AS percent_number,",
+        d.number(&stripped),
+        d.number(&text)
+    );
+    let _ = writeln!(
+        sql,
+        "    CASE WHEN {percent} THEN NULL ELSE {} END AS number,",
+        d.number(&text)
+    );
     let (one, zero, half) = (d.float(1.0), d.float(0.0), d.float(0.5));
+    let (yes, no) = (list(&YES), list(&NO));
     let _ = writeln!(
         sql,
-        "    CASE WHEN value_text IN {yes} THEN {one} WHEN value_text IN {no} THEN {zero} END AS yes_no,"
+        "    CASE WHEN {text} IN {yes} THEN {one} WHEN {text} IN {no} THEN {zero} END AS yes_no,"
     );
     let _ = writeln!(
         sql,
-        "    CASE WHEN value_text IN {yes} THEN {one} WHEN value_text IN {no} THEN {zero} WHEN value_text IN ('partial', '0.5', '0,5') THEN {half} END AS yes_partial_no"
+        "    CASE WHEN {text} IN {yes} THEN {one} WHEN {text} IN {no} THEN {zero} WHEN {text} IN {} THEN {half} END AS yes_partial_no",
+        list(&PARTIAL)
     );
+    let columns: Vec<String> = read.iter().map(|c| q(c)).collect();
     let _ = writeln!(
         sql,
-        "  FROM (SELECT *, lower(trim(CAST({} AS {t}))) AS value_text FROM {}) AS observations_text",
-        q(&s.value),
+        "  FROM (SELECT {}, lower({}) AS {text} FROM {}) AS observations_text",
+        columns.join(", "),
+        d.trim_space(&format!("CAST({} AS {t})", q(&s.value))),
         s.table
     );
     let _ = writeln!(sql, "),");
@@ -133,10 +168,10 @@ pub(super) fn wide(sql: &mut String, catalog: &Catalog, options: &Options) {
         }
     };
     for v in &catalog.variables {
-        let value = if v.kind == Kind::Boolean {
-            "yes_no"
-        } else {
-            "number"
+        let value = match v.kind {
+            Kind::Boolean => "yes_no",
+            Kind::Percent => "percent_number",
+            Kind::Count | Kind::Amount | Kind::Ratio => "number",
         };
         let value = match units {
             true => format!("{value} * {}", unit_factor(catalog, Some(v), &v.unit, d)),
@@ -145,10 +180,11 @@ pub(super) fn wide(sql: &mut String, catalog: &Catalog, options: &Options) {
         aggregate(&v.id, &format!("variable_id = {}", string(&v.id)), &value);
     }
     for (_, m) in catalog.measures() {
-        let value = if m.is_yes_no() {
-            "yes_partial_no"
-        } else {
-            "number"
+        // As the loader's rule for a KPI's own value (`dataset::rule`).
+        let value = match (m.is_yes_no(), m.unit.as_str()) {
+            (true, _) => "yes_partial_no",
+            (false, "%") => "percent_number",
+            (false, _) => "number",
         };
         let test = format!(
             "(variable_code = {} OR variable_id = {})",

@@ -34,6 +34,7 @@ fn frame(assessment: &Assessment, rows: std::ops::Range<usize>) -> PolarsResult<
         Vec::new(),
         Vec::new(),
     );
+    let (mut subdimension, mut category, mut sources) = (Vec::new(), Vec::new(), Vec::new());
     let (mut value, mut status, mut notes, mut target) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     let (mut target_source, mut direction) = (Vec::new(), Vec::new());
@@ -41,6 +42,7 @@ fn frame(assessment: &Assessment, rows: std::ops::Range<usize>) -> PolarsResult<
     let mut origin = StringChunkedBuilder::new("target_origin".into(), 0);
     let (mut achievement, mut points, mut band) = (Vec::new(), Vec::new(), Vec::new());
     let (mut progress_status, mut progress_score) = (Vec::new(), Vec::new());
+    let (mut since_previous, mut since_base) = (Vec::new(), Vec::new());
     let (mut quality, mut verified) = (Vec::new(), Vec::new());
     for i in rows {
         let city_year = assessment.city_year(i);
@@ -53,6 +55,8 @@ fn frame(assessment: &Assessment, rows: std::ops::Range<usize>) -> PolarsResult<
             name.push(o.name);
             tier.push(<&str>::from(o.kpi.tier));
             dimension.push(o.kpi.dimension.as_str());
+            subdimension.push(o.subdimension);
+            category.push(o.category);
             unit.push(m.unit.as_str());
             value.push(o.value);
             status.push(o.status.label());
@@ -68,8 +72,11 @@ fn frame(assessment: &Assessment, rows: std::ops::Range<usize>) -> PolarsResult<
             achievement.push(o.score.map(|s| s.achievement));
             points.push(o.score.map(|s| i32::from(s.points)));
             band.push(o.band.map(|b| b.label.as_str()));
+            sources.push(city_year.sources(o).join(" | "));
             progress_status.push(o.progress.map(|t| <&str>::from(t.progress.status)));
             progress_score.push(o.progress.and_then(|t| t.progress.score));
+            since_previous.push(o.progress.map(|t| t.change_since_previous()));
+            since_base.push(o.progress.map(|t| t.change_since_base()));
             quality.push(o.quality.map(|q| i32::from(q.level())));
             verified.push(o.verified);
         }
@@ -85,6 +92,8 @@ fn frame(assessment: &Assessment, rows: std::ops::Range<usize>) -> PolarsResult<
             Column::new("name".into(), name),
             Column::new("tier".into(), tier),
             Column::new("dimension".into(), dimension),
+            Column::new("subdimension".into(), subdimension),
+            Column::new("category".into(), category),
             Column::new("unit".into(), unit),
             Column::new("value".into(), value),
             Column::new("status".into(), status),
@@ -96,8 +105,11 @@ fn frame(assessment: &Assessment, rows: std::ops::Range<usize>) -> PolarsResult<
             Column::new("achievement".into(), achievement),
             Column::new("points".into(), points),
             Column::new("band".into(), band),
+            Column::new("sources".into(), sources),
             Column::new("progress_status".into(), progress_status),
             Column::new("progress_score".into(), progress_score),
+            Column::new("change_since_previous".into(), since_previous),
+            Column::new("change_since_base".into(), since_base),
             Column::new("quality".into(), quality),
             Column::new("verified".into(), verified),
         ],
