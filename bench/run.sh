@@ -33,8 +33,11 @@
 # Every output goes to /dev/null. Ratios are to csv (wall / pivot: to pivot) of the same size; every
 # ratio and every MiB or KiB figure is rounded up. duckdb and spark are stopped after $SQL_TIMEOUT
 # seconds (default 1200; shown as failed(124)). With two sizes or more it then prints how each peak grows from the
-# first size to the last, per city-year, beside the growth of `load`. Then it times the start-up:
-# the median of 20 runs of `citykpi assess sample-data/vesterby.csv` against `citykpi --version`.
+# first size to the last, per city-year, beside the growth of `load`. Then, per size, the floor
+# under `--format parquet` (bench/floor.py, in one Python process: polars reading the CSV, read +
+# pivot, and writing assess's own result table as Parquet, the fastest of RUNS). Last it times the
+# start-up: the median of 20 runs of `citykpi assess sample-data/vesterby.csv`, of `citykpi
+# indicators list` (the catalogue alone) and of `citykpi --version`.
 #
 # polars is imported from the system Python if it can be, else installed from PyPI into
 # $CARGO_TARGET_DIR/bench-python (target/bench-python), outside the repository's tracked files.
@@ -249,6 +252,16 @@ if [ ${#sizes[@]} -ge 2 ]; then
   done
 fi
 
+# The floor under --format parquet (bench/floor.py): polars alone reading each file and writing
+# the same result table as Parquet, in one process, against its own read + pivot.
+echo
+echo "the floor under --format parquet: polars reading the CSV and writing assess's result table (bench/floor.py):"
+for size in "${sizes[@]}"; do
+  "$bin" assess "$data/$size.csv" --format parquet -o "$sql_dir/$size.parquet" 2> /dev/null &&
+    python3 bench/floor.py "$data/$size.csv" "$sql_dir/$size.parquet" "$runs"
+  rm -f "$sql_dir/$size.parquet"
+done
+
 # median_ms CMD...: 3 warm-up runs, then 20 timed runs; prints "min median max" in ms
 median_ms() {
   local i start end
@@ -265,8 +278,10 @@ echo
 echo "start-up, 20 runs after 3 warm-up, ms (min / median / max):"
 read -r a_min a_med a_max <<< "$(median_ms "$bin" assess sample-data/vesterby.csv)"
 read -r v_min v_med v_max <<< "$(median_ms "$bin" --version)"
+read -r l_min l_med l_max <<< "$(median_ms "$bin" indicators list)"
 echo "| command | min ms | median ms | max ms |"
 echo "|---|---|---|---|"
 echo "| citykpi assess sample-data/vesterby.csv | $a_min | $a_med | $a_max |"
+echo "| citykpi indicators list (the catalogue alone) | $l_min | $l_med | $l_max |"
 echo "| citykpi --version | $v_min | $v_med | $v_max |"
 echo "assess - version, medians: $(awk -v a="$a_med" -v v="$v_med" 'BEGIN { printf "%.1f", a - v }') ms"
