@@ -350,11 +350,24 @@ fn the_header_says_the_command_and_the_input_it_reads() {
     let lines: Vec<&str> = script.lines().take(2).collect();
     assert_eq!(
         lines[0].split_once(" (").map(|(_, command)| command),
-        Some("export-sql --dialect duckdb --include-scoring --targets sample-data/targets.csv --table lake.obs --value-column 'my value' --unit-column unit).")
+        Some("export-sql --dialect duckdb --include-scoring --targets sample-data/targets.csv --table lake.obs --value-column='my value' --unit-column unit).")
     );
     assert_eq!(
         lines[1],
         "-- Input: the long table lake.obs(city, year, variable, my value, unit), one value a row, values in the unit their row's unit names, converted to the catalogue's units as citykpi converts them."
+    );
+    // The definitions' folder, and a value that begins with `-` (after `=`, as the parser takes it).
+    let script = export(&[
+        "--defs",
+        "kpi-definitions",
+        "export-sql",
+        "--value-column=-v",
+    ]);
+    let first = script.lines().next().unwrap_or_default();
+    assert!(
+        first
+            .ends_with("(--defs kpi-definitions export-sql --dialect duckdb --value-column='-v')."),
+        "{first}"
     );
 }
 

@@ -103,6 +103,25 @@ fn an_output_in_a_folder_that_is_not_there_is_refused_before_any_work() {
         );
         assert_eq!(contents(dir.path()), before, "{args:?}");
     }
+    // A file where the folder should be; a link into a folder that is not there.
+    #[cfg(unix)]
+    std::os::unix::fs::symlink("gone/kpis.csv", dir.path().join("link.csv")).unwrap();
+    for (output, problem) in [
+        (
+            "v.csv/kpis.csv",
+            "v.csv is a file, not a folder; write elsewhere",
+        ),
+        #[cfg(unix)]
+        (
+            "link.csv",
+            "there is no folder gone; create it first, or write elsewhere",
+        ),
+    ] {
+        assert_eq!(
+            citykpi(dir.path(), &["assess", "v.csv", "-o", output]),
+            (Some(2), format!("error: the output {output}: {problem}\n")),
+        );
+    }
 }
 
 #[test]
@@ -113,6 +132,10 @@ fn a_folder_as_output_is_refused_with_a_file_name_that_fits_the_command() {
         (&["export-sql", "-o", "out"][..], "kpis.sql"),
         (&["assess", "v.csv", "-o", "out"], "report"),
         (&["template", "-o", "out"], "to-collect.csv"),
+        (
+            &["template", "--format", "xlsx", "-o", "out"],
+            "to-collect.xlsx",
+        ),
         (&["compare", "v.csv", "-o", "out"], "comparison"),
     ] {
         assert_eq!(
@@ -126,6 +149,14 @@ fn a_folder_as_output_is_refused_with_a_file_name_that_fits_the_command() {
             "{args:?}"
         );
     }
+    // A path that ends in a folder's name (`.`, `..`) is a folder, there or not.
+    assert_eq!(
+        citykpi(dir.path(), &["assess", "v.csv", "-o", "new.csv/."]),
+        (
+            Some(2),
+            "error: the output new.csv/. is a folder; name a file in it, such as new.csv/./report\n".to_string()
+        )
+    );
     assert_eq!(
         std::fs::read_dir(dir.path().join("out")).unwrap().count(),
         0

@@ -57,7 +57,12 @@ pub fn write_output(
         .prefix(".citykpi-")
         .suffix(".tmp")
         .tempfile_in(dir)
-        .map_err(|e| std::io::Error::from(e.kind()))
+        .map_err(|e| {
+            // tempfile's text ends with " at path \".citykpi-....tmp\"".
+            let text = e.to_string();
+            let cause = text.split(" at path ").next().unwrap_or_default();
+            std::io::Error::new(e.kind(), cause.to_string())
+        })
         .with_context(|| format!("cannot write {} in {}", path.display(), dir.display()))?;
     {
         let mut out = std::io::BufWriter::new(temp.as_file_mut());
@@ -111,7 +116,15 @@ pub fn check_output(output: Option<&Path>, reads: &[&Path], example: &str) -> an
         }
     }
     let text = path.as_os_str().to_string_lossy();
-    if path.is_dir() || text.ends_with('/') || text.ends_with(std::path::MAIN_SEPARATOR) {
+    let folder_name = [".", ".."].iter().any(|dot| {
+        let sep = std::path::MAIN_SEPARATOR;
+        text == *dot || text.ends_with(&format!("/{dot}")) || text.ends_with(&format!("{sep}{dot}"))
+    });
+    if path.is_dir()
+        || folder_name
+        || text.ends_with('/')
+        || text.ends_with(std::path::MAIN_SEPARATOR)
+    {
         return Err(Error::Usage(format!(
             "the output {} is a folder; name a file in it, such as {}",
             path.display(),
@@ -119,14 +132,28 @@ pub fn check_output(output: Option<&Path>, reads: &[&Path], example: &str) -> an
         ))
         .into());
     }
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        if !dir.is_dir() {
-            return Err(Error::Usage(format!(
-                "the output {}: there is no folder {}; create it first, or write elsewhere",
-                path.display(),
+    // A link is written through: the folder that must be there is the one it points into.
+    let linked = std::fs::read_link(path)
+        .ok()
+        .map(|target| match path.parent() {
+            Some(dir) => dir.join(target),
+            None => target,
+        });
+    let written = linked.as_deref().unwrap_or(path);
+    if let Some(dir) = written.parent().filter(|d| !d.as_os_str().is_empty()) {
+        let problem = match std::fs::metadata(dir) {
+            Ok(m) if m.is_dir() => None,
+            Ok(_) => Some(format!(
+                "{} is a file, not a folder; write elsewhere",
                 dir.display()
-            ))
-            .into());
+            )),
+            Err(_) => Some(format!(
+                "there is no folder {}; create it first, or write elsewhere",
+                dir.display()
+            )),
+        };
+        if let Some(problem) = problem {
+            return Err(Error::Usage(format!("the output {}: {problem}", path.display())).into());
         }
     }
     Ok(())

@@ -39,7 +39,7 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
         Command::Check(CheckCommand::Defs { .. }) => Ok(exit::OK),
         Command::Check(CheckCommand::Data(args)) => check_data(&catalog, &args),
         Command::ExportSql(args) => {
-            export_sql(&catalog, &args)?;
+            export_sql(&catalog, &args, cli.defs.as_deref())?;
             Ok(exit::OK)
         }
         Command::Assess(args) => assess(&catalog, args, &mut stderr),
@@ -72,7 +72,11 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
             if args.format == TemplateFormat::Xlsx {
                 refuse_terminal(args.output.as_deref(), "xlsx", "to-collect.xlsx")?;
             }
-            check_output(args.output.as_deref(), &[], "to-collect.csv")?;
+            let example = match args.format {
+                TemplateFormat::Xlsx => "to-collect.xlsx",
+                _ => "to-collect.csv",
+            };
+            check_output(args.output.as_deref(), &[], example)?;
             write_output(args.output.as_deref(), &[], |out| {
                 citykpi::template::write_as(args.format, &catalog, &options, out)
             })?;
@@ -322,7 +326,7 @@ fn export_definitions(dir: &Path) -> anyhow::Result<()> {
 }
 
 /// `export-sql`: the script for the catalogue, with the targets file if one is given.
-fn export_sql(catalog: &Catalog, args: &ExportSqlArgs) -> anyhow::Result<()> {
+fn export_sql(catalog: &Catalog, args: &ExportSqlArgs, defs: Option<&Path>) -> anyhow::Result<()> {
     let reads: Vec<&Path> = args.targets.as_deref().into_iter().collect();
     check_output(args.output.as_deref(), &reads, "kpis.sql")?;
     let source = export_sql::Source {
@@ -342,6 +346,7 @@ fn export_sql(catalog: &Catalog, args: &ExportSqlArgs) -> anyhow::Result<()> {
         source: &source,
         scoring: args.include_scoring,
         targets: targets.as_ref(),
+        defs: defs.and_then(Path::to_str),
     };
     write_output(args.output.as_deref(), &reads, |out| {
         Ok(export_sql::write(catalog, &options, out)?)

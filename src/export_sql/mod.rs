@@ -70,7 +70,9 @@ impl Dialect {
             Dialect::Spark => format!("{text} RLIKE '^({pattern})$'"),
             Dialect::Ansi => format!("{text} SIMILAR TO '{pattern}'"),
         };
-        // Standard SQL has no TRY_CAST; the pattern has let only numbers through.
+        // Standard SQL has no TRY_CAST: the pattern lets only numbers through, but one beyond
+        // a double's range (1e400, 1e-400) still stops the script on an engine that checks
+        // it (PostgreSQL); DuckDB and Spark give no value, as the loader does for 1e400.
         let cast = |text: &str| match self {
             Dialect::Ansi => format!("CAST({text} AS {})", self.double()),
             Dialect::Duckdb | Dialect::Spark => format!("TRY_CAST({text} AS {})", self.double()),
@@ -85,18 +87,43 @@ impl Dialect {
         )
     }
 
-    /// `text` without the white space at its ends that the loader trims: spaces, tabs, line
-    /// breaks and no-break spaces (standard SQL: spaces, tabs and no-break spaces).
+    /// `text` without the white space at its ends, as the loader trims it (Unicode's
+    /// White_Space, [`WHITE_SPACE`]). Standard SQL cannot name a character by its code, and a
+    /// line break inside a literal would split the script's lines, so there every white space
+    /// but the line breaks (`\n`, `\r`, `\v`, `\f`, U+0085, U+2028, U+2029) is trimmed.
     fn trim_space(self, text: &str) -> String {
         match self {
-            Dialect::Duckdb => format!(
-                "trim({text}, ' ' || chr(9) || chr(10) || chr(13) || chr(160) || chr(8239))"
-            ),
-            Dialect::Spark => format!("trim(BOTH ' \\t\\n\\r\\u00a0\\u202f' FROM {text})"),
-            Dialect::Ansi => format!(
-                "trim(replace(replace(replace({text}, '\t', ' '), '\u{a0}', ' '), '\u{202f}', ' '))"
-            ),
+            Dialect::Duckdb => {
+                let codes: Vec<String> = WHITE_SPACE
+                    .iter()
+                    .map(|&c| format!("chr({})", u32::from(c)))
+                    .collect();
+                format!("trim({text}, {})", codes.join(" || "))
+            }
+            Dialect::Spark => {
+                let escaped: String = WHITE_SPACE
+                    .iter()
+                    .map(|&c| format!("\\u{:04x}", u32::from(c)))
+                    .collect();
+                format!("trim(BOTH '{escaped}' FROM {text})")
+            }
+            Dialect::Ansi => {
+                let plain: String = WHITE_SPACE
+                    .iter()
+                    .filter(|&&c| {
+                        c == '\t' || (!c.is_control() && !matches!(c, '\u{2028}' | '\u{2029}'))
+                    })
+                    .collect();
+                let spaces = " ".repeat(plain.chars().count());
+                format!("trim(translate({text}, '{plain}', '{spaces}'))")
+            }
         }
+    }
+
+    /// `text` with the ASCII capitals in lower case and nothing else changed, as the loader
+    /// compares words (`lower` would also turn `İ` into `i`).
+    fn ascii_lower(self, text: &str) -> String {
+        format!("translate({text}, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')")
     }
 
     fn view(self, name: &str) -> String {
@@ -133,6 +160,9 @@ pub struct Options<'a> {
     pub scoring: bool,
     /// Targets that replace the defaults, as `assess --targets` reads them.
     pub targets: Option<&'a Targets>,
+    /// The folder of the definitions as given to `--defs`, when they are not the embedded
+    /// ones (for the script's header).
+    pub defs: Option<&'a str>,
 }
 
 /// Why the script cannot be written.
@@ -178,7 +208,27 @@ pub const SCORE_COLUMNS: [&str; 7] = [
     "band",
 ];
 
-/// A string literal, on one line (a script's statements end at a line ending in `;`).
+/// The characters Rust's `str::trim`, and so the loader, trims: Unicode's White_Space.
+const WHITE_SPACE: [char; 25] = [
+    '\t', '\n', '\u{b}', '\u{c}', '\r', ' ', '\u{85}', '\u{a0}', '\u{1680}', '\u{2000}',
+    '\u{2001}', '\u{2002}', '\u{2003}', '\u{2004}', '\u{2005}', '\u{2006}', '\u{2007}', '\u{2008}',
+    '\u{2009}', '\u{200a}', '\u{2028}', '\u{2029}', '\u{202f}', '\u{205f}', '\u{3000}',
+];
+
+/// An option and its value as a shell takes them back: `--table lake.obs`, or quoted
+/// after `=` (`--value-column='my value'`, `--table='-x'`).
+fn arg(option: &str, value: &str) -> String {
+    let plain = !value.is_empty()
+        && !value.starts_with('-')
+        && value
+            .chars()
+            .all(|c| c.is_alphanumeric() || "._/:-".contains(c));
+    match plain {
+        true => format!("{option} {value}"),
+        false => format!("{option}='{}'", value.replace('\'', "'\\''")),
+    }
+}
+
 /// Text for a comment line of the script: a control character (a line break would end the
 /// comment) becomes a space.
 fn comment(text: &str) -> String {
@@ -187,6 +237,7 @@ fn comment(text: &str) -> String {
         .collect()
 }
 
+/// A string literal, on one line (a script's statements end at a line ending in `;`).
 pub(super) fn string(text: &str) -> String {
     format!("'{}'", text.replace('\'', "''").replace(['\n', '\r'], " "))
 }
@@ -232,25 +283,20 @@ fn header(sql: &mut String, options: &Options) {
     let s = options.source;
     let dialect: &str = options.dialect.into();
     // The command that writes this script again: the options that are not the defaults.
-    let mut command = format!("export-sql --dialect {dialect}");
+    let mut words: Vec<String> = options.defs.map(|d| arg("--defs", d)).into_iter().collect();
+    words.push(format!("export-sql --dialect {dialect}"));
     if options.scoring {
-        command.push_str(" --include-scoring");
+        words.push("--include-scoring".into());
     }
-    let given = options.targets.map(|t| ("--targets", t.file.as_str()));
+    words.extend(options.targets.map(|t| arg("--targets", &t.file)));
     let default = Source::default();
-    let table = (s.table != default.table).then_some(("--table", s.table.as_str()));
+    if s.table != default.table {
+        words.push(arg("--table", &s.table));
+    }
     let defaults = default.columns();
     let changed = s.columns().into_iter().filter(|c| !defaults.contains(c));
-    for (option, value) in given.into_iter().chain(table).chain(changed) {
-        let plain = !value.is_empty()
-            && value
-                .chars()
-                .all(|c| c.is_alphanumeric() || "._/-:".contains(c));
-        match plain {
-            true => command.push_str(&format!(" {option} {value}")),
-            false => command.push_str(&format!(" {option} '{}'", value.replace('\'', "'\\''"))),
-        }
-    }
+    words.extend(changed.map(|(option, value)| arg(option, value)));
+    let command = words.join(" ");
     let _ = writeln!(
         sql,
         "-- U4SSC KPIs, written by citykpi {} ({}).",
@@ -417,6 +463,7 @@ mod tests {
                     source: &source,
                     scoring,
                     targets: None,
+                    defs: None,
                 };
                 let mut out = Vec::new();
                 write(&catalog, &options, &mut out).unwrap();
@@ -453,5 +500,14 @@ mod tests {
         assert_eq!(Dialect::Duckdb.quote("a\"b"), "\"a\"\"b\"");
         assert_eq!(string("it's"), "'it''s'");
         assert_eq!(string("two;\nlines"), "'two; lines'");
+    }
+
+    #[test]
+    fn white_space_is_what_the_loader_trims() {
+        let every: Vec<char> = (0..=0x10FFFF)
+            .filter_map(char::from_u32)
+            .filter(|c| c.is_whitespace())
+            .collect();
+        assert_eq!(every, WHITE_SPACE);
     }
 }

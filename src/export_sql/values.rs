@@ -119,9 +119,9 @@ pub(super) fn long_input(sql: &mut String, options: &Options) {
     let columns: Vec<String> = read.iter().map(|c| q(c)).collect();
     let _ = writeln!(
         sql,
-        "  FROM (SELECT {}, lower({}) AS {text} FROM {}) AS observations_text",
+        "  FROM (SELECT {}, {} AS {text} FROM {}) AS observations_text",
         columns.join(", "),
-        d.trim_space(&format!("CAST({} AS {t})", q(&s.value))),
+        d.ascii_lower(&d.trim_space(&format!("CAST({} AS {t})", q(&s.value)))),
         s.table
     );
     let _ = writeln!(sql, "),");
