@@ -117,10 +117,12 @@ fn an_output_in_a_folder_that_is_not_there_is_refused_before_any_work() {
             "there is no folder gone; create it first, or write elsewhere",
         ),
     ] {
+        let before = contents(dir.path());
         assert_eq!(
             citykpi(dir.path(), &["assess", "v.csv", "-o", output]),
             (Some(2), format!("error: the output {output}: {problem}\n")),
         );
+        assert_eq!(contents(dir.path()), before, "{output}");
     }
 }
 

@@ -11,8 +11,8 @@ use citykpi::dataset::Input;
 use citykpi::Error;
 
 /// Write to FILE through a temporary file renamed into place, or to stdout for none or `-`.
-/// An output path that is one of the files read (`reads`), or a folder, is refused
-/// ([`check_output`], which each command calls first, before any work). A
+/// An output path that is one of the files read (`reads`), a folder, or in a folder that is
+/// not there is refused ([`check_output`], which each command calls first, before any work). A
 /// failed render leaves an existing file as it was, and no temporary file behind. Where
 /// renaming a file onto the path would replace something else, the report is written into
 /// it instead:

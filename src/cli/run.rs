@@ -341,12 +341,13 @@ fn export_sql(catalog: &Catalog, args: &ExportSqlArgs, defs: Option<&Path>) -> a
         .check(args.dialect)
         .map_err(|bad| Error::Usage(bad.to_string()))?;
     let targets = load_targets(catalog, args.targets.as_deref(), &Default::default())?;
+    let defs = defs.map(|d| d.to_string_lossy());
     let options = export_sql::Options {
         dialect: args.dialect,
         source: &source,
         scoring: args.include_scoring,
         targets: targets.as_ref(),
-        defs: defs.and_then(Path::to_str),
+        defs: defs.as_deref(),
     };
     write_output(args.output.as_deref(), &reads, |out| {
         Ok(export_sql::write(catalog, &options, out)?)

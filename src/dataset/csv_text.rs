@@ -316,7 +316,7 @@ pub enum ValueKind {
     Number,
     /// A number that may carry a `%` sign.
     Percent,
-    /// yes/no, true/false, 1/0.
+    /// A yes or a no ([`YES`], [`NO`]).
     YesNo,
     /// A yes/no KPI reported directly: yes, partial or no (1, 0.5, 0).
     YesPartialNo,

@@ -32,16 +32,23 @@ use values::{long_input, reported_column, wide};
 pub enum Dialect {
     Duckdb,
     Spark,
-    /// Standard SQL (plus `replace`, `GREATEST` and `LEAST`, which every major engine has).
+    /// Standard SQL (plus `replace`, `translate`, `GREATEST` and `LEAST`, which PostgreSQL,
+    /// DuckDB, Spark, Oracle and SQL Server have; MySQL and SQLite lack `translate`).
     Ansi,
 }
 
 impl Dialect {
-    fn quote(self, id: &str) -> String {
+    /// The character that quotes a name: `"` in standard SQL and DuckDB, a backtick in Spark.
+    fn quote_char(self) -> char {
         match self {
-            Dialect::Spark => format!("`{}`", id.replace('`', "``")),
-            Dialect::Duckdb | Dialect::Ansi => format!("\"{}\"", id.replace('"', "\"\"")),
+            Dialect::Spark => '`',
+            Dialect::Duckdb | Dialect::Ansi => '"',
         }
+    }
+
+    fn quote(self, id: &str) -> String {
+        let q = self.quote_char();
+        format!("{q}{}{q}", id.replace(q, &format!("{q}{q}")))
     }
 
     fn text(self) -> &'static str {
@@ -174,6 +181,8 @@ pub enum ExportError {
         error: sqlparser::parser::ParserError,
     },
     #[error(transparent)]
+    Name(#[from] BadName),
+    #[error(transparent)]
     Io(#[from] std::io::Error),
 }
 
@@ -255,6 +264,7 @@ fn optional_float(value: Option<f64>, dialect: Dialect) -> String {
 
 /// Write the script for `catalog`.
 pub fn write(catalog: &Catalog, options: &Options, out: &mut dyn Write) -> Result<(), ExportError> {
+    options.source.check(options.dialect)?;
     let mut sql = String::new();
     header(&mut sql, options);
     kpis_view(&mut sql, catalog, options)?;
@@ -303,9 +313,7 @@ fn header(sql: &mut String, options: &Options) {
         env!("CARGO_PKG_VERSION"),
         comment(&command)
     );
-    let mut read = vec![&s.city, &s.year, &s.variable, &s.value];
-    read.extend(&s.unit);
-    let read: Vec<&str> = read.into_iter().map(String::as_str).collect();
+    let read: Vec<&str> = s.columns().into_iter().map(|(_, name)| name).collect();
     let units = match &s.unit {
         Some(unit) => format!("values in the unit their row's {unit} names, converted to the catalogue's units as citykpi converts them"),
         None => "values in the catalogue's units".into(),
@@ -509,5 +517,18 @@ mod tests {
             .filter(|c| c.is_whitespace())
             .collect();
         assert_eq!(every, WHITE_SPACE);
+    }
+
+    #[test]
+    fn each_dialect_names_every_white_space_character() {
+        let duckdb = Dialect::Duckdb.trim_space("x");
+        let spark = Dialect::Spark.trim_space("x");
+        for c in WHITE_SPACE {
+            assert!(duckdb.contains(&format!("chr({})", u32::from(c))), "{c:?}");
+            assert!(spark.contains(&format!("\\u{:04x}", u32::from(c))), "{c:?}");
+        }
+        // Standard SQL: every one but the line breaks, as the characters themselves.
+        let ansi = Dialect::Ansi.trim_space("x");
+        assert!(ansi.contains('\t') && ansi.contains('\u{3000}') && !ansi.contains('\n'));
     }
 }

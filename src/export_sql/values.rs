@@ -54,8 +54,10 @@ pub(super) fn long_input(sql: &mut String, options: &Options) {
     let d = options.dialect;
     let s = options.source;
     let (t, q) = (d.text(), |c: &str| d.quote(c));
-    let mut read = vec![&s.city, &s.year, &s.variable, &s.value];
-    read.extend(&s.unit);
+    let read: Vec<&str> = s.columns().into_iter().map(|(_, name)| name).collect();
+    // City, variable and unit are trimmed as the loader trims them; the variable's id is
+    // compared in ASCII lower case, as the loader compares it.
+    let trimmed = |column: &str| d.trim_space(&format!("CAST({} AS {t})", q(column)));
     // The value's text, trimmed and in lower case, under a name none of the columns read has.
     let mut text = "value_text".to_string();
     while read.iter().any(|c| c.eq_ignore_ascii_case(&text)) {
@@ -65,14 +67,14 @@ pub(super) fn long_input(sql: &mut String, options: &Options) {
     let _ = writeln!(sql, "WITH long_input AS (");
     let _ = writeln!(
         sql,
-        "  SELECT trim(CAST({} AS {t})) AS city, CAST({} AS INTEGER) AS year,",
-        q(&s.city),
+        "  SELECT {} AS city, CAST({} AS INTEGER) AS year,",
+        trimmed(&s.city),
         q(&s.year)
     );
     let _ = writeln!(
         sql,
-        "    lower(trim(CAST({} AS {t}))) AS variable_id,",
-        q(&s.variable)
+        "    {} AS variable_id,",
+        d.ascii_lower(&trimmed(&s.variable))
     );
     let _ = writeln!(
         sql,
@@ -116,7 +118,7 @@ pub(super) fn long_input(sql: &mut String, options: &Options) {
         "    CASE WHEN {text} IN {yes} THEN {one} WHEN {text} IN {no} THEN {zero} WHEN {text} IN {} THEN {half} END AS yes_partial_no",
         list(&PARTIAL)
     );
-    let columns: Vec<String> = read.iter().map(|c| q(c)).collect();
+    let columns: Vec<String> = read.iter().map(|&c| q(c)).collect();
     let _ = writeln!(
         sql,
         "  FROM (SELECT {}, {} AS {text} FROM {}) AS observations_text",
