@@ -95,8 +95,9 @@ pub fn files_read<'a>(inputs: &'a [Input], others: &[Option<&'a Path>]) -> Vec<&
 }
 
 /// Refuse an output that cannot be right, before any work is done: one of the files the
-/// command reads ([`files_read`]), a folder (one that is there, or a path ending in `/`; the
-/// message suggests `example` in it), or a file in a folder that is not there.
+/// command reads ([`files_read`]), a folder (one that is there, or a path ending in `/`, `.`
+/// or `..`; the message suggests `example` in it), or a file in a folder that is not there or
+/// is a file (for a symbolic link, the folder it points into, one level deep).
 /// `write_output` checks it again.
 pub fn check_output(output: Option<&Path>, reads: &[&Path], example: &str) -> anyhow::Result<()> {
     let Some(path) = output.filter(|p| *p != Path::new("-")) else {

@@ -55,8 +55,8 @@ pub(super) fn long_input(sql: &mut String, options: &Options) {
     let s = options.source;
     let (t, q) = (d.text(), |c: &str| d.quote(c));
     let read: Vec<&str> = s.columns().into_iter().map(|(_, name)| name).collect();
-    // City, variable and unit are trimmed as the loader trims them; the variable's id is
-    // compared in ASCII lower case, as the loader compares it.
+    // City and variable are trimmed as the loader trims them (the unit key below drops
+    // spaces only); the variable's id is compared in ASCII lower case, as the loader does.
     let trimmed = |column: &str| d.trim_space(&format!("CAST({} AS {t})", q(column)));
     // The value's text, trimmed and in lower case, under a name none of the columns read has.
     let mut text = "value_text".to_string();
