@@ -67,7 +67,10 @@ pub enum ProblemCode {
     InvalidCsv,
     UnreadableCell,
     NoRows,
+    UnknownColumn,
     // Rows and values.
+    FieldCount,
+    SplitNumber,
     MissingCity,
     MissingVariable,
     BadYear,
@@ -125,9 +128,8 @@ impl ProblemCode {
         use ProblemCode::*;
         match self {
             NoRows | UnknownVariable | NotAvailable | DuplicateRow | UnusedVariable
-            | ReportedDiffers | UnknownCity | YearJump | PartsSum | PercentAsFraction => {
-                Severity::Warning
-            }
+            | ReportedDiffers | UnknownCity | YearJump | PartsSum | PercentAsFraction
+            | UnknownColumn => Severity::Warning,
             _ => Severity::Error,
         }
     }
@@ -140,7 +142,9 @@ impl ProblemCode {
             | NotANumber | NotAvailable | OutOfRange | UnitMismatch | BadQuality | BadVerified
             | PartExceedsWhole | DuplicateRow | DuplicateConflict | UnknownKpi
             | ReportedDiffers | DuplicateTarget | YesNoKpiTarget | UnknownCity | YearJump
-            | PartsSum | PercentAsFraction => Class::Data,
+            | PartsSum | PercentAsFraction | UnknownColumn | FieldCount | SplitNumber => {
+                Class::Data
+            }
             _ => Class::Definitions,
         }
     }
