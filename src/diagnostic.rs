@@ -89,6 +89,12 @@ pub enum ProblemCode {
     YearJump,
     PartsSum,
     PercentAsFraction,
+    ImplausibleValue,
+    PopulationChange,
+    NotConstant,
+    DenominatorMismatch,
+    UnscorableTarget,
+    BaseYearNoData,
     // Definitions.
     MissingFile,
     InvalidToml,
@@ -125,9 +131,9 @@ impl ProblemCode {
         use ProblemCode::*;
         match self {
             NoRows | UnknownVariable | NotAvailable | DuplicateRow | UnusedVariable
-            | ReportedDiffers | UnknownCity | YearJump | PartsSum | PercentAsFraction => {
-                Severity::Warning
-            }
+            | ReportedDiffers | UnknownCity | YearJump | PartsSum | PercentAsFraction
+            | ImplausibleValue | PopulationChange | NotConstant | DenominatorMismatch
+            | BaseYearNoData => Severity::Warning,
             _ => Severity::Error,
         }
     }
@@ -140,7 +146,8 @@ impl ProblemCode {
             | NotANumber | NotAvailable | OutOfRange | UnitMismatch | BadQuality | BadVerified
             | PartExceedsWhole | DuplicateRow | DuplicateConflict | UnknownKpi
             | ReportedDiffers | DuplicateTarget | YesNoKpiTarget | UnknownCity | YearJump
-            | PartsSum | PercentAsFraction => Class::Data,
+            | PartsSum | PercentAsFraction | ImplausibleValue | PopulationChange | NotConstant
+            | DenominatorMismatch | UnscorableTarget | BaseYearNoData => Class::Data,
             _ => Class::Definitions,
         }
     }
