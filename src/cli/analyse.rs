@@ -30,12 +30,12 @@ pub fn compare(catalog: &Catalog, args: CompareArgs, stderr: &mut dyn Write) -> 
                     )
                     .into());
                 };
-                read_groups(path, column, &mut groups)?;
+                read_groups(path, column, &args.text.options(), &mut groups)?;
             }
             Some(column.clone())
         }
         (None, Some(peers)) => {
-            read_groups(peers, "group", &mut groups)?;
+            read_groups(peers, "group", &args.text.options(), &mut groups)?;
             Some("group".to_string())
         }
         (None, None) => None,
@@ -75,8 +75,13 @@ pub fn compare(catalog: &Catalog, args: CompareArgs, stderr: &mut dyn Write) -> 
     Ok(data_exit)
 }
 
-fn read_groups(path: &std::path::Path, column: &str, groups: &mut Groups) -> anyhow::Result<()> {
-    dataset::read_groups(path, column, groups).map_err(|problem| {
+fn read_groups(
+    path: &std::path::Path,
+    column: &str,
+    options: &dataset::TextOptions,
+    groups: &mut Groups,
+) -> anyhow::Result<()> {
+    dataset::read_groups(path, column, options, groups).map_err(|problem| {
         Error::Data {
             summary: format!("cannot read the groups from {}", path.display()),
             problems: Problems(vec![problem]),

@@ -15,6 +15,7 @@ mod input;
 mod loader;
 mod model;
 mod parquet;
+mod rows;
 mod rule;
 mod sheet;
 mod tabular;
