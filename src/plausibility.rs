@@ -85,6 +85,15 @@ fn show(value: f64) -> String {
     }
 }
 
+/// A factor to one decimal, with an exponent when it is huge (`8.4e302`).
+fn factor_text(factor: f64) -> String {
+    if factor < 1e6 {
+        format!("{factor:.1}")
+    } else {
+        format!("{factor:.1e}")
+    }
+}
+
 /// The factor beyond which a field's change between years is a `year-jump`, if it is checked.
 fn jump_factor(catalog: &Catalog, data: &Dataset, field: usize) -> Option<f64> {
     let default = catalog.scheme.plausibility.year_change_factor;
@@ -139,9 +148,9 @@ fn jump(
         None => String::new(),
     };
     let change = if value > previous {
-        format!("{:.1} times", value / previous)
+        format!("{} times", factor_text(value / previous))
     } else {
-        format!("1/{:.1} of", previous / value)
+        format!("1/{} of", factor_text(previous / value))
     };
     let problem = Problem::new(
         ProblemCode::YearJump,

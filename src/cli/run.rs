@@ -327,7 +327,7 @@ fn base_year_problem(assessment: &Assessment, data: &Dataset) -> Option<Problem>
         ProblemCode::BaseYearNoData,
         data.files.join(", "),
         format!(
-            "--base-year {year}: {} no data in {year}: {}; each city's progress is measured from its first later year with data instead; give a year the data has ({first} to {last}) or leave --base-year out",
+            "--base-year {year}: {} no data in {year}: {}; progress is measured from each city's first later year with data, where it has one; give a year the data has ({first} to {last}) or leave --base-year out",
             match misfits.len() {
                 1 => "1 city has".to_string(),
                 n => format!("{n} cities have"),

@@ -273,9 +273,14 @@ fn scorable(m: &Measure, value: f64, raw: &str) -> Result<(), (ProblemCode, Stri
             true => format!("{min} to {max}"),
             false => format!("{min} or more"),
         };
+        // A unit that is itself the range (`0-1`) is not repeated after it.
+        let unit = match m.unit.as_str() {
+            "0-1" => String::new(),
+            unit => format!(" {unit}"),
+        };
         let message = format!(
-            "target {raw} is outside what {} can be ({range} {}); give a target in the KPI's unit, within that range",
-            m.key, m.unit
+            "target {raw} is outside what {} can be ({range}{unit}); give a target in the KPI's unit, within that range",
+            m.key
         );
         return Err((ProblemCode::OutOfRange, message));
     }
