@@ -533,3 +533,25 @@ impl<'d> Results<'d> {
         Status::Missing(Reason::Undefined)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_result_is_usable_when_finite_and_zero_or_not_an_underflow() {
+        for v in [0.0, -0.0, 1e-9, -1e-9, 4.2, 1e300] {
+            assert!(usable(v), "{v}");
+        }
+        for v in [
+            f64::NAN,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            4.12e-301,
+            -1e-10,
+            1e-320,
+        ] {
+            assert!(!usable(v), "{v}");
+        }
+    }
+}

@@ -190,11 +190,20 @@ pub(super) fn parse_plausible(
             max: max.unwrap_or(f64::INFINITY),
         };
         let finite = [min, max].iter().flatten().all(|v| v.is_finite());
-        if !finite || (min.is_none() && max.is_none()) || range.min > range.max {
+        let wrong = if min.is_none() && max.is_none() {
+            Some("has neither min nor max; give one or both".to_string())
+        } else if !finite {
+            Some("is not a finite number; give finite numbers".to_string())
+        } else if range.min > range.max {
+            Some(format!("has min {} above max {}", range.min, range.max))
+        } else {
+            None
+        };
+        if let Some(wrong) = wrong {
             problems.push(at(
                 ProblemCode::BadRange,
                 line(raw.span()),
-                format!("the plausible range of {name} is min = {min:?}, max = {max:?}; give a finite min, max or both, min below max"),
+                format!("the plausible range of {name} {wrong}"),
             ));
         }
         range
@@ -295,4 +304,51 @@ pub(super) fn parse_plausible(
         });
     }
     plausible
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::Catalog;
+
+    #[test]
+    fn the_first_range_that_applies_is_used() {
+        let catalog = Catalog::embedded();
+        let p = &catalog.plausible;
+        let bound = |id: &str| p.for_variable(catalog.variable(id).unwrap());
+        // Its own, before its unit's (inhabitants).
+        let population = bound("population").unwrap();
+        assert_eq!(population.declared, "variable population");
+        assert!(!population.range.contains(64.0) && population.range.contains(120_900.0));
+        assert_eq!(population.range.text(), "1000 to 50000000");
+        // Its unit's.
+        assert_eq!(
+            bound("peak_period_travel_time").unwrap().declared,
+            "unit minutes"
+        );
+        // [all], where nothing else applies; none for yes/no.
+        assert_eq!(
+            bound("water_supplied_m3").unwrap().range.text(),
+            "at most 1000000000000"
+        );
+        assert_eq!(bound("disaster_resilience_plan"), None);
+        // A KPI's own range before its unit's.
+        let (kpi, m) = catalog.find_measure("EC:ICT:ICT:3C").unwrap();
+        let kpi = catalog.kpis.iter().find(|k| k.code == kpi.code).unwrap();
+        assert_eq!(
+            p.for_measure(kpi, m).unwrap().range.text(),
+            "at most 400000"
+        );
+    }
+
+    #[test]
+    fn without_the_file_nothing_is_checked() {
+        let files: Vec<_> = super::super::embedded_files()
+            .into_iter()
+            .filter(|f| f.path != "plausible.toml")
+            .collect();
+        let catalog = Catalog::from_files(files, false).unwrap();
+        let population = catalog.variable("population").unwrap();
+        assert_eq!(catalog.plausible.for_variable(population), None);
+        assert!(catalog.plausible.denominators.is_empty());
+    }
 }

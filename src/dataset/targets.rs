@@ -300,3 +300,32 @@ fn scorable(m: &Measure, value: f64, raw: &str) -> Result<(), (ProblemCode, Stri
     };
     Err((ProblemCode::UnscorableTarget, message))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_target_scores_only_within_the_kpis_range_and_not_as_an_empty_zero() {
+        let catalog = Catalog::embedded();
+        let measure = |key: &str| catalog.find_measure(key).unwrap().1;
+        let code = |key: &str, value: f64| {
+            scorable(measure(key), value, &value.to_string()).map_err(|(code, _)| code)
+        };
+        assert_eq!(code("EC:ICT:ICT:1C", 100.0), Ok(()));
+        assert_eq!(code("EC:ICT:ICT:1C", 250.0), Err(ProblemCode::OutOfRange));
+        assert_eq!(code("EC:ICT:ICT:1C", -1.0), Err(ProblemCode::OutOfRange));
+        assert_eq!(code("SC:SH:SI:2C", 1.5), Err(ProblemCode::OutOfRange));
+        // Child care may pass 100 % (its definition says max = 1000).
+        assert_eq!(code("SC:SH:SI:5A", 120.0), Ok(()));
+        // Zero: with a reference (violent crime), scorable; without one, or where higher
+        // is better, not.
+        assert_eq!(code("SC:SH:SA:8C", 0.0), Ok(()));
+        assert_eq!(code("EC:P:EM:1C", 0.0), Err(ProblemCode::UnscorableTarget));
+        assert_eq!(
+            code("EC:ICT:ICT:3C", 0.0),
+            Err(ProblemCode::UnscorableTarget)
+        );
+        assert_eq!(code("EN:EN:WA:1C/burnt", 0.0), Ok(()));
+    }
+}
