@@ -119,6 +119,7 @@ pub enum ProblemCode {
     YesNoTarget,
     ScoredWithoutTarget,
     UnusedVariable,
+    PlausibleUnknown,
 }
 
 impl ProblemCode {
@@ -131,9 +132,9 @@ impl ProblemCode {
         use ProblemCode::*;
         match self {
             NoRows | UnknownVariable | NotAvailable | DuplicateRow | UnusedVariable
-            | ReportedDiffers | UnknownCity | YearJump | PartsSum | PercentAsFraction
-            | ImplausibleValue | PopulationChange | NotConstant | DenominatorMismatch
-            | BaseYearNoData => Severity::Warning,
+            | PlausibleUnknown | ReportedDiffers | UnknownCity | YearJump | PartsSum
+            | PercentAsFraction | ImplausibleValue | PopulationChange | NotConstant
+            | DenominatorMismatch | BaseYearNoData => Severity::Warning,
             _ => Severity::Error,
         }
     }

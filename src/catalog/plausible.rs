@@ -220,9 +220,9 @@ pub(super) fn parse_plausible(
     for (unit, raw) in &raw.unit {
         if !units.contains(&normalize(unit)) {
             problems.push(at(
-                ProblemCode::UnknownName,
+                ProblemCode::PlausibleUnknown,
                 line(raw.span()),
-                format!("no variable or KPI is in unit `{unit}`; write a unit as variables.toml or a KPI file gives it"),
+                format!("no variable or KPI is in unit `{unit}`, so this range never applies; write a unit as variables.toml or a KPI file gives it, or remove the range"),
             ));
         }
         let r = range(&format!("unit {unit}"), raw, problems);
@@ -233,9 +233,9 @@ pub(super) fn parse_plausible(
             let hint = closest(name, variables.iter().map(|v| v.id.as_str()))
                 .map_or(String::new(), |c| format!("; did you mean `{c}`?"));
             problems.push(at(
-                ProblemCode::UnknownName,
+                ProblemCode::PlausibleUnknown,
                 line,
-                format!("`{name}` is not a variable of variables.toml{hint}"),
+                format!("`{name}` is not a variable of variables.toml, so what is declared for it never applies{hint}"),
             ));
         }
     };
@@ -251,9 +251,9 @@ pub(super) fn parse_plausible(
             .any(|k| k.code == key || k.measures.iter().any(|m| m.key == key));
         if !found {
             problems.push(at(
-                ProblemCode::UnknownName,
+                ProblemCode::PlausibleUnknown,
                 line(raw.span()),
-                format!("`{code}` is not a KPI code (or CODE/part) of the definitions"),
+                format!("`{code}` is not a KPI code (or CODE/part) of the definitions, so this range never applies"),
             ));
         }
         let r = range(&format!("kpi {code}"), raw, problems);
