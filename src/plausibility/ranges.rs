@@ -6,7 +6,7 @@
 use std::collections::{HashMap, HashSet};
 
 use super::{at_cell, place, show};
-use crate::catalog::{Bound, Catalog};
+use crate::catalog::{Bound, Catalog, Measure};
 use crate::diagnostic::{Problem, ProblemCode};
 use crate::engine::{Results, Source};
 
@@ -14,10 +14,11 @@ use crate::engine::{Results, Source};
 pub(super) fn values(catalog: &Catalog, results: &Results, found: &mut Vec<Problem>) {
     let data = results.data();
     let plausible = &catalog.plausible;
-    let measures: HashMap<&str, usize> = catalog
-        .measures()
+    let measures: Vec<&Measure> = catalog.measures().map(|(_, m)| m).collect();
+    let index: HashMap<&str, usize> = measures
+        .iter()
         .enumerate()
-        .map(|(i, (_, m))| (m.id.as_str(), i))
+        .map(|(i, m)| (m.id.as_str(), i))
         .collect();
     let bounds: Vec<Option<Bound>> = catalog
         .measures()
@@ -26,21 +27,17 @@ pub(super) fn values(catalog: &Catalog, results: &Results, found: &mut Vec<Probl
     // (field, row) of every value read that is flagged.
     let mut flagged: HashSet<(usize, usize)> = HashSet::new();
     for (field, f) in data.fields.iter().enumerate() {
-        let bound = match f.reported_kpi {
-            true => measures.get(f.id.as_str()).and_then(|&m| bounds[m].clone()),
-            false => catalog
-                .variable(&f.id)
-                .and_then(|v| plausible.for_variable(v)),
+        let (bound, name) = match (f.reported_kpi, index.get(f.id.as_str())) {
+            (true, Some(&m)) => (bounds[m].clone(), measures[m].key.clone()),
+            _ => (
+                catalog
+                    .variable(&f.id)
+                    .and_then(|v| plausible.for_variable(v)),
+                format!("`{}`", f.id),
+            ),
         };
         let Some(bound) = bound.filter(|_| data.has_column(field)) else {
             continue;
-        };
-        let name = match f.reported_kpi {
-            true => catalog
-                .measures()
-                .find(|(_, m)| m.id == f.id)
-                .map_or(f.id.clone(), |(_, m)| m.key.clone()),
-            false => format!("`{}`", f.id),
         };
         for row in 0..data.rows() {
             let Some(value) = data.value(field, row) else {
@@ -68,55 +65,72 @@ pub(super) fn values(catalog: &Catalog, results: &Results, found: &mut Vec<Probl
             ));
         }
     }
-    computed(catalog, results, &bounds, &flagged, found);
+    let checked = Computed {
+        measures: &measures,
+        index: &index,
+        bounds: &bounds,
+    };
+    checked.check(catalog, results, &flagged, found);
 }
 
-/// The KPIs computed from plausible inputs, in the order they are computed (an input KPI
-/// before the KPIs that read it).
-fn computed(
-    catalog: &Catalog,
-    results: &Results,
-    bounds: &[Option<Bound>],
-    flagged: &HashSet<(usize, usize)>,
-    found: &mut Vec<Problem>,
-) {
-    let data = results.data();
-    let keys: Vec<&str> = catalog.measures().map(|(_, m)| m.key.as_str()).collect();
-    let index: HashMap<&str, usize> = catalog
-        .measures()
-        .enumerate()
-        .map(|(i, (_, m))| (m.id.as_str(), i))
-        .collect();
-    // (measure, row) of every value that is implausible or computed from one.
-    let mut tainted: HashSet<(usize, usize)> = HashSet::new();
-    for measure in catalog.layers().into_iter().flatten() {
-        let m = index[measure.id.as_str()];
-        let inputs = results.inputs(m);
-        for row in 0..data.rows() {
-            let Some(value) = results.value(m, row) else {
-                continue;
-            };
-            if let Some(field) = inputs.reported.filter(|&f| data.value(f, row).is_some()) {
-                // Reported directly: checked as it was read.
-                if flagged.contains(&(field, row)) {
-                    tainted.insert((m, row));
+/// What the check of computed values needs of every measure, in catalogue order.
+struct Computed<'a> {
+    measures: &'a [&'a Measure],
+    index: &'a HashMap<&'a str, usize>,
+    bounds: &'a [Option<Bound>],
+}
+
+impl Computed<'_> {
+    /// The KPIs computed from plausible inputs, in the order they are computed (an input KPI
+    /// before the KPIs that read it).
+    fn check(
+        &self,
+        catalog: &Catalog,
+        results: &Results,
+        flagged: &HashSet<(usize, usize)>,
+        found: &mut Vec<Problem>,
+    ) {
+        let data = results.data();
+        // (measure, row) of every value that is implausible or computed from one.
+        let mut tainted: HashSet<(usize, usize)> = HashSet::new();
+        for measure in catalog.layers().into_iter().flatten() {
+            let m = self.index[measure.id.as_str()];
+            let inputs = results.inputs(m);
+            for row in 0..data.rows() {
+                let Some(value) = results.value(m, row) else {
+                    continue;
+                };
+                if let Some(field) = inputs.reported.filter(|&f| data.value(f, row).is_some()) {
+                    // Reported directly: checked as it was read.
+                    if flagged.contains(&(field, row)) {
+                        tainted.insert((m, row));
+                    }
+                    continue;
                 }
-                continue;
-            }
-            let bad_input = inputs.reads.iter().any(|read| match read.source {
-                Source::Field(f) => flagged.contains(&(f, row)),
-                Source::Measure(i) => tainted.contains(&(i, row)),
-                Source::Nowhere => false,
-            });
-            if bad_input {
+                let bad_input = inputs.reads.iter().any(|read| match read.source {
+                    Source::Field(f) => flagged.contains(&(f, row)),
+                    Source::Measure(i) => tainted.contains(&(i, row)),
+                    Source::Nowhere => false,
+                });
+                if bad_input {
+                    tainted.insert((m, row));
+                    continue;
+                }
+                let Some(bound) = self.bounds[m].as_ref().filter(|b| !b.range.contains(value))
+                else {
+                    continue;
+                };
                 tainted.insert((m, row));
-                continue;
+                found.push(warning(
+                    catalog,
+                    results,
+                    m,
+                    row,
+                    value,
+                    bound,
+                    self.measures[m],
+                ));
             }
-            let Some(bound) = bounds[m].as_ref().filter(|b| !b.range.contains(value)) else {
-                continue;
-            };
-            tainted.insert((m, row));
-            found.push(warning(catalog, results, m, row, value, bound, keys[m]));
         }
     }
 }
@@ -129,7 +143,7 @@ fn warning(
     row: usize,
     value: f64,
     bound: &Bound,
-    key: &str,
+    measure: &Measure,
 ) -> Problem {
     let data = results.data();
     let reads = &results.inputs(m).reads;
@@ -144,15 +158,13 @@ fn warning(
             format!("`{}` = {value}{at}", read.name)
         })
         .collect();
-    let unit = catalog
-        .measures()
-        .nth(m)
-        .map_or("", |(_, m)| m.unit.as_str());
     let message = format!(
-        "{} {} {key} = {} {unit} is outside its plausible range, {} ({}: {}); it is computed from {}: check those values and their units",
+        "{} {} {} = {} {} is outside its plausible range, {} ({}: {}); it is computed from {}: check those values and their units",
         data.cities[row],
         data.years[row],
+        measure.key,
         show(round6(value)),
+        measure.unit,
         bound.range.text(),
         catalog.plausible.file,
         bound.declared,
