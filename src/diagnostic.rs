@@ -92,6 +92,12 @@ pub enum ProblemCode {
     YearJump,
     PartsSum,
     PercentAsFraction,
+    ImplausibleValue,
+    PopulationChange,
+    NotConstant,
+    DenominatorMismatch,
+    UnscorableTarget,
+    BaseYearNoData,
     // Definitions.
     MissingFile,
     InvalidToml,
@@ -116,6 +122,7 @@ pub enum ProblemCode {
     YesNoTarget,
     ScoredWithoutTarget,
     UnusedVariable,
+    PlausibleUnknown,
 }
 
 impl ProblemCode {
@@ -128,8 +135,9 @@ impl ProblemCode {
         use ProblemCode::*;
         match self {
             NoRows | UnknownVariable | NotAvailable | DuplicateRow | UnusedVariable
-            | ReportedDiffers | UnknownCity | YearJump | PartsSum | PercentAsFraction
-            | UnknownColumn => Severity::Warning,
+            | PlausibleUnknown | ReportedDiffers | UnknownCity | YearJump | PartsSum
+            | PercentAsFraction | ImplausibleValue | PopulationChange | NotConstant
+            | DenominatorMismatch | BaseYearNoData | UnknownColumn => Severity::Warning,
             _ => Severity::Error,
         }
     }
@@ -142,9 +150,9 @@ impl ProblemCode {
             | NotANumber | NotAvailable | OutOfRange | UnitMismatch | BadQuality | BadVerified
             | PartExceedsWhole | DuplicateRow | DuplicateConflict | UnknownKpi
             | ReportedDiffers | DuplicateTarget | YesNoKpiTarget | UnknownCity | YearJump
-            | PartsSum | PercentAsFraction | UnknownColumn | FieldCount | SplitNumber => {
-                Class::Data
-            }
+            | PartsSum | PercentAsFraction | ImplausibleValue | PopulationChange | NotConstant
+            | DenominatorMismatch | UnscorableTarget | BaseYearNoData | UnknownColumn
+            | FieldCount | SplitNumber => Class::Data,
             _ => Class::Definitions,
         }
     }

@@ -166,9 +166,14 @@ pub fn render(
         writeln!(out, "{} {} {}: {}", e.city, e.year, e.key, e.row.name)?;
         writeln!(out, "  Formula:   {}", e.formula)?;
         for input in e.inputs.iter().chain(&e.reported) {
-            let value = input
-                .value
-                .map_or("no value".to_string(), |v| v.to_string());
+            let value = input.value.map_or("no value".to_string(), |v| {
+                // A value too large for its digits to be read (1e308) in scientific form.
+                if v.abs() >= 1e15 {
+                    format!("{v:e}")
+                } else {
+                    v.to_string()
+                }
+            });
             let mut line = format!("  {:<10} {} = {value} {}", "Input:", input.name, input.unit);
             if let Some(from) = &input.converted_from {
                 line.push_str(&format!(" (given as {from})"));
