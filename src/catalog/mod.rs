@@ -11,6 +11,7 @@ mod code;
 mod graph;
 mod lint;
 mod model;
+mod money;
 mod parse;
 mod raw;
 mod source;
@@ -19,6 +20,7 @@ mod units;
 pub use code::{id_for_code, normalize_code};
 pub use graph::Graph;
 pub use model::*;
+pub use money::{other_currency, Money};
 pub use source::{embedded_files, Definitions, SourceFile};
 pub use units::{normalize as normalize_unit, Unit, Units};
 

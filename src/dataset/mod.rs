@@ -25,4 +25,5 @@ pub use groups::{read_groups, Groups};
 pub use input::{Input, WORKBOOK_EXTENSIONS};
 pub use loader::{load, Loaded, Loader, LISTED};
 pub use model::{Dataset, Field, Filter, Origin};
+pub use rule::{accepted, Accepted};
 pub use targets::{TargetRow, Targets};
