@@ -89,6 +89,7 @@ pub enum ProblemCode {
     YearJump,
     PartsSum,
     PercentAsFraction,
+    MixedCurrency,
     // Definitions.
     MissingFile,
     InvalidToml,
@@ -140,7 +141,7 @@ impl ProblemCode {
             | NotANumber | NotAvailable | OutOfRange | UnitMismatch | BadQuality | BadVerified
             | PartExceedsWhole | DuplicateRow | DuplicateConflict | UnknownKpi
             | ReportedDiffers | DuplicateTarget | YesNoKpiTarget | UnknownCity | YearJump
-            | PartsSum | PercentAsFraction => Class::Data,
+            | PartsSum | PercentAsFraction | MixedCurrency => Class::Data,
             _ => Class::Definitions,
         }
     }

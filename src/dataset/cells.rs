@@ -191,6 +191,12 @@ impl<'a> Loader<'a> {
             return;
         }
         let source = self.source_id(source);
+        // An amount in another currency (`NOK million` for `EUR million`) keeps the unit it
+        // was given in even where only the scale (or nothing) converts: its lineage says so,
+        // and `currency::check_currencies` reads it.
+        let foreign = factor == 1.0
+            && !unit.is_empty()
+            && crate::catalog::other_currency(unit, &self.rules[field].unit);
         let data = &mut self.out.dataset;
         let rows = data.cities.len();
         data.values[field][row] = value;
@@ -200,7 +206,7 @@ impl<'a> Loader<'a> {
         put(&mut data.verified[field], rows, row, at.verified);
         data.lines[field][row] = origin.line;
         put(&mut data.line_files[field], rows, row, origin.file);
-        if factor != 1.0 {
+        if factor != 1.0 || foreign {
             data.converted
                 .insert((field, row), (unit.to_string(), given));
         }
@@ -336,7 +342,7 @@ impl<'a> Loader<'a> {
     }
 
     /// A cell whose value cannot be used: it stays empty and says why.
-    fn invalidate(&mut self, field: usize, row: usize, why: String) {
+    pub(super) fn invalidate(&mut self, field: usize, row: usize, why: String) {
         self.ensure_column(field);
         let data = &mut self.out.dataset;
         data.values[field][row] = f64::NAN;
@@ -410,6 +416,7 @@ impl<'a> Loader<'a> {
 
     pub(super) fn finish(mut self) -> Loaded {
         self.check_parts();
+        self.check_currencies();
         let data = &mut self.out.dataset;
         let mut order: Vec<usize> = (0..data.cities.len()).collect();
         order.sort_by(|&a, &b| {

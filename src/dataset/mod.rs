@@ -10,6 +10,7 @@
 
 mod cells;
 mod csv_text;
+mod currency;
 mod groups;
 mod input;
 mod loader;
