@@ -322,12 +322,18 @@ impl<'a> Loader<'a> {
         factor
     }
 
-    /// The file and field names, for a message.
+    /// The file and field names, for a message: a KPI reported directly by its code
+    /// (`EC:ICT:ICT:3C`, as data files name it), not its id.
     fn names(&self, origin: Origin, field: usize) -> (String, String) {
         let data = &self.out.dataset;
+        let id = &data.fields[field].id;
+        let shown = match data.fields[field].reported_kpi {
+            true => self.catalog.measures().find(|(_, m)| &m.id == id),
+            false => None,
+        };
         (
             data.files[origin.file as usize].clone(),
-            data.fields[field].id.clone(),
+            shown.map_or_else(|| id.clone(), |(_, m)| m.key.clone()),
         )
     }
 
