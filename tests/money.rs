@@ -1,0 +1,96 @@
+//! Money and the keys that declare it, through the real binary with definitions of our own:
+//! an amount without `any_currency` takes its own unit's currency only; `partial` and
+//! `any_currency` where they cannot apply are definition errors at their line.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn citykpi(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_citykpi"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap()
+}
+
+/// The embedded definitions exported to `dir/defs`, with `edit` applied to variables.toml.
+fn definitions(dir: &Path, edit: impl FnOnce(String) -> String) {
+    let out = citykpi(dir, &["indicators", "export", "defs"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let path = dir.join("defs/variables.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::write(&path, edit(text)).unwrap();
+}
+
+#[test]
+fn an_amount_without_any_currency_takes_its_own_currency_only() {
+    let dir = tempfile::tempdir().unwrap();
+    // As a KPI that needs GDP in EUR would have it: `city_gdp` without `any_currency`.
+    definitions(dir.path(), |text| {
+        let (head, tail) = text.split_once("[city_gdp]").unwrap();
+        let tail = tail.replacen("any_currency = true\n", "", 1);
+        format!("{head}[city_gdp]{tail}")
+    });
+    std::fs::write(
+        dir.path().join("gdp.csv"),
+        "city,year,variable,value,unit\nOslo,2024,city_gdp,612000,NOK million\nOslo,2024,rd_expenditure,11016,NOK million\nBergen,2024,city_gdp,25,EUR thousand\n",
+    )
+    .unwrap();
+    let out = citykpi(
+        dir.path(),
+        &[
+            "--defs", "defs", "check", "data", "gdp.csv", "--format", "json",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(3));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let problems = json["problems"].as_array().unwrap();
+    let found: Vec<(&str, u64, &str)> = problems
+        .iter()
+        .map(|p| {
+            (
+                p["code"].as_str().unwrap(),
+                p["line"].as_u64().unwrap(),
+                p["message"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    // NOK does not convert into EUR; EUR thousand does (the scale alone), and rd_expenditure
+    // (still any_currency) takes NOK.
+    assert_eq!(
+        found,
+        [(
+            "unit-mismatch",
+            2,
+            "`city_gdp` is in EUR million, and NOK million does not convert to EUR million; give the value in EUR million"
+        )]
+    );
+}
+
+#[test]
+fn partial_and_any_currency_only_where_they_apply() {
+    let dir = tempfile::tempdir().unwrap();
+    definitions(dir.path(), |text| {
+        text.replacen(
+            "[population]\ndescription = \"Number of inhabitants of the city (resident population)\"\nunit = \"inhabitants\"\nkind = \"count\"\n",
+            "[population]\ndescription = \"Number of inhabitants of the city (resident population)\"\nunit = \"inhabitants\"\nkind = \"count\"\npartial = true\nany_currency = true\n",
+            1,
+        )
+    });
+    let out = citykpi(dir.path(), &["check", "defs", "defs"]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8(out.stdout).unwrap() + &String::from_utf8(out.stderr).unwrap();
+    for expected in [
+        "variable `population` has partial = true, which only a boolean variable (kind = \"boolean\") takes",
+        "variable `population` has any_currency = true, which only an amount of money (a unit such as \"EUR million\") takes",
+    ] {
+        assert!(text.contains(expected), "{expected}\n{text}");
+    }
+    assert_eq!(text.matches("unit-kind-mismatch").count(), 2, "{text}");
+    assert!(text.contains("variables.toml:3"), "{text}");
+}
