@@ -30,11 +30,18 @@ fn definitions(dir: &Path, edit: impl FnOnce(String) -> String) {
 #[test]
 fn an_amount_without_any_currency_takes_its_own_currency_only() {
     let dir = tempfile::tempdir().unwrap();
-    // As a KPI that needs GDP in EUR would have it: `city_gdp` without `any_currency`.
+    // As KPIs that need GDP in EUR would have it: the amounts read with `city_gdp` without
+    // `any_currency` (the definitions refuse a KPI dividing an amount in any currency by one
+    // in a given currency).
     definitions(dir.path(), |text| {
-        let (head, tail) = text.split_once("[city_gdp]").unwrap();
-        let tail = tail.replacen("any_currency = true\n", "", 1);
-        format!("{head}[city_gdp]{tail}")
+        let mut text = text;
+        for id in ["city_gdp", "rd_expenditure", "disaster_economic_losses"] {
+            let table = format!("[{id}]");
+            let (head, tail) = text.split_once(&table).unwrap();
+            let tail = tail.replacen("any_currency = true\n", "", 1);
+            text = format!("{head}{table}{tail}");
+        }
+        text
     });
     std::fs::write(
         dir.path().join("gdp.csv"),
@@ -60,15 +67,21 @@ fn an_amount_without_any_currency_takes_its_own_currency_only() {
             )
         })
         .collect();
-    // NOK does not convert into EUR; EUR thousand does (the scale alone), and rd_expenditure
-    // (still any_currency) takes NOK.
+    // NOK does not convert into EUR; EUR thousand does (the scale alone).
     assert_eq!(
         found,
-        [(
-            "unit-mismatch",
-            2,
-            "`city_gdp` is in EUR million, and NOK million does not convert to EUR million; give the value in EUR million"
-        )]
+        [
+            (
+                "unit-mismatch",
+                2,
+                "`city_gdp` is in EUR million, and NOK million does not convert to EUR million; give the value in EUR million"
+            ),
+            (
+                "unit-mismatch",
+                3,
+                "`rd_expenditure` is in EUR million, and NOK million does not convert to EUR million; give the value in EUR million"
+            )
+        ]
     );
 }
 
@@ -91,6 +104,50 @@ fn partial_and_any_currency_only_where_they_apply() {
     ] {
         assert!(text.contains(expected), "{expected}\n{text}");
     }
-    assert_eq!(text.matches("unit-kind-mismatch").count(), 2, "{text}");
+    assert_eq!(
+        text.matches("variable `population` has").count(),
+        2,
+        "{text}"
+    );
     assert!(text.contains("variables.toml:3"), "{text}");
+}
+
+#[test]
+fn a_kpi_reading_one_amount_in_any_currency_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    definitions(dir.path(), |text| text);
+    // R&D per inhabitant would be in whatever currency the city wrote.
+    let path = dir
+        .path()
+        .join("defs/economy/productivity/r-and-d-expenditure.toml");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let text = text.replace(
+        "formula = \"100 * rd_expenditure / city_gdp\"",
+        "formula = \"rd_expenditure / population\"",
+    );
+    std::fs::write(&path, text).unwrap();
+    let out = citykpi(dir.path(), &["check", "defs", "defs", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let problems: Vec<(&str, &str, u64)> = json["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| p["severity"] == "error")
+        .map(|p| {
+            (
+                p["code"].as_str().unwrap(),
+                p["message"].as_str().unwrap(),
+                p["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        problems,
+        [(
+            "unit-kind-mismatch",
+            "EC:P:IN:1C reads `rd_expenditure`, an amount in any currency (any_currency), but no other amount to divide it by; a KPI that needs an absolute amount reads a variable without any_currency, in the currency of its unit",
+            8
+        )]
+    );
 }
