@@ -68,9 +68,8 @@ fn value(report: &str, code: &str, part: &str) -> String {
         .unwrap_or_else(|| panic!("no {code} {part}"))
 }
 
-#[test]
-fn a_cell_formatted_as_a_percentage_is_read_as_it_shows() {
-    let dir = tempfile::tempdir().unwrap();
+/// Numbers in cells formatted as percentages, and one typed as a fraction without a format.
+fn shown_workbook() -> Workbook {
     let mut book = Workbook::new();
     let sheet = book.add_worksheet();
     header(sheet);
@@ -98,6 +97,13 @@ fn a_cell_formatted_as_a_percentage_is_read_as_it_shows() {
     row(sheet, 5, "EC:ICT:ES:1C", |s, r, c| {
         s.write_number(r, c, 0.8).unwrap();
     });
+    book
+}
+
+#[test]
+fn a_cell_formatted_as_a_percentage_is_read_as_it_shows() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut book = shown_workbook();
     book.save(dir.path().join("shown.xlsx")).unwrap();
 
     let (code, found) = problems(dir.path(), "shown.xlsx");
@@ -109,7 +115,7 @@ fn a_cell_formatted_as_a_percentage_is_read_as_it_shows() {
         "value \"12090000%\" of `population` is not a number; this variable is not a percentage; write the number without %"
     );
     assert!(found[1].2.starts_with(
-        "`EC:ICT:ES:1C` is a percentage (0-100), but its 1 value(s) here are all between 0 and 1"
+        "`EC:ICT:ES:1C` is a percentage (0-100), but its 1 value(s) here are all between 0 and 1: typed as fractions"
     ));
 
     let out = citykpi(dir.path(), &["assess", "shown.xlsx", "--format", "csv"]);
@@ -119,6 +125,15 @@ fn a_cell_formatted_as_a_percentage_is_read_as_it_shows() {
     assert_eq!(value(&report, "EC:ICT:ICT:2C", ""), "50");
     assert_eq!(value(&report, "EC:ICT:WS:1C", ""), "93");
     assert_eq!(value(&report, "EC:ICT:ES:1C", ""), "0.8");
+}
+
+/// Writes the fixture of `tests/cmd/check-data-xlsx-shown.toml`; run it with
+/// `cargo test --test workbooks -- --ignored` after changing [`shown_workbook`].
+#[test]
+#[ignore]
+fn write_shown_fixture() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/cmd/check-data.in/shown.xlsx");
+    shown_workbook().save(path).unwrap();
 }
 
 /// The data validation of sheet row `row` (from 1) of the template's `Data` sheet: its type

@@ -262,9 +262,9 @@ impl<'a> Loader<'a> {
         (quality, verified)
     }
 
-    /// A workbook cell formatted as a percentage holds the fraction (`25%` is 0.25), and that is
-    /// what a reader of the workbook gets: where every value a workbook gives for a
-    /// percentage is between 0 and 1 (and one is above 0), say so.
+    /// Where every value a workbook gives for a percentage is between 0 and 1 (and one is
+    /// above 0), say so: typed as fractions, or, where number formats are not read (`sheet`),
+    /// held as fractions by cells formatted as percentages (`25%` is 0.25).
     pub(super) fn check_fractions(&mut self, file: u32) {
         let data = &self.out.dataset;
         let mut found = Vec::new();
@@ -298,7 +298,7 @@ impl<'a> Loader<'a> {
                     ProblemCode::PercentAsFraction,
                     &name,
                     format!(
-                        "`{id}` is a percentage (0-100), but its {count} value(s) here are all between 0 and 1: a cell formatted as a percentage holds the fraction (25 % is 0.25), which is what the workbook gives; if so, enter the percentages as numbers (25) or check the values"
+                        "`{id}` is a percentage (0-100), but its {count} value(s) here are all between 0 and 1: typed as fractions, or (in .xlsb, .xls and .ods, whose number formats are not read) held as fractions by cells formatted as percentages (25 % is 0.25); if so, enter the percentages as numbers (25) or check the values"
                     ),
                 )
                 .at_line(line as usize),
