@@ -90,6 +90,7 @@ pub enum ProblemCode {
     PartsSum,
     PercentAsFraction,
     MixedCurrency,
+    BadCurrency,
     // Definitions.
     MissingFile,
     InvalidToml,
@@ -141,7 +142,7 @@ impl ProblemCode {
             | NotANumber | NotAvailable | OutOfRange | UnitMismatch | BadQuality | BadVerified
             | PartExceedsWhole | DuplicateRow | DuplicateConflict | UnknownKpi
             | ReportedDiffers | DuplicateTarget | YesNoKpiTarget | UnknownCity | YearJump
-            | PartsSum | PercentAsFraction | MixedCurrency => Class::Data,
+            | PartsSum | PercentAsFraction | MixedCurrency | BadCurrency => Class::Data,
             _ => Class::Definitions,
         }
     }

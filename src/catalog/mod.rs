@@ -20,7 +20,7 @@ mod units;
 pub use code::{id_for_code, normalize_code};
 pub use graph::Graph;
 pub use model::*;
-pub use money::{other_currency, Money};
+pub use money::Money;
 pub use source::{embedded_files, Definitions, SourceFile};
 pub use units::{normalize as normalize_unit, Unit, Units};
 

@@ -94,15 +94,6 @@ impl Money {
     }
 }
 
-/// Whether `given` names a currency other than the one of `own` (`NOK million` for
-/// `EUR million`): such a value keeps its unit, for its lineage and the one-currency check.
-pub fn other_currency(given: &str, own: &str) -> bool {
-    match (Money::parse(given), Money::parse(own)) {
-        (Some(a), Some(b)) => a.currency != b.currency,
-        _ => false,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -139,12 +130,5 @@ mod tests {
         ] {
             assert_eq!(money(unit), None, "{unit}");
         }
-    }
-
-    #[test]
-    fn another_currency_is_told_apart_from_another_spelling() {
-        assert!(other_currency("NOK million", "EUR million"));
-        assert!(!other_currency("MEUR", "EUR million"));
-        assert!(!other_currency("hours", "minutes"));
     }
 }

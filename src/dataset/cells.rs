@@ -191,12 +191,10 @@ impl<'a> Loader<'a> {
             return;
         }
         let source = self.source_id(source);
-        // An amount in another currency (`NOK million` for `EUR million`) keeps the unit it
-        // was given in even where only the scale (or nothing) converts: its lineage says so,
-        // and `currency::check_currencies` reads it.
-        let foreign = factor == 1.0
-            && !unit.is_empty()
-            && crate::catalog::other_currency(unit, &self.rules[field].unit);
+        // The currency of an amount of money given with a unit, for the one-currency check
+        // (`currency.rs`); one in another currency (`NOK million` for `EUR million`) keeps
+        // the unit it was given in, for its lineage, even where only the scale converts.
+        let foreign = self.note_currency(field, row, unit);
         let data = &mut self.out.dataset;
         let rows = data.cities.len();
         data.values[field][row] = value;
@@ -379,7 +377,7 @@ impl<'a> Loader<'a> {
         id
     }
 
-    fn row(&mut self, city: &str, year: i32) -> usize {
+    pub(super) fn row(&mut self, city: &str, year: i32) -> usize {
         // Rows of one city-year usually come together: check the last one first.
         if let Some((last_city, last_year, row)) = &self.last_row {
             if *last_year == year && last_city == city {

@@ -1,24 +1,87 @@
 //! One currency per city-year. An amount of money that every KPI divides by another amount
-//! (`any_currency` in `variables.toml`) may be given in the city's own currency, written in
-//! its unit (`NOK million`, `MUSD`); the loader converts only the scale. A city-year whose
-//! amounts are in two currencies (GDP in NOK, R&D in EUR because its row gave no unit) would
-//! give ratios that are wrong by the exchange rate, so it is an error naming both, and every
-//! amount of that city-year is rejected. It runs once every file is read; it never converts.
+//! (`any_currency` in `variables.toml`) may be in the city's own currency: declared once
+//! for the city-year in a `currency` column (`NOK`; in wide form, one per row), or written
+//! in the amount's unit (`NOK million`, `MUSD`). The loader converts only the scale; an
+//! amount with no unit is in the declared currency (else the catalogue's, EUR). A city-year
+//! whose amounts are in two currencies (GDP in NOK, R&D in EUR) would give ratios wrong by
+//! the exchange rate, so it is an error naming both, and every amount of that city-year is
+//! rejected. It never converts a value.
 
 use super::loader::Loader;
+use super::Origin;
 use crate::catalog::Money;
 use crate::diagnostic::{Problem, ProblemCode};
 
-/// One amount of a city-year: its field, currency, and the unit and value it was given in.
-struct Amount {
-    field: usize,
+/// One amount of a city-year, or its declared currency: the currency, how to name it in a
+/// message, and where it was read.
+struct Said {
     currency: &'static str,
-    unit: String,
-    given: f64,
+    what: String,
+    origin: Origin,
 }
 
 impl Loader<'_> {
-    /// Reject the amounts of every city-year that gives them in more than one currency.
+    /// Read a row's `currency` cell (empty says nothing): an ISO 4217 code that every amount
+    /// of the city-year is in; another code for the same city-year is an error.
+    pub(super) fn declare_currency(&mut self, city: &str, year: i32, text: &str, origin: Origin) {
+        if text.is_empty() {
+            return;
+        }
+        let file = self.out.dataset.files[origin.file as usize].clone();
+        let code = Money::parse(text).filter(|m| m.scale == 1.0 && m.rest.is_empty());
+        let Some(code) = code.map(|m| m.currency) else {
+            self.report(
+                Problem::new(
+                    ProblemCode::BadCurrency,
+                    &file,
+                    format!("currency \"{text}\" is not an ISO 4217 code; write the city's currency as NOK, EUR, USD, ..."),
+                )
+                .at_line(origin.line as usize)
+                .in_column("currency")
+                .with_value(text),
+            );
+            return;
+        };
+        let row = self.row(city, year);
+        let declared = self.currencies.entry(row).or_default();
+        if declared.iter().any(|(c, _)| *c == code) {
+            return;
+        }
+        declared.push((code, origin));
+        if let [(first, at), ..] = declared.as_slice() {
+            let (first, at) = (*first, *at);
+            if first != code {
+                let first_at = format!("{}:{}", self.out.dataset.files[at.file as usize], at.line);
+                self.report(
+                    Problem::new(
+                        ProblemCode::MixedCurrency,
+                        &file,
+                        format!("{city} {year}: the currency is {code} here but {first} at {first_at}; declare one currency per city-year"),
+                    )
+                    .at_line(origin.line as usize)
+                    .in_column("currency")
+                    .with_value(text),
+                );
+            }
+        }
+    }
+
+    /// Note the currency of an amount of money given with a unit (`any_currency` fields
+    /// only); true where it is not the field's own currency.
+    pub(super) fn note_currency(&mut self, field: usize, row: usize, unit: &str) -> bool {
+        let rule = &self.rules[field];
+        if unit.is_empty() || !rule.variable || !self.catalog.variables[field].any_currency {
+            return false;
+        }
+        let (Some(given), Some(own)) = (Money::parse(unit), Money::parse(&rule.unit)) else {
+            return false;
+        };
+        self.given_currencies.insert((field, row), given.currency);
+        given.currency != own.currency
+    }
+
+    /// Reject the amounts of every city-year that gives them in more than one currency, and
+    /// keep the declared currency of an amount given without a unit, for its lineage.
     pub(super) fn check_currencies(&mut self) {
         let catalog = self.catalog;
         // A variable's field is its index in the catalogue (`Loader::new`).
@@ -27,58 +90,87 @@ impl Loader<'_> {
             .filter_map(|(f, v)| Some((f, Money::parse(&v.unit)?, v.unit.as_str())))
             .filter(|&(f, ..)| self.out.dataset.has_column(f))
             .collect();
-        if money.is_empty() {
-            return;
-        }
         let mut rejected = Vec::new();
+        let mut respelled = Vec::new();
         for row in 0..self.out.dataset.rows() {
             let data = &self.out.dataset;
-            let amounts: Vec<Amount> = money
+            let declared = self.currencies.get(&row).map_or(&[][..], Vec::as_slice);
+            let mut said: Vec<Said> = declared
                 .iter()
-                .filter_map(|(field, own, unit)| {
-                    let value = data.value(*field, row)?;
-                    // A value given in another currency keeps its unit (`cells::store`).
-                    let (unit, given) = data.converted_from(*field, row).unwrap_or((unit, value));
-                    let currency = Money::parse(unit).map_or(own.currency, |m| m.currency);
-                    Some(Amount {
-                        field: *field,
-                        currency,
-                        unit: unit.to_string(),
-                        given,
-                    })
+                .map(|&(currency, origin)| Said {
+                    currency,
+                    what: format!("the currency is {currency}"),
+                    origin,
                 })
                 .collect();
-            let Some(first) = amounts.first() else {
+            let mut fields = Vec::new();
+            for (field, own, unit) in &money {
+                let Some(value) = data.value(*field, row) else {
+                    continue;
+                };
+                fields.push(*field);
+                // A value given in another currency (or scale) keeps its unit (`cells::store`);
+                // one given without a unit is in the declared currency, if any.
+                let given_currency = self.given_currencies.get(&(*field, row));
+                let (unit, given) = match (data.converted_from(*field, row), given_currency) {
+                    (Some((unit, given)), _) => (unit.to_string(), given),
+                    (None, Some(_)) => (unit.to_string(), value),
+                    (None, None) => match declared.first() {
+                        Some(&(code, _)) => {
+                            let unit = unit.replacen(own.currency, code, 1);
+                            respelled.push((*field, row, unit.clone(), value));
+                            (unit, value)
+                        }
+                        None => (unit.to_string(), value),
+                    },
+                };
+                let currency = Money::parse(&unit).map_or(own.currency, |m| m.currency);
+                let what = format!("`{}` = {given} {unit}", data.fields[*field].id);
+                let origin = data.origin_of(*field, row);
+                said.push(Said {
+                    currency,
+                    what,
+                    origin,
+                });
+            }
+            let Some(first) = said.first() else { continue };
+            let Some(other) = said.iter().find(|s| s.currency != first.currency) else {
                 continue;
             };
-            let Some(other) = amounts.iter().find(|a| a.currency != first.currency) else {
+            let file = |o: Origin| data.files[o.file as usize].clone();
+            let (at, first_at) = (other.origin, first.origin);
+            // Two declarations were reported as they were read.
+            if other.what.starts_with("the currency") {
+                let why = format!("two currencies declared ({}:{})", file(at), at.line);
+                rejected.extend(fields.iter().map(|&f| (f, row, why.clone())));
                 continue;
-            };
-            let at = |a: &Amount| {
-                let origin = data.origin_of(a.field, row);
-                (data.files[origin.file as usize].clone(), origin.line)
-            };
-            let ((file, line), (first_file, first_line)) = (at(other), at(first));
-            let said =
-                |a: &Amount| format!("`{}` = {} {}", data.fields[a.field].id, a.given, a.unit);
+            }
             self.out.problems.push(
                 Problem::new(
                     ProblemCode::MixedCurrency,
-                    &file,
+                    file(at),
                     format!(
-                        "{} {}: {} here but {} at {first_file}:{first_line}; KPIs divide these amounts by one another, so give every amount of a city-year in one currency (write it in the unit, such as \"{} million\", on every row)",
-                        data.cities[row], data.years[row], said(other), said(first), first.currency
+                        "{} {}: {} here but {} at {}:{}; KPIs divide these amounts by one another, so give every amount of a city-year in one currency (declare it in a currency column, or write it in the unit, such as \"{} million\")",
+                        data.cities[row], data.years[row], other.what, first.what, file(first_at), first_at.line, first.currency
                     ),
                 )
-                .at_line(line as usize)
-                .in_column("unit")
-                .with_value(other.unit.clone()),
+                .at_line(at.line as usize)
+                .in_column("unit"),
             );
             let why = format!(
-                "amounts in {} and {} in one city-year ({file}:{line})",
-                first.currency, other.currency
+                "amounts in {} and {} in one city-year ({}:{})",
+                first.currency,
+                other.currency,
+                file(at),
+                at.line
             );
-            rejected.extend(amounts.iter().map(|a| (a.field, row, why.clone())));
+            rejected.extend(fields.iter().map(|&f| (f, row, why.clone())));
+        }
+        for (field, row, unit, value) in respelled {
+            self.out
+                .dataset
+                .converted
+                .insert((field, row), (unit, value));
         }
         for (field, row, why) in rejected {
             self.invalidate(field, row, why);
