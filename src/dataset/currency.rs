@@ -7,6 +7,8 @@
 //! the exchange rate, so it is an error naming both, and every amount of that city-year is
 //! rejected. It never converts a value.
 
+use std::collections::HashMap;
+
 use super::loader::Loader;
 use super::Origin;
 use crate::catalog::Money;
@@ -18,6 +20,15 @@ struct Said {
     currency: &'static str,
     what: String,
     origin: Origin,
+}
+
+/// What rows say about currencies, until every file is read.
+#[derive(Default)]
+pub(super) struct Currencies {
+    /// Dataset row -> the currencies its `currency` column declares (one, unless in error).
+    declared: HashMap<usize, Vec<(&'static str, Origin)>>,
+    /// (field, row) -> the currency an amount's unit names, where a unit was given.
+    given: HashMap<(usize, usize), &'static str>,
 }
 
 impl Loader<'_> {
@@ -43,7 +54,7 @@ impl Loader<'_> {
             return;
         };
         let row = self.row(city, year);
-        let declared = self.currencies.entry(row).or_default();
+        let declared = self.currencies.declared.entry(row).or_default();
         if declared.iter().any(|(c, _)| *c == code) {
             return;
         }
@@ -76,7 +87,7 @@ impl Loader<'_> {
         let (Some(given), Some(own)) = (Money::parse(unit), Money::parse(&rule.unit)) else {
             return false;
         };
-        self.given_currencies.insert((field, row), given.currency);
+        self.currencies.given.insert((field, row), given.currency);
         given.currency != own.currency
     }
 
@@ -94,7 +105,7 @@ impl Loader<'_> {
         let mut respelled = Vec::new();
         for row in 0..self.out.dataset.rows() {
             let data = &self.out.dataset;
-            let declared = self.currencies.get(&row).map_or(&[][..], Vec::as_slice);
+            let declared = (self.currencies.declared.get(&row)).map_or(&[][..], Vec::as_slice);
             let mut said: Vec<Said> = declared
                 .iter()
                 .map(|&(currency, origin)| Said {
@@ -111,7 +122,7 @@ impl Loader<'_> {
                 fields.push(*field);
                 // A value given in another currency (or scale) keeps its unit (`cells::store`);
                 // one given without a unit is in the declared currency, if any.
-                let given_currency = self.given_currencies.get(&(*field, row));
+                let given_currency = self.currencies.given.get(&(*field, row));
                 let (unit, given) = match (data.converted_from(*field, row), given_currency) {
                     (Some((unit, given)), _) => (unit.to_string(), given),
                     (None, Some(_)) => (unit.to_string(), value),

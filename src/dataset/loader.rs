@@ -58,11 +58,8 @@ pub struct Loader<'a> {
     pub(super) tally: Tally,
     /// (field, unit as given) -> the factor into the field's unit, or `None` if it has none.
     pub(super) unit_factors: HashMap<(usize, String), Option<f64>>,
-    /// Dataset row -> the currencies its `currency` column declares (one, unless in error),
-    /// with where; read by `currency::check_currencies`.
-    pub(super) currencies: HashMap<usize, Vec<(&'static str, Origin)>>,
-    /// (field, row) -> the currency an amount's unit names, where a unit was given.
-    pub(super) given_currencies: HashMap<(usize, usize), &'static str>,
+    /// The currencies rows declare and units name, for `currency::check_currencies`.
+    pub(super) currencies: super::currency::Currencies,
     pub(super) catalog: &'a Catalog,
     pub(super) filter: Filter,
     pub(super) options: TextOptions,
@@ -103,8 +100,7 @@ impl<'a> Loader<'a> {
         Loader {
             tally: Tally::default(),
             unit_factors: HashMap::new(),
-            currencies: HashMap::new(),
-            given_currencies: HashMap::new(),
+            currencies: Default::default(),
             catalog,
             filter,
             options,
@@ -323,7 +319,6 @@ impl<'a> Loader<'a> {
         };
         let source_col = long.and_then(|l| l.2).or_else(|| col("source"));
         let (quality_col, verified_col) = (col("quality"), col("verified"));
-        // The city-year's currency, for its amounts of money (`currency.rs`).
         let currency_col = col("currency");
         let mut rows_read = 0usize;
         // A second thread parses CSV records while this one checks and stores them.
@@ -422,9 +417,7 @@ impl<'a> Loader<'a> {
                         quality_col.map(get).unwrap_or(""),
                         verified_col.map(get).unwrap_or(""),
                     );
-                    if let Some(column) = currency_col {
-                        self.declare_currency(city, year, get(column), origin);
-                    }
+                    self.declare_currency(city, year, currency_col.map(get).unwrap_or(""), origin);
                     match long {
                         Some((variable_col, value_col, _)) => {
                             let variable = get(variable_col);
