@@ -109,6 +109,9 @@ pub fn write(catalog: &Catalog, args: &TemplateOptions, out: &mut dyn Write) -> 
     Ok(())
 }
 
+/// The `value` column (`HEADER[3]`), and its letter, which the checks' formulas name.
+const VALUE: (u16, char) = (3, 'D');
+
 /// The last row the quality and verified checks cover, so rows added below are checked too.
 const LAST_CHECKED_ROW: u32 = 100_000;
 
@@ -153,7 +156,7 @@ pub fn write_xlsx(
         ws.write_string(row, 9, &accepted.range_text)?;
         ws.write_string(row, 10, used_by)?;
         if let Some(check) = value_check(&accepted, row)? {
-            ws.add_data_validation(row, 3, row, 3, &check)?;
+            ws.add_data_validation(row, VALUE.0, row, VALUE.0, &check)?;
         }
     }
     let last = LAST_CHECKED_ROW.max(u32::try_from(rows.len()).unwrap_or(u32::MAX));
@@ -200,7 +203,7 @@ fn value_check(accepted: &Accepted, row: u32) -> Result<Option<DataValidation>, 
             ))?;
         return Ok(Some(check));
     }
-    let cell = format!("D{}", row + 1);
+    let cell = format!("{}{}", VALUE.1, row + 1);
     let range = match (accepted.min, accepted.max) {
         (min, max) if min.is_finite() && max.is_finite() => format!("{cell}>={min},{cell}<={max}"),
         (min, _) if min.is_finite() => format!("{cell}>={min}"),
@@ -217,4 +220,14 @@ fn value_check(accepted: &Accepted, row: u32) -> Result<Option<DataValidation>, 
             accepted.range_text
         ))?;
     Ok(Some(check))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_value_column_is_named_by_its_letter() {
+        let (index, letter) = super::VALUE;
+        assert_eq!(super::HEADER[usize::from(index)], "value");
+        assert_eq!(char::from(b'A' + index as u8), letter);
+    }
 }
