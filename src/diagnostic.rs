@@ -67,7 +67,10 @@ pub enum ProblemCode {
     InvalidCsv,
     UnreadableCell,
     NoRows,
+    UnknownColumn,
     // Rows and values.
+    FieldCount,
+    SplitNumber,
     MissingCity,
     MissingVariable,
     BadYear,
@@ -127,9 +130,8 @@ impl ProblemCode {
         use ProblemCode::*;
         match self {
             NoRows | UnknownVariable | NotAvailable | DuplicateRow | UnusedVariable
-            | ReportedDiffers | UnknownCity | YearJump | PartsSum | PercentAsFraction => {
-                Severity::Warning
-            }
+            | ReportedDiffers | UnknownCity | YearJump | PartsSum | PercentAsFraction
+            | UnknownColumn => Severity::Warning,
             _ => Severity::Error,
         }
     }
@@ -142,7 +144,8 @@ impl ProblemCode {
             | NotANumber | NotAvailable | OutOfRange | UnitMismatch | BadQuality | BadVerified
             | PartExceedsWhole | DuplicateRow | DuplicateConflict | UnknownKpi
             | ReportedDiffers | DuplicateTarget | YesNoKpiTarget | UnknownCity | YearJump
-            | PartsSum | PercentAsFraction | MixedCurrency | BadCurrency => Class::Data,
+            | PartsSum | PercentAsFraction | UnknownColumn | FieldCount | SplitNumber
+            | MixedCurrency | BadCurrency => Class::Data,
             _ => Class::Definitions,
         }
     }

@@ -1,5 +1,6 @@
 //! Problems stay bounded whatever the data: an unknown variable on many rows is reported
-//! once with its count, and a file lists at most 100 problems of one code.
+//! once with its count, and a file lists at most 100 problems of one code (every one with
+//! `check data --all`).
 
 use std::process::Command;
 
@@ -50,12 +51,36 @@ fn repeated_problems_are_reported_once_or_counted() {
     assert_eq!(not_numbers[99]["line"], 5101);
     assert_eq!(
         not_numbers[100]["message"],
-        "150 more `not-a-number` problems in this file are not listed; fix the ones above and run again"
+        "150 more `not-a-number` problems in this file are not listed; fix the ones above and run again, or list them all with `citykpi check data --all`"
     );
     // The totals count every problem, listed or not: 250 values that are not numbers.
     assert_eq!(not_numbers[100]["count"], 150);
     assert!(not_numbers[99].get("count").is_none());
     assert_eq!(report["errors"], 250);
+
+    // `--all` lists every one of them, with the same totals.
+    let out = Command::new(env!("CARGO_BIN_EXE_citykpi"))
+        .args([
+            "check",
+            "data",
+            path.to_str().unwrap(),
+            "--format",
+            "json",
+            "--all",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    let all: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let listed = all["problems"].as_array().unwrap();
+    let not_numbers: Vec<&Value> = listed
+        .iter()
+        .filter(|p| p["code"] == "not-a-number")
+        .collect();
+    assert_eq!(not_numbers.len(), 250);
+    assert_eq!(not_numbers[249]["line"], 5251);
+    assert!(listed.iter().all(|p| p.get("count").is_none()));
+    assert_eq!(all["errors"], 250);
 
     // The same totals in the table and in `assess`'s closing line.
     let table = Command::new(env!("CARGO_BIN_EXE_citykpi"))

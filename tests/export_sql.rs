@@ -207,7 +207,8 @@ fn export(args: &[&str]) -> String {
 
 /// The columns of `assess --format csv` that the SQL does not give (README, "Larger than one
 /// machine"), and those it gives only with `--include-scoring`.
-const NOT_IN_SQL: [&str; 9] = [
+const NOT_IN_SQL: [&str; 10] = [
+    "data_notes",
     "display",
     "note",
     "sources",

@@ -40,7 +40,14 @@ pub fn compare(catalog: &Catalog, args: CompareArgs, stderr: &mut dyn Write) -> 
         }
         (None, None) => None,
     };
-    let (data, data_exit) = load_readable(catalog, &inputs, Filter::default(), &args.text, stderr)?;
+    let (data, data_exit) = load_readable(
+        catalog,
+        &inputs,
+        Filter::default(),
+        &args.text,
+        args.group.as_deref(),
+        stderr,
+    )?;
     let year = match args.year.or_else(|| data.years.iter().copied().max()) {
         Some(year) if data.years.contains(&year) => year,
         _ => {

@@ -212,6 +212,7 @@ pub enum CheckCommand {
     #[command(after_help = "Examples:
   citykpi check data city.csv
   citykpi check data export.csv --delimiter ';' --decimal comma --format json
+  citykpi check data big.csv --all --format json   # every problem, not 100 of each code per file
 
 Exit code 1 when a file cannot be read, 3 when any value has an error (with --strict: any warning).")]
     Data(CheckDataArgs),
@@ -246,6 +247,10 @@ pub struct CheckDataArgs {
     /// Fail (exit code 3) on warnings too.
     #[arg(long)]
     pub strict: bool,
+
+    /// List every problem; by default a file lists 100 of each code and counts the rest.
+    #[arg(long)]
+    pub all: bool,
 }
 
 #[derive(Debug, Args)]

@@ -130,7 +130,9 @@ fn check_defs(dir: Option<&Path>, format: ProblemFormat) -> anyhow::Result<u8> {
 
 fn check_data(catalog: &Catalog, args: &CheckDataArgs) -> anyhow::Result<u8> {
     let inputs = parse_inputs(&args.data)?;
-    let loaded = dataset::load(catalog, &inputs, Filter::default(), args.text.options());
+    let loaded = dataset::Loader::new(catalog, Filter::default(), args.text.options())
+        .listing_all(args.all)
+        .load_all(&inputs);
     let mut problems = loaded.problems;
     // What only the computed values show: figures reported beside their inputs that
     // disagree, and the plausibility checks.
@@ -376,9 +378,12 @@ pub(super) fn load_readable(
     inputs: &[Input],
     filter: Filter,
     text: &TextArgs,
+    also_read: Option<&str>,
     stderr: &mut dyn Write,
 ) -> anyhow::Result<(Dataset, u8)> {
-    let loaded = dataset::load(catalog, inputs, filter, text.options());
+    let loaded = dataset::Loader::new(catalog, filter, text.options())
+        .also_reading(also_read)
+        .load_all(inputs);
     if loaded.problems.unreadable() {
         let problems = loaded.problems;
         let summary = format!(
@@ -422,7 +427,7 @@ fn explain(catalog: &Catalog, args: ExplainArgs, stderr: &mut dyn Write) -> anyh
         cities: vec![args.city.clone()],
         years: Vec::new(),
     };
-    let (data, data_exit) = load_readable(catalog, &inputs, filter, &args.text, stderr)?;
+    let (data, data_exit) = load_readable(catalog, &inputs, filter, &args.text, None, stderr)?;
     let year = match args.year.or_else(|| data.years.iter().copied().max()) {
         Some(year) if data.years.contains(&year) => year,
         _ => {

@@ -3,79 +3,64 @@
 //! It never computes a KPI.
 
 use super::csv_text;
-use super::loader::{Loaded, Loader, Place, LISTED};
-use super::model::{VERIFIED_NO, VERIFIED_YES};
+use super::loader::{Loaded, Loader, Place};
+use super::model::{Rejected, Rejection, VERIFIED_NO, VERIFIED_YES};
 use super::Origin;
 use crate::diagnostic::{Problem, ProblemCode};
 use crate::quality::{parse_verified, Quality};
 
 impl<'a> Loader<'a> {
-    /// Check one value and store it in its cell, converted to its field's unit.
-    pub(super) fn store(&mut self, at: &Place, field: usize, raw: &str, column: &str) {
-        let Place {
-            city,
-            year,
-            source,
-            unit,
-            origin,
-            ..
-        } = *at;
-        let kind = self.rules[field].kind;
-        // Text for messages is built only when there is a problem.
-        let line = origin.line as usize;
+    /// Check one value and store it in its cell, converted to its field's unit. `written` is
+    /// the field's name as the data spells it, for messages.
+    pub(super) fn store(
+        &mut self,
+        at: &Place,
+        field: usize,
+        written: &str,
+        raw: &str,
+        column: &str,
+    ) {
+        let cell = Cell {
+            field,
+            row: self.row(at.city, at.year),
+            written,
+            raw,
+            column,
+            at,
+        };
         if csv_text::is_not_available(raw) {
-            let row = self.row(city, year);
-            let data = &self.out.dataset;
-            if let Some(value) = data.value(field, row) {
-                let before = data.origin_of(field, row);
-                let before_at = format!("{}:{}", data.files[before.file as usize], before.line);
-                let (name, field_id) = self.names(origin, field);
-                self.report(
-                    Problem::new(
-                        ProblemCode::DuplicateConflict,
-                        &name,
-                        format!("{city} {year} `{field_id}` is not reported here but {value} at {before_at}; keep one of the two rows"),
-                    )
-                    .at_line(line)
-                    .with_value(raw),
-                );
-                self.invalidate(
-                    field,
-                    row,
-                    format!("conflicting rows at {before_at} and {name}:{line}"),
-                );
-                return;
-            }
-            let (name, field_id) = self.names(origin, field);
-            let said = if raw.is_empty() {
-                "is empty".to_string()
-            } else {
-                format!("is \"{raw}\"")
-            };
-            self.report(
-                Problem::new(
-                    ProblemCode::NotAvailable,
-                    &name,
-                    format!("the value of `{field_id}` {said}: read as not reported"),
-                )
-                .at_line(line)
-                .in_column(column)
-                .with_value(raw),
-            );
-            self.out.dataset.not_reported.insert((field, row));
+            return self.store_not_available(&cell);
+        }
+        if !self.out.dataset.not_reported.is_empty() && self.conflicts_with_not_reported(&cell) {
             return;
         }
-        let row = self.row(city, year);
-        // (Most files mark nothing as not reported: skip hashing the cell then.)
-        if !self.out.dataset.not_reported.is_empty()
-            && self.out.dataset.not_reported.remove(&(field, row))
-        {
-            let (name, field_id) = self.names(origin, field);
+        let Some(value) = self.parse(&cell) else {
+            return;
+        };
+        let Some(factor) = self.factor(&cell) else {
+            return;
+        };
+        if self.in_range(&cell, value * factor) {
+            self.put_value(&cell, value, factor);
+        }
+    }
+
+    /// A "no value" spelling: the cell is marked not reported, unless a row gave it a value.
+    fn store_not_available(&mut self, cell: &Cell) {
+        let (field, row, raw, line) = (cell.field, cell.row, cell.raw, cell.line());
+        let name = self.file_name(cell.at.origin);
+        let data = &self.out.dataset;
+        if let Some(value) = data.value(field, row) {
+            let before = data.origin_of(field, row);
+            let before_at = data.place(before);
             self.report(
                 Problem::new(
                     ProblemCode::DuplicateConflict,
                     &name,
-                    format!("{city} {year} `{field_id}` is {raw} here but not reported in an earlier row; keep one of the two rows"),
+                    format!(
+                        "{} {} `{}` is not reported here but {value} at {before_at}; keep one of the two rows",
+                        cell.at.city, cell.at.year, cell.written
+                    ),
                 )
                 .at_line(line)
                 .with_value(raw),
@@ -83,130 +68,204 @@ impl<'a> Loader<'a> {
             self.invalidate(
                 field,
                 row,
-                format!("conflicting rows: not reported, and {raw} at {name}:{line}"),
+                cell.at.origin,
+                Rejected::Conflict { other: before },
             );
             return;
         }
-        let value = match csv_text::parse_value(raw, kind, self.decimal_comma) {
-            Ok(value) => value,
+        let said = if raw.is_empty() {
+            "is empty".to_string()
+        } else {
+            format!("is \"{raw}\"")
+        };
+        self.report(
+            Problem::new(
+                ProblemCode::NotAvailable,
+                &name,
+                format!(
+                    "the value of `{}` {said}: read as not reported",
+                    cell.written
+                ),
+            )
+            .at_line(line)
+            .in_column(cell.column)
+            .with_value(raw),
+        );
+        self.out.dataset.not_reported.insert((field, row));
+    }
+
+    /// A value for a cell an earlier row said is not reported: both rows are in conflict.
+    fn conflicts_with_not_reported(&mut self, cell: &Cell) -> bool {
+        if !self
+            .out
+            .dataset
+            .not_reported
+            .remove(&(cell.field, cell.row))
+        {
+            return false;
+        }
+        let name = self.file_name(cell.at.origin);
+        self.report(
+            Problem::new(
+                ProblemCode::DuplicateConflict,
+                &name,
+                format!(
+                    "{} {} `{}` is {} here but not reported in an earlier row; keep one of the two rows",
+                    cell.at.city, cell.at.year, cell.written, cell.raw
+                ),
+            )
+            .at_line(cell.line())
+            .with_value(cell.raw),
+        );
+        let why = Rejected::NotReportedAndValue {
+            value: cell.raw.to_string(),
+        };
+        self.invalidate(cell.field, cell.row, cell.at.origin, why);
+        true
+    }
+
+    /// The cell's text as a value of its kind, or a `not-a-number` problem.
+    fn parse(&mut self, cell: &Cell) -> Option<f64> {
+        let kind = self.rules[cell.field].kind;
+        match csv_text::parse_value(cell.raw, kind, self.decimal_comma) {
+            Ok(value) => Some(value),
             Err(hint) => {
-                let (name, field_id) = self.names(origin, field);
-                let at = format!("{name}:{line}");
+                let name = self.file_name(cell.at.origin);
                 self.report(
                     Problem::new(
                         ProblemCode::NotANumber,
                         &name,
-                        format!("value \"{raw}\" of `{field_id}` is not a number; {hint}"),
+                        format!(
+                            "value \"{}\" of `{}` is not a number; {hint}",
+                            cell.raw, cell.written
+                        ),
                     )
-                    .at_line(line)
-                    .in_column(column)
-                    .with_value(raw),
+                    .at_line(cell.line())
+                    .in_column(cell.column)
+                    .with_value(cell.raw),
                 );
-                self.invalidate(field, row, format!("\"{raw}\" is not a number ({at})"));
-                return;
+                let why = Rejected::NotANumber(cell.raw.to_string());
+                self.invalidate(cell.field, cell.row, cell.at.origin, why);
+                None
             }
-        };
-        let factor = if unit.is_empty() || unit == self.rules[field].unit {
-            1.0
-        } else {
-            match self.unit_factor(field, unit) {
-                Some(factor) => factor,
-                None => {
-                    let (name, field_id) = self.names(origin, field);
-                    let expected = self.rules[field].unit.clone();
-                    let message = format!(
-                        "`{field_id}` is in {expected}, and {unit} does not convert to {expected}; give the value in {expected}"
-                    );
-                    let at = format!("{name}:{line}");
-                    self.report(
-                        Problem::new(ProblemCode::UnitMismatch, &name, message)
-                            .at_line(line)
-                            .in_column("unit")
-                            .with_value(unit),
-                    );
-                    self.invalidate(field, row, format!("unit {unit} is not {expected} ({at})"));
-                    return;
-                }
-            }
-        };
-        let given = value;
-        let value = value * factor;
-        let rule = &self.rules[field];
-        if value < rule.min || value > rule.max {
-            let message = format!(
-                "is outside its valid range {} (unit: {}); check the value and its unit",
-                rule.range_text, rule.unit
-            );
-            let (name, field_id) = self.names(origin, field);
-            let at = format!("{name}:{line}");
-            self.report(
-                Problem::new(
-                    ProblemCode::OutOfRange,
-                    &name,
-                    format!("value {raw} of `{field_id}` {message}"),
-                )
-                .at_line(line)
-                .in_column(column)
-                .with_value(raw),
-            );
-            self.invalidate(field, row, format!("{raw} is out of range ({at})"));
-            return;
         }
+    }
+
+    /// The factor from the row's unit into the field's, or a `unit-mismatch` problem.
+    fn factor(&mut self, cell: &Cell) -> Option<f64> {
+        let unit = cell.at.unit;
+        if unit.is_empty() || unit == self.rules[cell.field].unit {
+            return Some(1.0);
+        }
+        if let Some(factor) = self.unit_factor(cell.field, unit) {
+            return Some(factor);
+        }
+        let name = self.file_name(cell.at.origin);
+        let expected = self.rules[cell.field].unit.clone();
+        let message = format!(
+            "`{}` is in {expected}, and {unit} does not convert to {expected}; give the value in {expected}",
+            cell.written
+        );
+        self.report(
+            Problem::new(ProblemCode::UnitMismatch, &name, message)
+                .at_line(cell.line())
+                .in_column("unit")
+                .with_value(unit),
+        );
+        let why = Rejected::Unit {
+            given: unit.to_string(),
+            expected,
+        };
+        self.invalidate(cell.field, cell.row, cell.at.origin, why);
+        None
+    }
+
+    /// A value within its field's valid range; else an `out-of-range` problem.
+    fn in_range(&mut self, cell: &Cell, value: f64) -> bool {
+        let rule = &self.rules[cell.field];
+        if value >= rule.min && value <= rule.max {
+            return true;
+        }
+        let message = format!(
+            "value {} of `{}` is outside its valid range {} (unit: {}); check the value and its unit",
+            cell.raw, cell.written, rule.range_text, rule.unit
+        );
+        let name = self.file_name(cell.at.origin);
+        self.report(
+            Problem::new(ProblemCode::OutOfRange, &name, message)
+                .at_line(cell.line())
+                .in_column(cell.column)
+                .with_value(cell.raw),
+        );
+        let why = Rejected::OutOfRange(cell.raw.to_string());
+        self.invalidate(cell.field, cell.row, cell.at.origin, why);
+        false
+    }
+
+    /// Store a checked value (given in the row's unit, `factor` into the field's), unless
+    /// another row already gave the cell one: the same value is a duplicate, another a
+    /// conflict.
+    fn put_value(&mut self, cell: &Cell, given: f64, factor: f64) {
+        let (field, row) = (cell.field, cell.row);
+        let value = given * factor;
         self.ensure_column(field);
         let data = &self.out.dataset;
         let previous = data.values[field][row];
-        let before = data.origin_of(field, row);
         if !previous.is_nan() || data.invalid.contains_key(&(field, row)) {
             if previous.is_nan() {
                 return; // already invalid; its first problem was reported
             }
-            let (name, field_id) = self.names(origin, field);
-            let at = format!("{name}:{line}");
-            let before_at = format!("{}:{}", data.files[before.file as usize], before.line);
+            let before = data.origin_of(field, row);
+            let before_at = data.place(before);
+            let name = self.file_name(cell.at.origin);
+            let (city, year, written) = (cell.at.city, cell.at.year, cell.written);
             if previous == value {
                 self.report(
                     Problem::new(
                         ProblemCode::DuplicateRow,
                         &name,
-                        format!("{city} {year} `{field_id}` repeats the value of {before_at}; remove one of the rows"),
+                        format!("{city} {year} `{written}` repeats the value of {before_at}; remove one of the rows"),
                     )
-                    .at_line(line),
+                    .at_line(cell.line()),
                 );
             } else {
                 self.report(
                     Problem::new(
                         ProblemCode::DuplicateConflict,
                         &name,
-                        format!("{city} {year} `{field_id}` is {raw} here but {previous} at {before_at}; keep one of the two rows"),
+                        format!("{city} {year} `{written}` is {} here but {previous} at {before_at}; keep one of the two rows", cell.raw),
                     )
-                    .at_line(line)
-                    .with_value(raw),
+                    .at_line(cell.line())
+                    .with_value(cell.raw),
                 );
                 self.invalidate(
                     field,
                     row,
-                    format!("conflicting values at {before_at} and {at}"),
+                    cell.at.origin,
+                    Rejected::Conflict { other: before },
                 );
             }
             return;
         }
-        let source = self.source_id(source);
+        let at = cell.at;
+        let source = self.source_id(at.source);
         // The currency of an amount of money given with a unit, for the one-currency check
         // (`currency.rs`); one in another currency (`NOK million` for `EUR million`) keeps
         // the unit it was given in, for its lineage, even where only the scale converts.
-        let foreign = self.note_currency(field, row, unit);
+        let foreign = self.note_currency(field, row, at.unit);
         let data = &mut self.out.dataset;
         let rows = data.cities.len();
         data.values[field][row] = value;
-        // Sources, levels and flags get a column only when a file gives one.
+        // Sources, levels, flags and notes get a column only when a file gives one.
         put(&mut data.sources[field], rows, row, source);
         put(&mut data.quality[field], rows, row, at.quality);
         put(&mut data.verified[field], rows, row, at.verified);
-        data.lines[field][row] = origin.line;
-        put(&mut data.line_files[field], rows, row, origin.file);
+        put(&mut data.notes[field], rows, row, at.notes);
+        data.lines[field][row] = at.origin.line;
+        put(&mut data.line_files[field], rows, row, at.origin.file);
         if factor != 1.0 || foreign {
             data.converted
-                .insert((field, row), (unit.to_string(), given));
+                .insert((field, row), (at.unit.to_string(), given));
         }
     }
 
@@ -320,19 +379,9 @@ impl<'a> Loader<'a> {
         factor
     }
 
-    /// The file and field names, for a message: a KPI reported directly by its code
-    /// (`EC:ICT:ICT:3C`, as data files name it), not its id.
-    fn names(&self, origin: Origin, field: usize) -> (String, String) {
-        let data = &self.out.dataset;
-        let id = &data.fields[field].id;
-        let shown = match data.fields[field].reported_kpi {
-            true => self.catalog.measures().find(|(_, m)| &m.id == id),
-            false => None,
-        };
-        (
-            data.files[origin.file as usize].clone(),
-            shown.map_or_else(|| id.clone(), |(_, m)| m.key.clone()),
-        )
+    /// The name of the file a value was read from, for a message.
+    fn file_name(&self, origin: Origin) -> String {
+        self.out.dataset.files[origin.file as usize].clone()
     }
 
     /// Give a field its column the first time a file has it.
@@ -346,11 +395,13 @@ impl<'a> Loader<'a> {
     }
 
     /// A cell whose value cannot be used: it stays empty and says why.
-    pub(super) fn invalidate(&mut self, field: usize, row: usize, why: String) {
+    pub(super) fn invalidate(&mut self, field: usize, row: usize, at: Origin, why: Rejected) {
         self.ensure_column(field);
         let data = &mut self.out.dataset;
         data.values[field][row] = f64::NAN;
-        data.invalid.entry((field, row)).or_insert(why);
+        data.invalid
+            .entry((field, row))
+            .or_insert(Rejection { at, why });
     }
 
     fn source_id(&mut self, source: &str) -> u32 {
@@ -386,7 +437,7 @@ impl<'a> Loader<'a> {
         }
         // A city is one city however its name is cased ("Oslo", "OSLO"); the first spelling
         // read is the one reports show.
-        let key = (city.to_lowercase(), year);
+        let key = (super::name_key(city).into_owned(), year);
         let row = match self.row_of.get(&key) {
             Some(&row) => row,
             None => {
@@ -402,7 +453,11 @@ impl<'a> Loader<'a> {
                                 side.push(0);
                             }
                         }
-                        for side in [&mut data.sources[f], &mut data.line_files[f]] {
+                        for side in [
+                            &mut data.sources[f],
+                            &mut data.line_files[f],
+                            &mut data.notes[f],
+                        ] {
                             if !side.is_empty() {
                                 side.push(0);
                             }
@@ -450,6 +505,7 @@ impl<'a> Loader<'a> {
             }
             data.values[f] = order.iter().map(|&i| data.values[f][i]).collect();
             reorder(&mut data.sources[f], &order);
+            reorder(&mut data.notes[f], &order);
             reorder(&mut data.quality[f], &order);
             reorder(&mut data.verified[f], &order);
             reorder(&mut data.lines[f], &order);
@@ -488,26 +544,46 @@ impl<'a> Loader<'a> {
                         .at_line(origin.line as usize)
                         .with_value(part.to_string()),
                     );
-                    let at = format!("{}:{}", data.files[origin.file as usize], origin.line);
-                    invalid.push((p, row, format!("{part} is more than {whole} ({at})")));
+                    let why = Rejected::ExceedsWhole {
+                        part,
+                        whole: whole.clone(),
+                    };
+                    invalid.push((p, row, origin, why));
                 }
             }
         }
         let count = problems.len();
         let file = problems.first().map(|p| p.file.clone()).unwrap_or_default();
-        for p in problems.into_iter().take(LISTED) {
+        for p in problems.into_iter().take(self.listed) {
             self.out.problems.push(p);
         }
-        if count > LISTED {
+        if count > self.listed {
             self.out.problems.push(Problem::new(
                 ProblemCode::PartExceedsWhole,
                 file,
-                format!("{} more `part-exceeds-whole` problems are not listed; fix the ones above and run again", count - LISTED),
-            ).standing_for(count - LISTED));
+                format!("{} more `part-exceeds-whole` problems are not listed; fix the ones above and run again, or list them all with `citykpi check data --all`", count - self.listed),
+            ).standing_for(count - self.listed));
         }
-        for (field, row, why) in invalid {
-            self.invalidate(field, row, why);
+        for (field, row, at, why) in invalid {
+            self.invalidate(field, row, at, why);
         }
+    }
+}
+
+/// One value on its way into its cell: where it goes, what the data wrote, and its row.
+struct Cell<'c> {
+    field: usize,
+    row: usize,
+    /// The field's name as the data spells it.
+    written: &'c str,
+    raw: &'c str,
+    column: &'c str,
+    at: &'c Place<'c>,
+}
+
+impl Cell<'_> {
+    fn line(&self) -> usize {
+        self.at.origin.line as usize
     }
 }
 

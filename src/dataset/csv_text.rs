@@ -4,6 +4,7 @@
 //! and decimal commas; this module accepts all of them and says plainly what
 //! it cannot read. It never stores a value.
 
+use super::quotes::{QuoteFault, QuoteScan};
 use crate::catalog::Kind;
 use crate::diagnostic::{Problem, ProblemCode};
 
@@ -85,6 +86,8 @@ pub struct LfReader<R> {
     /// Nothing has been written on the current line yet.
     line_start: bool,
     done: bool,
+    /// Quotes checked as the text passes (from the line after the header on).
+    quotes: Option<QuoteScan>,
 }
 
 impl<R> LfReader<R> {
@@ -97,7 +100,14 @@ impl<R> LfReader<R> {
             pending_cr: false,
             line_start: true,
             done: false,
+            quotes: None,
         }
+    }
+
+    /// The first quote the CSV reader would read wrong, on a line counted from the first
+    /// line after the header.
+    pub fn quote_fault(&self) -> Option<(usize, QuoteFault)> {
+        self.quotes.as_ref().and_then(QuoteScan::fault)
     }
 
     fn newline(&mut self) {
@@ -145,6 +155,12 @@ impl<R: std::io::Read> LfReader<R> {
                     _ => self.newline(),
                 }
                 i += 1;
+            }
+        }
+        if let Some(quotes) = &mut self.quotes {
+            quotes.scan(&self.out);
+            if self.done {
+                quotes.finish();
             }
         }
         Ok(())
@@ -219,6 +235,13 @@ pub fn open<R: std::io::Read>(
         .and_then(Result::ok)
         .map(|r| r.iter().map(|c| c.trim().to_string()).collect())
         .unwrap_or_default();
+    // What the reader has taken in past the header is scanned here, the rest as it comes.
+    let mut quotes = QuoteScan::new(shape.delimiter);
+    quotes.scan(buffered.buffer());
+    if buffered.get_ref().done {
+        quotes.finish();
+    }
+    buffered.get_mut().quotes = Some(quotes);
     let reader = csv::ReaderBuilder::new()
         .delimiter(shape.delimiter)
         .flexible(true)

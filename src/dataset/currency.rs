@@ -10,6 +10,7 @@
 use std::collections::HashMap;
 
 use super::loader::Loader;
+use super::model::Rejected;
 use super::Origin;
 use crate::catalog::Money;
 use crate::diagnostic::{Problem, ProblemCode};
@@ -20,6 +21,8 @@ struct Said {
     currency: &'static str,
     what: String,
     origin: Origin,
+    /// A `currency` cell, not an amount.
+    declared: bool,
 }
 
 /// What rows say about currencies, until every file is read.
@@ -112,6 +115,7 @@ impl Loader<'_> {
                     currency,
                     what: format!("the currency is {currency}"),
                     origin,
+                    declared: true,
                 })
                 .collect();
             let mut fields = Vec::new();
@@ -119,7 +123,8 @@ impl Loader<'_> {
                 let Some(value) = data.value(*field, row) else {
                     continue;
                 };
-                fields.push(*field);
+                let origin = data.origin_of(*field, row);
+                fields.push((*field, origin));
                 // A value given in another currency (or scale) keeps its unit (`cells::store`);
                 // one given without a unit is in the declared currency, if any.
                 let given_currency = self.currencies.given.get(&(*field, row));
@@ -137,11 +142,11 @@ impl Loader<'_> {
                 };
                 let currency = Money::parse(&unit).map_or(own.currency, |m| m.currency);
                 let what = format!("`{}` = {given} {unit}", data.fields[*field].id);
-                let origin = data.origin_of(*field, row);
                 said.push(Said {
                     currency,
                     what,
                     origin,
+                    declared: false,
                 });
             }
             let Some(first) = said.first() else { continue };
@@ -150,10 +155,14 @@ impl Loader<'_> {
             };
             let file = |o: Origin| data.files[o.file as usize].clone();
             let (at, first_at) = (other.origin, first.origin);
+            let why = Rejected::MixedCurrency {
+                first: first.currency,
+                other: other.currency,
+                second: at,
+            };
+            rejected.extend(fields.iter().map(|&(f, cell)| (f, row, cell, why.clone())));
             // Two declarations were reported as they were read.
-            if other.what.starts_with("the currency") {
-                let why = format!("two currencies declared ({}:{})", file(at), at.line);
-                rejected.extend(fields.iter().map(|&f| (f, row, why.clone())));
+            if other.declared {
                 continue;
             }
             self.out.problems.push(
@@ -168,14 +177,6 @@ impl Loader<'_> {
                 .at_line(at.line as usize)
                 .in_column("unit"),
             );
-            let why = format!(
-                "amounts in {} and {} in one city-year ({}:{})",
-                first.currency,
-                other.currency,
-                file(at),
-                at.line
-            );
-            rejected.extend(fields.iter().map(|&f| (f, row, why.clone())));
         }
         for (field, row, unit, value) in respelled {
             self.out
@@ -183,8 +184,8 @@ impl Loader<'_> {
                 .converted
                 .insert((field, row), (unit, value));
         }
-        for (field, row, why) in rejected {
-            self.invalidate(field, row, why);
+        for (field, row, cell, why) in rejected {
+            self.invalidate(field, row, cell, why);
         }
     }
 }

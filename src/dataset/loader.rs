@@ -1,15 +1,15 @@
-//! Reading data files into a [`Dataset`]: the header and its form (long or wide), a
-//! second thread that parses CSV records while this one checks and stores them, and the
-//! names in the data resolved to the catalogue's variables. Every problem is collected
-//! with its place; it never computes a KPI.
+//! Reading data files into a [`Dataset`]: each input opened (`header` gives its columns'
+//! roles, `rows` reads its rows, `cells` stores each value), the names in the data
+//! resolved to the catalogue's variables, and the problems counted per file. Every
+//! problem is collected with its place; it never computes a KPI.
 
 use std::collections::HashMap;
-use std::io::Read;
 
 use super::csv_text::{self, TextOptions};
+use super::rows::FileRows;
 use super::rule::Rule;
 use super::tabular;
-use super::{Dataset, Field, Filter, Input, Origin};
+use super::{name_key, Dataset, Field, Filter, Input, Origin};
 use crate::catalog::{normalize_code, Catalog};
 use crate::diagnostic::{closest, Problem, ProblemCode, Problems};
 
@@ -39,10 +39,13 @@ pub(super) struct Place<'r> {
     /// The row's data-quality level and verified flag, as the dataset stores them.
     pub(super) quality: u8,
     pub(super) verified: u8,
+    /// The row's notes, interned ([`Dataset::notes`]); 0 for none.
+    pub(super) notes: u32,
     pub(super) origin: Origin,
 }
 
-/// How many problems of one code a file lists; the rest are counted.
+/// How many problems of one code a file lists by default; the rest are counted, and
+/// `check data --all` lists them all ([`Loader::listing_all`]).
 pub const LISTED: usize = 100;
 
 /// Problems counted for the file being read.
@@ -71,6 +74,12 @@ pub struct Loader<'a> {
     pub(super) last_source: Option<(String, u32)>,
     pub(super) row_of: HashMap<(String, i32), usize>,
     pub(super) source_of: HashMap<String, u32>,
+    pub(super) notes_of: HashMap<Vec<(String, String)>, u32>,
+    /// How many problems of one code a file lists.
+    pub(super) listed: usize,
+    /// A column another command reads from the data files (`compare --group`), in
+    /// [`name_key`] form: not an unknown column.
+    pub(super) also_read: Option<String>,
     /// Called with the bytes read so far, every few thousand rows.
     pub(super) on_progress: Box<dyn Fn(u64) + 'a>,
     pub(super) bytes_before: u64,
@@ -118,6 +127,9 @@ impl<'a> Loader<'a> {
             known,
             row_of: HashMap::new(),
             source_of: HashMap::new(),
+            notes_of: HashMap::new(),
+            listed: LISTED,
+            also_read: None,
             out: Loaded {
                 dataset: Dataset {
                     fields,
@@ -127,7 +139,9 @@ impl<'a> Loader<'a> {
                     verified: vec![Vec::new(); n],
                     lines: vec![Vec::new(); n],
                     line_files: vec![Vec::new(); n],
+                    notes: vec![Vec::new(); n],
                     source_names: vec![String::new()],
+                    note_sets: vec![Vec::new()],
                     ..Dataset::default()
                 },
                 problems: Problems::default(),
@@ -138,6 +152,21 @@ impl<'a> Loader<'a> {
     /// Report progress (bytes read so far) while loading.
     pub fn with_progress(mut self, on_progress: impl Fn(u64) + 'a) -> Self {
         self.on_progress = Box::new(on_progress);
+        self
+    }
+
+    /// List every problem, not [`LISTED`] of each code per file.
+    pub fn listing_all(mut self, all: bool) -> Self {
+        if all {
+            self.listed = usize::MAX;
+        }
+        self
+    }
+
+    /// A column that another part of the command reads from the data files, so that it is
+    /// not named as unknown (`compare --group region`).
+    pub fn also_reading(mut self, column: Option<&str>) -> Self {
+        self.also_read = column.map(|c| name_key(c.trim()).into_owned());
         self
     }
 
@@ -162,15 +191,11 @@ impl<'a> Loader<'a> {
         let mut counts: Vec<_> = std::mem::take(&mut self.tally.counts).into_iter().collect();
         counts.sort_by_key(|(code, _)| code.name());
         for (code, count) in counts {
-            if count > LISTED {
-                self.out.problems.push(Problem::new(
-                    code,
-                    &name,
-                    format!(
-                        "{} more `{code}` problems in this file are not listed; fix the ones above and run again",
-                        count - LISTED
-                    ),
-                ).standing_for(count - LISTED));
+            if count > self.listed {
+                let more = count - self.listed;
+                self.out.problems.push(
+                    Problem::new(code, &name, more_not_listed(more, code)).standing_for(more),
+                );
             }
         }
         for unknown in std::mem::take(&mut self.tally.unknown).into_values() {
@@ -191,7 +216,7 @@ impl<'a> Loader<'a> {
     pub(super) fn report(&mut self, problem: Problem) -> bool {
         let count = self.tally.counts.entry(problem.code).or_default();
         *count += 1;
-        let listed = *count <= LISTED;
+        let listed = *count <= self.listed;
         if listed {
             self.out.problems.push(problem);
         }
@@ -219,266 +244,30 @@ impl<'a> Loader<'a> {
                 return;
             }
         };
-        let opened = input
-            .open()
-            .map_err(|e| {
-                let hint = if e.kind() == std::io::ErrorKind::NotFound {
-                    "; check the path"
-                } else {
-                    ""
-                };
-                Problem::new(
-                    ProblemCode::UnreadableFile,
-                    &name,
-                    format!("cannot read the file: {e}{hint}"),
-                )
-            })
-            .and_then(|reader| csv_text::open(reader, &options, &name));
-        let table = match opened {
+        let table = match open(&input, &options, &name) {
             Ok(table) => table,
             Err(problem) => {
                 self.report(problem);
                 return;
             }
         };
-        let csv_text::Table {
-            reader,
-            shape,
-            header,
+        self.decimal_comma = table.shape.decimal_comma;
+        let header_line = table.header_line;
+        let Some(columns) = self.columns(table.header, &name, header_line) else {
+            return;
+        };
+        let at = FileRows {
+            name: &name,
+            file,
             header_line,
-        } = table;
-        self.decimal_comma = shape.decimal_comma;
-        let lower: Vec<String> = header.iter().map(|h| h.to_ascii_lowercase()).collect();
-        let col = |n: &str| lower.iter().position(|h| h == n);
-        let (Some(city_col), Some(year_col)) = (col("city"), col("year")) else {
-            let missing: Vec<&str> = ["city", "year"]
-                .into_iter()
-                .filter(|n| col(n).is_none())
-                .collect();
-            self.report(
-                Problem::new(
-                    ProblemCode::MissingColumn,
-                    &name,
-                    if col("kpi").is_some() && col("target").is_some() {
-                        "this is a targets file (kpi,target), not data; pass it with --targets".to_string()
-                    } else {
-                        format!(
-                            "the header has no {} column; long form needs city,year,variable,value and wide form city,year,<variable>...",
-                            missing.join(" or ")
-                        )
-                    },
-                )
-                .at_line(header_line),
-            );
+            columns: &columns,
+            delimiter: table.shape.delimiter,
+        };
+        let Some((bytes, rows)) = self.read_rows(table.reader, &at) else {
             return;
         };
-        let unit_col = col("unit").filter(|_| col("variable").is_some());
-        let long = match (col("variable"), col("value")) {
-            (Some(variable), Some(value)) => Some((variable, value, col("source"))),
-            (None, None) => None,
-            (v, _) => {
-                let missing = if v.is_none() { "variable" } else { "value" };
-                self.report(
-                    Problem::new(
-                        ProblemCode::MissingColumn,
-                        &name,
-                        format!("the header has no {missing} column; long form needs city,year,variable,value"),
-                    )
-                    .at_line(header_line),
-                );
-                return;
-            }
-        };
-        // Wide form: every other column is a variable (or a KPI code).
-        let wide_fields: Vec<(usize, Option<usize>)> = if long.is_none() {
-            if col("unit").is_some() {
-                self.report(
-                    Problem::new(
-                        ProblemCode::UnitMismatch,
-                        &name,
-                        "a unit column in wide form cannot say which value it is for, so it is not read; give each variable in its own unit, or use long form (city,year,variable,value,unit)",
-                    )
-                    .at_line(header_line)
-                    .in_column("unit"),
-                );
-            }
-            let ignored = [
-                "city", "year", "unit", "source", "notes", "quality", "verified", "currency",
-            ];
-            (0..header.len())
-                .filter(|&i| !ignored.contains(&lower[i].as_str()))
-                .map(|i| {
-                    (
-                        i,
-                        self.resolve_field(&header[i], &name, header_line, Some(&header[i])),
-                    )
-                })
-                .collect()
-        } else {
-            Vec::new()
-        };
-        let source_col = long.and_then(|l| l.2).or_else(|| col("source"));
-        let (quality_col, verified_col) = (col("quality"), col("verified"));
-        let currency_col = col("currency");
-        let mut rows_read = 0usize;
-        // A second thread parses CSV records while this one checks and stores them.
-        let (batch_tx, batch_rx) = std::sync::mpsc::sync_channel(4);
-        let (recycle_tx, recycle_rx) = std::sync::mpsc::channel();
-        let mut failed = false;
-        let bytes_read = std::thread::scope(|scope| {
-            let parser = scope.spawn(move || read_batches(reader, batch_tx, recycle_rx));
-            'batches: for batch in batch_rx {
-                let records: Vec<csv::StringRecord> = match batch {
-                    Ok(records) => records,
-                    Err(e) => {
-                        let e: csv::Error = e;
-                        let line = header_line + e.position().map_or(0, |p| p.line() as usize);
-                        let problem = match e.kind() {
-                            csv::ErrorKind::Utf8 { .. } => Problem::new(
-                                ProblemCode::NotUtf8,
-                                &name,
-                                "the file is not UTF-8; save it as \"CSV UTF-8\" from your spreadsheet",
-                            ),
-                            _ => Problem::new(ProblemCode::InvalidCsv, &name, format!("{e}; fix this line")),
-                        };
-                        self.report(problem.at_line(line));
-                        failed = true;
-                        break 'batches;
-                    }
-                };
-                for record in &records {
-                    let line = header_line + record.position().map_or(0, |p| p.line() as usize);
-                    if record.iter().all(|c| c.trim().is_empty()) {
-                        continue; // blank rows carry nothing
-                    }
-                    // A line break inside a value means a quote opened here is never closed
-                    // where it should be: every row after it would be read wrong.
-                    if let Some(column) = csv_text::broken_column(record) {
-                        self.report(
-                            Problem::new(
-                                ProblemCode::InvalidCsv,
-                                &name,
-                                "a quoted value runs over several lines from here: a quote is not closed; close it (the rows after it cannot be read)",
-                            )
-                            .at_line(line)
-                            .in_column(header.get(column).map_or("", String::as_str)),
-                        );
-                        failed = true;
-                        break 'batches;
-                    }
-                    rows_read += 1;
-                    if rows_read % 65_536 == 0 {
-                        (self.on_progress)(
-                            self.bytes_before + record.position().map_or(0, |p| p.byte()),
-                        );
-                    }
-                    let origin = Origin {
-                        file,
-                        line: line as u32,
-                    };
-                    let get = |i: usize| csv_text::trim(record.get(i).unwrap_or(""));
-                    let city = get(city_col);
-                    if city.is_empty() {
-                        self.report(
-                            Problem::new(
-                                ProblemCode::MissingCity,
-                                &name,
-                                "the city is empty; give the city's name on every row",
-                            )
-                            .at_line(line)
-                            .in_column("city"),
-                        );
-                        continue;
-                    }
-                    let Some(year) = parse_year(get(year_col)) else {
-                        self.report(
-                            Problem::new(
-                                ProblemCode::BadYear,
-                                &name,
-                                format!(
-                                    "year \"{}\" is not a year; write a four-digit year such as 2024",
-                                    get(year_col)
-                                ),
-                            )
-                            .at_line(line)
-                            .in_column("year")
-                            .with_value(get(year_col)),
-                        );
-                        continue;
-                    };
-                    if !self.filter.keeps(city, year) {
-                        continue;
-                    }
-                    let source = source_col.map(get).unwrap_or("");
-                    let unit = unit_col.map(get).unwrap_or("");
-                    let (quality, verified) = self.marks(
-                        &name,
-                        line,
-                        quality_col.map(get).unwrap_or(""),
-                        verified_col.map(get).unwrap_or(""),
-                    );
-                    self.declare_currency(city, year, currency_col.map(get).unwrap_or(""), origin);
-                    match long {
-                        Some((variable_col, value_col, _)) => {
-                            let variable = get(variable_col);
-                            if variable.is_empty() {
-                                self.report(
-                                    Problem::new(
-                                        ProblemCode::MissingVariable,
-                                        &name,
-                                        "the variable is empty; name the variable on every row",
-                                    )
-                                    .at_line(line)
-                                    .in_column("variable"),
-                                );
-                                continue;
-                            }
-                            let Some(field) = self.resolve_field(variable, &name, line, None)
-                            else {
-                                continue;
-                            };
-                            let at = Place {
-                                city,
-                                year,
-                                source,
-                                unit,
-                                quality,
-                                verified,
-                                origin,
-                            };
-                            self.store(&at, field, get(value_col), "value");
-                        }
-                        None => {
-                            for &(column, field) in &wide_fields {
-                                let Some(field) = field else { continue };
-                                let raw = get(column);
-                                let at = Place {
-                                    city,
-                                    year,
-                                    source,
-                                    unit: "",
-                                    quality,
-                                    verified,
-                                    origin,
-                                };
-                                self.store(&at, field, raw, &header[column]);
-                            }
-                        }
-                    }
-                }
-                let _ = recycle_tx.send(records);
-            }
-            // A panic in the parser must end the run, never leave it with part of the data.
-            match parser.join() {
-                Ok(bytes) => bytes,
-                Err(panic) => std::panic::resume_unwind(panic),
-            }
-        });
-        if failed {
-            return;
-        }
-        self.bytes_before += bytes_read;
-        if rows_read == 0 {
+        self.bytes_before += bytes;
+        if rows == 0 {
             self.report(
                 Problem::new(
                     ProblemCode::NoRows,
@@ -490,8 +279,24 @@ impl<'a> Loader<'a> {
         }
     }
 
+    /// The notes of a row, interned: 0 for none.
+    pub(super) fn intern_notes(&mut self, notes: Vec<(String, String)>) -> u32 {
+        if notes.is_empty() {
+            return 0;
+        }
+        if let Some(&id) = self.notes_of.get(&notes) {
+            return id;
+        }
+        let id = self.out.dataset.note_sets.len() as u32;
+        self.out.dataset.note_sets.push(notes.clone());
+        self.notes_of.insert(notes, id);
+        id
+    }
+
     /// The field a data name refers to; unknown names warn with the closest known name.
-    fn resolve_field(
+    /// Names compare as written, then in lower case and Unicode's composed form (NFC), then
+    /// as KPI codes in any of their printed spellings.
+    pub(super) fn resolve_field(
         &mut self,
         name: &str,
         file: &str,
@@ -501,11 +306,11 @@ impl<'a> Loader<'a> {
         if let Some(&i) = self.known.get(name) {
             return Some(i);
         }
-        let lowered = name.to_ascii_lowercase();
+        let lowered = name_key(name);
         if let Some(&i) = self
             .known
-            .get(&lowered)
-            .or_else(|| self.known.get(&normalize_code(name)))
+            .get(lowered.as_ref())
+            .or_else(|| self.known.get(&normalize_code(&lowered)))
         {
             return Some(i);
         }
@@ -547,54 +352,30 @@ impl<'a> Loader<'a> {
     }
 }
 
-/// Parse CSV records in batches and send them on; returns the bytes read.
-type Batch = Result<Vec<csv::StringRecord>, csv::Error>;
-
-fn read_batches<R: Read>(
-    mut reader: csv::Reader<R>,
-    batches: std::sync::mpsc::SyncSender<Batch>,
-    recycled: std::sync::mpsc::Receiver<Vec<csv::StringRecord>>,
-) -> u64 {
-    const BATCH: usize = 8192;
-    loop {
-        // Records are made as they are needed (a small file does not allocate a whole
-        // batch) and reused from the batches the loader hands back.
-        let mut records = recycled.try_recv().unwrap_or_default();
-        let mut n = 0;
-        let mut error = None;
-        while n < BATCH {
-            if n == records.len() {
-                records.push(csv::StringRecord::new());
-            }
-            match reader.read_record(&mut records[n]) {
-                Ok(true) => n += 1,
-                Ok(false) => break,
-                Err(e) => {
-                    error = Some(e);
-                    break;
-                }
-            }
-        }
-        let done = n < BATCH;
-        records.truncate(n);
-        if n > 0 && batches.send(Ok(records)).is_err() {
-            return reader.position().byte();
-        }
-        if let Some(e) = error {
-            let _ = batches.send(Err(e));
-            return reader.position().byte();
-        }
-        if done {
-            return reader.position().byte();
-        }
-    }
+/// The entry that stands for the problems of a code a file does not list.
+pub(super) fn more_not_listed(more: usize, code: ProblemCode) -> String {
+    format!("{more} more `{code}` problems in this file are not listed; fix the ones above and run again, or list them all with `citykpi check data --all`")
 }
 
-fn parse_year(raw: &str) -> Option<i32> {
-    let raw = raw.strip_suffix(".0").unwrap_or(raw);
-    raw.parse::<i32>()
-        .ok()
-        .filter(|y| (1900..=2200).contains(y))
+/// Open an input as CSV text: its header read, its delimiter and decimal mark known.
+fn open<'i>(
+    input: &'i Input,
+    options: &TextOptions,
+    name: &str,
+) -> Result<csv_text::Table<Box<dyn std::io::Read + Send + 'i>>, Problem> {
+    let reader = input.open().map_err(|e| {
+        let hint = if e.kind() == std::io::ErrorKind::NotFound {
+            "; check the path"
+        } else {
+            ""
+        };
+        Problem::new(
+            ProblemCode::UnreadableFile,
+            name,
+            format!("cannot read the file: {e}{hint}"),
+        )
+    })?;
+    csv_text::open(reader, options, name)
 }
 
 /// Read and validate every input. The kinds of problems are described in `docs/errors.md`.

@@ -21,12 +21,10 @@ pub struct Filter {
 
 impl Filter {
     pub(super) fn keeps(&self, city: &str, year: i32) -> bool {
-        (self.cities.is_empty()
-            || self
-                .cities
-                .iter()
-                .any(|c| c.to_lowercase() == city.to_lowercase()))
-            && (self.years.is_empty() || self.years.contains(&year))
+        (self.cities.is_empty() || {
+            let key = super::name_key(city);
+            self.cities.iter().any(|c| super::name_key(c) == key)
+        }) && (self.years.is_empty() || self.years.contains(&year))
     }
 }
 
@@ -60,6 +58,12 @@ pub struct Dataset {
     /// for a field no file gives a source for.
     pub sources: Vec<Vec<u32>>,
     pub source_names: Vec<String>,
+    /// `notes[field][row]`: index into `note_sets`; 0 = no notes. Empty for a field no
+    /// file gives notes for.
+    pub notes: Vec<Vec<u32>>,
+    /// The notes of a row (`comment`, `evidence`, ... columns: the header's name and the
+    /// text), interned; entry 0 is empty.
+    pub note_sets: Vec<Vec<(String, String)>>,
     /// `quality[field][row]`: the U4SSC data-quality level (1-6), 0 where none is given.
     /// Empty for a field no file gives a level for.
     pub quality: Vec<Vec<u8>>,
@@ -77,7 +81,38 @@ pub struct Dataset {
     /// Cells the data marks as not reported (`NR`, `n/a`, `..`, an empty value).
     pub not_reported: HashSet<(usize, usize)>,
     /// Cells whose value was rejected (`(field, row)` -> why); they hold no value.
-    pub invalid: HashMap<(usize, usize), String>,
+    pub invalid: HashMap<(usize, usize), Rejection>,
+}
+
+/// Why the data's value for a cell was rejected, and where the value was read.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rejection {
+    pub at: Origin,
+    pub why: Rejected,
+}
+
+/// The ways a value is rejected; each has its problem in the loader's report.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Rejected {
+    /// The text is not a value of the cell's kind.
+    NotANumber(String),
+    /// Outside the variable's valid range.
+    OutOfRange(String),
+    /// Given in a unit that does not convert into the variable's.
+    Unit { given: String, expected: String },
+    /// Two rows give different values; `other` is the first.
+    Conflict { other: Origin },
+    /// One row gives a value, another says it is not reported.
+    NotReportedAndValue { value: String },
+    /// A part larger than its whole (households with Internet > households).
+    ExceedsWhole { part: f64, whole: String },
+    /// Amounts of one city-year in two currencies (or two currencies declared); `second` is
+    /// where the second currency was read.
+    MixedCurrency {
+        first: &'static str,
+        other: &'static str,
+        second: Origin,
+    },
 }
 
 impl Dataset {
@@ -106,14 +141,54 @@ impl Dataset {
     }
 
     /// Why a cell has no usable value, if the data gave one that was rejected.
-    pub fn invalid(&self, field: usize, row: usize) -> Option<&str> {
-        self.invalid.get(&(field, row)).map(String::as_str)
+    pub fn rejection(&self, field: usize, row: usize) -> Option<&Rejection> {
+        self.invalid.get(&(field, row))
+    }
+
+    /// Why a cell has no usable value, in words with the file and line, if the data gave
+    /// one that was rejected.
+    pub fn invalid(&self, field: usize, row: usize) -> Option<String> {
+        let r = self.rejection(field, row)?;
+        let at = self.place(r.at);
+        Some(match &r.why {
+            Rejected::NotANumber(raw) => format!("\"{raw}\" is not a number ({at})"),
+            Rejected::OutOfRange(raw) => format!("{raw} is out of range ({at})"),
+            Rejected::Unit { given, expected } => format!("unit {given} is not {expected} ({at})"),
+            Rejected::Conflict { other } => {
+                format!("conflicting values at {} and {at}", self.place(*other))
+            }
+            Rejected::NotReportedAndValue { value } => {
+                format!("conflicting rows: not reported, and {value} at {at}")
+            }
+            Rejected::ExceedsWhole { part, whole } => format!("{part} is more than {whole} ({at})"),
+            Rejected::MixedCurrency {
+                first,
+                other,
+                second,
+            } => format!(
+                "amounts in {first} and {other} in one city-year ({})",
+                self.place(*second)
+            ),
+        })
+    }
+
+    /// `file:line` of a place in the data.
+    pub fn place(&self, at: Origin) -> String {
+        format!("{}:{}", self.files[at.file as usize], at.line)
     }
 
     pub fn source(&self, field: usize, row: usize) -> Option<&str> {
         match self.sources[field].get(row).copied().unwrap_or(0) {
             0 => None,
             i => Some(&self.source_names[i as usize]),
+        }
+    }
+
+    /// The notes a cell's row gives (`comment`, `evidence`, ...): column name and text.
+    pub fn notes(&self, field: usize, row: usize) -> &[(String, String)] {
+        match self.notes[field].get(row).copied().unwrap_or(0) {
+            0 => &[],
+            i => &self.note_sets[i as usize],
         }
     }
 

@@ -15,7 +15,7 @@ use polars_io::ipc::{IpcCompression, IpcWriter};
 use polars_io::parquet::write::{ParquetCompression, ParquetWriter};
 use polars_io::SerWriter;
 
-use super::{note, target_origin};
+use super::{note, notes_text, target_origin};
 use crate::scoring::{Assessment, TargetOrigin};
 
 /// City-years per row group or record batch (about 19 000 rows): two frames of this size
@@ -43,7 +43,7 @@ fn frame(assessment: &Assessment, rows: std::ops::Range<usize>) -> PolarsResult<
     let (mut achievement, mut points, mut band) = (Vec::new(), Vec::new(), Vec::new());
     let (mut progress_status, mut progress_score) = (Vec::new(), Vec::new());
     let (mut since_previous, mut since_base) = (Vec::new(), Vec::new());
-    let (mut quality, mut verified) = (Vec::new(), Vec::new());
+    let (mut quality, mut verified, mut data_notes) = (Vec::new(), Vec::new(), Vec::new());
     for i in rows {
         let city_year = assessment.city_year(i);
         for o in &city_year.outcomes {
@@ -79,6 +79,7 @@ fn frame(assessment: &Assessment, rows: std::ops::Range<usize>) -> PolarsResult<
             since_base.push(o.progress.map(|t| t.change_since_base()));
             quality.push(o.quality.map(|q| i32::from(q.level())));
             verified.push(o.verified);
+            data_notes.push(notes_text(city_year.notes(o)));
         }
     }
     let height = city.len();
@@ -112,6 +113,7 @@ fn frame(assessment: &Assessment, rows: std::ops::Range<usize>) -> PolarsResult<
             Column::new("change_since_base".into(), since_base),
             Column::new("quality".into(), quality),
             Column::new("verified".into(), verified),
+            Column::new("data_notes".into(), data_notes),
         ],
     )
 }

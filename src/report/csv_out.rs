@@ -8,10 +8,12 @@ use std::io::Write;
 use std::ops::Range;
 
 use super::number::push_rounded;
-use super::{display_verified, in_chunks, neutralise, note, target_origin, write_display_value};
+use super::{
+    display_verified, in_chunks, neutralise, note, notes_text, target_origin, write_display_value,
+};
 use crate::scoring::{Assessment, TargetOrigin};
 
-pub const HEADER: [&str; 28] = [
+pub const HEADER: [&str; 29] = [
     "city",
     "year",
     "code",
@@ -40,6 +42,7 @@ pub const HEADER: [&str; 28] = [
     "change_since_base",
     "quality",
     "verified",
+    "data_notes",
 ];
 
 const LEVELS: [&str; 7] = ["", "1", "2", "3", "4", "5", "6"];
@@ -226,6 +229,7 @@ fn render_rows(assessment: &Assessment, rows: Range<usize>) -> Vec<u8> {
             writer.plain(&since_base);
             writer.plain(o.quality.map_or("", |q| LEVELS[usize::from(q.level())]));
             writer.plain(display_verified(o.verified));
+            writer.field(&neutralise(&notes_text(city_year.notes(o))));
             writer.end();
         }
     }

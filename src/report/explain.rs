@@ -49,6 +49,9 @@ struct Cell<'a> {
     converted_from: Option<String>,
     quality: Option<u8>,
     verified: Option<bool>,
+    /// The notes the value's row gives (`comment`, `evidence`, ...), by column.
+    #[serde(skip_serializing_if = "indexmap::IndexMap::is_empty")]
+    notes: indexmap::IndexMap<&'a str, &'a str>,
 }
 
 #[derive(Serialize)]
@@ -95,6 +98,11 @@ fn explained<'a>(
             .map(|(unit, value)| format!("{value} {unit}")),
         quality: e.quality.map(|q| q.level()),
         verified: e.verified,
+        notes: e
+            .notes
+            .iter()
+            .map(|(column, note)| (column.as_str(), note.as_str()))
+            .collect(),
     };
     let groups = [
         (Level::Category, o.category),
@@ -195,6 +203,9 @@ pub fn render(
             }
             line.push_str(&assurance(input.quality, input.verified));
             writeln!(out, "{line}")?;
+            for (column, note) in &input.notes {
+                writeln!(out, "  {:<10} {column}: {note}", "")?;
+            }
         }
         let value = match o.value {
             Some(_) => format!("{} {}", display_value(m, o.value), m.unit),

@@ -144,6 +144,9 @@ fn lineage(city_year: &CityYearReport, o: &Outcome) -> String {
         if let Some(source) = e.source {
             let _ = write!(html, "; {}", esc(source));
         }
+        if !e.notes.is_empty() {
+            let _ = write!(html, "; <em>{}</em>", esc(&super::notes_text(e.notes)));
+        }
         if let (Some(file), Some(line)) = (e.file, e.line) {
             let _ = write!(html, " <span class=\"muted\">({}:{line})</span>", esc(file));
         }

@@ -111,6 +111,9 @@ struct Input<'a> {
     quality: Option<u8>,
     #[serde(skip_serializing_if = "Option::is_none")]
     verified: Option<bool>,
+    /// The notes the value's row gives (`comment`, `evidence`, ...), by column.
+    #[serde(skip_serializing_if = "indexmap::IndexMap::is_empty")]
+    notes: indexmap::IndexMap<&'a str, &'a str>,
 }
 
 /// A value as the data gave it, before conversion into the variable's unit.
@@ -133,6 +136,11 @@ impl<'a> From<&Evidence<'a>> for Input<'a> {
             converted_from: e.converted_from.map(|(unit, value)| Given { unit, value }),
             quality: e.quality.map(|q| q.level()),
             verified: e.verified,
+            notes: e
+                .notes
+                .iter()
+                .map(|(column, note)| (column.as_str(), note.as_str()))
+                .collect(),
         }
     }
 }

@@ -310,6 +310,21 @@ pub fn note(city_year: &CityYearReport, outcome: &Outcome) -> String {
 }
 
 /// `yes`, `no`, or empty where the data does not say.
+/// The notes the data gives beside a value (`comment`, `evidence`, ... columns), as one
+/// text: `comment: counted in December; evidence: census-2024.pdf p. 3`.
+pub fn notes_text<'n>(notes: impl IntoIterator<Item = &'n (String, String)>) -> String {
+    let mut text = String::new();
+    for (column, note) in notes {
+        if !text.is_empty() {
+            text.push_str("; ");
+        }
+        text.push_str(column);
+        text.push_str(": ");
+        text.push_str(note);
+    }
+    text
+}
+
 pub fn display_verified(verified: Option<bool>) -> &'static str {
     match verified {
         Some(true) => "yes",

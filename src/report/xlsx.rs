@@ -11,7 +11,7 @@ use std::io::Write;
 
 use rust_xlsxwriter::{Color, Format, Workbook, Worksheet, XlsxError};
 
-use super::{display_verified, note, round, target_origin};
+use super::{display_verified, note, notes_text, round, target_origin};
 use crate::scoring::{Assessment, CityYearReport, Outcome, Summary};
 
 const SUMMARY_HEADER: [&str; 18] = [
@@ -35,7 +35,7 @@ const SUMMARY_HEADER: [&str; 18] = [
     "progress status",
 ];
 
-const KPI_HEADER: [&str; 21] = [
+const KPI_HEADER: [&str; 22] = [
     "city",
     "year",
     "code",
@@ -57,6 +57,7 @@ const KPI_HEADER: [&str; 21] = [
     "quality",
     "verified",
     "note",
+    "data notes",
 ];
 
 const PROGRESS_HEADER: [&str; 13] = [
@@ -329,6 +330,7 @@ fn kpi_row(
     number(ws, row, 18, o.quality.map(|q| f64::from(q.level())))?;
     text(ws, row, 19, display_verified(o.verified))?;
     text(ws, row, 20, &note(city_year, o))?;
+    text(ws, row, 21, &notes_text(city_year.notes(o)))?;
     Ok(())
 }
 

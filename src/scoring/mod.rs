@@ -281,6 +281,7 @@ impl<'a> Assessment<'a> {
                 file,
                 line,
                 data.converted_from(field, row),
+                data.notes(field, row),
             )
         };
         for s in &self.selected {
@@ -288,9 +289,9 @@ impl<'a> Assessment<'a> {
             let inputs = self.results.inputs(m);
             let start = evidence.len();
             for (read, unit) in inputs.reads.iter().zip(&s.read_units) {
-                let (source, file, line, converted_from) = match read.source {
+                let (source, file, line, converted_from, notes) = match read.source {
                     Source::Field(f) => cell(f),
-                    _ => (None, None, None, None),
+                    _ => (None, None, None, None, &[][..]),
                 };
                 let assurance = match self.assured {
                     true => Assurance::of_source(self.results, read.source, row),
@@ -308,6 +309,7 @@ impl<'a> Assessment<'a> {
                     file,
                     line,
                     converted_from,
+                    notes,
                     quality: assurance.quality,
                     verified: assurance.verified,
                 });
@@ -316,7 +318,7 @@ impl<'a> Assessment<'a> {
             let status = self.results.status(m, row);
             let reported = match (&status, inputs.reported) {
                 (Status::Reported, Some(f)) => {
-                    let (source, file, line, converted_from) = cell(f);
+                    let (source, file, line, converted_from, notes) = cell(f);
                     let assurance = Assurance::of_cell(self.results, f, row);
                     Some(Evidence {
                         name: &s.measure.key,
@@ -327,6 +329,7 @@ impl<'a> Assessment<'a> {
                         file,
                         line,
                         converted_from,
+                        notes,
                         quality: assurance.quality,
                         verified: assurance.verified,
                     })

@@ -141,6 +141,9 @@ pub struct Evidence<'a> {
     pub line: Option<u32>,
     /// The unit and value as the data gave them, where they were converted into `unit`.
     pub converted_from: Option<(&'a str, f64)>,
+    /// The notes the value's row gives (`comment`, `evidence`, ... columns): the column's
+    /// name as the header spells it, and the text.
+    pub notes: &'a [(String, String)],
     /// The data-quality level and verified flag (for another KPI: of the cells behind it).
     pub quality: Option<Quality>,
     pub verified: Option<bool>,
@@ -213,6 +216,21 @@ impl<'a> CityYearReport<'a> {
             }
         }
         sources
+    }
+
+    /// The distinct notes behind an outcome: the reported figure's own where the city
+    /// reported the value, else its inputs', in formula order.
+    pub fn notes(&self, outcome: &Outcome<'a>) -> Vec<&'a (String, String)> {
+        if let Some(reported) = &outcome.reported {
+            return reported.notes.iter().collect();
+        }
+        let mut notes: Vec<&'a (String, String)> = Vec::new();
+        for note in self.inputs(outcome).iter().flat_map(|e| e.notes) {
+            if !notes.contains(&note) {
+                notes.push(note);
+            }
+        }
+        notes
     }
 
     /// The KPIs with no value at all (in any part): the verification report's "KPIs not

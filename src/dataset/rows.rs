@@ -1,0 +1,380 @@
+//! Reading a file's rows: a second thread parses CSV records while the loader checks each
+//! row's shape (its number of fields, its quotes), its city, year and marks, and hands its
+//! values to [`Loader::store`]. Every problem is reported at its line; it never computes a
+//! KPI.
+
+use std::io::Read;
+use std::sync::mpsc::{Receiver, SyncSender};
+
+use super::csv_text::{self, LfReader};
+use super::header::{Columns, Form};
+use super::loader::{Loader, Place};
+use super::quotes::QuoteFault;
+use super::Origin;
+use crate::diagnostic::{Problem, ProblemCode};
+
+/// What stops reading a file: the CSV reader's error, or a quote it would read wrong.
+enum Fault {
+    Csv(csv::Error),
+    /// The line (counted after the header) and the kind of quote fault.
+    Quote(usize, QuoteFault),
+}
+
+type Batch = Result<Vec<csv::StringRecord>, Fault>;
+
+/// What the row loop needs of the file being read.
+pub(super) struct FileRows<'c> {
+    pub name: &'c str,
+    pub file: u32,
+    pub header_line: usize,
+    pub columns: &'c Columns,
+    pub delimiter: u8,
+}
+
+impl Loader<'_> {
+    /// Read every row of an opened CSV table; false when the file stopped at a fault.
+    /// Returns the bytes read and the rows that held something.
+    pub(super) fn read_rows<R: Read + Send>(
+        &mut self,
+        reader: csv::Reader<std::io::BufReader<LfReader<R>>>,
+        at: &FileRows,
+    ) -> Option<(u64, usize)> {
+        let (batch_tx, batch_rx) = std::sync::mpsc::sync_channel(4);
+        let (recycle_tx, recycle_rx) = std::sync::mpsc::channel();
+        let mut rows = 0usize;
+        let mut stopped = false;
+        let bytes = std::thread::scope(|scope| {
+            let parser = scope.spawn(move || read_batches(reader, batch_tx, recycle_rx));
+            for batch in batch_rx {
+                let records = match batch {
+                    Ok(records) => records,
+                    Err(fault) => {
+                        self.report(fault_problem(fault, at));
+                        stopped = true;
+                        break;
+                    }
+                };
+                for record in &records {
+                    match self.read_row(record, at) {
+                        Some(true) => rows += 1,
+                        Some(false) => continue,
+                        None => {
+                            stopped = true;
+                            break;
+                        }
+                    }
+                    if rows % 65_536 == 0 {
+                        (self.on_progress)(
+                            self.bytes_before + record.position().map_or(0, |p| p.byte()),
+                        );
+                    }
+                }
+                if stopped {
+                    break;
+                }
+                let _ = recycle_tx.send(records);
+            }
+            // A panic in the parser must end the run, never leave it with part of the data.
+            match parser.join() {
+                Ok(bytes) => bytes,
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        });
+        (!stopped).then_some((bytes, rows))
+    }
+
+    /// Check one record and store its values: `Some(true)` for a row that held something,
+    /// `Some(false)` for a blank or rejected one, `None` when the file cannot be read on.
+    fn read_row(&mut self, record: &csv::StringRecord, at: &FileRows) -> Option<bool> {
+        let line = at.header_line + record.position().map_or(0, |p| p.line() as usize);
+        if record.iter().all(|c| c.trim().is_empty()) {
+            return Some(false); // blank rows carry nothing
+        }
+        let columns = at.columns;
+        // A line break inside a value means a quote opened here is never closed where it
+        // should be: every row after it would be read wrong.
+        if let Some(column) = csv_text::broken_column(record) {
+            self.report(
+                Problem::new(
+                    ProblemCode::InvalidCsv,
+                    at.name,
+                    "a quoted value runs over several lines from here: a quote is not closed; close it (the rows after it cannot be read)",
+                )
+                .at_line(line)
+                .in_column(columns.name(column)),
+            );
+            return None;
+        }
+        if let Err(problem) = check_fields(record, at, line) {
+            self.report(problem);
+            return Some(true);
+        }
+        let get = |i: usize| csv_text::trim(record.get(i).unwrap_or(""));
+        let city = get(columns.city);
+        if city.is_empty() {
+            self.report(
+                Problem::new(
+                    ProblemCode::MissingCity,
+                    at.name,
+                    "the city is empty; give the city's name on every row",
+                )
+                .at_line(line)
+                .in_column(columns.name(columns.city)),
+            );
+            return Some(true);
+        }
+        let Some(year) = parse_year(get(columns.year)) else {
+            self.report(
+                Problem::new(
+                    ProblemCode::BadYear,
+                    at.name,
+                    format!(
+                        "year \"{}\" is not a year; write a four-digit year such as 2024",
+                        get(columns.year)
+                    ),
+                )
+                .at_line(line)
+                .in_column(columns.name(columns.year))
+                .with_value(get(columns.year)),
+            );
+            return Some(true);
+        };
+        if !self.filter.keeps(city, year) {
+            return Some(true);
+        }
+        let (quality, verified) = self.marks(
+            at.name,
+            line,
+            columns.quality.map(get).unwrap_or(""),
+            columns.verified.map(get).unwrap_or(""),
+        );
+        let notes = self.note_id(columns, &get);
+        let mut place = Place {
+            city,
+            year,
+            source: columns.source.map(get).unwrap_or(""),
+            unit: "",
+            quality,
+            verified,
+            notes,
+            origin: Origin {
+                file: at.file,
+                line: line as u32,
+            },
+        };
+        let currency = columns.currency.map(get).unwrap_or("");
+        self.declare_currency(city, year, currency, place.origin);
+        match &columns.form {
+            Form::Long {
+                variable,
+                value,
+                unit,
+            } => {
+                let name = get(*variable);
+                if name.is_empty() {
+                    self.report(
+                        Problem::new(
+                            ProblemCode::MissingVariable,
+                            at.name,
+                            "the variable is empty; name the variable on every row",
+                        )
+                        .at_line(line)
+                        .in_column(columns.name(*variable)),
+                    );
+                    return Some(true);
+                }
+                if let Some(field) = self.resolve_field(name, at.name, line, None) {
+                    place.unit = unit.map(get).unwrap_or("");
+                    self.store(&place, field, name, get(*value), columns.name(*value));
+                }
+            }
+            Form::Wide(fields) => {
+                for &(column, field) in fields {
+                    if let Some(field) = field {
+                        let header = columns.name(column);
+                        self.store(&place, field, header, get(column), header);
+                    }
+                }
+            }
+        }
+        Some(true)
+    }
+
+    /// The notes of a row, interned: 0 where its note columns are empty (or it has none).
+    fn note_id<'r>(&mut self, columns: &Columns, get: &impl Fn(usize) -> &'r str) -> u32 {
+        if columns.notes.is_empty() {
+            return 0;
+        }
+        let notes: Vec<(String, String)> = columns
+            .notes
+            .iter()
+            .map(|&i| (columns.name(i), get(i)))
+            .filter(|(_, text)| !text.is_empty())
+            .map(|(name, text)| (name.to_string(), text.to_string()))
+            .collect();
+        self.intern_notes(notes)
+    }
+}
+
+/// A row has the fields its header needs: no more (a delimiter inside an unquoted value
+/// splits it, and every value after it shifts), and no fewer than its required columns.
+fn check_fields(record: &csv::StringRecord, at: &FileRows, line: usize) -> Result<(), Problem> {
+    let (columns, file) = (at.columns, at.name);
+    let (len, header) = (record.len(), columns.header.len());
+    let split = match at.delimiter {
+        b',' => split_number(record, columns),
+        _ => None,
+    };
+    if len > header && record.iter().skip(header).any(|c| !c.trim().is_empty()) {
+        let hint = split.map_or(String::new(), |(number, column)| {
+            let plain = number.replace(',', "");
+            format!("; \"{number}\" (column `{column}`) looks like one number split at its thousands separator: write {plain}, or \"{number}\" in double quotes")
+        });
+        return Err(Problem::new(
+            ProblemCode::FieldCount,
+            file,
+            format!(
+                "the row has {len} fields, the header has {header}: a value holds the delimiter{hint}; put every value that holds the delimiter in double quotes (\"Oslo, Norway\"); the row is not read"
+            ),
+        )
+        .at_line(line));
+    }
+    // As many fields as the header, because a note column at the end took the shifted
+    // text: a number split at its comma still shows in the field after the value.
+    if let Some((number, column)) = split {
+        let plain = number.replace(',', "");
+        return Err(Problem::new(
+            ProblemCode::SplitNumber,
+            file,
+            format!("the value and the field after it look like one number, {number}, split at its thousands separator (the comma is also the delimiter); write {plain}, or \"{number}\" in double quotes; the row is not read"),
+        )
+        .at_line(line)
+        .in_column(column)
+        .with_value(number));
+    }
+    let missing = columns.missing(len);
+    if !missing.is_empty() {
+        return Err(Problem::new(
+            ProblemCode::FieldCount,
+            file,
+            format!(
+                "the row has {len} fields, the header has {header}: it ends before {}; give every column up to the last one needed (empty between delimiters if it has no value); the row is not read",
+                missing.iter().map(|m| format!("`{m}`")).collect::<Vec<_>>().join(", ")
+            ),
+        )
+        .at_line(line));
+    }
+    Ok(())
+}
+
+/// In long form, a value and the field after it that read as one number split at a
+/// thousands separator (`64` and `950`): the number and the value column's name.
+fn split_number(record: &csv::StringRecord, columns: &Columns) -> Option<(String, String)> {
+    let Form::Long { value, .. } = columns.form else {
+        return None;
+    };
+    let first = record.get(value)?.trim();
+    let mut number = first.to_string();
+    for group in record.iter().skip(value + 1) {
+        let group = group.trim();
+        if group.len() != 3 || !group.bytes().all(|b| b.is_ascii_digit()) {
+            break;
+        }
+        number = format!("{number},{group}");
+    }
+    let digits = !first.is_empty() && first.len() <= 3 && first.bytes().all(|b| b.is_ascii_digit());
+    (digits && number.len() > first.len()).then(|| (number, columns.name(value).to_string()))
+}
+
+fn fault_problem(fault: Fault, at: &FileRows) -> Problem {
+    match fault {
+        Fault::Csv(e) => {
+            let line = at.header_line + e.position().map_or(0, |p| p.line() as usize);
+            let problem = match e.kind() {
+                csv::ErrorKind::Utf8 { .. } => Problem::new(
+                    ProblemCode::NotUtf8,
+                    at.name,
+                    "the file is not UTF-8; save it as \"CSV UTF-8\" from your spreadsheet",
+                ),
+                _ => Problem::new(
+                    ProblemCode::InvalidCsv,
+                    at.name,
+                    format!("{e}; fix this line"),
+                ),
+            };
+            problem.at_line(line)
+        }
+        Fault::Quote(line, fault) => {
+            let message = match fault {
+                QuoteFault::ClosedMidField => "a quote closes in the middle of a value (as in \"abc\"def, which would be read as abcdef); put the whole value in quotes and double the quotes inside it (\"abc\"\"def\"), or remove the quotes; the rows from here are not read",
+                QuoteFault::NeverClosed => "a quote opens a value here and is never closed; close it (the value would be read to the end of the file)",
+            };
+            Problem::new(ProblemCode::InvalidCsv, at.name, message).at_line(at.header_line + line)
+        }
+    }
+}
+
+/// Parse CSV records in batches and send them on; returns the bytes read. A quote the
+/// reader would read wrong ends the batches at the record it is in.
+fn read_batches<R: Read>(
+    mut reader: csv::Reader<std::io::BufReader<LfReader<R>>>,
+    batches: SyncSender<Batch>,
+    recycled: Receiver<Vec<csv::StringRecord>>,
+) -> u64 {
+    const BATCH: usize = 8192;
+    loop {
+        // Records are made as they are needed (a small file does not allocate a whole
+        // batch) and reused from the batches the loader hands back.
+        let mut records = recycled.try_recv().unwrap_or_default();
+        let mut n = 0;
+        let mut fault = None;
+        while n < BATCH {
+            if n == records.len() {
+                records.push(csv::StringRecord::new());
+            }
+            match reader.read_record(&mut records[n]) {
+                Ok(true) => {
+                    if let Some((line, kind)) = reader.get_ref().get_ref().quote_fault() {
+                        let at = records[n].position().map_or(0, |p| p.line() as usize);
+                        if line <= at {
+                            fault = Some(Fault::Quote(line, kind));
+                            break;
+                        }
+                    }
+                    n += 1;
+                }
+                Ok(false) => {
+                    fault = reader
+                        .get_ref()
+                        .get_ref()
+                        .quote_fault()
+                        .map(|(line, kind)| Fault::Quote(line, kind));
+                    break;
+                }
+                Err(e) => {
+                    fault = Some(Fault::Csv(e));
+                    break;
+                }
+            }
+        }
+        let done = n < BATCH;
+        records.truncate(n);
+        if n > 0 && batches.send(Ok(records)).is_err() {
+            return reader.position().byte();
+        }
+        if let Some(fault) = fault {
+            let _ = batches.send(Err(fault));
+            return reader.position().byte();
+        }
+        if done {
+            return reader.position().byte();
+        }
+    }
+}
+
+fn parse_year(raw: &str) -> Option<i32> {
+    let raw = raw.strip_suffix(".0").unwrap_or(raw);
+    raw.parse::<i32>()
+        .ok()
+        .filter(|y| (1900..=2200).contains(y))
+}
