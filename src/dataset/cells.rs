@@ -249,9 +249,8 @@ impl<'a> Loader<'a> {
         }
         let at = cell.at;
         let source = self.source_id(at.source);
-        // The currency of an amount of money given with a unit, for the one-currency check
-        // (`currency.rs`); one in another currency (`NOK million` for `EUR million`) keeps
-        // the unit it was given in, for its lineage, even where only the scale converts.
+        // An amount in another currency (`NOK million`) keeps its unit even at factor 1
+        // (lineage); every unit's currency is noted for the one-currency check (currency.rs).
         let foreign = self.note_currency(field, row, at.unit);
         let data = &mut self.out.dataset;
         let rows = data.cities.len();
