@@ -92,6 +92,12 @@ pub enum ProblemCode {
     YearJump,
     PartsSum,
     PercentAsFraction,
+    ImplausibleValue,
+    PopulationChange,
+    NotConstant,
+    DenominatorMismatch,
+    UnscorableTarget,
+    BaseYearNoData,
     MixedCurrency,
     BadCurrency,
     // Definitions.
@@ -118,6 +124,7 @@ pub enum ProblemCode {
     YesNoTarget,
     ScoredWithoutTarget,
     UnusedVariable,
+    PlausibleUnknown,
 }
 
 impl ProblemCode {
@@ -130,8 +137,9 @@ impl ProblemCode {
         use ProblemCode::*;
         match self {
             NoRows | UnknownVariable | NotAvailable | DuplicateRow | UnusedVariable
-            | ReportedDiffers | UnknownCity | YearJump | PartsSum | PercentAsFraction
-            | UnknownColumn => Severity::Warning,
+            | PlausibleUnknown | ReportedDiffers | UnknownCity | YearJump | PartsSum
+            | PercentAsFraction | ImplausibleValue | PopulationChange | NotConstant
+            | DenominatorMismatch | BaseYearNoData | UnknownColumn => Severity::Warning,
             _ => Severity::Error,
         }
     }
@@ -144,8 +152,9 @@ impl ProblemCode {
             | NotANumber | NotAvailable | OutOfRange | UnitMismatch | BadQuality | BadVerified
             | PartExceedsWhole | DuplicateRow | DuplicateConflict | UnknownKpi
             | ReportedDiffers | DuplicateTarget | YesNoKpiTarget | UnknownCity | YearJump
-            | PartsSum | PercentAsFraction | UnknownColumn | FieldCount | SplitNumber
-            | MixedCurrency | BadCurrency => Class::Data,
+            | PartsSum | PercentAsFraction | ImplausibleValue | PopulationChange | NotConstant
+            | DenominatorMismatch | UnscorableTarget | BaseYearNoData | UnknownColumn
+            | FieldCount | SplitNumber | MixedCurrency | BadCurrency => Class::Data,
             _ => Class::Definitions,
         }
     }

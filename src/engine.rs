@@ -4,9 +4,10 @@
 //! frame per chunk (a row per city-year, a column per variable); every formula
 //! is added as a column, in layers so that a KPI that reads another comes after
 //! it. A value a city reports directly takes the place of the formula. Nothing
-//! that is not finite leaves the engine: a division by zero becomes a missing
-//! value whose [`Reason`] says why. The engine never scores and never renders a
-//! report.
+//! that is not finite leaves the engine, nor a result so small that it is an
+//! underflow ([`TINY`]): a division by zero, an overflow or an underflow becomes
+//! a missing value whose [`Reason`] says why, never a 0 that scores. The engine
+//! never scores and never renders a report.
 
 use std::collections::HashMap;
 use std::fmt;
@@ -29,6 +30,18 @@ pub struct Results<'d> {
     inputs: Vec<Inputs>,
     /// Reported figures that differ from what their inputs give.
     pub disagreements: Vec<Disagreement>,
+    /// `(measure, row)` where the formula overflowed or underflowed ([`usable`]).
+    out_of_scale: std::collections::HashSet<(usize, usize)>,
+}
+
+/// A computed value nearer to zero than this, but not zero, is an underflow (a population of
+/// 1e308 makes every rate per inhabitant 1e-300): no KPI of a city is that small in its unit,
+/// so it has no value rather than a 0 that scores.
+pub const TINY: f64 = 1e-9;
+
+/// Whether a formula's result is a value: finite, and zero or at least [`TINY`] from it.
+pub fn usable(value: f64) -> bool {
+    value.is_finite() && (value == 0.0 || value.abs() >= TINY)
 }
 
 /// A measure's inputs, resolved once to dataset fields and other measures.
@@ -78,6 +91,8 @@ pub enum Reason {
     ZeroDenominator(Vec<String>),
     /// The inputs are there but the formula gives no finite value.
     Undefined,
+    /// The inputs are there but the formula's result overflows, or underflows below [`TINY`].
+    OutOfScale,
 }
 
 impl fmt::Display for Reason {
@@ -94,6 +109,10 @@ impl fmt::Display for Reason {
                 write!(f, "zero denominator: {}", zeros.join(", "))
             }
             Reason::Undefined => write!(f, "the formula gives no finite value for these inputs"),
+            Reason::OutOfScale => write!(
+                f,
+                "the formula gives no finite value for these inputs: its result overflows, or underflows below {TINY:e}; check the magnitudes and units of the inputs"
+            ),
         }
     }
 }
@@ -186,7 +205,14 @@ pub fn evaluate_in_chunks<'d>(
             .map(|m| {
                 let id = m.id.as_str();
                 let raw = formula_column(id);
-                let finite = when(col(raw.as_str()).is_finite())
+                let raw_col = || col(raw.as_str());
+                let in_scale = raw_col().is_finite().and(
+                    raw_col()
+                        .eq(lit(0.0))
+                        .or(raw_col().gt_eq(lit(TINY)))
+                        .or(raw_col().lt_eq(lit(-TINY))),
+                );
+                let finite = when(in_scale)
                     .then(col(raw.as_str()))
                     .otherwise(col(NULL_COLUMN));
                 let reported = reported_column(id);
@@ -212,6 +238,7 @@ pub fn evaluate_in_chunks<'d>(
     let mut formulas: Vec<Vec<f64>> = (0..measures.len())
         .map(|_| Vec::with_capacity(data.rows()))
         .collect();
+    let mut out_of_scale = std::collections::HashSet::new();
     let mut start = 0;
     loop {
         let rows = start..(start + chunk).min(data.rows());
@@ -240,13 +267,19 @@ pub fn evaluate_in_chunks<'d>(
             plan = plan.with_columns(layer.clone());
         }
         let out = plan.select(outputs.clone()).collect()?;
-        for (column, formula) in out.into_columns().into_iter().zip(&mut formulas) {
-            formula.extend(
-                column
-                    .f64()?
-                    .iter()
-                    .map(|v| v.filter(|v| v.is_finite()).unwrap_or(f64::NAN)),
-            );
+        for (m, (column, formula)) in out
+            .into_columns()
+            .into_iter()
+            .zip(&mut formulas)
+            .enumerate()
+        {
+            for v in column.f64()?.iter() {
+                let v = v.unwrap_or(f64::NAN);
+                if !usable(v) && !v.is_nan() {
+                    out_of_scale.insert((m, formula.len()));
+                }
+                formula.push(if usable(v) { v } else { f64::NAN });
+            }
         }
         if rows.end == data.rows() {
             break;
@@ -340,6 +373,7 @@ pub fn evaluate_in_chunks<'d>(
         values,
         inputs,
         disagreements,
+        out_of_scale,
     })
 }
 
@@ -493,6 +527,31 @@ impl<'d> Results<'d> {
         if !zeros.is_empty() {
             return Status::Missing(Reason::ZeroDenominator(zeros));
         }
+        if self.out_of_scale.contains(&(m, row)) {
+            return Status::Missing(Reason::OutOfScale);
+        }
         Status::Missing(Reason::Undefined)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_result_is_usable_when_finite_and_zero_or_not_an_underflow() {
+        for v in [0.0, -0.0, 1e-9, -1e-9, 4.2, 1e300] {
+            assert!(usable(v), "{v}");
+        }
+        for v in [
+            f64::NAN,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            4.12e-301,
+            -1e-10,
+            1e-320,
+        ] {
+            assert!(!usable(v), "{v}");
+        }
     }
 }

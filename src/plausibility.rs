@@ -1,7 +1,12 @@
-//! The reasonableness checks a verifier makes (U4SSC Verification Manual p. 27): parts that
-//! are shares of one whole but do not add up to about it, and values that change between a
-//! city's consecutive years by more than a factor the definitions set. Each is a warning
-//! with a stable code and the place of the value; nothing here changes a value or a score.
+//! The reasonableness checks a verifier makes (U4SSC Verification Manual p. 27-31): parts
+//! that are shares of one whole but do not add up to about it, values that change between a
+//! city's consecutive years by more than a factor the definitions set, values outside what they
+//! can plausibly be (`ranges`), and the manual's screening of population, households, the city
+//! area and denominators (`screening`). Each is a warning with a stable code and the place of
+//! the value; nothing here changes a value or a score.
+
+mod ranges;
+mod screening;
 
 use crate::catalog::Catalog;
 use crate::dataset::{Dataset, LISTED};
@@ -13,8 +18,17 @@ pub fn check(catalog: &Catalog, results: &Results) -> Problems {
     let mut found = Vec::new();
     year_jumps(catalog, results.data(), &mut found);
     parts_sums(catalog, results, &mut found);
+    ranges::values(catalog, results, &mut found);
+    screening::check(catalog, results.data(), &mut found);
     let mut problems = Problems::default();
-    for code in [ProblemCode::YearJump, ProblemCode::PartsSum] {
+    for code in [
+        ProblemCode::YearJump,
+        ProblemCode::PartsSum,
+        ProblemCode::ImplausibleValue,
+        ProblemCode::PopulationChange,
+        ProblemCode::NotConstant,
+        ProblemCode::DenominatorMismatch,
+    ] {
         let of_code: Vec<Problem> = found.iter().filter(|p| p.code == code).cloned().collect();
         let more = of_code.len().saturating_sub(LISTED);
         let file = of_code.first().map(|p| p.file.clone());
@@ -35,18 +49,67 @@ pub fn check(catalog: &Catalog, results: &Results) -> Problems {
     problems
 }
 
+/// A problem at the line a cell was read from (at the file alone where it has no line).
+fn at_cell(
+    data: &Dataset,
+    field: usize,
+    row: usize,
+    code: ProblemCode,
+    message: String,
+) -> Problem {
+    let problem = match data.origin(field, row) {
+        Some((file, line)) => Problem::new(code, file, message).at_line(line as usize),
+        None => Problem::new(code, "", message),
+    };
+    match data.value(field, row) {
+        Some(value) => problem.with_value(show(value)),
+        None => problem,
+    }
+}
+
+/// ` (file:line)` of a cell, or nothing.
+fn place(data: &Dataset, field: usize, row: usize) -> String {
+    match data.origin(field, row) {
+        Some((file, line)) => format!(" ({file}:{line})"),
+        None => String::new(),
+    }
+}
+
+/// A number as a message shows it: as written for ordinary magnitudes, with an exponent for
+/// the extreme ones (1e308 is not 309 digits).
+fn show(value: f64) -> String {
+    if value != 0.0 && !(1e-4..1e15).contains(&value.abs()) {
+        format!("{value:e}")
+    } else {
+        value.to_string()
+    }
+}
+
+/// A factor to one decimal, with an exponent when it is huge (`8.4e302`).
+fn factor_text(factor: f64) -> String {
+    if factor < 1e6 {
+        format!("{factor:.1}")
+    } else {
+        format!("{factor:.1e}")
+    }
+}
+
+/// The factor beyond which a field's change between years is a `year-jump`, if it is checked.
+fn jump_factor(catalog: &Catalog, data: &Dataset, field: usize) -> Option<f64> {
+    let default = catalog.scheme.plausibility.year_change_factor;
+    let own = catalog
+        .variable(&data.fields[field].id)
+        .filter(|_| !data.fields[field].reported_kpi)
+        .and_then(|v| v.year_change_factor);
+    // 0 leaves a variable unchecked (events that are rare by nature).
+    own.or(default).filter(|&f| f > 0.0)
+}
+
 /// Each value against the same city's previous year with a value, per variable (and per
 /// KPI a city reports directly).
 fn year_jumps(catalog: &Catalog, data: &Dataset, found: &mut Vec<Problem>) {
-    let default = catalog.scheme.plausibility.year_change_factor;
-    for (field, f) in data.fields.iter().enumerate() {
-        let own = catalog
-            .variables
-            .get(field)
-            .filter(|_| !f.reported_kpi)
-            .and_then(|v| v.year_change_factor);
-        // 0 leaves a variable unchecked (events that are rare by nature).
-        let Some(factor) = own.or(default).filter(|&f| f > 0.0) else {
+    for field in 0..data.fields.len() {
+        let Some(factor) = jump_factor(catalog, data, field) else {
             continue;
         };
         if !data.has_column(field) {
@@ -85,19 +148,19 @@ fn jump(
         None => String::new(),
     };
     let change = if value > previous {
-        format!("{:.1} times", value / previous)
+        format!("{} times", factor_text(value / previous))
     } else {
-        format!("1/{:.1} of", previous / value)
+        format!("1/{} of", factor_text(previous / value))
     };
     let problem = Problem::new(
         ProblemCode::YearJump,
         file,
         format!(
-            "{} {} `{}` = {value} is {change} {previous} in {}{was}, beyond the factor {factor} the definitions allow; check the value and its unit",
-            data.cities[row], data.years[row], data.fields[field].id, data.years[before]
+            "{} {} `{}` = {} is {change} {} in {}{was}, beyond the factor {factor} the definitions allow; check the value and its unit",
+            data.cities[row], data.years[row], data.fields[field].id, show(value), show(previous), data.years[before]
         ),
     )
-    .with_value(value.to_string());
+    .with_value(show(value));
     if line > 0 {
         problem.at_line(line as usize)
     } else {

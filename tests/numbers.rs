@@ -137,7 +137,7 @@ fn spreadsheet_exports_are_read_right_or_refused() {
     // Old Mac exports end lines with CR alone.
     let mac = problems(
         "mac.csv",
-        "city,year,variable,value\rOslo,2024,population,100\rOslo,2024,households,abc\r",
+        "city,year,variable,value\rOslo,2024,population,100000\rOslo,2024,households,abc\r",
     );
     assert_eq!(codes(&mac), [("not-a-number", 3)]);
     // A group starting with 0 is no thousands group: 0.125 is not 125.

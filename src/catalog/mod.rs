@@ -13,6 +13,7 @@ mod lint;
 mod model;
 mod money;
 mod parse;
+mod plausible;
 mod raw;
 mod source;
 mod units;
@@ -21,6 +22,7 @@ pub use code::{id_for_code, normalize_code};
 pub use graph::Graph;
 pub use model::*;
 pub use money::Money;
+pub use plausible::{Bound, Denominator, Plausible, Range};
 pub use source::{embedded_files, Definitions, SourceFile};
 pub use units::{normalize as normalize_unit, Unit, Units};
 
@@ -28,12 +30,14 @@ use crate::diagnostic::{Problem, ProblemCode, Problems};
 use code::sort_key;
 use lint::{check_cycles, check_kpis};
 use parse::{parse_kpi, parse_scheme, parse_taxonomy, parse_units, parse_variables};
+use plausible::parse_plausible;
 use source::read_files;
 
 const TAXONOMY: &str = "taxonomy.toml";
 const SCORING: &str = "scoring.toml";
 const VARIABLES: &str = "variables.toml";
 const UNITS: &str = "units.toml";
+const PLAUSIBLE: &str = "plausible.toml";
 
 impl Catalog {
     /// The definitions embedded in the binary.
@@ -78,7 +82,7 @@ impl Catalog {
         let units = find(UNITS).map_or_else(Units::default, |f| parse_units(f, &mut problems));
         let mut kpis = Vec::new();
         for file in &files {
-            if [TAXONOMY, SCORING, VARIABLES, UNITS].contains(&file.path.as_str()) {
+            if [TAXONOMY, SCORING, VARIABLES, UNITS, PLAUSIBLE].contains(&file.path.as_str()) {
                 continue;
             }
             if let Some(kpi) = parse_kpi(file, &taxonomy, &mut problems) {
@@ -88,6 +92,9 @@ impl Catalog {
         kpis.sort_by_cached_key(|k| sort_key(k, &taxonomy));
         check_kpis(&kpis, &variables, trial, &mut problems);
         check_cycles(&kpis, &mut problems);
+        let plausible = find(PLAUSIBLE).map_or_else(Plausible::default, |f| {
+            parse_plausible(f, &variables, &kpis, &mut problems)
+        });
         if problems.has_errors() {
             problems
                 .0
@@ -100,6 +107,7 @@ impl Catalog {
             taxonomy,
             scheme: scheme.expect("no errors, so the scheme parsed"),
             units,
+            plausible,
             warnings: problems,
         })
     }

@@ -256,6 +256,21 @@ impl Measure {
     pub fn is_yes_no(&self) -> bool {
         self.kind == MeasureKind::YesNo
     }
+
+    /// The range a value of the measure can have: 0 to 1 for yes/no and for a share written
+    /// `0-1`, 0 to 100 for a percentage, else not negative; the definition's own `min`/`max`
+    /// first.
+    pub fn range(&self) -> (f64, f64) {
+        if self.is_yes_no() {
+            return (0.0, 1.0);
+        }
+        let (min, max) = match self.unit.as_str() {
+            "%" => (0.0, 100.0),
+            "0-1" => (0.0, 1.0),
+            _ => (0.0, f64::INFINITY),
+        };
+        (self.min.unwrap_or(min), self.max.unwrap_or(max))
+    }
 }
 
 /// A KPI of the catalogue.
@@ -302,6 +317,8 @@ pub struct Catalog {
     pub scheme: Scheme,
     /// Units that convert into one another (`units.toml`; none when the file is absent).
     pub units: Units,
+    /// What values can plausibly be (`plausible.toml`; nothing is checked when it is absent).
+    pub plausible: super::Plausible,
     /// Problems that did not stop loading (unused variables, ...).
     pub warnings: Problems,
 }

@@ -30,12 +30,12 @@ pub fn compare(catalog: &Catalog, args: CompareArgs, stderr: &mut dyn Write) -> 
                     )
                     .into());
                 };
-                read_groups(path, column, &mut groups)?;
+                read_groups(path, column, &args.text.options(), &mut groups)?;
             }
             Some(column.clone())
         }
         (None, Some(peers)) => {
-            read_groups(peers, "group", &mut groups)?;
+            read_groups(peers, "group", &args.text.options(), &mut groups)?;
             Some("group".to_string())
         }
         (None, None) => None,
@@ -59,7 +59,7 @@ pub fn compare(catalog: &Catalog, args: CompareArgs, stderr: &mut dyn Write) -> 
     let assessment = Assessment::new(catalog, &results, targets.as_ref(), None).with_years(&[year]);
     let mut ungrouped = Vec::new();
     let comparison = compare::compare(&assessment, year, |city| {
-        match (&grouping, groups.get(&city.to_lowercase())) {
+        match (&grouping, groups.get(dataset::name_key(city).as_ref())) {
             (None, _) => "all".to_string(),
             (Some(_), Some(group)) => group.clone(),
             (Some(_), None) => {
@@ -82,8 +82,13 @@ pub fn compare(catalog: &Catalog, args: CompareArgs, stderr: &mut dyn Write) -> 
     Ok(data_exit)
 }
 
-fn read_groups(path: &std::path::Path, column: &str, groups: &mut Groups) -> anyhow::Result<()> {
-    dataset::read_groups(path, column, groups).map_err(|problem| {
+fn read_groups(
+    path: &std::path::Path,
+    column: &str,
+    options: &dataset::TextOptions,
+    groups: &mut Groups,
+) -> anyhow::Result<()> {
+    dataset::read_groups(path, column, options, groups).map_err(|problem| {
         Error::Data {
             summary: format!("cannot read the groups from {}", path.display()),
             problems: Problems(vec![problem]),

@@ -11,7 +11,7 @@ use anyhow::Context;
 
 use citykpi::catalog::{Catalog, Definitions};
 use citykpi::dataset::{self, Dataset, Filter, Input, Targets};
-use citykpi::diagnostic::{exit, plural, Problems};
+use citykpi::diagnostic::{exit, plural, Problem, ProblemCode, Problems};
 use citykpi::report::problems::ProblemFormat;
 use citykpi::report::{self, Format, Style};
 use citykpi::scoring::gates::{self, Gate};
@@ -254,6 +254,10 @@ fn assess(catalog: &Catalog, args: AssessArgs, stderr: &mut dyn Write) -> anyhow
         return Err(Error::NoData(message).into());
     }
     let results = engine::evaluate(catalog, &data).context("evaluating the KPI formulas")?;
+    let assessment = Assessment::new(catalog, &results, targets.as_ref(), args.tier.0)
+        .with_base_year(args.base_year)
+        .with_min_quality(args.min_quality)
+        .with_years(&args.year);
     let mut disagreements = results.problems(catalog);
     disagreements
         .0
@@ -261,12 +265,11 @@ fn assess(catalog: &Catalog, args: AssessArgs, stderr: &mut dyn Write) -> anyhow
     if let Some(targets) = &targets {
         disagreements.0.extend(targets.check_cities(&data).0);
     }
+    disagreements
+        .0
+        .extend(base_year_problem(&assessment, &data));
     print_problems(&disagreements, stderr)?;
     let data_failed = data_failed || (args.strict && !disagreements.is_empty());
-    let assessment = Assessment::new(catalog, &results, targets.as_ref(), args.tier.0)
-        .with_base_year(args.base_year)
-        .with_min_quality(args.min_quality)
-        .with_years(&args.year);
     let to_terminal = to_terminal(args.output.as_deref());
     let style = Style {
         colour: args.format == Format::Table
@@ -304,6 +307,36 @@ fn assess(catalog: &Catalog, args: AssessArgs, stderr: &mut dyn Write) -> anyhow
         }
     }
     Ok(exit::OK)
+}
+
+/// A warning when `--base-year` names a year in which some cities have no data: it names
+/// them, and the year each one's progress is measured from instead.
+fn base_year_problem(assessment: &Assessment, data: &Dataset) -> Option<Problem> {
+    let misfits = assessment.base_year_misfits();
+    let year = assessment.base_year()?;
+    if misfits.is_empty() {
+        return None;
+    }
+    let listing: Vec<String> = misfits
+        .iter()
+        .map(|m| match m.instead {
+            Some(from) => format!("{} (progress from {from})", m.city),
+            None => format!("{} (no data after it: no progress)", m.city),
+        })
+        .collect();
+    let (first, last) = (data.years.iter().min()?, data.years.iter().max()?);
+    Some(Problem::new(
+        ProblemCode::BaseYearNoData,
+        data.files.join(", "),
+        format!(
+            "--base-year {year}: {} no data in {year}: {}; progress is measured from each city's first later year with data, where it has one; give a year the data has ({first} to {last}) or leave --base-year out",
+            match misfits.len() {
+                1 => "1 city has".to_string(),
+                n => format!("{n} cities have"),
+            },
+            listing.join(", "),
+        ),
+    ))
 }
 
 /// Write the embedded definitions into `dir`, which must not exist or be empty.
@@ -443,6 +476,10 @@ fn explain(catalog: &Catalog, args: ExplainArgs, stderr: &mut dyn Write) -> anyh
     let assessment = Assessment::new(catalog, &results, targets.as_ref(), None)
         .with_base_year(args.base_year)
         .with_years(&[year]);
+    print_problems(
+        &Problems(base_year_problem(&assessment, &data).into_iter().collect()),
+        stderr,
+    )?;
     let city_year = assessment.city_year(0);
     let outcomes: Vec<_> = city_year
         .outcomes

@@ -1,7 +1,7 @@
-//! Reading a file's rows: a second thread parses CSV records while the loader checks each
-//! row's shape (its number of fields, its quotes), its city, year and marks, and hands its
-//! values to [`Loader::store`]. Every problem is reported at its line; it never computes a
-//! KPI.
+//! Reading a file's rows: for data, a second thread parses CSV records while the loader
+//! checks each row's shape (its number of fields, its quotes), its city, year and marks,
+//! and hands its values to [`Loader::store`]; for a small file (targets, peers),
+//! [`each_row`]. Every problem is reported at its line; it never computes a KPI.
 
 use std::io::Read;
 use std::sync::mpsc::{Receiver, SyncSender};
@@ -304,14 +304,17 @@ fn fault_problem(fault: Fault, at: &FileRows) -> Problem {
             };
             problem.at_line(line)
         }
-        Fault::Quote(line, fault) => {
-            let message = match fault {
-                QuoteFault::ClosedMidField => "a quote closes in the middle of a value (as in \"abc\"def, which would be read as abcdef); put the whole value in quotes and double the quotes inside it (\"abc\"\"def\"), or remove the quotes; the rows from here are not read",
-                QuoteFault::NeverClosed => "a quote opens a value here and is never closed; close it (the value would be read to the end of the file)",
-            };
-            Problem::new(ProblemCode::InvalidCsv, at.name, message).at_line(at.header_line + line)
-        }
+        Fault::Quote(line, fault) => quote_problem(line, fault, at.name, at.header_line),
     }
+}
+
+/// A quote the CSV reader would read wrong, at its line (counted after the header).
+fn quote_problem(line: usize, fault: QuoteFault, file: &str, header_line: usize) -> Problem {
+    let message = match fault {
+        QuoteFault::ClosedMidField => "a quote closes in the middle of a value (as in \"abc\"def, which would be read as abcdef); put the whole value in quotes and double the quotes inside it (\"abc\"\"def\"), or remove the quotes; the rows from here are not read",
+        QuoteFault::NeverClosed => "a quote opens a value here and is never closed; close it (the value would be read to the end of the file)",
+    };
+    Problem::new(ProblemCode::InvalidCsv, file, message).at_line(header_line + line)
 }
 
 /// Parse CSV records in batches and send them on; returns the bytes read. A quote the
@@ -377,4 +380,66 @@ fn parse_year(raw: &str) -> Option<i32> {
     raw.parse::<i32>()
         .ok()
         .filter(|y| (1900..=2200).contains(y))
+}
+
+/// The rows of a small CSV file opened by [`csv_text::open`] (a targets or peers file):
+/// `visit` gets every row that is not blank with its line; a row that cannot be read (a
+/// quote never closed or closed mid-value, bytes that are not UTF-8) stops the reading,
+/// and its problem is returned. What the rows mean is the caller's.
+pub(super) fn each_row<R: Read>(
+    table: csv_text::Table<R>,
+    file: &str,
+    mut visit: impl FnMut(&csv::StringRecord, usize),
+) -> Option<Problem> {
+    let header_line = table.header_line;
+    let mut reader = table.reader;
+    let mut record = csv::StringRecord::new();
+    loop {
+        match reader.read_record(&mut record) {
+            Ok(true) => {}
+            Ok(false) => {
+                let fault = reader.get_ref().get_ref().quote_fault();
+                return fault.map(|(line, kind)| quote_problem(line, kind, file, header_line));
+            }
+            Err(e) => {
+                let line = header_line + e.position().map_or(0, |p| p.line() as usize);
+                return Some(
+                    match e.kind() {
+                        csv::ErrorKind::Utf8 { .. } => Problem::new(
+                            ProblemCode::NotUtf8,
+                            file,
+                            "the row is not UTF-8 text; save the file as \"CSV UTF-8\"",
+                        ),
+                        _ => Problem::new(
+                            ProblemCode::InvalidCsv,
+                            file,
+                            format!("{e}; fix the file"),
+                        ),
+                    }
+                    .at_line(line),
+                );
+            }
+        }
+        let at = record.position().map_or(0, |p| p.line() as usize);
+        if let Some((line, kind)) = reader.get_ref().get_ref().quote_fault() {
+            if line <= at {
+                return Some(quote_problem(line, kind, file, header_line));
+            }
+        }
+        let line = header_line + at;
+        if record.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        if csv_text::broken_column(&record).is_some() {
+            return Some(
+                Problem::new(
+                    ProblemCode::InvalidCsv,
+                    file,
+                    "a quoted value runs over several lines from here: a quote is not closed; close it (the rows after it cannot be read)",
+                )
+                .at_line(line),
+            );
+        }
+        visit(&record, line);
+    }
 }

@@ -7,115 +7,91 @@
 
 use std::io::Write;
 
-use polars::prelude::{
-    Column, CompatLevel, DataFrame, IntoColumn, PolarsResult, SchemaExt, StringChunkedBuilder,
-};
+use polars::prelude::{Column, CompatLevel, DataFrame, PolarsResult, SchemaExt};
 use polars_arrow::io::ipc::write::default_ipc_fields;
 use polars_io::ipc::{IpcCompression, IpcWriter};
 use polars_io::parquet::write::{ParquetCompression, ParquetWriter};
 use polars_io::SerWriter;
 
-use super::{note, notes_text, target_origin};
-use crate::scoring::{Assessment, TargetOrigin};
+use super::row::{Cell, KpiRow, NAMES};
+use crate::scoring::Assessment;
 
 /// City-years per row group or record batch (about 19 000 rows): two frames of this size
 /// are held at a time, so it bounds the memory the report adds to the run.
 const CHUNK: usize = 128;
 
-/// The columns of the rows of `rows` (city-years of `assessment`).
+/// One column being filled, of its cells' kind.
+enum Filling<'r> {
+    Text(Vec<Option<&'r str>>),
+    Number(Vec<Option<f64>>),
+    Integer(Vec<Option<i32>>),
+    Flag(Vec<Option<bool>>),
+}
+
+impl<'r> Filling<'r> {
+    /// An empty column of the kind of `cell`.
+    fn of(cell: Cell) -> Self {
+        match cell {
+            Cell::Text(_) | Cell::Word(_) => Filling::Text(Vec::new()),
+            Cell::Number(..) => Filling::Number(Vec::new()),
+            Cell::Integer(_) => Filling::Integer(Vec::new()),
+            Cell::Flag(_) => Filling::Flag(Vec::new()),
+        }
+    }
+
+    fn push(&mut self, cell: Cell<'r>) {
+        match (self, cell) {
+            (Filling::Text(c), Cell::Text(t)) => c.push(t),
+            (Filling::Text(c), Cell::Word(w)) => c.push(w),
+            (Filling::Number(c), Cell::Number(v, _)) => c.push(v),
+            (Filling::Integer(c), Cell::Integer(v)) => c.push(v.map(|v| v as i32)),
+            (Filling::Flag(c), Cell::Flag(v)) => c.push(v),
+            _ => unreachable!("a column's cells are all of one kind"),
+        }
+    }
+
+    fn finish(self, name: &str) -> Column {
+        match self {
+            Filling::Text(c) => Column::new(name.into(), c),
+            Filling::Number(c) => Column::new(name.into(), c),
+            Filling::Integer(c) => Column::new(name.into(), c),
+            Filling::Flag(c) => Column::new(name.into(), c),
+        }
+    }
+}
+
+/// The columns of the rows of `rows` (city-years of `assessment`): `city`, `year` and the
+/// KPI row's columns ([`KpiRow`]), typed as its cells are.
 fn frame(assessment: &Assessment, rows: std::ops::Range<usize>) -> PolarsResult<DataFrame> {
     let mut city: Vec<&str> = Vec::new();
     let mut year: Vec<i32> = Vec::new();
-    let (mut code, mut part, mut name, mut tier, mut dimension, mut unit) = (
-        Vec::new(),
-        Vec::new(),
-        Vec::new(),
-        Vec::new(),
-        Vec::new(),
-        Vec::new(),
-    );
-    let (mut subdimension, mut category, mut sources) = (Vec::new(), Vec::new(), Vec::new());
-    let (mut value, mut status, mut notes, mut target) =
-        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-    let (mut target_source, mut direction) = (Vec::new(), Vec::new());
-    // Mostly `default`: written into the column as it comes, not made a String a row.
-    let mut origin = StringChunkedBuilder::new("target_origin".into(), 0);
-    let (mut achievement, mut points, mut band) = (Vec::new(), Vec::new(), Vec::new());
-    let (mut progress_status, mut progress_score) = (Vec::new(), Vec::new());
-    let (mut since_previous, mut since_base) = (Vec::new(), Vec::new());
-    let (mut quality, mut verified, mut data_notes) = (Vec::new(), Vec::new(), Vec::new());
+    let mut kpi_rows: Vec<KpiRow> = Vec::new();
     for i in rows {
         let city_year = assessment.city_year(i);
         for o in &city_year.outcomes {
-            let m = o.measure;
             city.push(city_year.city);
             year.push(city_year.year);
-            code.push(o.kpi.code.as_str());
-            part.push(m.part.as_deref());
-            name.push(o.name);
-            tier.push(<&str>::from(o.kpi.tier));
-            dimension.push(o.kpi.dimension.as_str());
-            subdimension.push(o.subdimension);
-            category.push(o.category);
-            unit.push(m.unit.as_str());
-            value.push(o.value);
-            status.push(o.status.label());
-            notes.push(note(&city_year, o));
-            target.push(o.target.map(|t| t.value));
-            target_source.push(o.target.and_then(|t| t.source));
-            match o.target.map(|t| t.origin) {
-                None => origin.append_null(),
-                Some(TargetOrigin::Default) => origin.append_value("default"),
-                Some(_) => origin.append_value(target_origin(o.target.as_ref())),
-            }
-            direction.push(<&str>::from(m.direction));
-            achievement.push(o.score.map(|s| s.achievement));
-            points.push(o.score.map(|s| i32::from(s.points)));
-            band.push(o.band.map(|b| b.label.as_str()));
-            sources.push(city_year.sources(o).join(" | "));
-            progress_status.push(o.progress.map(|t| <&str>::from(t.progress.status)));
-            progress_score.push(o.progress.and_then(|t| t.progress.score));
-            since_previous.push(o.progress.map(|t| t.change_since_previous()));
-            since_base.push(o.progress.map(|t| t.change_since_base()));
-            quality.push(o.quality.map(|q| i32::from(q.level())));
-            verified.push(o.verified);
-            data_notes.push(notes_text(city_year.notes(o)));
+            kpi_rows.push(KpiRow::new(&city_year, o));
+        }
+    }
+    let mut columns: Vec<Filling> = KpiRow::blank().cells().map(Filling::of).into();
+    for row in &kpi_rows {
+        for (column, cell) in columns.iter_mut().zip(row.cells()) {
+            column.push(cell);
         }
     }
     let height = city.len();
-    DataFrame::new(
-        height,
-        vec![
-            Column::new("city".into(), city),
-            Column::new("year".into(), year),
-            Column::new("code".into(), code),
-            Column::new("part".into(), part),
-            Column::new("name".into(), name),
-            Column::new("tier".into(), tier),
-            Column::new("dimension".into(), dimension),
-            Column::new("subdimension".into(), subdimension),
-            Column::new("category".into(), category),
-            Column::new("unit".into(), unit),
-            Column::new("value".into(), value),
-            Column::new("status".into(), status),
-            Column::new("note".into(), notes),
-            Column::new("target".into(), target),
-            Column::new("target_source".into(), target_source),
-            origin.finish().into_column(),
-            Column::new("direction".into(), direction),
-            Column::new("achievement".into(), achievement),
-            Column::new("points".into(), points),
-            Column::new("band".into(), band),
-            Column::new("sources".into(), sources),
-            Column::new("progress_status".into(), progress_status),
-            Column::new("progress_score".into(), progress_score),
-            Column::new("change_since_previous".into(), since_previous),
-            Column::new("change_since_base".into(), since_base),
-            Column::new("quality".into(), quality),
-            Column::new("verified".into(), verified),
-            Column::new("data_notes".into(), data_notes),
-        ],
-    )
+    let mut all = vec![
+        Column::new("city".into(), city),
+        Column::new("year".into(), year),
+    ];
+    all.extend(
+        columns
+            .into_iter()
+            .zip(NAMES)
+            .map(|(c, name)| c.finish(name)),
+    );
+    DataFrame::new(height, all)
 }
 
 /// Hand every chunk of city-years, as a frame, to `write`, in order ([`super::in_order`]).

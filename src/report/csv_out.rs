@@ -8,55 +8,13 @@ use std::io::Write;
 use std::ops::Range;
 
 use super::number::push_rounded;
-use super::{
-    display_verified, in_chunks, neutralise, note, notes_text, target_origin, write_display_value,
-};
-use crate::scoring::{Assessment, TargetOrigin};
-
-pub const HEADER: [&str; 29] = [
-    "city",
-    "year",
-    "code",
-    "part",
-    "name",
-    "tier",
-    "dimension",
-    "subdimension",
-    "category",
-    "unit",
-    "value",
-    "display",
-    "status",
-    "note",
-    "target",
-    "target_source",
-    "target_origin",
-    "direction",
-    "achievement",
-    "points",
-    "band",
-    "sources",
-    "progress_status",
-    "progress_score",
-    "change_since_previous",
-    "change_since_base",
-    "quality",
-    "verified",
-    "data_notes",
-];
-
-const LEVELS: [&str; 7] = ["", "1", "2", "3", "4", "5", "6"];
+use super::row::{Cell, KpiRow, MEASURE_COLUMNS, NAMES};
+use super::{display_verified, in_chunks, neutralise};
+use crate::scoring::Assessment;
 
 /// City-years rendered at a time, shared among the threads ([`in_chunks`]): about 21 KB of
 /// CSV each, so about 2.7 MB besides the chunk being written, on any number of cores.
 const IN_FLIGHT: usize = 128;
-
-fn number_into(text: &mut String, value: Option<f64>, decimals: u32) {
-    text.clear();
-    if let Some(v) = value {
-        push_rounded(text, v, decimals);
-    }
-}
 
 /// CSV records into a byte buffer, quoted as the `csv` crate quotes them (only a field
 /// holding a comma, a quote or a line break, quotes doubled), `\n` after each record. The
@@ -112,17 +70,39 @@ impl Records {
     }
 
     /// A whole record.
-    fn record<const N: usize>(&mut self, fields: [&str; N]) {
+    fn record<'f>(&mut self, fields: impl IntoIterator<Item = &'f str>) {
         for field in fields {
             self.field(field);
         }
         self.end();
     }
+
+    /// One typed cell of a [`KpiRow`]; `number` is a reused buffer.
+    fn cell(&mut self, cell: Cell, number: &mut String, integer: &mut itoa::Buffer) {
+        match cell {
+            Cell::Text(None) | Cell::Word(None) => self.plain(""),
+            Cell::Text(Some(text)) => self.field(&neutralise(text)),
+            Cell::Word(Some(word)) => self.plain(word),
+            Cell::Number(None, _) | Cell::Integer(None) => self.plain(""),
+            Cell::Number(Some(v), decimals) => {
+                number.clear();
+                push_rounded(number, v, decimals);
+                self.plain(number);
+            }
+            Cell::Integer(Some(v)) => self.plain(integer.format(v)),
+            Cell::Flag(flag) => self.plain(display_verified(flag)),
+        }
+    }
+}
+
+/// The CSV header: `city`, `year`, then the KPI row's columns.
+pub fn header() -> impl Iterator<Item = &'static str> {
+    ["city", "year"].into_iter().chain(NAMES)
 }
 
 pub fn render(assessment: &Assessment, threads: usize, out: &mut dyn Write) -> anyhow::Result<()> {
     let mut header = Records { out: Vec::new() };
-    header.record(HEADER);
+    header.record(self::header());
     out.write_all(&header.out)?;
     in_chunks(assessment.len(), IN_FLIGHT, threads, out, |rows| {
         Ok(render_rows(assessment, rows))
@@ -134,102 +114,35 @@ fn render_rows(assessment: &Assessment, rows: Range<usize>) -> Vec<u8> {
     let mut writer = Records {
         out: Vec::with_capacity(rows.len() * 32 * 1024),
     };
-    let mut value = String::new();
-    let mut display = String::new();
-    let mut target = String::new();
-    let mut achievement = String::new();
-    let mut progress = String::new();
-    let mut since_previous = String::new();
-    let mut since_base = String::new();
-    // Per measure, the last target formatted: its bits (u64::MAX, a NaN, for none) and text.
-    let mut targets: Vec<(u64, String)> = Vec::new();
-    // Per measure, its fields from `code` to `unit`, written once.
+    let mut number = String::new();
+    let mut integer = itoa::Buffer::new();
+    // Per measure, its columns that depend on the measure alone, written once.
     let mut measures: Vec<Vec<u8>> = Vec::new();
     let mut city_fields = Records { out: Vec::new() };
-    let mut points = itoa::Buffer::new();
     for row in rows {
         let city_year = assessment.city_year(row);
         city_fields.out.clear();
         city_fields.field(&neutralise(city_year.city));
-        city_fields.field(itoa::Buffer::new().format(city_year.year));
+        city_fields.field(integer.format(city_year.year));
         for o in &city_year.outcomes {
-            let m = o.measure;
+            let row = KpiRow::new(&city_year, o);
+            let cells = row.cells();
             if measures.len() <= o.measure_index {
                 measures.resize(o.measure_index + 1, Vec::new());
             }
             let fields = &mut measures[o.measure_index];
             if fields.is_empty() {
                 let mut records = Records { out: Vec::new() };
-                for field in [
-                    &o.kpi.code,
-                    m.part.as_deref().unwrap_or_default(),
-                    &neutralise(o.name),
-                    o.kpi.tier.into(),
-                    &o.kpi.dimension,
-                    o.subdimension,
-                    o.category,
-                    &m.unit,
-                ] {
-                    records.field(field);
+                for &cell in &cells[MEASURE_COLUMNS] {
+                    records.cell(cell, &mut number, &mut integer);
                 }
                 *fields = records.out;
             }
-            number_into(&mut value, o.value, 6);
-            write_display_value(&mut display, m, o.value);
-            // A KPI's target is mostly the same in every city-year: formatted once per value.
-            match o.target.map(|t| t.value) {
-                None => target.clear(),
-                Some(v) => {
-                    if targets.len() <= o.measure_index {
-                        targets.resize(o.measure_index + 1, (u64::MAX, String::new()));
-                    }
-                    let (bits, text) = &mut targets[o.measure_index];
-                    if *bits != v.to_bits() {
-                        number_into(text, Some(v), 6);
-                        *bits = v.to_bits();
-                    }
-                    target.clone_from(text);
-                }
-            }
-            number_into(&mut achievement, o.score.map(|s| s.achievement), 2);
-            let trend = o.progress.map(|t| t.progress);
-            number_into(&mut progress, trend.and_then(|p| p.score), 2);
-            number_into(
-                &mut since_previous,
-                o.progress.map(|t| t.change_since_previous()),
-                6,
-            );
-            number_into(
-                &mut since_base,
-                o.progress.map(|t| t.change_since_base()),
-                6,
-            );
             writer.raw(&city_fields.out);
             writer.raw(fields);
-            writer.plain(&value);
-            writer.plain(&display);
-            writer.plain(o.status.label());
-            writer.field(&note(&city_year, o));
-            writer.plain(&target);
-            writer.field(&neutralise(
-                o.target.and_then(|t| t.source).unwrap_or_default(),
-            ));
-            match o.target.map(|t| t.origin) {
-                Some(TargetOrigin::Default) => writer.plain("default"),
-                _ => writer.field(&neutralise(&target_origin(o.target.as_ref()))),
+            for &cell in &cells[MEASURE_COLUMNS.end..] {
+                writer.cell(cell, &mut number, &mut integer);
             }
-            writer.plain(m.direction.into());
-            writer.plain(&achievement);
-            writer.plain(o.score.map_or("", |s| points.format(s.points)));
-            writer.field(o.band.map_or("", |b| b.label.as_str()));
-            writer.field(&neutralise(&city_year.sources(o).join(" | ")));
-            writer.plain(trend.map_or("", |p| p.status.into()));
-            writer.plain(&progress);
-            writer.plain(&since_previous);
-            writer.plain(&since_base);
-            writer.plain(o.quality.map_or("", |q| LEVELS[usize::from(q.level())]));
-            writer.plain(display_verified(o.verified));
-            writer.field(&neutralise(&notes_text(city_year.notes(o))));
             writer.end();
         }
     }

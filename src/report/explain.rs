@@ -7,33 +7,23 @@ use std::io::Write;
 
 use serde::Serialize;
 
-use super::{display_target, display_value, note, round, target_origin};
+use super::row::KpiRow;
+use super::{display_target, display_value, round, target_origin};
 use crate::catalog::Scheme;
 use crate::quality::Quality;
 use crate::scoring::{next_band, CityYearReport, Level, Outcome};
 
+/// The KPI row ([`KpiRow`], as every format writes it) with its lineage.
 #[derive(Serialize)]
 struct Explained<'a> {
     city: &'a str,
     year: i32,
     key: &'a str,
-    name: &'a str,
     formula: &'a str,
-    value: Option<f64>,
-    unit: &'a str,
-    status: &'static str,
-    note: String,
+    #[serde(flatten)]
+    row: KpiRow<'a>,
     reported: Option<Cell<'a>>,
     inputs: Vec<Cell<'a>>,
-    target: Option<f64>,
-    target_source: Option<&'a str>,
-    target_origin: Option<String>,
-    achievement: Option<f64>,
-    points: Option<u8>,
-    band: Option<&'a str>,
-    /// The weakest data-quality level behind the value, and whether it is verified.
-    quality: Option<u8>,
-    verified: Option<bool>,
     next_band: Option<NextBand<'a>>,
     counts_in: Vec<Group<'a>>,
     progress: Option<Progress>,
@@ -113,22 +103,10 @@ fn explained<'a>(
         city: city_year.city,
         year: city_year.year,
         key: &o.measure.key,
-        name: o.name,
         formula: &o.measure.formula.text,
-        value: o.value.map(|v| round(v, 6)),
-        unit: &o.measure.unit,
-        status: o.status.label(),
-        note: note(city_year, o),
+        row: KpiRow::new(city_year, o),
         reported: o.reported.as_ref().map(cell),
         inputs: city_year.inputs(o).iter().map(cell).collect(),
-        target: o.target.map(|t| round(t.value, 6)),
-        target_source: o.target.and_then(|t| t.source),
-        target_origin: o.target.map(|t| target_origin(Some(&t))),
-        achievement: o.score.map(|s| round(s.achievement, 2)),
-        points: o.score.map(|s| s.points),
-        band: o.band.map(|b| b.label.as_str()),
-        quality: o.quality.map(|q| q.level()),
-        verified: o.verified,
         next_band: next_band(scheme, o).map(|(band, value)| NextBand {
             band: &band.label,
             points: band.points,
@@ -185,12 +163,17 @@ pub fn render(
             writeln!(out)?;
         }
         let m = o.measure;
-        writeln!(out, "{} {} {}: {}", e.city, e.year, e.key, e.name)?;
+        writeln!(out, "{} {} {}: {}", e.city, e.year, e.key, e.row.name)?;
         writeln!(out, "  Formula:   {}", e.formula)?;
         for input in e.inputs.iter().chain(&e.reported) {
-            let value = input
-                .value
-                .map_or("no value".to_string(), |v| v.to_string());
+            let value = input.value.map_or("no value".to_string(), |v| {
+                // A value too large for its digits to be read (1e308) in scientific form.
+                if v.abs() >= 1e15 {
+                    format!("{v:e}")
+                } else {
+                    v.to_string()
+                }
+            });
             let mut line = format!("  {:<10} {} = {value} {}", "Input:", input.name, input.unit);
             if let Some(from) = &input.converted_from {
                 line.push_str(&format!(" (given as {from})"));
@@ -214,18 +197,18 @@ pub fn render(
         writeln!(
             out,
             "  Value:     {value} ({}{})",
-            e.status,
-            if e.note.is_empty() {
+            e.row.status,
+            if e.row.note.is_empty() {
                 String::new()
             } else {
-                format!("; {}", e.note)
+                format!("; {}", e.row.note)
             }
         )?;
         if o.quality.is_some() || o.verified.is_some() {
             writeln!(
                 out,
                 "  Quality:   {}",
-                assurance(e.quality, e.verified).trim_start_matches("; quality ")
+                assurance(e.row.quality, e.row.verified).trim_start_matches("; quality ")
             )?;
         }
         match o.target {
@@ -238,7 +221,7 @@ pub fn render(
             )?,
             None => writeln!(out, "  Target:    none")?,
         }
-        if let (Some(a), Some(p), Some(b)) = (e.achievement, e.points, e.band) {
+        if let (Some(a), Some(p), Some(b)) = (e.row.achievement, e.row.points, e.row.band) {
             writeln!(out, "  Score:     {a:.1} % of target: {p} points, {b}")?;
         }
         match &e.next_band {
@@ -249,7 +232,7 @@ pub fn render(
                 n.points,
                 display_value(m, Some(n.value))
             )?,
-            None if e.points.is_some() => writeln!(out, "  Next band: none above")?,
+            None if e.row.points.is_some() => writeln!(out, "  Next band: none above")?,
             None => {}
         }
         for g in &e.counts_in {

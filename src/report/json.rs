@@ -6,7 +6,8 @@
 
 use std::io::Write;
 
-use super::{display_value, in_chunks, note, round, target_origin};
+use super::row::KpiRow;
+use super::{in_chunks, round};
 use crate::scoring::{Assessment, CityYearReport, Evidence, Outcome, Summary};
 
 #[derive(serde::Serialize)]
@@ -42,31 +43,13 @@ struct SummaryJson<'a> {
     progress_status: Option<&'static str>,
 }
 
+/// A KPI row ([`KpiRow`], the columns every format writes) with what only JSON holds: the
+/// measure's key, the evidence behind the value and the progress calculation.
 #[derive(serde::Serialize)]
 struct Kpi<'a> {
     key: &'a str,
-    code: &'a str,
-    part: Option<&'a str>,
-    name: &'a str,
-    tier: &'static str,
-    dimension: &'a str,
-    subdimension: &'a str,
-    category: &'a str,
-    unit: &'a str,
-    direction: &'static str,
-    value: Option<f64>,
-    display: String,
-    status: &'static str,
-    note: String,
-    target: Option<f64>,
-    target_source: Option<&'a str>,
-    target_origin: Option<String>,
-    achievement: Option<f64>,
-    points: Option<u8>,
-    band: Option<&'a str>,
-    /// The weakest data-quality level behind the value (1-6), and whether it is verified.
-    quality: Option<u8>,
-    verified: Option<bool>,
+    #[serde(flatten)]
+    row: KpiRow<'a>,
     reported: Option<Input<'a>>,
     inputs: Vec<Input<'a>>,
     progress: Option<ProgressJson>,
@@ -170,30 +153,9 @@ impl<'a> From<&Summary<'a>> for SummaryJson<'a> {
 }
 
 fn kpi<'a>(city_year: &CityYearReport<'a>, o: &Outcome<'a>) -> Kpi<'a> {
-    let m = o.measure;
     Kpi {
-        key: &m.key,
-        code: &o.kpi.code,
-        part: m.part.as_deref(),
-        name: o.name,
-        tier: o.kpi.tier.into(),
-        dimension: &o.kpi.dimension,
-        subdimension: o.subdimension,
-        category: o.category,
-        unit: &m.unit,
-        direction: m.direction.into(),
-        value: o.value.map(|v| round(v, 6)),
-        display: display_value(m, o.value),
-        status: o.status.label(),
-        note: note(city_year, o),
-        target: o.target.map(|t| round(t.value, 6)),
-        target_source: o.target.and_then(|t| t.source),
-        target_origin: o.target.map(|t| target_origin(Some(&t))),
-        achievement: o.score.map(|s| round(s.achievement, 2)),
-        points: o.score.map(|s| s.points),
-        band: o.band.map(|b| b.label.as_str()),
-        quality: o.quality.map(|q| q.level()),
-        verified: o.verified,
+        key: &o.measure.key,
+        row: KpiRow::new(city_year, o),
         reported: o.reported.as_ref().map(Input::from),
         inputs: city_year.inputs(o).iter().map(Input::from).collect(),
         progress: o.progress.map(|t| ProgressJson {

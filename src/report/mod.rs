@@ -19,6 +19,7 @@ mod markdown;
 mod number;
 mod plain_table;
 pub mod problems;
+pub mod row;
 mod table;
 mod text;
 mod wheel;
@@ -309,7 +310,6 @@ pub fn note(city_year: &CityYearReport, outcome: &Outcome) -> String {
     text
 }
 
-/// `yes`, `no`, or empty where the data does not say.
 /// The notes the data gives beside a value (`comment`, `evidence`, ... columns), as one
 /// text: `comment: counted in December; evidence: census-2024.pdf p. 3`.
 pub fn notes_text<'n>(notes: impl IntoIterator<Item = &'n (String, String)>) -> String {
@@ -325,6 +325,7 @@ pub fn notes_text<'n>(notes: impl IntoIterator<Item = &'n (String, String)>) -> 
     text
 }
 
+/// `yes`, `no`, or empty where the data does not say.
 pub fn display_verified(verified: Option<bool>) -> &'static str {
     match verified {
         Some(true) => "yes",

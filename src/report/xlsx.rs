@@ -11,7 +11,8 @@ use std::io::Write;
 
 use rust_xlsxwriter::{Color, Format, Workbook, Worksheet, XlsxError};
 
-use super::{display_verified, note, notes_text, round, target_origin};
+use super::row::{Cell, KpiRow, NAMES};
+use super::{display_verified, round};
 use crate::scoring::{Assessment, CityYearReport, Outcome, Summary};
 
 const SUMMARY_HEADER: [&str; 18] = [
@@ -35,30 +36,14 @@ const SUMMARY_HEADER: [&str; 18] = [
     "progress status",
 ];
 
-const KPI_HEADER: [&str; 22] = [
-    "city",
-    "year",
-    "code",
-    "part",
-    "name",
-    "tier",
-    "inputs",
-    "value",
-    "unit",
-    "target",
-    "target source",
-    "target origin",
-    "achievement %",
-    "points",
-    "band",
-    "progress status",
-    "progress score",
-    "sources",
-    "quality",
-    "verified",
-    "note",
-    "data notes",
-];
+/// A dimension sheet's columns: `city`, `year`, the KPI row's ([`NAMES`]), then the inputs.
+fn kpi_header() -> Vec<&'static str> {
+    ["city", "year"]
+        .into_iter()
+        .chain(NAMES)
+        .chain(["inputs"])
+        .collect()
+}
 
 const PROGRESS_HEADER: [&str; 13] = [
     "city",
@@ -115,7 +100,7 @@ pub fn render(assessment: &Assessment, out: &mut dyn Write) -> anyhow::Result<()
                     let name = unique(name, &mut taken);
                     dimensions.push((
                         o.kpi.dimension.clone(),
-                        sheet(&mut workbook, &name, &KPI_HEADER, &bold)?,
+                        sheet(&mut workbook, &name, &kpi_header(), &bold)?,
                         0,
                     ));
                     dimensions.len() - 1
@@ -143,8 +128,8 @@ pub fn render(assessment: &Assessment, out: &mut dyn Write) -> anyhow::Result<()
     )?;
     workbook.push_worksheet(summary);
     for (_, mut ws, rows) in dimensions {
-        let widths = [12.0, 6.0, 16.0, 14.0, 48.0, 9.0, 40.0, 12.0, 14.0];
-        finish(&mut ws, rows, &KPI_HEADER, &widths)?;
+        let widths = [12.0, 6.0, 16.0, 14.0, 48.0, 9.0, 10.0, 12.0, 14.0];
+        finish(&mut ws, rows, &kpi_header(), &widths)?;
         workbook.push_worksheet(ws);
     }
     if progress_rows > 0 {
@@ -284,7 +269,6 @@ fn kpi_row(
     o: &Outcome,
     bands: &BandFormats,
 ) -> Result<(), XlsxError> {
-    let m = o.measure;
     let inputs: Vec<String> = city_year
         .inputs(o)
         .iter()
@@ -293,44 +277,27 @@ fn kpi_row(
             None => format!("{} = (missing)", e.name),
         })
         .collect();
-    let trend = o.progress.map(|t| t.progress);
     text(ws, row, 0, city_year.city)?;
     number(ws, row, 1, Some(f64::from(city_year.year)))?;
-    text(ws, row, 2, &o.kpi.code)?;
-    text(ws, row, 3, m.part.as_deref().unwrap_or_default())?;
-    text(ws, row, 4, o.name)?;
-    text(ws, row, 5, o.kpi.tier.into())?;
-    text(ws, row, 6, &inputs.join("; "))?;
-    number(ws, row, 7, o.value.map(|v| round(v, 6)))?;
-    text(ws, row, 8, &m.unit)?;
-    number(ws, row, 9, o.target.map(|t| round(t.value, 6)))?;
-    text(
-        ws,
-        row,
-        10,
-        o.target.and_then(|t| t.source).unwrap_or_default(),
-    )?;
-    text(ws, row, 11, &target_origin(o.target.as_ref()))?;
-    number(ws, row, 12, o.score.map(|s| round(s.achievement, 2)))?;
-    number(ws, row, 13, o.score.map(|s| f64::from(s.points)))?;
-    if let Some(band) = o.band {
-        match bands.get(&band.colour) {
-            Some(fill) => ws.write_string_with_format(row, 14, &band.label, fill)?,
-            None => ws.write_string(row, 14, &band.label)?,
-        };
+    let kpi = KpiRow::new(city_year, o);
+    for (col, cell) in (2u16..).zip(kpi.cells()) {
+        match cell {
+            Cell::Text(t) => text(ws, row, col, t.unwrap_or_default())?,
+            Cell::Word(w) => text(ws, row, col, w.unwrap_or_default())?,
+            Cell::Number(v, decimals) => {
+                number(ws, row, col, v.map(|v| round(v, decimals as i32)))?
+            }
+            Cell::Integer(v) => number(ws, row, col, v.map(|v| v as f64))?,
+            Cell::Flag(v) => text(ws, row, col, display_verified(v))?,
+        }
     }
-    text(ws, row, 15, trend.map_or("", |p| p.status.into()))?;
-    number(
-        ws,
-        row,
-        16,
-        trend.and_then(|p| p.score).map(|v| round(v, 2)),
-    )?;
-    text(ws, row, 17, &city_year.sources(o).join(" | "))?;
-    number(ws, row, 18, o.quality.map(|q| f64::from(q.level())))?;
-    text(ws, row, 19, display_verified(o.verified))?;
-    text(ws, row, 20, &note(city_year, o))?;
-    text(ws, row, 21, &notes_text(city_year.notes(o)))?;
+    // The band's cell in the band's colour.
+    if let (Some(band), Some(col)) = (o.band, NAMES.iter().position(|n| *n == "band")) {
+        if let Some(fill) = bands.get(&band.colour) {
+            ws.write_string_with_format(row, col as u16 + 2, &band.label, fill)?;
+        }
+    }
+    text(ws, row, NAMES.len() as u16 + 2, &inputs.join("; "))?;
     Ok(())
 }
 

@@ -85,7 +85,7 @@ impl<'a> TargetTable<'a> {
             match &row.city {
                 None => defaults[row.measure] = Some(target(false)),
                 Some(city) => by_city
-                    .entry(city.to_lowercase())
+                    .entry(crate::dataset::name_key(city).into_owned())
                     .or_default()
                     .push((row.measure, target(true))),
             }
@@ -98,7 +98,7 @@ impl<'a> TargetTable<'a> {
         if self.by_city.is_empty() {
             return self.defaults.as_slice().into();
         }
-        match self.by_city.get(&city.to_lowercase()) {
+        match self.by_city.get(crate::dataset::name_key(city).as_ref()) {
             None => self.defaults.as_slice().into(),
             Some(rows) => {
                 let mut targets = self.defaults.clone();
@@ -109,6 +109,14 @@ impl<'a> TargetTable<'a> {
             }
         }
     }
+}
+
+/// A city with no data in the base year of progress.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BaseYearMisfit<'a> {
+    pub city: &'a str,
+    /// The year its progress is measured from instead; `None` when it has no data after.
+    pub instead: Option<i32>,
 }
 
 /// Everything computed, ready to be scored city-year by city-year and rendered.
@@ -216,6 +224,37 @@ impl<'a> Assessment<'a> {
     pub fn with_base_year(mut self, year: Option<i32>) -> Self {
         self.base_year = year;
         self
+    }
+
+    /// The year progress is measured from, when one is set.
+    pub fn base_year(&self) -> Option<i32> {
+        self.base_year
+    }
+
+    /// The cities with no data in the base year (`--base-year`), in data order, each with
+    /// the year its progress is measured from instead: its first later year with data, if
+    /// any. Empty without a base year.
+    pub fn base_year_misfits(&self) -> Vec<BaseYearMisfit<'_>> {
+        let Some(year) = self.base_year else {
+            return Vec::new();
+        };
+        let data = self.results.data();
+        let mut misfits = Vec::new();
+        let mut start = 0;
+        while start < data.rows() {
+            let end = (start..data.rows())
+                .find(|&r| self.city_start[r] != start)
+                .unwrap_or(data.rows());
+            let years = &data.years[start..end];
+            if !years.contains(&year) {
+                misfits.push(BaseYearMisfit {
+                    city: &data.cities[start],
+                    instead: years.iter().copied().filter(|&y| y > year).min(),
+                });
+            }
+            start = end;
+        }
+        misfits
     }
 
     /// Progress of measure `m` up to `row`: from the base year (or the first later year with

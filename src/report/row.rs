@@ -1,0 +1,256 @@
+//! The KPI row: every column a report gives about one measure (a KPI, or one part of a
+//! KPI) of one city-year, decided once from the model, typed, in one order.
+//!
+//! CSV, Parquet and Arrow, the workbook and JSON all write [`KpiRow`]s: a column added
+//! here (its field, its name in [`NAMES`] and its cell in [`KpiRow::cells`]) appears in
+//! each. Text is as the model gives it (rounding, quoting and spreadsheet-safety are the
+//! writers'); nothing here is computed, only picked and put into words.
+
+use std::borrow::Cow;
+
+use super::{display_value, note, notes_text, target_origin};
+use crate::scoring::{CityYearReport, Outcome};
+
+/// One measure of one city-year, as every tabular format writes it (after `city` and
+/// `year`, which the formats write themselves: JSON nests the rows under their city-year).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct KpiRow<'a> {
+    pub code: &'a str,
+    pub part: Option<&'a str>,
+    pub name: &'a str,
+    pub tier: &'static str,
+    pub dimension: &'a str,
+    pub subdimension: &'a str,
+    pub category: &'a str,
+    pub unit: &'a str,
+    #[serde(serialize_with = "round6")]
+    pub value: Option<f64>,
+    /// The value as reports print it: `97.10`, `yes`, `82`.
+    pub display: String,
+    /// `computed`, `reported` or `missing`.
+    pub status: &'static str,
+    /// Why a value is missing or not scored, that it was reported directly or converted.
+    pub note: String,
+    #[serde(serialize_with = "round6")]
+    pub target: Option<f64>,
+    pub target_source: Option<&'a str>,
+    /// `default`, or the targets file and line (`targets.csv:4 (city)`).
+    pub target_origin: Option<Cow<'a, str>>,
+    /// `higher`, `lower` or `none`.
+    pub direction: &'static str,
+    /// Share of the target achieved, 0 to 100.
+    #[serde(serialize_with = "round2")]
+    pub achievement: Option<f64>,
+    pub points: Option<u8>,
+    pub band: Option<&'a str>,
+    /// The distinct sources behind the value, ` | ` between them.
+    pub sources: String,
+    pub progress_status: Option<&'static str>,
+    #[serde(serialize_with = "round2")]
+    pub progress_score: Option<f64>,
+    #[serde(serialize_with = "round6")]
+    pub change_since_previous: Option<f64>,
+    #[serde(serialize_with = "round6")]
+    pub change_since_base: Option<f64>,
+    /// The weakest data-quality level behind the value (1-6).
+    pub quality: Option<u8>,
+    /// Whether every cell behind the value is flagged verified.
+    pub verified: Option<bool>,
+    /// The notes the data gives beside the value (`comment`, `evidence`, ... columns).
+    pub data_notes: String,
+}
+
+/// The columns after `city` and `year`, in order: the CSV header, the Parquet schema, the
+/// workbook's columns and the JSON keys of [`KpiRow`].
+pub const NAMES: [&str; 27] = [
+    "code",
+    "part",
+    "name",
+    "tier",
+    "dimension",
+    "subdimension",
+    "category",
+    "unit",
+    "value",
+    "display",
+    "status",
+    "note",
+    "target",
+    "target_source",
+    "target_origin",
+    "direction",
+    "achievement",
+    "points",
+    "band",
+    "sources",
+    "progress_status",
+    "progress_score",
+    "change_since_previous",
+    "change_since_base",
+    "quality",
+    "verified",
+    "data_notes",
+];
+
+/// The columns that depend on the measure alone (`code` to `unit`): the same in every
+/// city-year, so a writer may write them once per measure.
+pub const MEASURE_COLUMNS: std::ops::Range<usize> = 0..8;
+
+/// One cell of a row, typed: the writers format each kind their own way.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Cell<'r> {
+    /// Text that may hold anything (names, sources, notes): quoted and made
+    /// spreadsheet-safe where a format needs it; `None` is empty (or null).
+    Text(Option<&'r str>),
+    /// A word of the report's own (a status, a direction, a tier): never needs quoting.
+    Word(Option<&'static str>),
+    /// A number, and the decimals text formats round it to.
+    Number(Option<f64>, u32),
+    /// A whole number.
+    Integer(Option<i64>),
+    Flag(Option<bool>),
+}
+
+impl<'a> KpiRow<'a> {
+    pub fn new(city_year: &CityYearReport<'a>, o: &Outcome<'a>) -> Self {
+        let m = o.measure;
+        let trend = o.progress;
+        KpiRow {
+            code: &o.kpi.code,
+            part: m.part.as_deref(),
+            name: o.name,
+            tier: o.kpi.tier.into(),
+            dimension: &o.kpi.dimension,
+            subdimension: o.subdimension,
+            category: o.category,
+            unit: &m.unit,
+            value: o.value,
+            display: display_value(m, o.value),
+            status: o.status.label(),
+            note: note(city_year, o),
+            target: o.target.map(|t| t.value),
+            target_source: o.target.and_then(|t| t.source),
+            target_origin: o.target.map(|t| target_origin(Some(&t)).into()),
+            direction: m.direction.into(),
+            achievement: o.score.map(|s| s.achievement),
+            points: o.score.map(|s| s.points),
+            band: o.band.map(|b| b.label.as_str()),
+            sources: city_year.sources(o).join(" | "),
+            progress_status: trend.map(|t| t.progress.status.into()),
+            progress_score: trend.and_then(|t| t.progress.score),
+            change_since_previous: trend.map(|t| t.change_since_previous()),
+            change_since_base: trend.map(|t| t.change_since_base()),
+            quality: o.quality.map(|q| q.level()),
+            verified: o.verified,
+            data_notes: notes_text(city_year.notes(o)),
+        }
+    }
+
+    /// A row with nothing in it: its cells give each column's kind (for a table's schema
+    /// when there are no rows).
+    pub fn blank() -> KpiRow<'static> {
+        KpiRow {
+            code: "",
+            part: None,
+            name: "",
+            tier: "",
+            dimension: "",
+            subdimension: "",
+            category: "",
+            unit: "",
+            value: None,
+            display: String::new(),
+            status: "",
+            note: String::new(),
+            target: None,
+            target_source: None,
+            target_origin: None,
+            direction: "",
+            achievement: None,
+            points: None,
+            band: None,
+            sources: String::new(),
+            progress_status: None,
+            progress_score: None,
+            change_since_previous: None,
+            change_since_base: None,
+            quality: None,
+            verified: None,
+            data_notes: String::new(),
+        }
+    }
+
+    /// The row's cells, in [`NAMES`] order.
+    pub fn cells(&self) -> [Cell<'_>; NAMES.len()] {
+        fn text(t: &str) -> Cell<'_> {
+            Cell::Text(Some(t).filter(|t| !t.is_empty()))
+        }
+        [
+            Cell::Text(Some(self.code)),
+            Cell::Text(self.part),
+            Cell::Text(Some(self.name)),
+            Cell::Word(Some(self.tier)),
+            Cell::Text(Some(self.dimension)),
+            Cell::Text(Some(self.subdimension)),
+            Cell::Text(Some(self.category)),
+            Cell::Text(Some(self.unit)),
+            Cell::Number(self.value, 6),
+            text(&self.display),
+            Cell::Word(Some(self.status)),
+            text(&self.note),
+            Cell::Number(self.target, 6),
+            Cell::Text(self.target_source),
+            Cell::Text(self.target_origin.as_deref()),
+            Cell::Word(Some(self.direction)),
+            Cell::Number(self.achievement, 2),
+            Cell::Integer(self.points.map(i64::from)),
+            Cell::Text(self.band),
+            text(&self.sources),
+            Cell::Word(self.progress_status),
+            Cell::Number(self.progress_score, 2),
+            Cell::Number(self.change_since_previous, 6),
+            Cell::Number(self.change_since_base, 6),
+            Cell::Integer(self.quality.map(i64::from)),
+            Cell::Flag(self.verified),
+            text(&self.data_notes),
+        ]
+    }
+}
+
+fn round6<S: serde::Serializer>(value: &Option<f64>, s: S) -> Result<S::Ok, S::Error> {
+    serde::Serialize::serialize(&value.map(|v| super::round(v, 6)), s)
+}
+
+fn round2<S: serde::Serializer>(value: &Option<f64>, s: S) -> Result<S::Ok, S::Error> {
+    serde::Serialize::serialize(&value.map(|v| super::round(v, 2)), s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The JSON keys of a row are the column names, in order.
+    #[test]
+    fn json_keys_are_the_column_names_in_order() {
+        let row = KpiRow {
+            value: Some(1.0 / 3.0),
+            achievement: Some(33.3333),
+            points: Some(2),
+            ..KpiRow::blank()
+        };
+        let text = serde_json::to_string(&row).unwrap();
+        let at: Vec<usize> = NAMES
+            .iter()
+            .map(|n| {
+                text.find(&format!("\"{n}\":"))
+                    .unwrap_or_else(|| panic!("{n}"))
+            })
+            .collect();
+        assert!(at.windows(2).all(|w| w[0] < w[1]), "{text}");
+        let json: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(json.as_object().unwrap().len(), NAMES.len());
+        assert_eq!(json["value"], 0.333333);
+        assert_eq!(json["achievement"], 33.33);
+        assert_eq!(row.cells().len(), NAMES.len());
+    }
+}
