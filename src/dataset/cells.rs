@@ -249,6 +249,9 @@ impl<'a> Loader<'a> {
         }
         let at = cell.at;
         let source = self.source_id(at.source);
+        // An amount in another currency (`NOK million`) keeps its unit even at factor 1
+        // (lineage); every unit's currency is noted for the one-currency check (currency.rs).
+        let foreign = self.note_currency(field, row, at.unit);
         let data = &mut self.out.dataset;
         let rows = data.cities.len();
         data.values[field][row] = value;
@@ -259,7 +262,7 @@ impl<'a> Loader<'a> {
         put(&mut data.notes[field], rows, row, at.notes);
         data.lines[field][row] = at.origin.line;
         put(&mut data.line_files[field], rows, row, at.origin.file);
-        if factor != 1.0 {
+        if factor != 1.0 || foreign {
             data.converted
                 .insert((field, row), (at.unit.to_string(), given));
         }
@@ -315,9 +318,9 @@ impl<'a> Loader<'a> {
         (quality, verified)
     }
 
-    /// A workbook cell formatted as a percentage holds the fraction (`25%` is 0.25), and that is
-    /// what a reader of the workbook gets: where every value a workbook gives for a
-    /// percentage is between 0 and 1 (and one is above 0), say so.
+    /// Where every value a workbook gives for a percentage is between 0 and 1 (and one is
+    /// above 0), say so: typed as fractions, or, where number formats are not read (`sheet`),
+    /// held as fractions by cells formatted as percentages (`25%` is 0.25).
     pub(super) fn check_fractions(&mut self, file: u32) {
         let data = &self.out.dataset;
         let mut found = Vec::new();
@@ -351,7 +354,7 @@ impl<'a> Loader<'a> {
                     ProblemCode::PercentAsFraction,
                     &name,
                     format!(
-                        "`{id}` is a percentage (0-100), but its {count} value(s) here are all between 0 and 1: a cell formatted as a percentage holds the fraction (25 % is 0.25), which is what the workbook gives; if so, enter the percentages as numbers (25) or check the values"
+                        "`{id}` is a percentage (0-100), but its {count} value(s) here are all between 0 and 1: typed as fractions, or (in .xlsb, .xls and .ods, whose number formats are not read) held as fractions by cells formatted as percentages (25 % is 0.25); if so, enter the percentages as numbers (25) or check the values"
                     ),
                 )
                 .at_line(line as usize),
@@ -391,7 +394,7 @@ impl<'a> Loader<'a> {
     }
 
     /// A cell whose value cannot be used: it stays empty and says why.
-    fn invalidate(&mut self, field: usize, row: usize, at: Origin, why: Rejected) {
+    pub(super) fn invalidate(&mut self, field: usize, row: usize, at: Origin, why: Rejected) {
         self.ensure_column(field);
         let data = &mut self.out.dataset;
         data.values[field][row] = f64::NAN;
@@ -424,7 +427,7 @@ impl<'a> Loader<'a> {
         id
     }
 
-    fn row(&mut self, city: &str, year: i32) -> usize {
+    pub(super) fn row(&mut self, city: &str, year: i32) -> usize {
         // Rows of one city-year usually come together: check the last one first.
         if let Some((last_city, last_year, row)) = &self.last_row {
             if *last_year == year && last_city == city {
@@ -471,6 +474,7 @@ impl<'a> Loader<'a> {
 
     pub(super) fn finish(mut self) -> Loaded {
         self.check_parts();
+        self.check_currencies();
         let data = &mut self.out.dataset;
         let mut order: Vec<usize> = (0..data.cities.len()).collect();
         order.sort_by(|&a, &b| {

@@ -61,6 +61,8 @@ pub struct Loader<'a> {
     pub(super) tally: Tally,
     /// (field, unit as given) -> the factor into the field's unit, or `None` if it has none.
     pub(super) unit_factors: HashMap<(usize, String), Option<f64>>,
+    /// The currencies rows declare and units name, for `currency::check_currencies`.
+    pub(super) currencies: super::currency::Currencies,
     pub(super) catalog: &'a Catalog,
     pub(super) filter: Filter,
     pub(super) options: TextOptions,
@@ -107,6 +109,7 @@ impl<'a> Loader<'a> {
         Loader {
             tally: Tally::default(),
             unit_factors: HashMap::new(),
+            currencies: Default::default(),
             catalog,
             filter,
             options,

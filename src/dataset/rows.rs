@@ -162,6 +162,8 @@ impl Loader<'_> {
                 line: line as u32,
             },
         };
+        let currency = columns.currency.map(get).unwrap_or("");
+        self.declare_currency(city, year, currency, place.origin);
         match &columns.form {
             Form::Long {
                 variable,

@@ -4,10 +4,20 @@
 //! count, which would read as a number; a date in the year column is then not a year).
 //! `#N/A` is written as `#N/A`, which reads as "not reported", as it does in CSV. It never
 //! checks a value: any other error cell (`#DIV/0!`, `#REF!`) is written empty with an
-//! `unreadable-cell` problem at its sheet, row and column. Number formats are not read: a
-//! cell formatted as a percentage is the fraction it holds (0.25 for `25%`); the loader
-//! warns (`percent-as-fraction`) when all of a percentage's values look like fractions.
+//! `unreadable-cell` problem at its sheet, row and column.
+//!
+//! A cell shows what it means: in an `.xlsx` or `.xlsm` workbook, a number formatted as a
+//! percentage (it holds 0.93 and shows `93%`) is written as the text it shows, `93%`, the
+//! same digits moved two places, so the loader reads it as a percentage written with its sign
+//! (93 for a percentage variable; a variable that is not a percentage refuses the sign:
+//! `not-a-number`, "write the number without %"). Where the format cannot be known (`.xlsb`,
+//! `.xls`, `.ods`, or a workbook without style information) such a cell is the fraction it
+//! holds, and the loader warns (`percent-as-fraction`) when all of a percentage's values
+//! look like fractions.
 
+mod percent;
+
+use std::collections::HashSet;
 use std::path::Path;
 
 use calamine::{open_workbook_auto, CellErrorType, Data, ExcelDateTime, Reader};
@@ -56,6 +66,7 @@ pub(super) fn read(path: &Path, sheet: Option<&str>) -> Result<Table, Problem> {
         .worksheet_range(&sheet)
         .map_err(|e| unreadable(format!("cannot read sheet \"{sheet}\": {e}")))?;
     let name = format!("{file}#{sheet}");
+    let shown_as_percent = percent_cells(path, &sheet);
     let mut text = CsvText::new();
     let mut problems = Vec::new();
     let Some((first_row, first_col)) = range.start() else {
@@ -75,9 +86,13 @@ pub(super) fn read(path: &Path, sheet: Option<&str>) -> Result<Table, Problem> {
         let line = first_row as usize + i + 1;
         cells.clear();
         for (j, cell) in row.iter().enumerate() {
+            let at = (first_row + i as u32, first_col + j as u32);
+            let percent = !shown_as_percent.is_empty() && shown_as_percent.contains(&at);
             cells.push(match cell {
                 Data::Empty => String::new(),
                 Data::String(s) => tabular::text(s),
+                Data::Float(v) if percent => as_percent(&tabular::number(*v)),
+                Data::Int(v) if percent => as_percent(&v.to_string()),
                 Data::Float(v) => tabular::number(*v),
                 Data::Int(v) => v.to_string(),
                 Data::Bool(b) => (if *b { "yes" } else { "no" }).to_string(),
@@ -112,6 +127,37 @@ pub(super) fn read(path: &Path, sheet: Option<&str>) -> Result<Table, Problem> {
     })
 }
 
+/// The cells of an `.xlsx` or `.xlsm` sheet shown as percentages (none where the workbook
+/// does not say, or is of another kind).
+fn percent_cells(path: &Path, sheet: &str) -> HashSet<(u32, u32)> {
+    let extension = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+    match extension.to_ascii_lowercase().as_str() {
+        "xlsx" | "xlsm" => percent::cells(path, sheet).unwrap_or_default(),
+        _ => HashSet::new(),
+    }
+}
+
+/// A number as a spreadsheet shows it with a percentage format: its decimal digits moved two
+/// places, and a `%` (`0.0725` is `7.25%`): exact, never a product that rounds.
+fn as_percent(number: &str) -> String {
+    let (sign, digits) = match number.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", number),
+    };
+    let (int, frac) = digits.split_once('.').unwrap_or((digits, ""));
+    let frac = format!("{frac:0<2}");
+    let (moved, rest) = frac.split_at(2);
+    let int = format!("{int}{moved}");
+    let int = match int.trim_start_matches('0') {
+        "" => "0",
+        trimmed => trimmed,
+    };
+    match rest {
+        "" => format!("{sign}{int}%"),
+        rest => format!("{sign}{int}.{rest}%"),
+    }
+}
+
 /// A date as `YYYY-MM-DD` (with the time when it has one); a duration as its days.
 fn date(d: &ExcelDateTime) -> String {
     if d.is_duration() {
@@ -141,6 +187,18 @@ fn column_letter(mut index: usize) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_percentage_is_its_digits_moved_two_places() {
+        let shown: Vec<String> = ["0.93", "0.0725", "1.5", "12", "0", "-0.5", "0.000001"]
+            .into_iter()
+            .map(super::as_percent)
+            .collect();
+        assert_eq!(
+            shown,
+            ["93%", "7.25%", "150%", "1200%", "0%", "-50%", "0.0001%"]
+        );
+    }
+
     #[test]
     fn columns_are_lettered_as_spreadsheets_do() {
         let letters: Vec<String> = [0, 25, 26, 27, 701, 702]
