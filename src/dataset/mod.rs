@@ -8,6 +8,7 @@
 //! file and line it came from. Every problem is collected with its place; this
 //! module never computes a KPI.
 
+mod across;
 mod cells;
 mod csv_text;
 mod currency;
