@@ -2,33 +2,41 @@
 //! the checks that look across cells (parts against wholes) once every file is read.
 //! It never computes a KPI.
 
-use super::csv_text;
+use super::csv_text::{self, ValueKind};
 use super::loader::{Loaded, Loader, Place};
 use super::model::{Rejected, Rejection, VERIFIED_NO, VERIFIED_YES};
+use super::tabular::Raw;
 use super::Origin;
 use crate::diagnostic::{Problem, ProblemCode};
 use crate::quality::{parse_verified, Quality};
 
 impl<'a> Loader<'a> {
     /// Check one value and store it in its cell, converted to its field's unit. `written` is
-    /// the field's name as the data spells it, for messages.
+    /// the field's name as the data spells it, for messages; `raw` is the cell as the input
+    /// holds it (text, or a number a workbook or Parquet file holds as one).
     pub(super) fn store(
         &mut self,
         at: &Place,
         field: usize,
         written: &str,
-        raw: &str,
+        raw: Raw,
         column: &str,
     ) {
+        let number = match raw {
+            Raw::Number(v) => Some(v),
+            Raw::Text(_) => None,
+        };
+        let text = raw.into_text();
         let cell = Cell {
             field,
             row: self.row(at.city, at.year),
             written,
-            raw,
+            raw: &text,
+            number,
             column,
             at,
         };
-        if csv_text::is_not_available(raw) {
+        if number.is_none() && csv_text::is_not_available(&text) {
             return self.store_not_available(&cell);
         }
         if !self.out.dataset.not_reported.is_empty() && self.conflicts_with_not_reported(&cell) {
@@ -127,7 +135,15 @@ impl<'a> Loader<'a> {
     /// The cell's text as a value of its kind, or a `not-a-number` problem.
     fn parse(&mut self, cell: &Cell) -> Option<f64> {
         let kind = self.rules[cell.field].kind;
-        match csv_text::parse_value(cell.raw, kind, self.decimal_comma) {
+        let parsed = match (cell.number, kind) {
+            // A number cell of a number is that number: nothing to parse.
+            (Some(v), ValueKind::Number | ValueKind::Percent) if v.is_finite() => Ok(v),
+            (Some(_), ValueKind::Number | ValueKind::Percent) => {
+                Err("write a finite number such as 1234.5".to_string())
+            }
+            _ => csv_text::parse_value(cell.raw, kind, self.decimal_comma),
+        };
+        match parsed {
             Ok(value) => Some(value),
             Err(hint) => {
                 let name = self.file_name(cell.at.origin);
@@ -476,7 +492,10 @@ struct Cell<'c> {
     row: usize,
     /// The field's name as the data spells it.
     written: &'c str,
+    /// The cell as text (a number in its shortest form), for parsing and messages.
     raw: &'c str,
+    /// The number a workbook or Parquet cell holds, read as it is.
+    number: Option<f64>,
     column: &'c str,
     at: &'c Place<'c>,
 }
