@@ -96,7 +96,11 @@ fn selected<'a>(catalog: &'a Catalog, args: &ListOptions) -> Result<Vec<&'a Kpi>
         .collect())
 }
 
-pub fn list(catalog: &Catalog, args: &ListOptions, out: &mut dyn Write) -> anyhow::Result<()> {
+pub fn list(
+    catalog: &Catalog,
+    args: &ListOptions,
+    out: &mut dyn Write,
+) -> Result<(), crate::Error> {
     let kpis = selected(catalog, args)?;
     let tax = &catalog.taxonomy;
     let rows: Vec<Row> = kpis
@@ -176,13 +180,13 @@ pub fn list(catalog: &Catalog, args: &ListOptions, out: &mut dyn Write) -> anyho
     Ok(())
 }
 
-pub fn show(catalog: &Catalog, name: &str, out: &mut dyn Write) -> anyhow::Result<()> {
+pub fn show(catalog: &Catalog, name: &str, out: &mut dyn Write) -> Result<(), crate::Error> {
     let Some(kpi) = catalog.find(name) else {
         let hint = match catalog.suggest(name) {
             Some(s) => format!("; did you mean {s}?"),
             None => "; `citykpi indicators list` lists them".into(),
         };
-        return Err(Error::Usage(format!("unknown KPI \"{name}\"{hint}")).into());
+        return Err(Error::Usage(format!("unknown KPI \"{name}\"{hint}")));
     };
     let tax = &catalog.taxonomy;
     writeln!(out, "{}  {}", kpi.code, kpi.name)?;

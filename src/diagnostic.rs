@@ -68,6 +68,7 @@ pub enum ProblemCode {
     UnreadableCell,
     NoRows,
     UnknownColumn,
+    DuplicateColumn,
     // Rows and values.
     FieldCount,
     SplitNumber,
@@ -147,7 +148,9 @@ impl ProblemCode {
     pub fn class(self) -> Class {
         use ProblemCode::*;
         match self {
-            UnreadableFile | NotUtf8 | EmptyFile | MissingColumn | InvalidCsv => Class::Unreadable,
+            UnreadableFile | NotUtf8 | EmptyFile | MissingColumn | InvalidCsv | DuplicateColumn => {
+                Class::Unreadable
+            }
             NoRows | UnreadableCell | MissingCity | MissingVariable | BadYear | UnknownVariable
             | NotANumber | NotAvailable | OutOfRange | UnitMismatch | BadQuality | BadVerified
             | PartExceedsWhole | DuplicateRow | DuplicateConflict | UnknownKpi

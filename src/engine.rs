@@ -474,11 +474,9 @@ impl<'d> Results<'d> {
             };
         }
         let mut invalid = Vec::new();
+        // The figure the city reported for the KPI itself, named by its code as written.
         if let Some(why) = inputs.reported.and_then(|f| data.invalid(f, row)) {
-            invalid.push(format!(
-                "{}: {why}",
-                data.fields[inputs.reported.unwrap_or_default()].id
-            ));
+            invalid.push(format!("{}: {why}", inputs.key));
         }
         let mut missing = Vec::new();
         let mut not_reported = Vec::new();

@@ -18,6 +18,9 @@ pub enum Error {
     NoData(String),
     #[error("{0}")]
     Usage(String),
+    /// The output could not be written.
+    #[error(transparent)]
+    Write(#[from] WriteError),
 }
 
 impl Error {
@@ -27,6 +30,54 @@ impl Error {
             Error::Data { problems, .. } => problems.exit_code().unwrap_or(exit::DATA),
             Error::NoData(_) => exit::DATA,
             Error::Usage(_) => exit::USAGE,
+            Error::Write(_) => exit::FAILURE,
         }
     }
 }
+
+/// A report, template or listing that could not be written: the output failed, or the
+/// report would not fit its format. Its message is the cause's own.
+#[derive(Debug, thiserror::Error)]
+pub enum WriteError {
+    #[error(transparent)]
+    Io(#[from] std::io::Error),
+    #[error(transparent)]
+    Json(#[from] serde_json::Error),
+    #[error(transparent)]
+    Csv(#[from] csv::Error),
+    #[error(transparent)]
+    Xlsx(#[from] rust_xlsxwriter::XlsxError),
+    #[error(transparent)]
+    Table(#[from] polars::prelude::PolarsError),
+    /// More rows than the format holds (a spreadsheet's million).
+    #[error("{0}")]
+    TooLarge(String),
+}
+
+impl WriteError {
+    /// The reader went away (`citykpi assess ... | head`): not a failure.
+    pub fn is_broken_pipe(&self) -> bool {
+        let kind = match self {
+            WriteError::Io(e) => Some(e.kind()),
+            WriteError::Csv(e) => match e.kind() {
+                csv::ErrorKind::Io(io) => Some(io.kind()),
+                _ => None,
+            },
+            WriteError::Json(e) => e.io_error_kind(),
+            _ => None,
+        };
+        kind == Some(std::io::ErrorKind::BrokenPipe)
+    }
+}
+
+/// What writing can fail with, as a run's failure.
+macro_rules! write_failure {
+    ($($cause:ty),*) => {$(
+        impl From<$cause> for Error {
+            fn from(e: $cause) -> Self {
+                Error::Write(WriteError::from(e))
+            }
+        }
+    )*};
+}
+write_failure!(std::io::Error, serde_json::Error, csv::Error);

@@ -24,4 +24,4 @@ pub mod scoring;
 pub mod template;
 
 pub use diagnostic::exit;
-pub use error::Error;
+pub use error::{Error, WriteError};

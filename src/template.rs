@@ -8,6 +8,7 @@
 //! range, or yes/no and, for a principle that can be partly met, partial) and the words that
 //! mean "no value" (`n/a`, `NR`); the quality level; verified yes/no. It never reads city data.
 
+use crate::error::WriteError;
 use std::io::Write;
 
 use rust_xlsxwriter::{DataValidation, DataValidationRule, Format, Formula, Workbook, XlsxError};
@@ -78,7 +79,7 @@ pub fn write_as(
     catalog: &Catalog,
     args: &TemplateOptions,
     out: &mut dyn Write,
-) -> anyhow::Result<()> {
+) -> Result<(), WriteError> {
     match format {
         TemplateFormat::Csv => write(catalog, args, out),
         TemplateFormat::Xlsx => write_xlsx(catalog, args, out),
@@ -86,7 +87,11 @@ pub fn write_as(
 }
 
 /// The template as CSV.
-pub fn write(catalog: &Catalog, args: &TemplateOptions, out: &mut dyn Write) -> anyhow::Result<()> {
+pub fn write(
+    catalog: &Catalog,
+    args: &TemplateOptions,
+    out: &mut dyn Write,
+) -> Result<(), WriteError> {
     let mut writer = csv::Writer::from_writer(out);
     writer.write_record(HEADER)?;
     let year = args.year.map(|y| y.to_string()).unwrap_or_default();
@@ -129,7 +134,7 @@ pub fn write_xlsx(
     catalog: &Catalog,
     args: &TemplateOptions,
     out: &mut dyn Write,
-) -> anyhow::Result<()> {
+) -> Result<(), WriteError> {
     let mut workbook = Workbook::new();
     let ws = workbook.add_worksheet();
     ws.set_name("Data")?;

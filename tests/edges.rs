@@ -126,3 +126,71 @@ fn notes_travel_with_their_value_into_csv_json_and_explain() {
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(text.contains("comment: counted in December"), "{text}");
 }
+
+#[test]
+fn a_targets_row_split_by_a_thousands_comma_sets_the_file_aside() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("data.csv"),
+        "city,year,variable,value\nOslo,2024,wireless_broadband_subscriptions,90000\nOslo,2024,population,100000\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("targets.csv"),
+        "kpi,target,source\nEC:ICT:ICT:3C,120,000,plan\n",
+    )
+    .unwrap();
+    let out = citykpi(
+        dir.path(),
+        &[
+            "assess",
+            "data.csv",
+            "--targets",
+            "targets.csv",
+            "--format",
+            "json",
+        ],
+    );
+    // Never a target of 120 read in silence: the file is set aside, the report says so.
+    assert_eq!(out.status.code(), Some(3));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr
+            .contains("error[field-count]: targets.csv:2: the row has 4 fields, the header has 3"),
+        "{stderr}"
+    );
+    let report = json(&out);
+    assert_eq!(report["standing"]["targets_set_aside"], "targets.csv");
+    assert_eq!(report["standing"]["targets_errors"], 1);
+    let kpi = report["assessments"][0]["kpis"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|k| k["code"] == "EC:ICT:ICT:3C")
+        .unwrap()
+        .clone();
+    assert_eq!(kpi["target"], serde_json::Value::Null);
+}
+
+#[test]
+fn a_report_on_bad_data_keeps_exit_3_when_its_reader_goes_away() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("bad.csv"),
+        "city,year,variable,value\nOslo,2024,population,-5\n",
+    )
+    .unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_citykpi"))
+        .args(["assess", "bad.csv", "--format", "csv"])
+        .current_dir(dir.path())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The reader closes at once.
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("error: the data has 1 error"), "{stderr}");
+}

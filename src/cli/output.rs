@@ -22,11 +22,12 @@ use citykpi::Error;
 ///   to directly;
 /// - a symbolic link is followed: the file it names is replaced and the link kept; a link
 ///   to nothing is written through, creating the file it names, as a shell's `>` does.
-pub fn write_output(
+pub fn write_output<E: Into<anyhow::Error>>(
     output: Option<&Path>,
     reads: &[&Path],
-    render: impl FnOnce(&mut dyn Write) -> anyhow::Result<()>,
+    render: impl FnOnce(&mut dyn Write) -> Result<(), E>,
 ) -> anyhow::Result<()> {
+    let render = |out: &mut dyn Write| render(out).map_err(Into::into);
     let Some(path) = output.filter(|p| *p != Path::new("-")) else {
         return write_stdout(render);
     };
@@ -347,11 +348,11 @@ mod tests {
         use std::os::unix::fs::PermissionsExt;
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("report.csv");
-        write_output(Some(&path), &[], |out| Ok(out.write_all(b"x")?)).unwrap();
+        write_output(Some(&path), &[], |out| out.write_all(b"x")).unwrap();
         let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode, 0o666 & !umask(dir.path()));
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
-        write_output(Some(&path), &[], |out| Ok(out.write_all(b"y")?)).unwrap();
+        write_output(Some(&path), &[], |out| out.write_all(b"y")).unwrap();
         let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode, 0o600);
     }

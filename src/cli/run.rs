@@ -305,9 +305,15 @@ fn assess(catalog: &Catalog, args: AssessArgs, stderr: &mut dyn Write) -> anyhow
         wrap_to_terminal: to_terminal,
         ..Style::default()
     };
-    write_output(args.output.as_deref(), &reads, |out| {
+    // A reader gone away (`| head`) ends the writing, not the run: the data's exit code
+    // and the gates still stand.
+    let written = write_output(args.output.as_deref(), &reads, |out| {
         report::render(args.format, &assessment, style, out)
-    })?;
+    });
+    match written {
+        Err(err) if !super::is_broken_pipe(&err) => return Err(err),
+        _ => {}
+    }
     // Gates are evaluated whatever the data: CI sees them. Exit 3 (the data) comes before
     // exit 4 (a gate), as the exit-code table says.
     let mut gates = args.fail_under.clone();
@@ -322,17 +328,28 @@ fn assess(catalog: &Catalog, args: AssessArgs, stderr: &mut dyn Write) -> anyhow
         }
     }
     if data_failed {
-        writeln!(
-            stderr,
-            "error: the data has {} and {}; KPIs that read a rejected value say so in the report{}",
-            plural(problems.errors(), "error"),
-            plural(problems.warnings() + disagreements.warnings(), "warning"),
-            if gate_failed {
-                " (a gate is not met either: exit 3 comes first)"
-            } else {
-                ""
-            }
-        )?;
+        let gate = if gate_failed {
+            " (a gate is not met either: exit 3 comes first)"
+        } else {
+            ""
+        };
+        let (errors, warnings) = (
+            problems.errors() + disagreements.errors(),
+            problems.warnings() + disagreements.warnings(),
+        );
+        if errors > 0 || args.strict {
+            writeln!(
+                stderr,
+                "error: the data has {} and {}; KPIs that read a rejected value say so in the report{gate}",
+                plural(errors, "error"),
+                plural(warnings, "warning"),
+            )?;
+        } else {
+            writeln!(
+                stderr,
+                "error: the targets file has errors; the report is on the default targets{gate}"
+            )?;
+        }
         return Ok(exit::DATA);
     }
     Ok(if gate_failed { exit::GATE } else { exit::OK })
@@ -429,7 +446,7 @@ fn export_sql(catalog: &Catalog, args: &ExportSqlArgs, defs: Option<&Path>) -> a
         defs: defs.as_deref(),
     };
     write_output(args.output.as_deref(), &reads, |out| {
-        Ok(export_sql::write(catalog, &options, out)?)
+        export_sql::write(catalog, &options, out)
     })
 }
 

@@ -99,6 +99,29 @@ impl Loader<'_> {
         header_line: usize,
     ) -> Option<Columns> {
         let lower = lowered(&header);
+        // A name twice would leave one of its values unread, in silence.
+        if let Some((i, h)) = lower
+            .iter()
+            .enumerate()
+            .find(|(i, h)| !h.is_empty() && lower[..*i].contains(h))
+        {
+            let first = lower.iter().position(|l| l == h).unwrap_or(0);
+            self.report(
+                Problem::new(
+                    ProblemCode::DuplicateColumn,
+                    name,
+                    format!(
+                        "the header names \"{}\" twice (columns {} and {}); name each column once (the file is not read)",
+                        header[i],
+                        first + 1,
+                        i + 1
+                    ),
+                )
+                .at_line(header_line)
+                .in_column(&header[i]),
+            );
+            return None;
+        }
         let col = |n: &str| lower.iter().position(|h| h == n);
         let missing = |what: String| {
             Problem::new(ProblemCode::MissingColumn, name, what).at_line(header_line)

@@ -381,12 +381,27 @@ impl<'a> Loader<'a> {
             }
             return None;
         }
-        let hint = match closest(
-            &lowered,
-            self.catalog.variables.iter().map(|v| v.id.as_str()),
-        ) {
-            Some(s) => format!("did you mean `{s}`?"),
-            None => "see `citykpi template` for the variables to collect".into(),
+        // A KPI with parts, named by its code alone: each part is reported on its own.
+        let code = normalize_code(name);
+        let parts: Vec<&str> = self
+            .catalog
+            .measures()
+            .filter(|(kpi, m)| kpi.code == code && m.part.is_some())
+            .map(|(_, m)| m.key.as_str())
+            .collect();
+        let hint = if !parts.is_empty() {
+            format!(
+                "{code} has parts: report each on its own row as {}",
+                parts.join(", ")
+            )
+        } else {
+            match closest(
+                &lowered,
+                self.catalog.variables.iter().map(|v| v.id.as_str()),
+            ) {
+                Some(s) => format!("did you mean `{s}`?"),
+                None => "see `citykpi template` for the variables to collect".into(),
+            }
         };
         let mut problem = Problem::new(
             ProblemCode::UnknownVariable,

@@ -16,6 +16,9 @@ use super::tabular::Fields;
 use super::Origin;
 use crate::diagnostic::{Problem, ProblemCode};
 
+/// A value with a line break: a quote left open, or a line break typed inside quotes.
+const SEVERAL_LINES: &str = "a value runs over several lines from here: a quote that is not closed, or a line break inside quotes; citykpi reads one row per line, so close the quote or put the value on one line (the rows after it cannot be read)";
+
 /// What stops reading a file: the CSV reader's error, or a quote it would read wrong.
 enum Fault {
     Csv(csv::Error),
@@ -98,13 +101,9 @@ impl Loader<'_> {
         // should be: every row after it would be read wrong.
         if let Some(column) = csv_text::broken_column(record) {
             self.report(
-                Problem::new(
-                    ProblemCode::InvalidCsv,
-                    at.name,
-                    "a quoted value runs over several lines from here: a quote is not closed; close it (the rows after it cannot be read)",
-                )
-                .at_line(line)
-                .in_column(columns.name(column)),
+                Problem::new(ProblemCode::InvalidCsv, at.name, SEVERAL_LINES)
+                    .at_line(line)
+                    .in_column(columns.name(column)),
             );
             return None;
         }
@@ -239,7 +238,9 @@ impl Loader<'_> {
 }
 
 /// A row has the fields its header needs: no more (a delimiter inside an unquoted value
-/// splits it, and every value after it shifts), and no fewer than its required columns.
+/// splits it, and every value after it shifts), none under a column the header does not
+/// name, and no fewer than its required columns; and no sign that a number was split at a
+/// comma that is also the delimiter.
 fn check_fields(record: &csv::StringRecord, at: &FileRows, line: usize) -> Result<(), Problem> {
     let (columns, file) = (at.columns, at.name);
     let (len, header) = (record.len(), columns.header.len());
@@ -247,65 +248,158 @@ fn check_fields(record: &csv::StringRecord, at: &FileRows, line: usize) -> Resul
         b',' => split_number(record, columns),
         _ => None,
     };
+    let problem = |code, message: String| Problem::new(code, file, message).at_line(line);
+    let quote = match at.delimiter {
+        b';' => "(\"Oslo; Norway\")",
+        b'\t' => "(a value with a tab)",
+        _ => "(\"Oslo, Norway\")",
+    };
     if len > header && record.iter().skip(header).any(|c| !c.trim().is_empty()) {
-        let hint = split.map_or(String::new(), |(number, column)| {
-            let plain = number.replace(',', "");
-            format!("; \"{number}\" (column `{column}`) looks like one number split at its thousands separator: write {plain}, or \"{number}\" in double quotes")
-        });
-        return Err(Problem::new(
+        let hint = split
+            .as_ref()
+            .map_or(String::new(), |s| format!("; {}", s.hint()));
+        return Err(problem(
             ProblemCode::FieldCount,
-            file,
             format!(
-                "the row has {len} fields, the header has {header}: a value holds the delimiter{hint}; put every value that holds the delimiter in double quotes (\"Oslo, Norway\"); the row is not read"
+                "the row has {len} fields, the header has {header}: a value holds the delimiter{hint}; put every value that holds the delimiter in double quotes {quote}; the row is not read"
+            ),
+        ));
+    }
+    if let Some(i) =
+        (0..len.min(header)).find(|&i| columns.name(i).is_empty() && !record[i].trim().is_empty())
+    {
+        return Err(problem(
+            ProblemCode::FieldCount,
+            format!(
+                "field {} holds \"{}\" under a column the header does not name (the header ends with a delimiter?): a value holds the delimiter, or the header lacks a name; quote the value {quote}, or name the column; the row is not read",
+                i + 1,
+                record[i].trim()
+            ),
+        ));
+    }
+    // As many fields as the header, because a column at the end took the shifted text: a
+    // number split at its comma still shows in the field after the value.
+    if let Some(split) = split {
+        return Err(problem(
+            ProblemCode::SplitNumber,
+            format!(
+                "the value and the field after it (column `{}`) look like one number split at a comma that is also the delimiter; {}; the row is not read",
+                columns.name(split.next_column),
+                split.hint()
             ),
         )
-        .at_line(line));
+        .in_column(&split.column)
+        .with_value(&split.number));
     }
-    // As many fields as the header, because a note column at the end took the shifted
-    // text: a number split at its comma still shows in the field after the value.
-    if let Some((number, column)) = split {
-        let plain = number.replace(',', "");
-        return Err(Problem::new(
+    // A source or note that is nothing but a number took a value shifted by a delimiter.
+    if let Some(i) = columns
+        .source
+        .into_iter()
+        .chain(columns.notes.iter().copied())
+        .find(|&i| is_bare_number(record.get(i).unwrap_or("").trim()))
+    {
+        return Err(problem(
             ProblemCode::SplitNumber,
-            file,
-            format!("the value and the field after it look like one number, {number}, split at its thousands separator (the comma is also the delimiter); write {plain}, or \"{number}\" in double quotes; the row is not read"),
+            format!(
+                "column `{}` holds nothing but the number {}: a delimiter inside an earlier unquoted value (a number written 64,950) may have shifted the values into it; quote the values that hold the delimiter {quote}; if this is the {} as meant, write it as text (\"{} units\"); the row is not read",
+                columns.name(i),
+                record[i].trim(),
+                columns.name(i),
+                record[i].trim()
+            ),
         )
-        .at_line(line)
-        .in_column(column)
-        .with_value(number));
+        .in_column(columns.name(i))
+        .with_value(record[i].trim()));
     }
     let missing = columns.missing(len);
     if !missing.is_empty() {
-        return Err(Problem::new(
+        return Err(problem(
             ProblemCode::FieldCount,
-            file,
             format!(
                 "the row has {len} fields, the header has {header}: it ends before {}; give every column up to the last one needed (empty between delimiters if it has no value); the row is not read",
                 missing.iter().map(|m| format!("`{m}`")).collect::<Vec<_>>().join(", ")
             ),
-        )
-        .at_line(line));
+        ));
     }
     Ok(())
 }
 
-/// In long form, a value and the field after it that read as one number split at a
-/// thousands separator (`64` and `950`): the number and the value column's name.
-fn split_number(record: &csv::StringRecord, columns: &Columns) -> Option<(String, String)> {
-    let Form::Long { value, .. } = columns.form else {
+/// Digits, with one decimal point or comma at most: `28885`, `250.5`.
+fn is_bare_number(text: &str) -> bool {
+    let (int, frac) = text.split_once(['.', ',']).unwrap_or((text, "0"));
+    let digits = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
+    digits(int) && digits(frac)
+}
+
+/// A number a comma delimiter split: the value's field and the fields after it.
+struct Split {
+    /// As written, the pieces joined by their commas: `64,950`, `0,32`, `1,250.5`.
+    number: String,
+    /// The value's column, and the column the rest went into.
+    column: String,
+    next_column: usize,
+    /// Every piece after the first is a thousands group of three digits.
+    thousands: bool,
+}
+
+impl Split {
+    /// What to write instead.
+    fn hint(&self) -> String {
+        let number = &self.number;
+        if self.thousands {
+            let plain = number.replace(',', "");
+            format!("\"{number}\" looks like a number with a thousands separator: write {plain}, or \"{number}\" in double quotes")
+        } else {
+            let point = number.replacen(',', ".", 1);
+            format!("\"{number}\" looks like a number split at a comma (a thousands separator or a decimal comma): write it without the comma, or with a decimal point ({point}), or in double quotes")
+        }
+    }
+}
+
+/// In long form, a value of one to three digits and the fields after it that read as one
+/// number split at commas: thousands groups of three digits (`64` `950`), or a last piece of
+/// digits with an optional fraction (`0` `32`, `1` `250.5`).
+fn split_number(record: &csv::StringRecord, columns: &Columns) -> Option<Split> {
+    let Form::Long { value, unit, .. } = columns.form else {
         return None;
     };
+    // Only a column of text can take a shifted piece in silence (a quality level is a
+    // number of its own).
+    let next = value + 1;
+    let text_column = next >= columns.header.len()
+        || columns.name(next).is_empty()
+        || columns.source == Some(next)
+        || unit == Some(next)
+        || columns.notes.contains(&next);
+    if !text_column {
+        return None;
+    }
     let first = record.get(value)?.trim();
+    let digits = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
+    if !digits(first) || first.len() > 3 {
+        return None;
+    }
     let mut number = first.to_string();
+    let mut thousands = true;
     for group in record.iter().skip(value + 1) {
         let group = group.trim();
-        if group.len() != 3 || !group.bytes().all(|b| b.is_ascii_digit()) {
-            break;
+        if digits(group) && group.len() == 3 {
+            number = format!("{number},{group}");
+            continue;
         }
-        number = format!("{number},{group}");
+        if is_bare_number(group) && !group.contains(',') {
+            number = format!("{number},{group}");
+            // `250.5` after `1` is a thousands group with a fraction; `32` after `0` is not.
+            thousands &= group.split('.').next().is_some_and(|int| int.len() == 3);
+        }
+        break;
     }
-    let digits = !first.is_empty() && first.len() <= 3 && first.bytes().all(|b| b.is_ascii_digit());
-    (digits && number.len() > first.len()).then(|| (number, columns.name(value).to_string()))
+    (number.len() > first.len()).then(|| Split {
+        number,
+        column: columns.name(value).to_string(),
+        next_column: value + 1,
+        thousands: thousands && !first.starts_with('0'),
+    })
 }
 
 fn fault_problem(fault: Fault, at: &FileRows) -> Problem {
@@ -414,6 +508,7 @@ pub(super) fn each_row<R: Read>(
     mut visit: impl FnMut(&csv::StringRecord, usize),
 ) -> Option<Problem> {
     let header_line = table.header_line;
+    let width = table.header.len();
     let mut reader = table.reader;
     let mut record = csv::StringRecord::new();
     loop {
@@ -453,11 +548,18 @@ pub(super) fn each_row<R: Read>(
             continue;
         }
         if csv_text::broken_column(&record).is_some() {
+            return Some(Problem::new(ProblemCode::InvalidCsv, file, SEVERAL_LINES).at_line(line));
+        }
+        // A delimiter inside an unquoted value shifts what follows: `120,000` read as 120.
+        if record.len() > width && record.iter().skip(width).any(|c| !c.trim().is_empty()) {
             return Some(
                 Problem::new(
-                    ProblemCode::InvalidCsv,
+                    ProblemCode::FieldCount,
                     file,
-                    "a quoted value runs over several lines from here: a quote is not closed; close it (the rows after it cannot be read)",
+                    format!(
+                        "the row has {} fields, the header has {width}: a value holds the delimiter (a number written 120,000?); write numbers without a thousands separator and put text that holds the delimiter in double quotes; the rows from here are not read",
+                        record.len()
+                    ),
                 )
                 .at_line(line),
             );

@@ -5,6 +5,7 @@
 //! Values are written as computed (CSV rounds them to 6 decimals). It formats the model; it
 //! never computes.
 
+use crate::error::WriteError;
 use std::io::Write;
 
 use polars::prelude::{Column, CompatLevel, DataFrame, PolarsResult, SchemaExt};
@@ -100,13 +101,13 @@ fn frame(assessment: &Assessment, rows: std::ops::Range<usize>) -> PolarsResult<
 fn each_frame(
     assessment: &Assessment,
     mut write: impl FnMut(&DataFrame) -> PolarsResult<()>,
-) -> anyhow::Result<()> {
+) -> Result<(), WriteError> {
     let make = |rows| Ok(frame(assessment, rows)?);
     super::in_order(assessment.len(), CHUNK, 1, make, |frame| Ok(write(&frame)?))
 }
 
 /// Write the whole assessment as one Parquet file, a row group per chunk of city-years.
-pub fn render_parquet(assessment: &Assessment, out: &mut dyn Write) -> anyhow::Result<()> {
+pub fn render_parquet(assessment: &Assessment, out: &mut dyn Write) -> Result<(), WriteError> {
     let schema = frame(assessment, 0..0)?.schema().clone();
     // Snappy, Spark's and pyarrow's default codec: about 20 % more bytes than polars'
     // default zstd, and about 10 % less CPU for the whole run.
@@ -121,7 +122,7 @@ pub fn render_parquet(assessment: &Assessment, out: &mut dyn Write) -> anyhow::R
 /// Write the whole assessment as one Arrow IPC file, a record batch per chunk of
 /// city-years: plain Arrow types (no string views), LZ4-compressed buffers (a quarter of
 /// the uncompressed size, for little CPU).
-pub fn render_arrow(assessment: &Assessment, out: &mut dyn Write) -> anyhow::Result<()> {
+pub fn render_arrow(assessment: &Assessment, out: &mut dyn Write) -> Result<(), WriteError> {
     let schema = frame(assessment, 0..0)?.schema().clone();
     let compat = CompatLevel::oldest();
     let fields = default_ipc_fields(schema.to_arrow(compat).iter_values());

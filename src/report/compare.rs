@@ -149,7 +149,11 @@ fn score_rows(c: &Comparison) -> (Vec<String>, Vec<Vec<String>>) {
 }
 
 /// Render the comparison in `format` (`ndjson` writes one KPI row a line).
-pub fn render(comparison: &Comparison, format: Format, out: &mut dyn Write) -> anyhow::Result<()> {
+pub fn render(
+    comparison: &Comparison,
+    format: Format,
+    out: &mut dyn Write,
+) -> Result<(), crate::Error> {
     match format {
         Format::Json | Format::Ndjson => {
             let cities = comparison
@@ -234,8 +238,7 @@ pub fn render(comparison: &Comparison, format: Format, out: &mut dyn Write) -> a
         Format::Xlsx | Format::Html | Format::Parquet | Format::Arrow => {
             return Err(crate::Error::Usage(
                 "compare writes table, csv, json, ndjson or md; for a workbook or a page, use `assess --format xlsx|html`".into(),
-            )
-            .into());
+            ));
         }
     }
     Ok(())

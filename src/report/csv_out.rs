@@ -4,6 +4,7 @@
 //! threads ([`super::in_chunks`]), with reused buffers, and written in order, so the output
 //! is the same for any number of threads. It formats the model; it never computes.
 
+use crate::error::WriteError;
 use std::io::Write;
 use std::ops::Range;
 
@@ -100,7 +101,11 @@ pub fn header() -> impl Iterator<Item = &'static str> {
     ["city", "year"].into_iter().chain(NAMES)
 }
 
-pub fn render(assessment: &Assessment, threads: usize, out: &mut dyn Write) -> anyhow::Result<()> {
+pub fn render(
+    assessment: &Assessment,
+    threads: usize,
+    out: &mut dyn Write,
+) -> Result<(), WriteError> {
     let mut header = Records { out: Vec::new() };
     header.record(self::header());
     out.write_all(&header.out)?;

@@ -1,6 +1,7 @@
 //! `citykpi diff` as a table, CSV or JSON: one line per change. It formats the changes;
 //! it never computes.
 
+use crate::error::WriteError;
 use std::io::Write;
 
 use comfy_table::presets::UTF8_FULL_CONDENSED;
@@ -27,7 +28,7 @@ fn cells(c: &Change) -> [String; 6] {
 }
 
 /// Render `changes` as `table`, `csv` or `json`.
-pub fn render(changes: &[Change], format: &str, out: &mut dyn Write) -> anyhow::Result<()> {
+pub fn render(changes: &[Change], format: &str, out: &mut dyn Write) -> Result<(), WriteError> {
     match format {
         "csv" => {
             let mut writer = csv::Writer::from_writer(out);

@@ -3,6 +3,7 @@
 //! to its groups, the value that reaches the next band, and progress. It formats; it never
 //! computes (the next band's value comes from scoring).
 
+use crate::error::WriteError;
 use std::io::Write;
 
 use serde::Serialize;
@@ -149,7 +150,7 @@ pub fn render(
     scheme: &Scheme,
     json: bool,
     out: &mut dyn Write,
-) -> anyhow::Result<()> {
+) -> Result<(), WriteError> {
     let all: Vec<Explained> = outcomes
         .iter()
         .map(|o| explained(city_year, o, scheme))

@@ -4,6 +4,7 @@
 //! and the verification report's lists; with several cities, a city x KPI matrix of bands.
 //! Bands show by colour and by text. It formats the model; it never computes.
 
+use crate::error::WriteError;
 use std::fmt::Write as _;
 use std::io::Write;
 
@@ -393,7 +394,7 @@ fn by_city<'a>(assessment: &'a Assessment) -> impl Iterator<Item = Vec<CityYearR
 /// The whole report, in two passes over the assessment: the overview of every city's latest
 /// year, then a section per city (its latest year, the earlier ones as its trend). Only one
 /// city's years are held at a time.
-pub fn render(assessment: &Assessment, out: &mut dyn Write) -> anyhow::Result<()> {
+pub fn render(assessment: &Assessment, out: &mut dyn Write) -> Result<(), WriteError> {
     let cities = by_city(assessment).count();
     let fits = cities <= MAX_CITIES;
     write!(

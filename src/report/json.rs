@@ -4,6 +4,7 @@
 //! are scored and serialised a chunk at a time, on several threads, and written in order, so
 //! memory does not grow with the run. It formats the model; it never computes.
 
+use crate::error::WriteError;
 use std::io::Write;
 
 use super::row::KpiRow;
@@ -18,6 +19,7 @@ struct StandingJson<'a> {
     warnings: usize,
     /// A targets file set aside for its errors: the scores are against the default targets.
     targets_set_aside: Option<&'a str>,
+    targets_errors: usize,
     check: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     problems: Option<&'a [crate::diagnostic::Problem]>,
@@ -29,6 +31,7 @@ impl<'a> StandingJson<'a> {
             errors: standing.errors,
             warnings: standing.warnings,
             targets_set_aside: standing.targets_set_aside.as_deref(),
+            targets_errors: standing.targets_errors,
             check: &standing.check,
             problems: with_problems.then_some(standing.problems.as_slice()),
         }
@@ -236,7 +239,11 @@ const IN_FLIGHT: usize = 32;
 /// The whole report as one JSON document, one city-year to a line (compact, as machine
 /// output is; `jq .` indents it). City-years are serialised in chunks on several threads
 /// and written in order.
-pub fn render(assessment: &Assessment, threads: usize, out: &mut dyn Write) -> anyhow::Result<()> {
+pub fn render(
+    assessment: &Assessment,
+    threads: usize,
+    out: &mut dyn Write,
+) -> Result<(), WriteError> {
     write!(
         out,
         "{{\"tool\":\"citykpi\",\"version\":{},\"standing\":{},\"assessments\":[",
@@ -261,7 +268,7 @@ pub fn render_lines(
     assessment: &Assessment,
     threads: usize,
     out: &mut dyn Write,
-) -> anyhow::Result<()> {
+) -> Result<(), WriteError> {
     in_chunks(assessment.len(), IN_FLIGHT, threads, out, |rows| {
         // About 100 KB a city-year: one allocation, not a dozen doublings and copies.
         let mut text = Vec::with_capacity(rows.len() * 128 * 1024);

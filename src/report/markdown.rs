@@ -1,6 +1,7 @@
 //! Markdown: the same report as the table, for documents and pull requests.
 //! It marks up the shared text rows; it never computes.
 
+use crate::error::WriteError;
 use std::io::Write;
 
 use super::neutralise;
@@ -19,7 +20,7 @@ fn row(out: &mut dyn Write, cells: &[String]) -> std::io::Result<()> {
     writeln!(out, "| {} |", cells.join(" | "))
 }
 
-pub fn render(assessment: &Assessment, out: &mut dyn Write) -> anyhow::Result<()> {
+pub fn render(assessment: &Assessment, out: &mut dyn Write) -> Result<(), WriteError> {
     writeln!(out, "# U4SSC self-assessment")?;
     for line in super::banner(assessment) {
         writeln!(out)?;

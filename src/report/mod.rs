@@ -25,6 +25,7 @@ mod text;
 mod wheel;
 mod xlsx;
 
+use crate::error::WriteError;
 use std::fmt::Write as _;
 use std::io::Write;
 
@@ -86,7 +87,7 @@ pub fn render(
     assessment: &Assessment,
     style: Style,
     out: &mut dyn Write,
-) -> anyhow::Result<()> {
+) -> Result<(), WriteError> {
     match format {
         Format::Table => table::render(assessment, style, out),
         Format::Csv => csv_out::render(assessment, style.threads, out),
@@ -107,8 +108,8 @@ fn in_chunks(
     in_flight: usize,
     threads: usize,
     out: &mut dyn Write,
-    render: impl Fn(std::ops::Range<usize>) -> anyhow::Result<Vec<u8>> + Sync,
-) -> anyhow::Result<()> {
+    render: impl Fn(std::ops::Range<usize>) -> Result<Vec<u8>, WriteError> + Sync,
+) -> Result<(), WriteError> {
     in_order(len, in_flight, threads, render, |text| {
         Ok(out.write_all(&text)?)
     })
@@ -126,9 +127,9 @@ fn in_order<T: Send>(
     len: usize,
     in_flight: usize,
     threads: usize,
-    make: impl Fn(std::ops::Range<usize>) -> anyhow::Result<T> + Sync,
-    mut take: impl FnMut(T) -> anyhow::Result<()>,
-) -> anyhow::Result<()> {
+    make: impl Fn(std::ops::Range<usize>) -> Result<T, WriteError> + Sync,
+    mut take: impl FnMut(T) -> Result<(), WriteError>,
+) -> Result<(), WriteError> {
     let threads = threads.max(1);
     let chunk = (in_flight / threads).max(1);
     let count = len.div_ceil(chunk);
@@ -149,7 +150,7 @@ fn in_order<T: Send>(
                 (receive, worker)
             })
             .unzip();
-        let mut taken = || -> anyhow::Result<()> {
+        let mut taken = || -> Result<(), WriteError> {
             for i in 0..count {
                 // A thread that hands nothing more has panicked: its panic is passed on below.
                 let Ok(made) = handed[i % threads].recv() else {
@@ -310,9 +311,10 @@ pub fn note(city_year: &CityYearReport, outcome: &Outcome) -> String {
     text
 }
 
-/// What a report says first when its data or targets had errors (nothing for a clean
+/// What a report says first when its data or targets had problems (nothing for a clean
 /// run): how many errors, what they left out, and the command that lists them.
 pub fn banner(assessment: &Assessment) -> Vec<String> {
+    use crate::diagnostic::plural;
     let standing = assessment.standing();
     if standing.is_clean() {
         return Vec::new();
@@ -321,7 +323,7 @@ pub fn banner(assessment: &Assessment) -> Vec<String> {
     if standing.errors > 0 {
         let missing: usize = assessment.iter().map(|cy| cy.rejected().count()).sum();
         let left_out = match missing {
-            0 => "no KPI value depends on a rejected value".to_string(),
+            0 => "the rows and values it rejected are left out".to_string(),
             1 => "1 KPI has no value because an input was rejected, and the scores leave it out"
                 .to_string(),
             n => format!(
@@ -330,14 +332,21 @@ pub fn banner(assessment: &Assessment) -> Vec<String> {
         };
         lines.push(format!(
             "This report rests on data with {} and {}: {left_out}. List every problem with: {}",
-            crate::diagnostic::plural(standing.errors, "error"),
-            crate::diagnostic::plural(standing.warnings, "warning"),
+            plural(standing.errors, "error"),
+            plural(standing.warnings, "warning"),
+            standing.check
+        ));
+    } else if standing.warnings > 0 {
+        lines.push(format!(
+            "The data has {} (values kept, but doubtful: check them before relying on their scores). List them with: {}",
+            plural(standing.warnings, "warning"),
             standing.check
         ));
     }
     if let Some(file) = &standing.targets_set_aside {
         lines.push(format!(
-            "The targets file {file} has errors and was set aside: every score here is against the definitions' default targets."
+            "The targets file {file} has {} and was set aside: every score here is against the definitions' default targets.",
+            plural(standing.targets_errors, "error")
         ));
     }
     lines
@@ -424,7 +433,7 @@ mod tests {
     use super::*;
 
     /// Chunk `r` rendered as its numbers, one a line.
-    fn numbers(r: std::ops::Range<usize>) -> anyhow::Result<Vec<u8>> {
+    fn numbers(r: std::ops::Range<usize>) -> Result<Vec<u8>, WriteError> {
         Ok(r.map(|i| format!("{i}\n")).collect::<String>().into_bytes())
     }
 
@@ -456,7 +465,7 @@ mod tests {
         assert_eq!(payload.downcast_ref::<&str>(), Some(&"chunk 40 broke"));
         // Chunk 20 is made by the thread that made chunk 0, while chunk 10 fails.
         let both = |r: std::ops::Range<usize>| match r.start {
-            10 => Err(anyhow::anyhow!("chunk 10 failed")),
+            10 => Err(WriteError::TooLarge("chunk 10 failed".into())),
             20 => panic!("chunk 20 broke"),
             _ => numbers(r),
         };
@@ -467,7 +476,7 @@ mod tests {
     #[test]
     fn a_failed_chunk_or_write_stops_the_run_with_its_error() {
         let failing = |r: std::ops::Range<usize>| match r.start {
-            30 => Err(anyhow::anyhow!("chunk 30 failed")),
+            30 => Err(WriteError::TooLarge("chunk 30 failed".into())),
             _ => numbers(r),
         };
         let mut out = Vec::new();

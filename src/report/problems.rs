@@ -1,5 +1,6 @@
 //! Problems found by `citykpi check`, as a table or JSON. It formats; it never checks.
 
+use crate::error::WriteError;
 use std::io::Write;
 
 use comfy_table::presets::UTF8_FULL_CONDENSED;
@@ -32,7 +33,7 @@ pub fn render(
     format: ProblemFormat,
     what: &str,
     out: &mut dyn Write,
-) -> anyhow::Result<()> {
+) -> Result<(), WriteError> {
     match format {
         ProblemFormat::Json => {
             let report = Report {

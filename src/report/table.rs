@@ -1,6 +1,7 @@
 //! The terminal table: per city-year, the summary, then one table per dimension.
 //! It formats the shared text rows with comfy-table; it never computes.
 
+use crate::error::WriteError;
 use std::io::Write;
 
 use comfy_table::presets::UTF8_FULL_CONDENSED;
@@ -91,7 +92,11 @@ fn aligned(
         .collect()
 }
 
-pub fn render(assessment: &Assessment, style: Style, out: &mut dyn Write) -> anyhow::Result<()> {
+pub fn render(
+    assessment: &Assessment,
+    style: Style,
+    out: &mut dyn Write,
+) -> Result<(), WriteError> {
     if assessment.is_empty() {
         writeln!(out, "No city-years to assess.")?;
         return Ok(());

@@ -7,6 +7,7 @@
 //! Rows go to temporary files as they are written; the workbook is then written whole. It
 //! formats the model; it never computes a score.
 
+use crate::error::WriteError;
 use std::io::Write;
 
 use rust_xlsxwriter::{Color, Format, Workbook, Worksheet, XlsxError};
@@ -70,7 +71,7 @@ const MAX_ROW: u32 = 1_048_575;
 /// Render the whole assessment as one XLSX workbook into `out`. Rows go to temporary files
 /// as they are written (rust_xlsxwriter's constant-memory sheets), so memory does not grow
 /// with the number of city-years.
-pub fn render(assessment: &Assessment, out: &mut dyn Write) -> anyhow::Result<()> {
+pub fn render(assessment: &Assessment, out: &mut dyn Write) -> Result<(), WriteError> {
     let bold = Format::new().set_bold();
     let mut workbook = Workbook::new();
     // A report on data with errors says so above the summary's table, in bold red.
@@ -96,7 +97,7 @@ pub fn render(assessment: &Assessment, out: &mut dyn Write) -> anyhow::Result<()
         for s in &city_year.summaries {
             summary_rows += 1;
             if summary_rows > MAX_ROW {
-                anyhow::bail!("the summary sheet would have more rows than a spreadsheet holds ({MAX_ROW}); use --format csv or json, or fewer cities or years (--city, --year)");
+                return Err(WriteError::TooLarge(format!("the summary sheet would have more rows than a spreadsheet holds ({MAX_ROW}); use --format csv or json, or fewer cities or years (--city, --year)")));
             }
             summary_row(&mut summary, top + summary_rows, &city_year, s)?;
         }
@@ -120,9 +121,9 @@ pub fn render(assessment: &Assessment, out: &mut dyn Write) -> anyhow::Result<()
             let (_, ws, rows) = &mut dimensions[index];
             *rows += 1;
             if *rows > MAX_ROW {
-                anyhow::bail!(
+                return Err(WriteError::TooLarge(format!(
                     "the workbook would have more rows than a spreadsheet holds ({MAX_ROW} per sheet); use --format csv or json, or fewer cities or years (--city, --year)"
-                );
+                )));
             }
             kpi_row(ws, *rows, &city_year, o, &bands)?;
             if o.progress.is_some() {

@@ -8,12 +8,14 @@ use crate::diagnostic::{Problem, Problems, Severity};
 /// The problems behind an assessment, and what a reader should do about them.
 #[derive(Debug, Clone, Default)]
 pub struct Standing {
-    /// Errors in the data (rejected values and rows) and in the targets file.
+    /// Errors and warnings of the data (rejected values and rows; kept but doubtful values).
     pub errors: usize,
     pub warnings: usize,
     /// A targets file whose errors set it aside: the definitions' default targets were
     /// used instead.
     pub targets_set_aside: Option<String>,
+    /// The errors of that targets file.
+    pub targets_errors: usize,
     /// The command that lists every problem (`citykpi check data a.csv`).
     pub check: String,
     /// The problems as found (a file lists at most 100 of a code), errors first.
@@ -40,15 +42,14 @@ impl Standing {
 
     /// The targets file at `file` had errors and was set aside for the default targets.
     pub fn with_targets_set_aside(mut self, file: String, problems: &Problems) -> Self {
-        self.errors += problems.errors();
-        self.warnings += problems.warnings();
+        self.targets_errors = problems.errors();
         self.problems.splice(0..0, problems.0.iter().cloned());
         self.targets_set_aside = Some(file);
         self
     }
 
-    /// Nothing to say: no error, and the targets are those asked for.
+    /// Nothing to say: no error or warning, and the targets are those asked for.
     pub fn is_clean(&self) -> bool {
-        self.errors == 0 && self.targets_set_aside.is_none()
+        self.errors == 0 && self.warnings == 0 && self.targets_set_aside.is_none()
     }
 }
