@@ -100,6 +100,10 @@ for (const want of expected) {
   }
 }
 
+if (!expected.some((w) => w.noTarget > 0) || !expected.some((w) => w.notReported > 0)) {
+  failures.push('the data gives no category reported without a score, or none not reported: the wheel\'s two marks go unchecked');
+}
+
 // Whether the page fits `width`: no horizontal scrollbar, every table within it, no cell
 // whose content is wider than the cell.
 async function fits(what, width) {

@@ -89,7 +89,7 @@ details summary{cursor:pointer;color:#1c3f8c}details ul{margin:4px 0;padding-lef
 .matrix th[scope=row]{text-align:left;font-weight:normal;background:none}.matrix tr.dim th{background:#e6e6e6;text-align:left}.matrix tr.dim td{background:#e6e6e6}
 @media print{@page{size:A4 portrait;margin:12mm}body{margin:0;max-width:none;padding:0;font-size:10px}code,.code,.code-inline,.unit,.cov,.src{font-size:9px}
 h2{font-size:15px;margin:16px 0 6px}h3{font-size:12px;margin:10px 0 4px}section.city{break-before:page}tr,.card,svg,.banner{break-inside:avoid}
-thead{display:table-header-group}.lineage{display:none}.wheel{max-width:360px}.card{flex-basis:200px}.spark{width:60px;height:16px}}
+thead{display:table-header-group}.matrix thead th{font-size:10px}.lineage{display:none}.wheel{max-width:360px}.card{flex-basis:200px}.spark{width:60px;height:16px}}
 ";
 
 /// A coloured chip with `text`, its band's label as the tooltip.
