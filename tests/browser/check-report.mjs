@@ -80,10 +80,13 @@ const wheels = await page.$$eval('section.city', (sections) => sections.map((s) 
     legend: legend ? legend.textContent : '',
   };
 }));
-if (wheels.length !== expected.length) {
+// Above its limit of cities the report gives the scores only, and says so.
+const scoresOnly = (await page.textContent('body')).match(/more than \d+, so this report shows their scores only/);
+if (scoresOnly) console.log(`${expected.length} cities: ${scoresOnly[0]}`);
+if (wheels.length !== (scoresOnly ? 0 : expected.length)) {
   failures.push(`${wheels.length} city sections with a wheel, expected ${expected.length}`);
 }
-for (const want of expected) {
+for (const want of scoresOnly ? [] : expected) {
   const got = wheels.find((w) => w.city.startsWith(`${want.city} `));
   if (!got) {
     failures.push(`no wheel for ${want.city}`);

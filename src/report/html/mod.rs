@@ -71,7 +71,7 @@ h3{font-size:16px;margin:20px 0 6px}.muted{color:#555}.warning{background:#fff3c
 .banner{background:#fde2e1;border:2px solid #b3261e;border-left-width:8px;border-radius:4px;color:#5f1410;font-weight:600;padding:10px 14px;margin:12px 0}
 table{border-collapse:collapse;width:100%;table-layout:fixed;margin:6px 0 12px}
 th,td{border:1px solid #ccc;padding:3px 6px;text-align:left;vertical-align:top;overflow-wrap:anywhere}
-th{background:#f2f2f2}td.num{text-align:right}.n{white-space:nowrap}
+th{background:#f2f2f2}td.num{text-align:right}.n{font-variant-numeric:tabular-nums}
 code{font:12px ui-monospace,SFMono-Regular,Menlo,Consolas,monospace}
 .code,.unit,.cov,.src{display:block;font-size:12px;color:#555}.code-inline{font-size:11px;color:#555}
 .band{display:inline-block;min-width:1.9em;padding:0 6px;border:1px solid rgba(0,0,0,.45);border-radius:9px;text-align:center;font-weight:600;white-space:nowrap}
