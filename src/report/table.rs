@@ -12,7 +12,7 @@ use comfy_table::{Cell, CellAlignment, Color, Table};
 use unicode_width::UnicodeWidthStr;
 
 use super::plain_table::{wrap, Align, Give, PlainTable};
-use super::text::{page, KPI_HEADER, QUALITY_LEGEND, SUMMARY_HEADER};
+use super::text::{list, page, KPI_HEADER, QUALITY_LEGEND, SUMMARY_HEADER};
 use super::Style;
 use crate::scoring::Assessment;
 
@@ -192,7 +192,8 @@ pub fn render(assessment: &Assessment, style: Style, out: &mut dyn Write) -> any
             writeln!(out, "{}", draw(table, &KPI_GIVE, width, style, 6, &colours))?;
         }
         writeln!(out)?;
-        for (title, codes) in &page.lists {
+        for (title, kpis) in &page.lists {
+            let codes = list(kpis, ", ", |k| k.code.clone());
             writeln!(out, "{}", line(&format!("{title}: {codes}"), width))?;
         }
     }
