@@ -76,3 +76,33 @@ fn a_wider_terminal_keeps_more_columns() {
     // A COLUMNS that is not a number is ignored.
     assert_eq!(table(Some("wide")), table(None));
 }
+
+#[test]
+fn the_banner_on_data_with_errors_fits_too() {
+    let data =
+        "city,year,variable,value\nOslo,2024,population,-700000\nOslo,2024,households,300000\n";
+    let mut child = Command::new(env!("CARGO_BIN_EXE_citykpi"))
+        .args(["assess", "-"])
+        .env("NO_COLOR", "1")
+        .env("COLUMNS", "100")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(data.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.starts_with("! This report rests on data with 1 error"),
+        "{text}"
+    );
+    assert!(widest(&text) <= 100, "{}", widest(&text));
+}

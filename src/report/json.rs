@@ -8,12 +8,40 @@ use std::io::Write;
 
 use super::row::KpiRow;
 use super::{in_chunks, round};
-use crate::scoring::{Assessment, CityYearReport, Evidence, Outcome, Summary};
+use crate::scoring::{Assessment, CityYearReport, Evidence, Outcome, Standing, Summary};
+
+/// What the report rests on: the errors and warnings of its data and targets, the command
+/// that lists them, and (in JSON, not in each JSON Lines record) the problems themselves.
+#[derive(serde::Serialize)]
+struct StandingJson<'a> {
+    errors: usize,
+    warnings: usize,
+    /// A targets file set aside for its errors: the scores are against the default targets.
+    targets_set_aside: Option<&'a str>,
+    check: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    problems: Option<&'a [crate::diagnostic::Problem]>,
+}
+
+impl<'a> StandingJson<'a> {
+    fn new(standing: &'a Standing, with_problems: bool) -> Self {
+        StandingJson {
+            errors: standing.errors,
+            warnings: standing.warnings,
+            targets_set_aside: standing.targets_set_aside.as_deref(),
+            check: &standing.check,
+            problems: with_problems.then_some(standing.problems.as_slice()),
+        }
+    }
+}
 
 #[derive(serde::Serialize)]
 struct CityYear<'a> {
     city: &'a str,
     year: i32,
+    /// JSON Lines: the run's standing on every record (JSON gives it once, at the top).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    standing: Option<StandingJson<'a>>,
     summary: Vec<SummaryJson<'a>>,
     /// The verification report's lists: KPI codes with no value, and with a value not
     /// flagged verified.
@@ -169,7 +197,7 @@ fn kpi<'a>(city_year: &CityYearReport<'a>, o: &Outcome<'a>) -> Kpi<'a> {
             current_value: round(t.current_value, 6),
             change_since_previous: round(t.change_since_previous(), 6),
             change_since_base: round(t.change_since_base(), 6),
-            target_year: o.target.and_then(|t| t.year),
+            target_year: t.target_year,
             observed_growth: t.progress.observed_growth.map(|v| round(v, 6)),
             required_growth: t.progress.required_growth.map(|v| round(v, 6)),
             limit_factor: t.progress.limit_factor.map(|v| round(v, 6)),
@@ -186,6 +214,7 @@ impl<'a> CityYear<'a> {
         CityYear {
             city: city_year.city,
             year: city_year.year,
+            standing: None,
             summary: city_year.summaries.iter().map(SummaryJson::from).collect(),
             not_reported: codes(city_year.not_reported()),
             not_verified: codes(city_year.not_verified()),
@@ -210,8 +239,9 @@ const IN_FLIGHT: usize = 32;
 pub fn render(assessment: &Assessment, threads: usize, out: &mut dyn Write) -> anyhow::Result<()> {
     write!(
         out,
-        "{{\"tool\":\"citykpi\",\"version\":{},\"assessments\":[",
-        serde_json::to_string(env!("CARGO_PKG_VERSION"))?
+        "{{\"tool\":\"citykpi\",\"version\":{},\"standing\":{},\"assessments\":[",
+        serde_json::to_string(env!("CARGO_PKG_VERSION"))?,
+        serde_json::to_string(&StandingJson::new(assessment.standing(), true))?
     )?;
     in_chunks(assessment.len(), IN_FLIGHT, threads, out, |rows| {
         // About 100 KB a city-year: one allocation, not a dozen doublings and copies.
@@ -236,7 +266,12 @@ pub fn render_lines(
         // About 100 KB a city-year: one allocation, not a dozen doublings and copies.
         let mut text = Vec::with_capacity(rows.len() * 128 * 1024);
         for i in rows {
-            serde_json::to_writer(&mut text, &CityYear::from(&assessment.city_year(i)))?;
+            let city_year = assessment.city_year(i);
+            let record = CityYear {
+                standing: Some(StandingJson::new(assessment.standing(), false)),
+                ..CityYear::from(&city_year)
+            };
+            serde_json::to_writer(&mut text, &record)?;
             text.push(b'\n');
         }
         Ok(text)

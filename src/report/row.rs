@@ -36,6 +36,9 @@ pub struct KpiRow<'a> {
     pub target_source: Option<&'a str>,
     /// `default`, or the targets file and line (`targets.csv:4 (city)`).
     pub target_origin: Option<Cow<'a, str>>,
+    /// The year the target is for: the targets file's, or 2030 where it names none (as
+    /// Open SDG takes it for progress).
+    pub target_year: Option<i32>,
     /// `higher`, `lower` or `none`.
     pub direction: &'static str,
     /// Share of the target achieved, 0 to 100.
@@ -62,7 +65,7 @@ pub struct KpiRow<'a> {
 
 /// The columns after `city` and `year`, in order: the CSV header, the Parquet schema, the
 /// workbook's columns and the JSON keys of [`KpiRow`].
-pub const NAMES: [&str; 27] = [
+pub const NAMES: [&str; 28] = [
     "code",
     "part",
     "name",
@@ -78,6 +81,7 @@ pub const NAMES: [&str; 27] = [
     "target",
     "target_source",
     "target_origin",
+    "target_year",
     "direction",
     "achievement",
     "points",
@@ -131,6 +135,10 @@ impl<'a> KpiRow<'a> {
             target: o.target.map(|t| t.value),
             target_source: o.target.and_then(|t| t.source),
             target_origin: o.target.map(|t| target_origin(Some(&t)).into()),
+            target_year: o.target.map(|t| {
+                t.year
+                    .unwrap_or(crate::scoring::progress::DEFAULT_TARGET_YEAR)
+            }),
             direction: m.direction.into(),
             achievement: o.score.map(|s| s.achievement),
             points: o.score.map(|s| s.points),
@@ -165,6 +173,7 @@ impl<'a> KpiRow<'a> {
             target: None,
             target_source: None,
             target_origin: None,
+            target_year: None,
             direction: "",
             achievement: None,
             points: None,
@@ -201,6 +210,7 @@ impl<'a> KpiRow<'a> {
             Cell::Number(self.target, 6),
             Cell::Text(self.target_source),
             Cell::Text(self.target_origin.as_deref()),
+            Cell::Integer(self.target_year.map(i64::from)),
             Cell::Word(Some(self.direction)),
             Cell::Number(self.achievement, 2),
             Cell::Integer(self.points.map(i64::from)),

@@ -147,6 +147,17 @@ pub fn render(assessment: &Assessment, style: Style, out: &mut dyn Write) -> any
     }
     let scheme = &assessment.catalog.scheme;
     let width = width(style);
+    let banner = super::banner(assessment);
+    for text in &banner {
+        let text = line(&format!("! {text}"), width);
+        match style.colour {
+            true => writeln!(out, "\x1b[1;31m{text}\x1b[0m")?,
+            false => writeln!(out, "{text}")?,
+        }
+    }
+    if !banner.is_empty() {
+        writeln!(out)?;
+    }
     for (i, city_year) in assessment.iter().enumerate() {
         let page = page(&city_year);
         if i > 0 {

@@ -258,6 +258,9 @@ pub fn render(assessment: &Assessment, out: &mut dyn Write) -> anyhow::Result<()
         if cities == 1 { "city" } else { "cities" },
         legend(&assessment.catalog.scheme)
     )?;
+    for line in super::banner(assessment) {
+        write!(out, "<p class=\"banner\" role=\"alert\">{}</p>", esc(&line))?;
+    }
     if cities == 0 {
         write!(out, "<p>No city-years to assess.</p>")?;
     }
