@@ -5,6 +5,8 @@
 fn cli() {
     let cases = trycmd::TestCases::new();
     cases.env("NO_COLOR", "1");
+    // Tables fit COLUMNS when set: the snapshots are of the unfitted tables.
+    cases.env("COLUMNS", "");
     cases
         .case("tests/cmd/*.toml")
         .case("tests/cmd/*.trycmd")

@@ -293,7 +293,10 @@ pub struct AssessArgs {
 
     /// The report format: table, csv, json, ndjson (one city-year a line), md, html (one
     /// self-contained page), xlsx, parquet or arrow (an Arrow IPC file; these three with
-    /// --output, or standard output redirected to a file).
+    /// --output, or standard output redirected to a file). The table fits the terminal's width
+    /// (or COLUMNS, when set; a file or pipe gets it whole): names, units, progress and notes
+    /// wrap, and while it is still too wide it leaves out Achieved, then Quality, Progress
+    /// and Unit (md, csv and html keep every column).
     #[arg(long, short, value_parser = names::<Format>(), default_value = "table", help_heading = "Output")]
     pub format: Format,
 

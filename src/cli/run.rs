@@ -302,7 +302,7 @@ fn assess(catalog: &Catalog, args: AssessArgs, stderr: &mut dyn Write) -> anyhow
         colour: args.format == Format::Table
             && to_terminal
             && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
-        wrap_to_terminal: to_terminal,
+        width: table_width(to_terminal),
         ..Style::default()
     };
     // A reader gone away (`| head`) ends the writing, not the run: the data's exit code
@@ -353,6 +353,17 @@ fn assess(catalog: &Catalog, args: AssessArgs, stderr: &mut dyn Write) -> anyhow
         return Ok(exit::DATA);
     }
     Ok(if gate_failed { exit::GATE } else { exit::OK })
+}
+
+/// The width a terminal table must fit: `COLUMNS` when set to a number, else the
+/// terminal's when writing to one; none for a file or a pipe.
+fn table_width(to_terminal: bool) -> Option<usize> {
+    let columns = std::env::var("COLUMNS").ok();
+    match columns.and_then(|c| c.trim().parse::<usize>().ok()) {
+        Some(n) if n > 0 => Some(n),
+        _ if to_terminal => comfy_table::Table::new().width().map(usize::from),
+        _ => None,
+    }
 }
 
 /// The command that lists every problem of these data files.

@@ -1,11 +1,12 @@
-//! Markdown: the same report as the table, for documents and pull requests.
-//! It marks up the shared text rows; it never computes.
+//! Markdown: the same report as the table, for documents and pull requests; its lists of KPIs
+//! not reported and not verified give each code with its name. It marks up the shared text
+//! rows; it never computes.
 
 use crate::error::WriteError;
 use std::io::Write;
 
 use super::neutralise;
-use super::text::{page, KPI_HEADER, QUALITY_LEGEND, SUMMARY_HEADER};
+use super::text::{list, page, KPI_HEADER, QUALITY_LEGEND, SUMMARY_HEADER};
 use crate::scoring::Assessment;
 
 /// A table cell: pipes escaped, line breaks flattened, formula-like text neutralised.
@@ -61,9 +62,11 @@ pub fn render(assessment: &Assessment, out: &mut dyn Write) -> Result<(), WriteE
                 row(out, &cells)?;
             }
         }
-        for (title, codes) in &page.lists {
+        for (title, kpis) in &page.lists {
+            // Each code with its name; names may hold commas.
+            let kpis = list(kpis, "; ", |k| format!("`{}` {}", k.code, cell(&k.name)));
             writeln!(out)?;
-            writeln!(out, "**{title}:** {}", cell(codes))?;
+            writeln!(out, "**{title}:** {kpis}")?;
         }
     }
     writeln!(out)?;

@@ -65,8 +65,9 @@ pub enum Format {
 pub struct Style {
     /// Colour the bands (only on a terminal, never with `NO_COLOR`).
     pub colour: bool,
-    /// Wrap the table to the terminal width.
-    pub wrap_to_terminal: bool,
+    /// The width the terminal table must fit (the command line decides it: `COLUMNS`, or
+    /// the terminal's); none for a file or a pipe.
+    pub width: Option<usize>,
     /// Threads that render CSV rows (the output is the same for any number).
     pub threads: usize,
 }
@@ -75,7 +76,7 @@ impl Default for Style {
     fn default() -> Self {
         Style {
             colour: false,
-            wrap_to_terminal: false,
+            width: None,
             threads: std::thread::available_parallelism().map_or(1, |n| n.get().min(8)),
         }
     }

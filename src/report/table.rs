@@ -1,14 +1,19 @@
 //! The terminal table: per city-year, the summary, then one table per dimension.
-//! It formats the shared text rows with comfy-table; it never computes.
+//! It fits the width the command line gives (`COLUMNS`, or the terminal's): text columns wrap, and the
+//! columns a reader can best spare are left out in a fixed order while the table is still too
+//! wide (`--help` of `assess` says which). Without colour the tables are drawn by
+//! [`PlainTable`], with colour by comfy-table from the same fitted cells. It formats the
+//! shared text rows; it never computes.
 
 use crate::error::WriteError;
 use std::io::Write;
 
 use comfy_table::presets::UTF8_FULL_CONDENSED;
-use comfy_table::{Cell, CellAlignment, Color, ContentArrangement, Table};
+use comfy_table::{Cell, CellAlignment, Color, Table};
+use unicode_width::UnicodeWidthStr;
 
-use super::plain_table::{Align, PlainTable};
-use super::text::{page, KPI_HEADER, QUALITY_LEGEND, SUMMARY_HEADER};
+use super::plain_table::{wrap, Align, Give, PlainTable};
+use super::text::{list, page, KPI_HEADER, QUALITY_LEGEND, SUMMARY_HEADER};
 use super::Style;
 use crate::scoring::Assessment;
 
@@ -31,43 +36,76 @@ fn colour_of(name: &str) -> Color {
     }
 }
 
-fn new_table(style: Style, header: &[&str]) -> Table {
-    let mut table = Table::new();
-    table.load_preset(UTF8_FULL_CONDENSED);
-    if style.wrap_to_terminal {
-        table.set_content_arrangement(ContentArrangement::Dynamic);
-    }
-    if style.colour {
-        table.enforce_styling();
-    } else {
-        table.force_no_tty();
-    }
-    table.set_header(header.iter().map(Cell::new));
-    table
-}
+/// How the KPI table's columns give way to a narrow terminal ([`KPI_HEADER`]): names, units,
+/// progress and notes wrap; Achieved, then Quality, Progress and Unit are left out as needed.
+const KPI_GIVE: [Give; 10] = [
+    Give::WHOLE,
+    Give::WRAP,
+    Give::WHOLE,
+    Give::WRAP.or_drop(3),
+    Give::WHOLE,
+    Give::WHOLE.or_drop(0),
+    Give::WHOLE,
+    Give::WRAP.or_drop(2),
+    Give::WHOLE.or_drop(1),
+    Give::WRAP,
+];
 
-/// Cells, right-aligned where `right` says, the one at `coloured` in `colour`.
-fn row(
+/// The summary's ([`SUMMARY_HEADER`]): text wraps; Mean achievement, then Progress go first.
+const SUMMARY_GIVE: [Give; 6] = [
+    Give::WRAP,
+    Give::WHOLE,
+    Give::WHOLE,
+    Give::WRAP.or_drop(0),
+    Give::WRAP,
+    Give::WRAP.or_drop(1),
+];
+
+/// `table` fitted to `width`, drawn directly, or by comfy-table with the cells of column
+/// `coloured` in each row's band colour (`colours`, one per row after the header).
+fn draw(
+    mut table: PlainTable,
+    give: &[Give],
+    width: Option<usize>,
     style: Style,
-    cells: &[String],
-    right: &[usize],
     coloured: usize,
-    colour: Option<&str>,
-) -> Vec<Cell> {
-    cells
-        .iter()
-        .enumerate()
-        .map(|(i, text)| {
-            let mut cell = Cell::new(text);
-            if right.contains(&i) {
-                cell = cell.set_alignment(CellAlignment::Right);
-            }
-            if let (true, true, Some(c)) = (style.colour, i == coloured, colour) {
+    colours: &[Option<&str>],
+) -> String {
+    let kept = match width {
+        Some(w) => table.fit(w, give),
+        None => (0..give.len()).collect(),
+    };
+    if !style.colour {
+        return table.render();
+    }
+    let coloured = kept.iter().position(|&c| c == coloured);
+    let mut comfy = Table::new();
+    comfy.load_preset(UTF8_FULL_CONDENSED);
+    comfy.enforce_styling();
+    let (header, rows) = table.rows().split_first().expect("a table has a header");
+    comfy.set_header(header.iter().map(|(text, _)| Cell::new(text)));
+    for (row, colour) in rows.iter().zip(colours) {
+        comfy.add_row(row.iter().enumerate().map(|(i, (text, align))| {
+            let mut cell = Cell::new(text).set_alignment(match align {
+                Align::Left => CellAlignment::Left,
+                Align::Right => CellAlignment::Right,
+                Align::Center => CellAlignment::Center,
+            });
+            if let (Some(c), true) = (colour, coloured == Some(i)) {
                 cell = cell.fg(colour_of(c));
             }
             cell
-        })
-        .collect()
+        }));
+    }
+    comfy.to_string()
+}
+
+/// A line of text wrapped to `width` where there is one.
+fn line(text: &str, width: Option<usize>) -> String {
+    match width {
+        Some(w) if text.width() > w => wrap(text, w),
+        _ => text.to_string(),
+    }
 }
 
 /// Cells for [`PlainTable`]: right-aligned where `right` says, centred at `center`.
@@ -102,11 +140,13 @@ pub fn render(
         return Ok(());
     }
     let scheme = &assessment.catalog.scheme;
+    let width = style.width;
     let banner = super::banner(assessment);
-    for line in &banner {
+    for text in &banner {
+        let text = line(&format!("! {text}"), width);
         match style.colour {
-            true => writeln!(out, "\x1b[1;31m! {line}\x1b[0m")?,
-            false => writeln!(out, "! {line}")?,
+            true => writeln!(out, "\x1b[1;31m{text}\x1b[0m")?,
+            false => writeln!(out, "{text}")?,
         }
     }
     if !banner.is_empty() {
@@ -121,55 +161,45 @@ pub fn render(
         match &page.overall {
             Some([score, coverage, verified]) => writeln!(
                 out,
-                "Overall score {score}; KPIs computed: {coverage}; verified: {verified}"
+                "{}",
+                line(
+                    &format!(
+                        "Overall score {score}; KPIs computed: {coverage}; verified: {verified}"
+                    ),
+                    width
+                )
             )?,
             None => writeln!(out, "No KPI of the selected tier is defined.")?,
         }
-        // Without colour or wrapping the tables are drawn directly (`plain_table`).
-        let plain = !style.colour && !style.wrap_to_terminal;
-        let summary_rows = page.summary.iter().map(|r| {
+        let mut summary = PlainTable::new(&SUMMARY_HEADER);
+        let mut colours = Vec::new();
+        for r in &page.summary {
             let mut cells = r.cells.clone();
             if r.sub {
                 cells[0] = format!("  {}", cells[0]);
             }
-            (cells, r.summary.band.map(|b| b.colour.as_str()))
-        });
-        if plain {
-            let mut summary = PlainTable::new(&SUMMARY_HEADER);
-            for (cells, _) in summary_rows {
-                summary.add_row(aligned(cells, &[1, 2, 3], None));
-            }
-            writeln!(out, "{}", summary.render())?;
-        } else {
-            let mut summary = new_table(style, &SUMMARY_HEADER);
-            for (cells, colour) in summary_rows {
-                summary.add_row(row(style, &cells, &[1, 2, 3], 1, colour));
-            }
-            writeln!(out, "{summary}")?;
+            summary.add_row(aligned(cells, &[1, 2, 3], None));
+            colours.push(r.summary.band.map(|b| b.colour.as_str()));
         }
+        writeln!(
+            out,
+            "{}",
+            draw(summary, &SUMMARY_GIVE, width, style, 1, &colours)
+        )?;
         for section in &page.sections {
             writeln!(out)?;
-            writeln!(out, "{}", section.title)?;
-            if plain {
-                let mut table = PlainTable::new(&KPI_HEADER);
-                for r in &section.rows {
-                    table.add_row(aligned(r.cells.clone(), &[2, 4, 5], Some(6)));
-                }
-                writeln!(out, "{}", table.render())?;
-                continue;
-            }
-            let mut table = new_table(style, &KPI_HEADER);
+            writeln!(out, "{}", line(&section.title, width))?;
+            let mut table = PlainTable::new(&KPI_HEADER);
             for r in &section.rows {
-                let mut cells = row(style, &r.cells, &[2, 4, 5], 6, r.colour);
-                cells[6] = std::mem::replace(&mut cells[6], Cell::new(""))
-                    .set_alignment(CellAlignment::Center);
-                table.add_row(cells);
+                table.add_row(aligned(r.cells.clone(), &[2, 4, 5], Some(6)));
             }
-            writeln!(out, "{table}")?;
+            let colours: Vec<Option<&str>> = section.rows.iter().map(|r| r.colour).collect();
+            writeln!(out, "{}", draw(table, &KPI_GIVE, width, style, 6, &colours))?;
         }
         writeln!(out)?;
-        for (title, codes) in &page.lists {
-            writeln!(out, "{title}: {codes}")?;
+        for (title, kpis) in &page.lists {
+            let codes = list(kpis, ", ", |k| k.code.clone());
+            writeln!(out, "{}", line(&format!("{title}: {codes}"), width))?;
         }
     }
     writeln!(out)?;
@@ -178,7 +208,11 @@ pub fn render(
         .iter()
         .map(|b| format!("{} = {}", b.points, b.label))
         .collect();
-    writeln!(out, "Points: {}.", legend.join(", "))?;
-    writeln!(out, "{QUALITY_LEGEND}")?;
+    writeln!(
+        out,
+        "{}",
+        line(&format!("Points: {}.", legend.join(", ")), width)
+    )?;
+    writeln!(out, "{}", line(QUALITY_LEGEND, width))?;
     Ok(())
 }

@@ -7,6 +7,7 @@ use super::{
     display_assurance, display_coverage, display_score, display_target, display_value,
     display_verified_coverage, note,
 };
+use crate::catalog::Kpi;
 use crate::scoring::progress::ProgressStatus;
 use crate::scoring::{CityYearReport, Summary, Trend};
 
@@ -38,8 +39,8 @@ pub(super) struct Page<'a> {
     pub overall: Option<[String; 3]>,
     pub summary: Vec<SummaryRow<'a>>,
     pub sections: Vec<Section<'a>>,
-    /// "KPIs not reported" and "KPIs not verified", each with its codes (`none`).
-    pub lists: [(&'static str, String); 2],
+    /// "KPIs not reported" and "KPIs not verified", each with its KPIs.
+    pub lists: [(&'static str, Vec<&'a Kpi>); 2],
 }
 
 pub(super) const SUMMARY_HEADER: [&str; 6] = [
@@ -154,17 +155,17 @@ pub(super) fn page<'a>(city_year: &'a CityYearReport<'a>) -> Page<'a> {
         summary,
         sections,
         lists: [
-            ("KPIs not reported", codes(city_year.not_reported())),
-            ("KPIs not verified", codes(city_year.not_verified())),
+            ("KPIs not reported", city_year.not_reported()),
+            ("KPIs not verified", city_year.not_verified()),
         ],
     }
 }
 
-/// KPI codes, comma-separated, or `none`.
-fn codes(kpis: Vec<&crate::catalog::Kpi>) -> String {
+/// KPIs as `label(kpi)`, separated by `between`, or `none`.
+pub(super) fn list(kpis: &[&Kpi], between: &str, label: impl Fn(&Kpi) -> String) -> String {
     if kpis.is_empty() {
         return "none".into();
     }
-    let codes: Vec<&str> = kpis.iter().map(|k| k.code.as_str()).collect();
-    codes.join(", ")
+    let labels: Vec<String> = kpis.iter().map(|k| label(k)).collect();
+    labels.join(between)
 }

@@ -1,11 +1,13 @@
 //! The U4SSC benchmarking wheel as inline SVG: dimensions, sub-dimensions and categories as
-//! rings, each segment filled with its band's colour and labelled with its score, hatched
-//! where nothing is scored. It draws the model's roll-ups; it never computes a score.
+//! rings, each segment filled with its band's colour and labelled with its score; where
+//! nothing is scored, dotted where the city reported values that have no score (no target,
+//! most often) and hatched where it reported none. The centre gives the overall score and
+//! the KPIs it rests on. It draws the model's roll-ups; it never computes a score.
 
 use std::fmt::Write as _;
 
-use super::html::{colour_hex, esc};
-use crate::scoring::{CityYearReport, Level, Summary};
+use super::html::{colour_hex, coverage, esc, in_scope};
+use crate::scoring::{CityYearReport, Level, NotScored, Summary};
 
 /// Ring radii: dimensions inside, categories outside.
 const RINGS: [(f64, f64); 3] = [(70.0, 150.0), (150.0, 230.0), (230.0, 310.0)];
@@ -33,24 +35,68 @@ fn short(code: &str) -> &str {
     code.rsplit(':').next().unwrap_or(code)
 }
 
-fn segment(svg: &mut String, s: &Summary, ring: usize, a0: f64, a1: f64) {
+/// What a segment shows: a score, values without a score, or nothing reported.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum State {
+    Scored,
+    /// Values reported, none scored; `true` when for want of a target only.
+    Unscored {
+        no_target: bool,
+    },
+    NotReported,
+}
+
+fn state(city_year: &CityYearReport, s: &Summary) -> State {
+    if s.band.is_some() {
+        return State::Scored;
+    }
+    let mut reported = city_year
+        .outcomes
+        .iter()
+        .filter(|o| o.value.is_some() && in_scope(o, s))
+        .peekable();
+    if reported.peek().is_none() {
+        return State::NotReported;
+    }
+    let no_target = reported.all(|o| o.not_scored == Some(NotScored::NoTarget));
+    State::Unscored { no_target }
+}
+
+fn segment(
+    svg: &mut String,
+    city_year: &CityYearReport,
+    s: &Summary,
+    ring: usize,
+    a0: f64,
+    a1: f64,
+) {
     let (r0, r1) = RINGS[ring];
-    let (fill, scored) = match s.band {
-        Some(band) => (colour_hex(&band.colour).to_string(), true),
-        None => ("url(#no-data)".to_string(), false),
+    let state = state(city_year, s);
+    let (fill, name, what) = match (state, s.band, s.score) {
+        (State::Scored, Some(band), Some(score)) => (
+            colour_hex(&band.colour),
+            "scored",
+            format!("{score:.0} %, {}", band.label),
+        ),
+        (State::Unscored { no_target: true }, ..) => {
+            ("url(#no-target)", "no-target", "reported, no target".into())
+        }
+        (State::Unscored { .. }, ..) => (
+            "url(#no-target)",
+            "no-target",
+            "reported, not scored (see the KPI table)".into(),
+        ),
+        _ => ("url(#no-data)", "not-reported", "not reported".into()),
     };
     let level: &str = s.level.into();
-    let score = s
-        .score
-        .map_or("no data".to_string(), |v| format!("{v:.0} %"));
-    let band = s.band.map_or("not scored", |b| b.label.as_str());
     let _ = write!(
         svg,
-        "<path class=\"segment\" data-level=\"{level}\" data-code=\"{code}\" data-scored=\"{scored}\" d=\"{d}\" fill=\"{fill}\" stroke=\"#ffffff\" stroke-width=\"2\"><title>{name} ({code}): {score}, {band}</title></path>",
+        "<path class=\"segment\" data-level=\"{level}\" data-code=\"{code}\" data-scored=\"{scored}\" data-state=\"{name}\" d=\"{d}\" fill=\"{fill}\" stroke=\"#ffffff\" stroke-width=\"2\"><title>{title} ({code}): {what}</title></path>",
+        scored = state == State::Scored,
         code = esc(s.code),
         d = arc(r0, r1, a0, a1),
-        name = esc(s.name),
-        band = esc(band),
+        title = esc(s.name),
+        what = esc(&what),
     );
     // Labels where the segment is wide enough to hold them.
     let (mid, radius) = ((a0 + a1) / 2.0, (r0 + r1) / 2.0);
@@ -87,7 +133,8 @@ pub(super) fn wheel(city_year: &CityYearReport) -> String {
     );
     let mut svg = format!(
         "<svg class=\"wheel\" xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {SIZE} {SIZE}\" role=\"img\" aria-label=\"U4SSC benchmarking wheel of {} {}\">\
-<defs><pattern id=\"no-data\" width=\"8\" height=\"8\" patternUnits=\"userSpaceOnUse\" patternTransform=\"rotate(45)\"><rect width=\"8\" height=\"8\" fill=\"#eeeeee\"/><line x1=\"0\" y1=\"0\" x2=\"0\" y2=\"8\" stroke=\"#bbbbbb\" stroke-width=\"3\"/></pattern></defs>",
+<defs><pattern id=\"no-data\" width=\"8\" height=\"8\" patternUnits=\"userSpaceOnUse\" patternTransform=\"rotate(45)\"><rect width=\"8\" height=\"8\" fill=\"#eeeeee\"/><line x1=\"0\" y1=\"0\" x2=\"0\" y2=\"8\" stroke=\"#bbbbbb\" stroke-width=\"3\"/></pattern>\
+<pattern id=\"no-target\" width=\"8\" height=\"8\" patternUnits=\"userSpaceOnUse\"><rect width=\"8\" height=\"8\" fill=\"#dfe7f1\"/><circle cx=\"2\" cy=\"2\" r=\"1.3\" fill=\"#7d8ea3\"/><circle cx=\"6\" cy=\"6\" r=\"1.3\" fill=\"#7d8ea3\"/></pattern></defs>",
         esc(city_year.city),
         city_year.year
     );
@@ -104,28 +151,37 @@ pub(super) fn wheel(city_year: &CityYearReport) -> String {
         Some((first as f64 * step, (first + count) as f64 * step))
     };
     for (i, c) in categories.iter().enumerate() {
-        segment(&mut svg, c, 2, i as f64 * step, (i + 1) as f64 * step);
+        segment(
+            &mut svg,
+            city_year,
+            c,
+            2,
+            i as f64 * step,
+            (i + 1) as f64 * step,
+        );
     }
     for s in &subdimensions {
         if let Some((a0, a1)) = span(s.code) {
-            segment(&mut svg, s, 1, a0, a1);
+            segment(&mut svg, city_year, s, 1, a0, a1);
         }
     }
     for d in &dimensions {
         if let Some((a0, a1)) = span(d.code) {
-            segment(&mut svg, d, 0, a0, a1);
+            segment(&mut svg, city_year, d, 0, a0, a1);
         }
     }
     if let Some(overall) = city_year.overall() {
         let c = SIZE / 2.0;
         let score = overall
             .score
-            .map_or("no data".to_string(), |v| format!("{v:.1} %"));
+            .map_or("not scored".to_string(), |v| format!("{v:.1} %"));
         let _ = write!(
             svg,
-            "<text x=\"{c}\" y=\"{y1}\" text-anchor=\"middle\" class=\"wheel-centre\">Overall</text><text x=\"{c}\" y=\"{y2}\" text-anchor=\"middle\" class=\"wheel-centre-score\">{score}</text>",
-            y1 = c - 6.0,
-            y2 = c + 18.0
+            "<text x=\"{c}\" y=\"{y1}\" text-anchor=\"middle\" class=\"wheel-centre\">Overall</text><text x=\"{c}\" y=\"{y2}\" text-anchor=\"middle\" class=\"wheel-centre-score\">{score}</text><text x=\"{c}\" y=\"{y3}\" text-anchor=\"middle\" class=\"wheel-centre-cov\">from {}</text>",
+            coverage(city_year, overall),
+            y1 = c - 14.0,
+            y2 = c + 10.0,
+            y3 = c + 28.0
         );
     }
     svg.push_str("</svg>");
