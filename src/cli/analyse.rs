@@ -1,11 +1,12 @@
 //! The commands that look across cities and runs: `compare` (peers) and `diff` (two
 //! reports). They load, call the library and write; the library decides.
 
+use std::collections::HashMap;
 use std::io::Write;
 
 use anyhow::Context;
 
-use super::args::{CompareArgs, DiffArgs};
+use super::args::{self, year_list, CompareArgs, DiffArgs};
 use super::output::{check_output, files_read, write_output};
 use super::run::{load_readable, load_targets, parse_inputs};
 use citykpi::catalog::Catalog;
@@ -48,17 +49,34 @@ pub fn compare(catalog: &Catalog, args: CompareArgs, stderr: &mut dyn Write) -> 
         args.group.as_deref(),
         stderr,
     )?;
-    let year = match args.year.or_else(|| data.years.iter().copied().max()) {
-        Some(year) if data.years.contains(&year) => year,
-        _ => {
-            let when = args.year.map_or(String::new(), |y| format!(" in {y}"));
-            return Err(Error::NoData(format!("the data has no city{when}; check --year")).into());
-        }
-    };
+    // Each city on its latest year (of those asked for); a city with none of them is named.
+    let asked = args::years(&args.year);
     let results = engine::evaluate(catalog, &data).context("evaluating the KPI formulas")?;
-    let assessment = Assessment::new(catalog, &results, targets.as_ref(), None).with_years(&[year]);
+    let assessment = Assessment::new(catalog, &results, targets.as_ref(), None).with_years(&asked);
+    let (chosen, left_out) = latest_per_city(&data, &asked);
+    if chosen.is_empty() {
+        let when = match asked.is_empty() {
+            true => String::new(),
+            false => format!(" in {}", year_list(&asked)),
+        };
+        return Err(Error::NoData(format!("the data has no city{when}; check --year")).into());
+    }
+    if !left_out.is_empty() {
+        let names: Vec<String> = left_out
+            .iter()
+            .map(|(city, years)| format!("{city} ({})", year_list(years)))
+            .collect();
+        writeln!(
+            stderr,
+            "note: {} no data in {} and {} left out: {}",
+            plural(left_out.len(), "city has"),
+            year_list(&asked),
+            if left_out.len() == 1 { "is" } else { "are" },
+            names.join(", ")
+        )?;
+    }
     let mut ungrouped = Vec::new();
-    let comparison = compare::compare(&assessment, year, |city| {
+    let mut comparison = compare::compare(&assessment, &chosen, args.min_coverage, |city| {
         match (&grouping, groups.get(dataset::name_key(city).as_ref())) {
             (None, _) => "all".to_string(),
             (Some(_), Some(group)) => group.clone(),
@@ -68,6 +86,7 @@ pub fn compare(catalog: &Catalog, args: CompareArgs, stderr: &mut dyn Write) -> 
             }
         }
     });
+    comparison.left_out = left_out;
     if !ungrouped.is_empty() {
         writeln!(
             stderr,
@@ -80,6 +99,50 @@ pub fn compare(catalog: &Catalog, args: CompareArgs, stderr: &mut dyn Write) -> 
         report::compare::render(&comparison, args.format, out)
     })?;
     Ok(data_exit)
+}
+
+/// The city-years to compare: each city's latest year among `asked` (all years when
+/// empty), as indexes into the assessment of those years (the rows of those years, in data
+/// order); and the cities with no data in them, each with the years it has.
+fn latest_per_city(
+    data: &dataset::Dataset,
+    asked: &[i32],
+) -> (Vec<usize>, Vec<(String, Vec<i32>)>) {
+    let mut chosen: Vec<(usize, i32)> = Vec::new();
+    let mut at: HashMap<&str, usize> = HashMap::new();
+    let mut years: Vec<(&str, Vec<i32>)> = Vec::new();
+    let mut year_of: HashMap<&str, usize> = HashMap::new();
+    let rows = data.cities.iter().zip(&data.years);
+    let mut reported = 0;
+    for (city, &year) in rows {
+        let slot = *year_of.entry(city).or_insert_with(|| {
+            years.push((city, Vec::new()));
+            years.len() - 1
+        });
+        years[slot].1.push(year);
+        if !asked.is_empty() && !asked.contains(&year) {
+            continue;
+        }
+        match at.get(city.as_str()) {
+            Some(&j) if chosen[j].1 >= year => {}
+            Some(&j) => chosen[j] = (reported, year),
+            None => {
+                at.insert(city, chosen.len());
+                chosen.push((reported, year));
+            }
+        }
+        reported += 1;
+    }
+    let left_out = years
+        .into_iter()
+        .filter(|(city, _)| !at.contains_key(city))
+        .map(|(city, mut years)| {
+            years.sort_unstable();
+            years.dedup();
+            (city.to_string(), years)
+        })
+        .collect();
+    (chosen.into_iter().map(|(i, _)| i).collect(), left_out)
 }
 
 fn read_groups(

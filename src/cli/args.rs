@@ -67,6 +67,51 @@ fn tier(text: &str) -> Result<TierFilter, String> {
     }
 }
 
+/// One item of `--year`: a year (`2024`) or a range of years (`2019-2021`, `2020..2022`, both
+/// ends included). `--year` takes several, separated by commas or repeated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct YearSpan(pub i32, pub i32);
+
+/// The longest range `--year` takes: a guard against a typo such as `2020-20200`.
+const MAX_SPAN: i32 = 500;
+
+fn year_span(text: &str) -> Result<YearSpan, String> {
+    let year = |t: &str| {
+        t.trim().parse::<i32>().map_err(|_| {
+            format!("give a year (2024), a list (2020,2021) or a range (2019-2021 or 2020..2022), not {text:?}")
+        })
+    };
+    let (from, to) = match text.split_once("..").or_else(|| text.split_once('-')) {
+        Some((from, to)) => (year(from)?, year(to)?),
+        None => (year(text)?, year(text)?),
+    };
+    if from > to {
+        return Err(format!(
+            "the range {text:?} ends before it starts; give the earlier year first"
+        ));
+    }
+    if to - from > MAX_SPAN {
+        return Err(format!(
+            "the range {text:?} spans more than {MAX_SPAN} years; check the years"
+        ));
+    }
+    Ok(YearSpan(from, to))
+}
+
+/// The years of `--year`, in ascending order, each once (empty when not given).
+pub fn years(spans: &[YearSpan]) -> Vec<i32> {
+    let mut years: Vec<i32> = spans.iter().flat_map(|s| s.0..=s.1).collect();
+    years.sort_unstable();
+    years.dedup();
+    years
+}
+
+/// Years as `--year` takes them back: `2020,2021`.
+pub fn year_list(years: &[i32]) -> String {
+    let years: Vec<String> = years.iter().map(i32::to_string).collect();
+    years.join(",")
+}
+
 fn delimiter(text: &str) -> Result<u8, String> {
     match text {
         "\\t" | "tab" => Ok(b'\t'),
@@ -108,9 +153,12 @@ pub enum Command {
   citykpi explain Riverton \"EN: EN: AQ: 1C\" --data sample-data/riverton.csv --year 2023 --format json")]
     Explain(ExplainArgs),
     /// Compare cities: each KPI's rank, percentile, peer median and best peer, and the
-    /// U4SSC scores side by side.
+    /// U4SSC scores side by side with the coverage behind each, ranked among the cities that
+    /// compute at least --min-coverage % of their core KPIs. Each city is compared on its
+    /// latest year (of those --year gives), shown beside it.
     #[command(after_help = "Examples:
-  citykpi compare sample-data/vesterby.csv sample-data/riverton.csv --year 2024
+  citykpi compare sample-data/vesterby.csv sample-data/riverton.csv
+  citykpi compare data/*.csv --year 2019-2021 --min-coverage 30
   citykpi compare data/*.csv --peers peers.csv --format csv > ranks.csv   # peers.csv: city,group
   citykpi compare national.csv --group region --format md")]
     Compare(CompareArgs),
@@ -263,9 +311,10 @@ pub struct AssessArgs {
     #[arg(long, value_delimiter = ',', help_heading = "Input")]
     pub city: Vec<String>,
 
-    /// Only these years (repeat or separate with commas).
-    #[arg(long, value_delimiter = ',', help_heading = "Input")]
-    pub year: Vec<i32>,
+    /// Only these years: a year, a list or a range (`2024`, `2020,2021`, `2019-2021`,
+    /// `2020..2022`); earlier years are still read, as the base of progress.
+    #[arg(long, value_name = "YEARS", value_delimiter = ',', value_parser = year_span, help_heading = "Input")]
+    pub year: Vec<YearSpan>,
 
     #[command(flatten)]
     pub text: TextArgs,
@@ -373,9 +422,10 @@ pub struct ExplainArgs {
     #[arg(long, required = true, num_args = 1.., value_name = "DATA", help_heading = "Input")]
     pub data: Vec<String>,
 
-    /// The year (default: the city's latest).
-    #[arg(long, help_heading = "Input")]
-    pub year: Option<i32>,
+    /// The year, or years one after another (a list or a range: `2020,2021`, `2019-2021`,
+    /// `2020..2022`); default: the city's latest.
+    #[arg(long, value_name = "YEARS", value_delimiter = ',', value_parser = year_span, help_heading = "Input")]
+    pub year: Vec<YearSpan>,
 
     #[command(flatten)]
     pub text: TextArgs,
@@ -399,9 +449,17 @@ pub struct CompareArgs {
     #[arg(required = true, value_name = "DATA", help_heading = "Input")]
     pub data: Vec<String>,
 
-    /// The year to compare (default: the latest year in the data).
-    #[arg(long, help_heading = "Input")]
-    pub year: Option<i32>,
+    /// The years to compare from (a year, a list or a range: `2020,2021`, `2019-2021`,
+    /// `2020..2022`): each city is compared on its latest year among them; default: each
+    /// city's latest year in the data. A city with no data in them is named on stderr.
+    #[arg(long, value_name = "YEARS", value_delimiter = ',', value_parser = year_span, help_heading = "Input")]
+    pub year: Vec<YearSpan>,
+
+    /// Rank the U4SSC scores of only the cities that compute at least PCT % of their core
+    /// KPIs; the others are listed as "not ranked", with their coverage. A score over a
+    /// handful of KPIs does not compare with one over most of them.
+    #[arg(long, value_name = "PCT", value_parser = percent, default_value = "50", help_heading = "Peers")]
+    pub min_coverage: f64,
 
     #[command(flatten)]
     pub text: TextArgs,
@@ -460,9 +518,10 @@ pub struct TemplateArgs {
     #[arg(long, value_name = "NAME", default_value = "")]
     pub city: String,
 
-    /// Fill the year column with YEAR.
-    #[arg(long)]
-    pub year: Option<i32>,
+    /// Fill the year column with YEARS: a year, or a list or range (`2020,2021`,
+    /// `2019-2021`, `2020..2022`) for the rows of each year one after another.
+    #[arg(long, value_name = "YEARS", value_delimiter = ',', value_parser = year_span)]
+    pub year: Vec<YearSpan>,
 
     /// The format: csv, or xlsx (a workbook that checks values as they are typed; with
     /// --output, or standard output redirected to a file).
@@ -523,6 +582,31 @@ mod tests {
     fn clap_definition_is_consistent() {
         use clap::CommandFactory;
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn years_are_a_year_a_list_or_a_range() {
+        let parse = |items: &[&str]| -> Result<Vec<i32>, String> {
+            let spans: Result<Vec<_>, _> = items.iter().map(|t| year_span(t)).collect();
+            Ok(years(&spans?))
+        };
+        assert_eq!(parse(&["2024"]), Ok(vec![2024]));
+        assert_eq!(parse(&["2021", "2020", "2021"]), Ok(vec![2020, 2021]));
+        assert_eq!(parse(&["2019-2021"]), Ok(vec![2019, 2020, 2021]));
+        assert_eq!(
+            parse(&["2020..2022", "2018"]),
+            Ok(vec![2018, 2020, 2021, 2022])
+        );
+        assert!(parse(&["2021-2019"])
+            .unwrap_err()
+            .contains("earlier year first"));
+        assert!(parse(&["2020-20200"])
+            .unwrap_err()
+            .contains("more than 500"));
+        assert!(parse(&["twenty"])
+            .unwrap_err()
+            .contains("a range (2019-2021"));
+        assert!(parse(&["-2020"]).is_err());
     }
 
     #[test]

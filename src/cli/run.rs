@@ -21,8 +21,8 @@ use citykpi::{browse, engine, export_sql, plausibility, Error};
 
 use super::analyse;
 use super::args::{
-    AssessArgs, CheckCommand, CheckDataArgs, Cli, Command, ExplainArgs, ExportSqlArgs,
-    IndicatorsCommand, TextArgs,
+    self, year_list, AssessArgs, CheckCommand, CheckDataArgs, Cli, Command, ExplainArgs,
+    ExportSqlArgs, IndicatorsCommand, TextArgs,
 };
 use super::output::{check_output, files_read, to_terminal, write_output, Progress};
 
@@ -67,7 +67,7 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
             let options = TemplateOptions {
                 tier: args.tier.0,
                 city: args.city,
-                year: args.year,
+                years: args::years(&args.year),
             };
             if args.format == TemplateFormat::Xlsx {
                 refuse_terminal(args.output.as_deref(), "xlsx", "to-collect.xlsx")?;
@@ -232,19 +232,19 @@ fn assess(catalog: &Catalog, args: AssessArgs, stderr: &mut dyn Write) -> anyhow
     print_problems(&problems, stderr)?;
     let data_failed = problems.has_errors() || (args.strict && !problems.is_empty());
     let data = loaded.dataset;
+    let years = args::years(&args.year);
     let reported = data
         .years
         .iter()
-        .filter(|y| args.year.is_empty() || args.year.contains(y))
+        .filter(|y| years.is_empty() || years.contains(y))
         .count();
     if reported == 0 {
         let mut what = Vec::new();
         if !filter.cities.is_empty() {
             what.push(format!("--city {}", filter.cities.join(",")));
         }
-        if !args.year.is_empty() {
-            let years: Vec<String> = args.year.iter().map(i32::to_string).collect();
-            what.push(format!("--year {}", years.join(",")));
+        if !years.is_empty() {
+            what.push(format!("--year {}", year_list(&years)));
         }
         let message = if what.is_empty() {
             "the data has no rows; nothing to assess".to_string()
@@ -257,7 +257,7 @@ fn assess(catalog: &Catalog, args: AssessArgs, stderr: &mut dyn Write) -> anyhow
     let assessment = Assessment::new(catalog, &results, targets.as_ref(), args.tier.0)
         .with_base_year(args.base_year)
         .with_min_quality(args.min_quality)
-        .with_years(&args.year);
+        .with_years(&years);
     let mut disagreements = results.problems(catalog);
     disagreements
         .0
@@ -461,39 +461,81 @@ fn explain(catalog: &Catalog, args: ExplainArgs, stderr: &mut dyn Write) -> anyh
         years: Vec::new(),
     };
     let (data, data_exit) = load_readable(catalog, &inputs, filter, &args.text, None, stderr)?;
-    let year = match args.year.or_else(|| data.years.iter().copied().max()) {
-        Some(year) if data.years.contains(&year) => year,
-        _ => {
-            let when = args.year.map_or(String::new(), |y| format!(" in {y}"));
-            return Err(Error::NoData(format!(
-                "the data has no city {}{when}; check --city and --year",
-                args.city
-            ))
-            .into());
-        }
+    // The years asked for that the city has (its latest by default); the others are named.
+    let asked = args::years(&args.year);
+    let years: Vec<i32> = match asked.is_empty() {
+        true => data.years.iter().copied().max().into_iter().collect(),
+        false => asked
+            .iter()
+            .copied()
+            .filter(|y| data.years.contains(y))
+            .collect(),
     };
+    if years.is_empty() {
+        let when = match asked.is_empty() {
+            true => String::new(),
+            false => format!(" in {}", year_list(&asked)),
+        };
+        return Err(Error::NoData(format!(
+            "the data has no city {}{when}; check --city and --year",
+            args.city
+        ))
+        .into());
+    }
+    let missing: Vec<i32> = asked
+        .iter()
+        .copied()
+        .filter(|y| !years.contains(y))
+        .collect();
+    if !missing.is_empty() {
+        writeln!(
+            stderr,
+            "note: {} has no data in {}; explained: {}",
+            args.city,
+            year_list(&missing),
+            year_list(&years)
+        )?;
+    }
     let results = engine::evaluate(catalog, &data).context("evaluating the KPI formulas")?;
     let assessment = Assessment::new(catalog, &results, targets.as_ref(), None)
         .with_base_year(args.base_year)
-        .with_years(&[year]);
+        .with_years(&years);
     print_problems(
         &Problems(base_year_problem(&assessment, &data).into_iter().collect()),
         stderr,
     )?;
-    let city_year = assessment.city_year(0);
-    let outcomes: Vec<_> = city_year
-        .outcomes
-        .iter()
-        .filter(|o| indices.contains(&o.measure_index))
-        .collect();
+    let json = args.format == "json";
+    let mut texts = Vec::new();
+    for city_year in assessment.iter() {
+        let outcomes: Vec<_> = city_year
+            .outcomes
+            .iter()
+            .filter(|o| indices.contains(&o.measure_index))
+            .collect();
+        let mut text = Vec::new();
+        report::explain::render(&city_year, &outcomes, &catalog.scheme, json, &mut text)?;
+        texts.push(String::from_utf8(text)?);
+    }
     write_output(None, &[], |out| {
-        report::explain::render(
-            &city_year,
-            &outcomes,
-            &catalog.scheme,
-            args.format == "json",
-            out,
-        )
+        match json {
+            // Several years: one JSON array of every year's KPIs, as one year gives.
+            true if texts.len() > 1 => {
+                let items: Vec<&str> = texts
+                    .iter()
+                    .map(|t| {
+                        t.trim()
+                            .trim_start_matches('[')
+                            .trim_end_matches(']')
+                            .trim_matches('\n')
+                    })
+                    .filter(|t| !t.trim().is_empty())
+                    .collect();
+                writeln!(out, "[\n{}\n]", items.join(",\n"))?
+            }
+            true => write!(out, "{}", texts.concat())?,
+            false => write!(out, "{}", texts.join("\n"))?,
+        }
+        Ok(())
     })?;
     Ok(data_exit)
 }
