@@ -162,18 +162,37 @@ fn read_groups(
 
 /// `citykpi diff`: what changed between two reports.
 pub fn diff(args: DiffArgs, stderr: &mut dyn Write) -> anyhow::Result<u8> {
-    let read = |path: &std::path::Path| -> anyhow::Result<diff::Report> {
-        let text = std::fs::read_to_string(path)
-            .with_context(|| format!("cannot read {}", path.display()))?;
-        diff::Report::parse(&text).map_err(|e| {
+    if args.old.as_os_str() == "-" && args.new.as_os_str() == "-" {
+        return Err(Error::Usage(
+            "only one of the two reports can be `-` (standard input); give the other as a file"
+                .into(),
+        )
+        .into());
+    }
+    let read = |path: &std::path::Path| -> anyhow::Result<String> {
+        if path.as_os_str() == "-" {
+            let mut text = String::new();
+            std::io::Read::read_to_string(&mut std::io::stdin(), &mut text)
+                .context("cannot read the report from standard input")?;
+            return Ok(text);
+        }
+        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))
+    };
+    let parse = |path: &std::path::Path, text| -> anyhow::Result<_> {
+        diff::Report::parse(text).map_err(|e| {
+            let name = match path.as_os_str() == "-" {
+                true => "standard input".to_string(),
+                false => path.display().to_string(),
+            };
             Error::Usage(format!(
-                "{} is not a report of `citykpi assess --format json` or `ndjson`: {e}",
-                path.display()
+                "{name} is not a report of `citykpi assess --format json` or `ndjson` (schema {}, docs/report.schema.json): {e}",
+                report::json::SCHEMA_VERSION
             ))
             .into()
         })
     };
-    let (old, new) = (read(&args.old)?, read(&args.new)?);
+    let (old_text, new_text) = (read(&args.old)?, read(&args.new)?);
+    let (old, new) = (parse(&args.old, &old_text)?, parse(&args.new, &new_text)?);
     let changes = diff::changes(&old, &new);
     write_output(None, &[], |out| {
         report::diff::render(&changes, &args.format, out)

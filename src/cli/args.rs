@@ -166,6 +166,7 @@ pub enum Command {
     /// and coverage.
     #[command(after_help = "Examples:
   citykpi diff last-year.json this-year.json
+  citykpi assess data.csv --format json | citykpi diff last-year.json -
   citykpi diff before.json after.json --fail-on-regression   # exit 4 when a band fell")]
     Diff(DiffArgs),
     /// Browse the KPI catalogue.
@@ -493,10 +494,11 @@ pub struct CompareArgs {
 
 #[derive(Debug, Args)]
 pub struct DiffArgs {
-    /// The earlier report (`assess --format json` or `ndjson`).
+    /// The earlier report (`assess --format json` or `ndjson`, in any JSON layout: `jq .`
+    /// or `jq -S` output reads too); `-` reads standard input.
     pub old: PathBuf,
 
-    /// The later report.
+    /// The later report; `-` reads standard input.
     pub new: PathBuf,
 
     /// Exit with code 4 when any KPI fell a band.

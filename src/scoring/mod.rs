@@ -15,6 +15,7 @@ pub mod gates;
 mod model;
 pub mod progress;
 mod score;
+mod standing;
 mod summary;
 
 use std::collections::HashMap;
@@ -27,6 +28,7 @@ use assurance::Assurance;
 pub use model::*;
 use score::not_scored;
 pub use score::{next_band, score, value_for};
+pub use standing::Standing;
 
 /// A measure selected for the report, with what every city-year shares.
 struct Selected<'a> {
@@ -137,6 +139,8 @@ pub struct Assessment<'a> {
     min_quality: Option<Quality>,
     /// Whether the data gives any quality level or verified flag (else none is looked up).
     assured: bool,
+    /// The problems of the data and targets behind the assessment.
+    standing: Standing,
 }
 
 impl<'a> Assessment<'a> {
@@ -199,7 +203,20 @@ impl<'a> Assessment<'a> {
                 .iter()
                 .chain(&data.verified)
                 .any(|c| !c.is_empty()),
+            standing: Standing::default(),
         }
+    }
+
+    /// Say what the assessment rests on: the problems of its data and targets.
+    pub fn with_standing(mut self, standing: Standing) -> Self {
+        self.standing = standing;
+        self
+    }
+
+    /// The problems of the data and targets behind the assessment (none unless
+    /// [`Assessment::with_standing`] says so).
+    pub fn standing(&self) -> &Standing {
+        &self.standing
     }
 
     /// Score only values whose data quality is at least `level` (1 is the strongest); the
