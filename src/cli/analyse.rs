@@ -6,7 +6,7 @@ use std::io::Write;
 
 use anyhow::Context;
 
-use super::args::{self, year_list, CompareArgs, DiffArgs};
+use super::args::{self, left_out, left_out_note, year_list, CompareArgs, DiffArgs};
 use super::output::{check_output, files_read, write_output};
 use super::run::{load_readable, load_targets, parse_inputs};
 use citykpi::catalog::Catalog;
@@ -53,7 +53,8 @@ pub fn compare(catalog: &Catalog, args: CompareArgs, stderr: &mut dyn Write) -> 
     let asked = args::years(&args.year);
     let results = engine::evaluate(catalog, &data).context("evaluating the KPI formulas")?;
     let assessment = Assessment::new(catalog, &results, targets.as_ref(), None).with_years(&asked);
-    let (chosen, left_out) = latest_per_city(&data, &asked);
+    let chosen = latest_per_city(&data, &asked);
+    let left_out = left_out(&data.cities, &data.years, &asked);
     if chosen.is_empty() {
         let when = match asked.is_empty() {
             true => String::new(),
@@ -61,19 +62,8 @@ pub fn compare(catalog: &Catalog, args: CompareArgs, stderr: &mut dyn Write) -> 
         };
         return Err(Error::NoData(format!("the data has no city{when}; check --year")).into());
     }
-    if !left_out.is_empty() {
-        let names: Vec<String> = left_out
-            .iter()
-            .map(|(city, years)| format!("{city} ({})", year_list(years)))
-            .collect();
-        writeln!(
-            stderr,
-            "note: {} no data in {} and {} left out: {}",
-            plural(left_out.len(), "city has"),
-            year_list(&asked),
-            if left_out.len() == 1 { "is" } else { "are" },
-            names.join(", ")
-        )?;
+    if let Some(note) = left_out_note(&left_out, &asked) {
+        writeln!(stderr, "{note}")?;
     }
     let mut ungrouped = Vec::new();
     let mut comparison = compare::compare(&assessment, &chosen, args.min_coverage, |city| {
@@ -91,7 +81,10 @@ pub fn compare(catalog: &Catalog, args: CompareArgs, stderr: &mut dyn Write) -> 
         writeln!(
             stderr,
             "warning: {} in no group, compared with each other as \"(none)\": {}",
-            plural(ungrouped.len(), "city"),
+            match ungrouped.len() {
+                1 => "1 city".to_string(),
+                n => format!("{n} cities"),
+            },
             ungrouped.join(", ")
         )?;
     }
@@ -103,26 +96,13 @@ pub fn compare(catalog: &Catalog, args: CompareArgs, stderr: &mut dyn Write) -> 
 
 /// The city-years to compare: each city's latest year among `asked` (all years when
 /// empty), as indexes into the assessment of those years (the rows of those years, in data
-/// order); and the cities with no data in them, each with the years it has.
-fn latest_per_city(
-    data: &dataset::Dataset,
-    asked: &[i32],
-) -> (Vec<usize>, Vec<(String, Vec<i32>)>) {
+/// order).
+fn latest_per_city(data: &dataset::Dataset, asked: &[i32]) -> Vec<usize> {
     let mut chosen: Vec<(usize, i32)> = Vec::new();
     let mut at: HashMap<&str, usize> = HashMap::new();
-    let mut years: Vec<(&str, Vec<i32>)> = Vec::new();
-    let mut year_of: HashMap<&str, usize> = HashMap::new();
     let rows = data.cities.iter().zip(&data.years);
-    let mut reported = 0;
-    for (city, &year) in rows {
-        let slot = *year_of.entry(city).or_insert_with(|| {
-            years.push((city, Vec::new()));
-            years.len() - 1
-        });
-        years[slot].1.push(year);
-        if !asked.is_empty() && !asked.contains(&year) {
-            continue;
-        }
+    let wanted = rows.filter(|(_, year)| asked.is_empty() || asked.contains(year));
+    for (reported, (city, &year)) in wanted.enumerate() {
         match at.get(city.as_str()) {
             Some(&j) if chosen[j].1 >= year => {}
             Some(&j) => chosen[j] = (reported, year),
@@ -131,18 +111,8 @@ fn latest_per_city(
                 chosen.push((reported, year));
             }
         }
-        reported += 1;
     }
-    let left_out = years
-        .into_iter()
-        .filter(|(city, _)| !at.contains_key(city))
-        .map(|(city, mut years)| {
-            years.sort_unstable();
-            years.dedup();
-            (city.to_string(), years)
-        })
-        .collect();
-    (chosen.into_iter().map(|(i, _)| i).collect(), left_out)
+    chosen.into_iter().map(|(i, _)| i).collect()
 }
 
 fn read_groups(

@@ -19,7 +19,7 @@ use citykpi::scoring::gates::Gate;
 use citykpi::template::TemplateFormat;
 
 use super::years::year_span;
-pub use super::years::{year_list, years, YearSpan};
+pub use super::years::{left_out, left_out_note, year_list, years, YearSpan};
 
 pub const EXIT_CODES: &str = "\
 Exit codes:

@@ -253,6 +253,12 @@ fn assess(catalog: &Catalog, args: AssessArgs, stderr: &mut dyn Write) -> anyhow
         };
         return Err(Error::NoData(message).into());
     }
+    // A city with none of the years asked for is named, not dropped in silence.
+    if let Some(note) =
+        args::left_out_note(&args::left_out(&data.cities, &data.years, &years), &years)
+    {
+        writeln!(stderr, "{note}")?;
+    }
     let results = engine::evaluate(catalog, &data).context("evaluating the KPI formulas")?;
     let assessment = Assessment::new(catalog, &results, targets.as_ref(), args.tier.0)
         .with_base_year(args.base_year)

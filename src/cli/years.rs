@@ -1,5 +1,5 @@
 //! `--year`: a year, a list or a range of years (`2024`, `2020,2021`, `2019-2021`,
-//! `2020..2022`), as every command that has it takes them; parsing only.
+//! `2020..2022`), as every command that has it takes them; and the cities they leave out.
 
 /// One item of `--year`: a year (`2024`) or a range of years (`2019-2021`, `2020..2022`, both
 /// ends included). `--year` takes several, separated by commas or repeated.
@@ -46,6 +46,47 @@ pub fn year_list(years: &[i32]) -> String {
     years.join(",")
 }
 
+/// The cities with no row in the years `asked` (none when `asked` is empty), in data order,
+/// each with the years it has: `cities` and `years` are the data's, a row each.
+pub fn left_out(cities: &[String], years: &[i32], asked: &[i32]) -> Vec<(String, Vec<i32>)> {
+    let mut all: Vec<(&str, Vec<i32>)> = Vec::new();
+    for (city, &year) in cities.iter().zip(years) {
+        match all.iter_mut().find(|(c, _)| *c == city) {
+            Some((_, of)) => of.push(year),
+            None => all.push((city, vec![year])),
+        }
+    }
+    all.into_iter()
+        .filter(|(_, of)| !asked.is_empty() && !of.iter().any(|y| asked.contains(y)))
+        .map(|(city, mut of)| {
+            of.sort_unstable();
+            of.dedup();
+            (city.to_string(), of)
+        })
+        .collect()
+}
+
+/// `note: 1 city has no data in 2022 and is left out: Beta (2021)`; none when no city is.
+pub fn left_out_note(left_out: &[(String, Vec<i32>)], asked: &[i32]) -> Option<String> {
+    if left_out.is_empty() {
+        return None;
+    }
+    let names: Vec<String> = left_out
+        .iter()
+        .map(|(city, years)| format!("{city} (has {})", year_list(years)))
+        .collect();
+    let cities = match left_out.len() {
+        1 => "1 city has".to_string(),
+        n => format!("{n} cities have"),
+    };
+    let is = if left_out.len() == 1 { "is" } else { "are" };
+    Some(format!(
+        "note: {cities} no data in {} and {is} left out: {}",
+        year_list(asked),
+        names.join(", ")
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -73,5 +114,19 @@ mod tests {
             .unwrap_err()
             .contains("a range (2019-2021"));
         assert!(parse(&["-2020"]).is_err());
+    }
+
+    #[test]
+    fn a_city_with_none_of_the_years_is_left_out_with_the_years_it_has() {
+        let cities = ["A", "A", "B", "C"].map(String::from);
+        let years = [2020, 2021, 2019, 2021];
+        let out = left_out(&cities, &years, &[2021]);
+        assert_eq!(out, [("B".to_string(), vec![2019])]);
+        assert!(left_out(&cities, &years, &[]).is_empty());
+        let note = left_out_note(&left_out(&cities, &years, &[2022]), &[2022]).unwrap();
+        assert_eq!(
+            note,
+            "note: 3 cities have no data in 2022 and are left out: A (has 2020,2021), B (has 2019), C (has 2021)"
+        );
     }
 }
