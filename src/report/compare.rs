@@ -256,6 +256,12 @@ fn notes(c: &Comparison) -> Vec<String> {
         "Ranked: the cities of a group that compute at least {} % of their core KPIs (--min-coverage). (n/m): the KPIs with a value, of those defined.",
         c.min_coverage
     )];
+    if c.cities.iter().all(|city| !city.is_ranked()) {
+        notes.push(format!(
+            "No city is ranked: none computes {} % of its core KPIs; a lower --min-coverage ranks on fewer KPIs.",
+            c.min_coverage
+        ));
+    }
     for city in ranking(c) {
         if let Some(why) = not_ranked(city, c.min_coverage) {
             notes.push(format!("{}: {why}", city.city));
