@@ -98,6 +98,8 @@ pub enum ProblemCode {
     DenominatorMismatch,
     UnscorableTarget,
     BaseYearNoData,
+    MixedCurrency,
+    BadCurrency,
     // Definitions.
     MissingFile,
     InvalidToml,
@@ -152,7 +154,7 @@ impl ProblemCode {
             | ReportedDiffers | DuplicateTarget | YesNoKpiTarget | UnknownCity | YearJump
             | PartsSum | PercentAsFraction | ImplausibleValue | PopulationChange | NotConstant
             | DenominatorMismatch | UnscorableTarget | BaseYearNoData | UnknownColumn
-            | FieldCount | SplitNumber => Class::Data,
+            | FieldCount | SplitNumber | MixedCurrency | BadCurrency => Class::Data,
             _ => Class::Definitions,
         }
     }

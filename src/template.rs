@@ -3,14 +3,17 @@
 //! The sheet is the long form `assess` reads (`city,year,variable,value,unit,source`, and
 //! the U4SSC data-quality level 1-6 and verified yes/no of each value) plus columns that help the person filling it in (description, valid range,
 //! the KPIs that use the variable). Filled in, it goes straight back to `assess`.
-//! As CSV, or as an XLSX workbook whose cells check what is typed (the valid range,
-//! yes/no, the quality level). It never reads city data.
+//! As CSV, or as an XLSX workbook whose cells check what is typed: each `value` takes what
+//! `assess` reads for its variable (the loader's own rule, [`dataset::accepted`]: the valid
+//! range, or yes/no and, for a principle that can be partly met, partial) and the words that
+//! mean "no value" (`n/a`, `NR`); the quality level; verified yes/no. It never reads city data.
 
 use std::io::Write;
 
-use rust_xlsxwriter::{DataValidation, DataValidationRule, Format, Workbook, XlsxError};
+use rust_xlsxwriter::{DataValidation, DataValidationRule, Format, Formula, Workbook, XlsxError};
 
-use crate::catalog::{Catalog, Kind, Tier, Variable};
+use crate::catalog::{Catalog, Tier, Variable};
+use crate::dataset::{self, Accepted};
 
 /// What the template holds.
 #[derive(Debug, Clone, Default)]
@@ -114,12 +117,22 @@ pub fn write(catalog: &Catalog, args: &TemplateOptions, out: &mut dyn Write) -> 
     Ok(())
 }
 
+/// The `value` column (`HEADER[3]`), and its letter, which the checks' formulas name.
+const VALUE: (u16, char) = (3, 'D');
+
 /// The last row the quality and verified checks cover, so rows added below are checked too.
 const LAST_CHECKED_ROW: u32 = 100_000;
 
+/// The sheet that lists the words meaning "no value", hidden; the checks name it [`NO_VALUE`].
+const LISTS: &str = "Lists";
+
+/// The defined name of the "no value" words on the [`LISTS`] sheet.
+const NO_VALUE: &str = "NoValue";
+
 /// The template as an XLSX workbook: a `Data` sheet with the CSV's columns, where `value`
-/// accepts only the variable's valid range (or yes/no/partial), `quality` a level 1-6
-/// and `verified` yes or no. Text is written as text, never as a formula.
+/// accepts what `assess` reads for the variable (its valid range, or its yes/no answers, and
+/// the words meaning "no value"), `quality` a level 1-6 and `verified` yes or no. Text is
+/// written as text, never as a formula.
 pub fn write_xlsx(
     catalog: &Catalog,
     args: &TemplateOptions,
@@ -133,6 +146,10 @@ pub fn write_xlsx(
         ws.write_string_with_format(0, col, title, &bold)?;
     }
     let variables = rows(catalog, args);
+    let no_value = variables
+        .first()
+        .map(|(v, _)| dataset::accepted(v).no_value)
+        .unwrap_or_default();
     let rows: Vec<_> = years(args)
         .flat_map(|y| variables.iter().map(move |r| (y, r)))
         .collect();
@@ -146,10 +163,11 @@ pub fn write_xlsx(
         ws.write_string(row, 2, &variable.id)?;
         ws.write_string(row, 4, &variable.unit)?;
         ws.write_string(row, 8, &variable.description)?;
-        ws.write_string(row, 9, variable.range_text())?;
+        let accepted = dataset::accepted(variable);
+        ws.write_string(row, 9, &accepted.range_text)?;
         ws.write_string(row, 10, used_by)?;
-        if let Some(check) = value_check(variable)? {
-            ws.add_data_validation(row, 3, row, 3, &check)?;
+        if let Some(check) = value_check(&accepted, row)? {
+            ws.add_data_validation(row, VALUE.0, row, VALUE.0, &check)?;
         }
     }
     let last = LAST_CHECKED_ROW.max(u32::try_from(rows.len()).unwrap_or(u32::MAX));
@@ -169,27 +187,58 @@ pub fn write_xlsx(
     ]) {
         ws.set_column_width(col, width)?;
     }
+    let lists = workbook.add_worksheet();
+    lists.set_name(LISTS)?.set_hidden(true);
+    for (row, word) in (0u32..).zip(&no_value) {
+        lists.write_string(row, 0, *word)?;
+    }
+    let last = no_value.len().max(1);
+    workbook.define_name(NO_VALUE, &format!("={LISTS}!$A$1:$A${last}"))?;
     out.write_all(&workbook.save_to_buffer()?)?;
     Ok(())
 }
 
-/// What a variable's `value` cell accepts: yes/no/partial, or a number in its valid range
-/// (`None` where any number is valid).
-fn value_check(variable: &Variable) -> Result<Option<DataValidation>, XlsxError> {
-    if variable.kind == Kind::Boolean {
+/// What the `value` cell of sheet row `row` (from 0) accepts, from the loader's rule: a list
+/// of the yes/no answers and the "no value" words, or a number in the valid range or one of
+/// the "no value" words (`None` where anything goes).
+fn value_check(accepted: &Accepted, row: u32) -> Result<Option<DataValidation>, XlsxError> {
+    let no_value = accepted.no_value.join(", ");
+    if !accepted.words.is_empty() {
+        let mut list = accepted.words.clone();
+        list.extend(&accepted.no_value);
+        let answers = accepted.words.join(", ");
         let check = DataValidation::new()
-            .allow_list_strings(&["yes", "no", "partial"])?
-            .set_error_message("yes, no or partial")?;
+            .allow_list_strings(&list)?
+            .set_error_message(format!(
+                "{answers}; or, when there is no value, one of {no_value}"
+            ))?;
         return Ok(Some(check));
     }
-    let rule = match variable.range() {
-        (min, max) if min.is_finite() && max.is_finite() => DataValidationRule::Between(min, max),
-        (min, _) if min.is_finite() => DataValidationRule::GreaterThanOrEqualTo(min),
-        (_, max) if max.is_finite() => DataValidationRule::LessThanOrEqualTo(max),
+    let cell = format!("{}{}", VALUE.1, row + 1);
+    let range = match (accepted.min, accepted.max) {
+        (min, max) if min.is_finite() && max.is_finite() => format!("{cell}>={min},{cell}<={max}"),
+        (min, _) if min.is_finite() => format!("{cell}>={min}"),
+        (_, max) if max.is_finite() => format!("{cell}<={max}"),
         _ => return Ok(None),
     };
+    // Excel compares text without case, as the loader does; a custom rule lets the words
+    // meaning "no value" through beside the numbers.
+    let rule = format!("=OR(AND(ISNUMBER({cell}),{range}),COUNTIF({NO_VALUE},{cell})>0)");
     let check = DataValidation::new()
-        .allow_decimal_number(rule)
-        .set_error_message(format!("A number, {}", variable.range_text()))?;
+        .allow_custom(Formula::new(rule))
+        .set_error_message(format!(
+            "A number, {}; or, when there is no value, one of {no_value}",
+            accepted.range_text
+        ))?;
     Ok(Some(check))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_value_column_is_named_by_its_letter() {
+        let (index, letter) = super::VALUE;
+        assert_eq!(super::HEADER[usize::from(index)], "value");
+        assert_eq!(char::from(b'A' + index as u8), letter);
+    }
 }

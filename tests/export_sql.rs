@@ -207,8 +207,9 @@ fn export(args: &[&str]) -> String {
 
 /// The columns of `assess --format csv` that the SQL does not give (README, "Larger than one
 /// machine"), and those it gives only with `--include-scoring`.
-const NOT_IN_SQL: [&str; 10] = [
+const NOT_IN_SQL: [&str; 11] = [
     "data_notes",
+    "target_year",
     "display",
     "note",
     "sources",

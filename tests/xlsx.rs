@@ -253,7 +253,7 @@ fn xlsx_template_has_the_csv_columns_and_one_row_per_variable() {
         path.to_str().unwrap(),
     ]);
     let (names, ranges) = sheets(&path);
-    assert_eq!(names, ["Data"]);
+    assert_eq!(names, ["Data", "Lists"]);
     let data = &ranges["Data"];
     let csv = citykpi(&["template", "--year", "2025"]);
     let mut reader = csv::Reader::from_reader(csv.as_slice());

@@ -7,7 +7,8 @@ use super::graph::Graph;
 use super::*;
 use crate::diagnostic::{closest, Problem, ProblemCode, Problems};
 
-/// Names must resolve, codes must be unique, yes/no KPIs must read yes/no inputs.
+/// Names must resolve, codes must be unique, yes/no KPIs must read yes/no inputs, and a KPI
+/// that reads an amount in any currency divides it by another.
 pub(super) fn check_kpis(
     kpis: &[Kpi],
     variables: &[Variable],
@@ -58,6 +59,7 @@ pub(super) fn check_kpis(
             }
         }
         for m in &kpi.measures {
+            check_money(kpi, m, variables, problems);
             let mut known = true;
             for name in &m.formula.reads {
                 used.insert(name);
@@ -115,6 +117,30 @@ pub(super) fn check_kpis(
                 format!("variable `{}` is declared but no KPI reads it", v.id),
             ));
         }
+    }
+}
+
+/// An amount marked `any_currency` is in the city's own currency, so a KPI may only divide
+/// it by another amount (R&D / GDP): a measure that reads one such amount alone would give
+/// a figure in whatever currency the city wrote. Such a KPI needs the amount in a given
+/// currency, and reads a variable without `any_currency`.
+fn check_money(kpi: &Kpi, m: &Measure, variables: &[Variable], problems: &mut Problems) {
+    let amounts: Vec<&str> = (m.formula.reads.iter())
+        .filter(|name| variables.iter().any(|v| &v.id == *name && v.any_currency))
+        .map(String::as_str)
+        .collect();
+    if let [one] = amounts.as_slice() {
+        problems.push(
+            Problem::new(
+                ProblemCode::UnitKindMismatch,
+                &kpi.file,
+                format!(
+                    "{} reads `{one}`, an amount in any currency (any_currency), but no other amount to divide it by; a KPI that needs an absolute amount reads a variable without any_currency, in the currency of its unit",
+                    m.key
+                ),
+            )
+            .at_line(m.line),
+        );
     }
 }
 

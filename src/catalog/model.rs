@@ -73,6 +73,12 @@ pub struct Variable {
     /// A value more than this many times the year before (or less than its inverse) is
     /// flagged; overrides [`Plausibility::year_change_factor`]; 0 leaves it unchecked.
     pub year_change_factor: Option<f64>,
+    /// A yes/no principle that can be partly met (the U4SSC verifier marks it "partial"):
+    /// it takes yes, partial or no (1, 0.5, 0), as a yes/no KPI reported directly does.
+    pub partial: bool,
+    /// An amount of money that every KPI reading it divides by money in the same currency
+    /// (R&D / GDP): it may be given in any one currency per city-year (`catalog::units`).
+    pub any_currency: bool,
 }
 
 impl Variable {
@@ -86,10 +92,15 @@ impl Variable {
         (self.min.unwrap_or(min), self.max.unwrap_or(max))
     }
 
-    /// The range as a person reads it: `0 to 100`, `>= 0`, `yes/no`.
+    /// The range as a person reads it: `0 to 100`, `>= 0`, `yes/no`, `yes/partial/no`.
     pub fn range_text(&self) -> String {
         if self.kind == Kind::Boolean {
-            return "yes/no".into();
+            return if self.partial {
+                "yes/partial/no"
+            } else {
+                "yes/no"
+            }
+            .into();
         }
         match self.range() {
             (min, max) if max.is_infinite() => format!(">= {min}"),

@@ -4,6 +4,7 @@
 use std::collections::HashSet;
 
 use super::code::{code_is_well_formed, id_for_code, is_snake_id, normalize_code};
+use super::money::Money;
 use super::units::{Unit, Units};
 use super::*;
 use crate::diagnostic::{Problem, ProblemCode, Problems};
@@ -228,7 +229,29 @@ pub(super) fn parse_variables(file: &SourceFile, problems: &mut Problems) -> Vec
             aliases: v.aliases.clone(),
             convert: v.convert.iter().map(|(u, f)| (u.clone(), *f)).collect(),
             year_change_factor: v.year_change_factor,
+            partial: v.partial,
+            any_currency: v.any_currency,
         };
+        let mismatch = |key: &str, needs: &str| {
+            Problem::new(
+                ProblemCode::UnitKindMismatch,
+                &file.path,
+                format!("variable `{id}` has {key} = true, which only {needs} takes"),
+            )
+            .at_line(line)
+        };
+        if v.partial && v.kind != Kind::Boolean {
+            problems.push(mismatch(
+                "partial",
+                "a boolean variable (kind = \"boolean\")",
+            ));
+        }
+        if v.any_currency && Money::parse(&v.unit).is_none() {
+            problems.push(mismatch(
+                "any_currency",
+                "an amount of money (a unit such as \"EUR million\")",
+            ));
+        }
         if let Some(factor) = variable.year_change_factor {
             if !(factor == 0.0 || factor.is_finite() && factor > 1.0) {
                 problems.push(

@@ -23,6 +23,12 @@ pub struct RawVariable {
     pub convert: IndexMap<String, f64>,
     /// Overrides `scoring.toml`'s `plausibility.year_change_factor` for this variable.
     pub year_change_factor: Option<f64>,
+    /// A yes/no principle that can be partly met: it also takes `partial`.
+    #[serde(default)]
+    pub partial: bool,
+    /// An amount of money that every KPI reading it divides by money: any one currency.
+    #[serde(default)]
+    pub any_currency: bool,
 }
 
 pub type RawVariables = IndexMap<String, Spanned<RawVariable>>;

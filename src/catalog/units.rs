@@ -2,7 +2,7 @@
 //! (`units.toml`), the spellings data files use for them, and conversions that belong to
 //! one variable (ppb to µg/m³ depends on the gas). Pure lookups; it never reads files.
 
-use super::Variable;
+use super::{Money, Variable};
 
 /// One unit of a group: its name, how many of the group's first unit it makes, its spellings.
 #[derive(Debug, Clone)]
@@ -18,12 +18,13 @@ pub struct Units {
     pub groups: Vec<(String, Vec<Unit>)>,
 }
 
-/// A unit as compared: no spaces, lower case, `m3` for `m³`, `ug` for `µg`.
+/// A unit as compared: no spaces, lower case, `l` for `ℓ`, `m3` for `m³`, `ug` for `µg`.
 pub fn normalize(unit: &str) -> String {
     unit.chars()
         .filter(|c| !c.is_whitespace())
         .collect::<String>()
         .to_lowercase()
+        .replace('ℓ', "l")
         .replace('³', "3")
         .replace('²', "2")
         .replace(['µ', 'μ'], "u")
@@ -79,7 +80,9 @@ impl Units {
 
     /// The factor that turns a value given in `unit` into the variable's own unit: the same
     /// unit or one of the variable's aliases, a conversion the variable declares (ppb for a
-    /// gas), or a conversion within a group of `units.toml`.
+    /// gas), a conversion within a group of `units.toml`, or, for an amount of money in any
+    /// currency (`any_currency`), the scale alone (`NOK thousand` to `EUR million` is 0.001:
+    /// the currency is the city's, checked once per city-year by the loader).
     pub fn to_variable(&self, unit: &str, variable: &Variable) -> Option<f64> {
         let given = normalize(unit);
         if normalize(&variable.unit) == given
@@ -89,6 +92,13 @@ impl Units {
         }
         if let Some((_, factor)) = variable.convert.iter().find(|(u, _)| normalize(u) == given) {
             return Some(*factor);
+        }
+        if variable.any_currency {
+            if let (Some(given), Some(own)) = (Money::parse(unit), Money::parse(&variable.unit)) {
+                if given.rest == own.rest {
+                    return Some(given.scale / own.scale);
+                }
+            }
         }
         self.factor(unit, &variable.unit)
     }
@@ -127,5 +137,50 @@ mod tests {
         assert_eq!(u.factor(" Minutes ", "minutes"), Some(1.0));
         assert_eq!(u.factor("hours", "litres"), None);
         assert_eq!(u.factor("furlongs", "minutes"), None);
+    }
+}
+
+#[cfg(test)]
+mod catalogue_tests {
+    use super::normalize;
+    use crate::catalog::Catalog;
+
+    /// Every spelling in `units.toml` names one unit: the printed U4SSC labels are aliases,
+    /// and none of them is claimed by two units.
+    #[test]
+    fn every_spelling_names_one_unit_and_the_printed_labels_are_known() {
+        let catalog = Catalog::embedded();
+        let mut seen = std::collections::HashMap::new();
+        for (group, units) in &catalog.units.groups {
+            for unit in units {
+                for spelling in std::iter::once(&unit.name).chain(&unit.aliases) {
+                    let this = (group, &unit.name);
+                    let before = seen.insert(normalize(spelling), this);
+                    assert!(
+                        before.is_none_or(|b| b == this),
+                        "{spelling} is {before:?} and {group}/{}",
+                        unit.name
+                    );
+                }
+            }
+        }
+        let u = &catalog.units;
+        for (printed, unit) in [
+            ("ℓ / day (per capita)", "l per capita per day"),
+            ("/ 100 000 inhabitants", "per 100k"),
+            ("FTE / 100 000 inhabitants", "per 100k"),
+            ("Ratio Female: Male", "ratio"),
+            ("% GDP", "%"),
+            ("% / City GDP", "%"),
+            ("Services", "count"),
+            ("Minutes", "minutes"),
+            ("km / 100 000 inhabitants", "km per 100k"),
+        ] {
+            assert_eq!(u.factor(printed, unit), Some(1.0), "{printed}");
+        }
+        assert_eq!(
+            u.factor("ha / 100 000 inhabitants", "m² per 100k"),
+            Some(10_000.0)
+        );
     }
 }

@@ -28,9 +28,12 @@ Exit codes:
   2  usage error: bad arguments, unknown KPI code, an output that is a file read
      (data, targets, peers), a folder, or in a folder that is not there
   3  the data or the targets file has errors (with --strict: also warnings), or
-     nothing in the data to assess
+     nothing in the data to assess; the report is still written and says so
+     (a targets file with errors is set aside for the default targets)
   4  a CI gate is not met (--fail-under, --min-coverage)
-  101  an internal error (a bug: please report it)";
+  101  an internal error (a bug: please report it)
+When several apply, the lowest code wins (1, 2, 3, then 4); gates are checked and
+their `gate:` lines printed even when the data has errors.";
 
 /// A clap parser for a library enum, from its lower-case names (strum).
 fn names<E>() -> impl TypedValueParser<Value = E>

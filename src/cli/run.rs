@@ -15,7 +15,7 @@ use citykpi::diagnostic::{exit, plural, Problem, ProblemCode, Problems};
 use citykpi::report::problems::ProblemFormat;
 use citykpi::report::{self, Format, Style};
 use citykpi::scoring::gates::{self, Gate};
-use citykpi::scoring::Assessment;
+use citykpi::scoring::{Assessment, Standing};
 use citykpi::template::{TemplateFormat, TemplateOptions};
 use citykpi::{browse, engine, export_sql, plausibility, Error};
 
@@ -205,7 +205,28 @@ fn assess(catalog: &Catalog, args: AssessArgs, stderr: &mut dyn Write) -> anyhow
             }
         }
     }
-    let targets = load_targets(catalog, args.targets.as_deref(), &args.text.options())?;
+    // A targets file with errors is set aside: the report is written on the default targets
+    // and says so, and the run exits 3.
+    let (targets, targets_problems) = match args.targets.as_deref() {
+        None => (None, None),
+        Some(path) => match Targets::from_path(catalog, path, &args.text.options()) {
+            Ok(targets) => (Some(targets), None),
+            // A file that cannot be read at all stops the run, as a data file does.
+            Err(problems) if problems.unreadable() => {
+                let summary = format!("cannot read the targets file {}", path.display());
+                return Err(Error::Data { summary, problems }.into());
+            }
+            Err(problems) => {
+                writeln!(
+                    stderr,
+                    "error: the targets file {} has errors; the report is written on the default targets:",
+                    path.display()
+                )?;
+                print_problems(&problems, stderr)?;
+                (None, Some(problems))
+            }
+        },
+    };
     // Every year is read: earlier years are the base of progress. --year picks what is reported.
     let filter = Filter {
         cities: args.city.clone(),
@@ -275,7 +296,13 @@ fn assess(catalog: &Catalog, args: AssessArgs, stderr: &mut dyn Write) -> anyhow
         .0
         .extend(base_year_problem(&assessment, &data));
     print_problems(&disagreements, stderr)?;
-    let data_failed = data_failed || (args.strict && !disagreements.is_empty());
+    let data_failed =
+        data_failed || (args.strict && !disagreements.is_empty()) || targets_problems.is_some();
+    let mut standing = Standing::new([&problems, &disagreements], check_command(&args.data));
+    if let (Some(file), Some(set_aside)) = (&args.targets, &targets_problems) {
+        standing = standing.with_targets_set_aside(file.display().to_string(), set_aside);
+    }
+    let assessment = assessment.with_standing(standing);
     let to_terminal = to_terminal(args.output.as_deref());
     let style = Style {
         colour: args.format == Format::Table
@@ -287,32 +314,49 @@ fn assess(catalog: &Catalog, args: AssessArgs, stderr: &mut dyn Write) -> anyhow
     write_output(args.output.as_deref(), &reads, |out| {
         report::render(args.format, &assessment, style, out)
     })?;
-    if data_failed {
-        writeln!(
-            stderr,
-            "error: the data has {} and {}; KPIs that read a rejected value say so in the report",
-            plural(problems.errors(), "error"),
-            plural(problems.warnings() + disagreements.warnings(), "warning")
-        )?;
-        return Ok(exit::DATA);
-    }
+    // Gates are evaluated whatever the data: CI sees them. Exit 3 (the data) comes before
+    // exit 4 (a gate), as the exit-code table says.
     let mut gates = args.fail_under.clone();
     if let Some(min) = args.min_coverage {
         gates.push(Gate::CoreCoverage { min });
     }
-    if !gates.is_empty() {
-        let mut failed = false;
-        for city_year in assessment.iter() {
-            for shortfall in gates::check(&city_year, &gates) {
-                writeln!(stderr, "gate: {shortfall}")?;
-                failed = true;
-            }
-        }
-        if failed {
-            return Ok(exit::GATE);
+    let mut gate_failed = false;
+    for city_year in assessment.iter().filter(|_| !gates.is_empty()) {
+        for shortfall in gates::check(&city_year, &gates) {
+            writeln!(stderr, "gate: {shortfall}")?;
+            gate_failed = true;
         }
     }
-    Ok(exit::OK)
+    if data_failed {
+        writeln!(
+            stderr,
+            "error: the data has {} and {}; KPIs that read a rejected value say so in the report{}",
+            plural(problems.errors(), "error"),
+            plural(problems.warnings() + disagreements.warnings(), "warning"),
+            if gate_failed {
+                " (a gate is not met either: exit 3 comes first)"
+            } else {
+                ""
+            }
+        )?;
+        return Ok(exit::DATA);
+    }
+    Ok(if gate_failed { exit::GATE } else { exit::OK })
+}
+
+/// The command that lists every problem of these data files.
+fn check_command(data: &[String]) -> String {
+    let files: Vec<String> = data
+        .iter()
+        .map(|f| {
+            if f.contains([' ', '\'', '"']) {
+                format!("'{}'", f.replace('\'', "'\\''"))
+            } else {
+                f.clone()
+            }
+        })
+        .collect();
+    format!("citykpi check data {} --all", files.join(" "))
 }
 
 /// A warning when `--base-year` names a year in which some cities have no data: it names

@@ -2,33 +2,41 @@
 //! the checks that look across cells (parts against wholes) once every file is read.
 //! It never computes a KPI.
 
-use super::csv_text;
+use super::csv_text::{self, ValueKind};
 use super::loader::{Loaded, Loader, Place};
 use super::model::{Rejected, Rejection, VERIFIED_NO, VERIFIED_YES};
+use super::tabular::Raw;
 use super::Origin;
 use crate::diagnostic::{Problem, ProblemCode};
 use crate::quality::{parse_verified, Quality};
 
 impl<'a> Loader<'a> {
     /// Check one value and store it in its cell, converted to its field's unit. `written` is
-    /// the field's name as the data spells it, for messages.
+    /// the field's name as the data spells it, for messages; `raw` is the cell as the input
+    /// holds it (text, or a number a workbook or Parquet file holds as one).
     pub(super) fn store(
         &mut self,
         at: &Place,
         field: usize,
         written: &str,
-        raw: &str,
+        raw: Raw,
         column: &str,
     ) {
+        let number = match raw {
+            Raw::Number(v) => Some(v),
+            Raw::Text(_) => None,
+        };
+        let text = raw.into_text();
         let cell = Cell {
             field,
             row: self.row(at.city, at.year),
             written,
-            raw,
+            raw: &text,
+            number,
             column,
             at,
         };
-        if csv_text::is_not_available(raw) {
+        if number.is_none() && csv_text::is_not_available(&text) {
             return self.store_not_available(&cell);
         }
         if !self.out.dataset.not_reported.is_empty() && self.conflicts_with_not_reported(&cell) {
@@ -127,7 +135,15 @@ impl<'a> Loader<'a> {
     /// The cell's text as a value of its kind, or a `not-a-number` problem.
     fn parse(&mut self, cell: &Cell) -> Option<f64> {
         let kind = self.rules[cell.field].kind;
-        match csv_text::parse_value(cell.raw, kind, self.decimal_comma) {
+        let parsed = match (cell.number, kind) {
+            // A number cell of a number is that number: nothing to parse.
+            (Some(v), ValueKind::Number | ValueKind::Percent) if v.is_finite() => Ok(v),
+            (Some(_), ValueKind::Number | ValueKind::Percent) => {
+                Err("write a finite number such as 1234.5".to_string())
+            }
+            _ => csv_text::parse_value(cell.raw, kind, self.decimal_comma),
+        };
+        match parsed {
             Ok(value) => Some(value),
             Err(hint) => {
                 let name = self.file_name(cell.at.origin);
@@ -249,6 +265,9 @@ impl<'a> Loader<'a> {
         }
         let at = cell.at;
         let source = self.source_id(at.source);
+        // An amount in another currency (`NOK million`) keeps its unit even at factor 1
+        // (lineage); every unit's currency is noted for the one-currency check (currency.rs).
+        let foreign = self.note_currency(field, row, at.unit);
         let data = &mut self.out.dataset;
         let rows = data.cities.len();
         data.values[field][row] = value;
@@ -259,7 +278,7 @@ impl<'a> Loader<'a> {
         put(&mut data.notes[field], rows, row, at.notes);
         data.lines[field][row] = at.origin.line;
         put(&mut data.line_files[field], rows, row, at.origin.file);
-        if factor != 1.0 {
+        if factor != 1.0 || foreign {
             data.converted
                 .insert((field, row), (at.unit.to_string(), given));
         }
@@ -315,50 +334,6 @@ impl<'a> Loader<'a> {
         (quality, verified)
     }
 
-    /// A workbook cell formatted as a percentage holds the fraction (`25%` is 0.25), and that is
-    /// what a reader of the workbook gets: where every value a workbook gives for a
-    /// percentage is between 0 and 1 (and one is above 0), say so.
-    pub(super) fn check_fractions(&mut self, file: u32) {
-        let data = &self.out.dataset;
-        let mut found = Vec::new();
-        for (field, rule) in self.rules.iter().enumerate() {
-            if rule.kind != csv_text::ValueKind::Percent || !data.has_column(field) {
-                continue;
-            }
-            let (mut count, mut first, mut fractions, mut positive) = (0, None, true, false);
-            for row in 0..data.rows() {
-                let origin = data.origin_of(field, row);
-                let Some(value) = data.value(field, row).filter(|_| origin.file == file) else {
-                    continue;
-                };
-                count += 1;
-                first.get_or_insert(origin.line);
-                fractions &= (0.0..=1.0).contains(&value);
-                positive |= value > 0.0;
-            }
-            if let (true, true, Some(line)) = (fractions, positive, first) {
-                // A KPI reported directly is named by its code, as the data names it.
-                let id = &data.fields[field].id;
-                let key = self.catalog.measures().find(|(_, m)| &m.id == id);
-                let shown = key.map_or(id.clone(), |(_, m)| m.key.clone());
-                found.push((shown, count, line));
-            }
-        }
-        let name = self.out.dataset.files[file as usize].clone();
-        for (id, count, line) in found {
-            self.report(
-                Problem::new(
-                    ProblemCode::PercentAsFraction,
-                    &name,
-                    format!(
-                        "`{id}` is a percentage (0-100), but its {count} value(s) here are all between 0 and 1: a cell formatted as a percentage holds the fraction (25 % is 0.25), which is what the workbook gives; if so, enter the percentages as numbers (25) or check the values"
-                    ),
-                )
-                .at_line(line as usize),
-            );
-        }
-    }
-
     /// The factor from `unit` into the field's own unit, worked out once per field and unit.
     fn unit_factor(&mut self, field: usize, unit: &str) -> Option<f64> {
         if let Some(&factor) = self.unit_factors.get(&(field, unit.to_string())) {
@@ -391,7 +366,7 @@ impl<'a> Loader<'a> {
     }
 
     /// A cell whose value cannot be used: it stays empty and says why.
-    fn invalidate(&mut self, field: usize, row: usize, at: Origin, why: Rejected) {
+    pub(super) fn invalidate(&mut self, field: usize, row: usize, at: Origin, why: Rejected) {
         self.ensure_column(field);
         let data = &mut self.out.dataset;
         data.values[field][row] = f64::NAN;
@@ -424,7 +399,7 @@ impl<'a> Loader<'a> {
         id
     }
 
-    fn row(&mut self, city: &str, year: i32) -> usize {
+    pub(super) fn row(&mut self, city: &str, year: i32) -> usize {
         // Rows of one city-year usually come together: check the last one first.
         if let Some((last_city, last_year, row)) = &self.last_row {
             if *last_year == year && last_city == city {
@@ -471,6 +446,7 @@ impl<'a> Loader<'a> {
 
     pub(super) fn finish(mut self) -> Loaded {
         self.check_parts();
+        self.check_currencies();
         let data = &mut self.out.dataset;
         let mut order: Vec<usize> = (0..data.cities.len()).collect();
         order.sort_by(|&a, &b| {
@@ -508,61 +484,6 @@ impl<'a> Loader<'a> {
         }
         self.out
     }
-
-    /// A part can never exceed its whole (households with Internet <= households).
-    fn check_parts(&mut self) {
-        let data = &self.out.dataset;
-        let mut problems = Vec::new();
-        let mut invalid = Vec::new();
-        for v in &self.catalog.variables {
-            let Some(whole) = &v.part_of else { continue };
-            let (Some(p), Some(w)) = (data.field_index(&v.id), data.field_index(whole)) else {
-                continue;
-            };
-            if !data.has_column(p) || !data.has_column(w) {
-                continue;
-            }
-            for row in 0..data.rows() {
-                let (part, total) = (data.values[p][row], data.values[w][row]);
-                if part > total {
-                    let origin = data.origin_of(p, row);
-                    let whole_origin = data.origin_of(w, row);
-                    problems.push(
-                        Problem::new(
-                            ProblemCode::PartExceedsWhole,
-                            &data.files[origin.file as usize],
-                            format!(
-                                "{} {} `{}` = {part} is more than `{whole}` = {total} ({}:{}); a part cannot exceed its whole",
-                                data.cities[row], data.years[row], v.id, data.files[whole_origin.file as usize], whole_origin.line
-                            ),
-                        )
-                        .at_line(origin.line as usize)
-                        .with_value(part.to_string()),
-                    );
-                    let why = Rejected::ExceedsWhole {
-                        part,
-                        whole: whole.clone(),
-                    };
-                    invalid.push((p, row, origin, why));
-                }
-            }
-        }
-        let count = problems.len();
-        let file = problems.first().map(|p| p.file.clone()).unwrap_or_default();
-        for p in problems.into_iter().take(self.listed) {
-            self.out.problems.push(p);
-        }
-        if count > self.listed {
-            self.out.problems.push(Problem::new(
-                ProblemCode::PartExceedsWhole,
-                file,
-                format!("{} more `part-exceeds-whole` problems are not listed; fix the ones above and run again, or list them all with `citykpi check data --all`", count - self.listed),
-            ).standing_for(count - self.listed));
-        }
-        for (field, row, at, why) in invalid {
-            self.invalidate(field, row, at, why);
-        }
-    }
 }
 
 /// One value on its way into its cell: where it goes, what the data wrote, and its row.
@@ -571,7 +492,10 @@ struct Cell<'c> {
     row: usize,
     /// The field's name as the data spells it.
     written: &'c str,
+    /// The cell as text (a number in its shortest form), for parsing and messages.
     raw: &'c str,
+    /// The number a workbook or Parquet cell holds, read as it is.
+    number: Option<f64>,
     column: &'c str,
     at: &'c Place<'c>,
 }

@@ -312,26 +312,29 @@ pub fn is_not_available(raw: &str) -> bool {
     if raw.len() > 16 || raw.as_bytes().first().is_some_and(u8::is_ascii_digit) {
         return false; // the common case: a number
     }
-    let missing = [
-        "",
-        "n/a",
-        "na",
-        "nr",
-        "n.r.",
-        "not reported",
-        "not available",
-        "-",
-        "\u{2013}",
-        "\u{2014}",
-        "..",
-        "...",
-        "null",
-        "none",
-        "nan",
-        "#n/a",
-    ];
-    missing.contains(&raw.trim().to_lowercase().as_str())
+    NOT_AVAILABLE.contains(&raw.trim().to_lowercase().as_str())
 }
+
+/// The spellings [`is_not_available`] reads as "no value", in lower case (the XLSX template's
+/// checks allow the same).
+pub const NOT_AVAILABLE: [&str; 16] = [
+    "",
+    "n/a",
+    "na",
+    "nr",
+    "n.r.",
+    "not reported",
+    "not available",
+    "-",
+    "\u{2013}",
+    "\u{2014}",
+    "..",
+    "...",
+    "null",
+    "none",
+    "nan",
+    "#n/a",
+];
 
 /// What a cell may hold.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -24,7 +24,9 @@ pub const NOTE_COLUMNS: [&str; 13] = [
 
 /// The columns read besides the notes: in long form all of them; in wide form the ones
 /// that are not variables.
-const MARK_COLUMNS: [&str; 6] = ["city", "year", "unit", "source", "quality", "verified"];
+const MARK_COLUMNS: [&str; 7] = [
+    "city", "year", "unit", "source", "quality", "verified", "currency",
+];
 
 /// The form of a file: long (one value a row) or wide (a column per variable).
 #[derive(Debug, Clone)]
@@ -49,6 +51,8 @@ pub(super) struct Columns {
     pub source: Option<usize>,
     pub quality: Option<usize>,
     pub verified: Option<usize>,
+    /// The city-year's currency, for its amounts of money (`currency.rs`).
+    pub currency: Option<usize>,
     /// Note columns, in header order.
     pub notes: Vec<usize>,
     /// The fields a row must have: up to its last required column (city, year, variable
@@ -165,6 +169,7 @@ impl Loader<'_> {
             source: col("source"),
             quality: col("quality"),
             verified: col("verified"),
+            currency: col("currency"),
             notes,
             required,
             form,
@@ -204,7 +209,7 @@ impl Loader<'_> {
                     ProblemCode::UnknownColumn,
                     name,
                     format!(
-                        "column \"{}\" is not read; the columns read are city, year, variable, value, unit, source, quality, verified, and notes that travel with the value ({})",
+                        "column \"{}\" is not read; the columns read are city, year, variable, value, unit, source, quality, verified, currency, and notes that travel with the value ({})",
                         header[i],
                         NOTE_COLUMNS.join(", ")
                     ),

@@ -6,9 +6,10 @@
 use std::collections::HashMap;
 
 use super::csv_text::{self, TextOptions};
+use super::header::Columns;
 use super::rows::FileRows;
 use super::rule::Rule;
-use super::tabular;
+use super::tabular::{self, Prepared, TypedTable};
 use super::{name_key, Dataset, Field, Filter, Input, Origin};
 use crate::catalog::{normalize_code, Catalog};
 use crate::diagnostic::{closest, Problem, ProblemCode, Problems};
@@ -61,6 +62,8 @@ pub struct Loader<'a> {
     pub(super) tally: Tally,
     /// (field, unit as given) -> the factor into the field's unit, or `None` if it has none.
     pub(super) unit_factors: HashMap<(usize, String), Option<f64>>,
+    /// The currencies rows declare and units name, for `currency::check_currencies`.
+    pub(super) currencies: super::currency::Currencies,
     pub(super) catalog: &'a Catalog,
     pub(super) filter: Filter,
     pub(super) options: TextOptions,
@@ -107,6 +110,7 @@ impl<'a> Loader<'a> {
         Loader {
             tally: Tally::default(),
             unit_factors: HashMap::new(),
+            currencies: Default::default(),
             catalog,
             filter,
             options,
@@ -221,27 +225,30 @@ impl<'a> Loader<'a> {
     }
 
     fn load_file(&mut self, input: &Input) {
-        // A workbook sheet or Parquet file is read as the CSV text it is turned into.
-        let prepared = tabular::prepare(input, self.options);
-        let name = match &prepared {
-            Ok(p) => p.input.name(),
-            Err(_) => input.name(),
-        };
         let file = self.out.dataset.files.len() as u32;
-        self.out.dataset.files.push(name.clone());
-        let (input, options) = match prepared {
-            Ok(p) => {
-                for problem in p.problems {
+        match tabular::prepare(input) {
+            Err(problem) => {
+                self.out.dataset.files.push(input.name());
+                self.report(problem);
+            }
+            Ok(Prepared::Csv(input)) => {
+                self.out.dataset.files.push(input.name());
+                self.load_csv(input, file);
+            }
+            Ok(Prepared::Typed(mut table)) => {
+                self.out.dataset.files.push(table.name().to_string());
+                for problem in table.problems() {
                     self.report(problem);
                 }
-                (p.input, p.options)
+                self.load_typed(table.as_ref(), file);
             }
-            Err(problem) => {
-                self.report(problem);
-                return;
-            }
-        };
-        let table = match open(&input, &options, &name) {
+        }
+    }
+
+    /// A CSV file: its header, then its records, parsed on a second thread.
+    fn load_csv(&mut self, input: &Input, file: u32) {
+        let name = input.name();
+        let table = match open(input, &self.options, &name) {
             Ok(table) => table,
             Err(problem) => {
                 self.report(problem);
@@ -264,11 +271,66 @@ impl<'a> Loader<'a> {
             return;
         };
         self.bytes_before += bytes;
+        self.no_rows(rows, &name, header_line);
+    }
+
+    /// A workbook sheet or a Parquet file: its first row with anything in it is the header,
+    /// and every cell after it is read as it is typed (a number cell is that number).
+    fn load_typed(&mut self, table: &dyn TypedTable, file: u32) {
+        let name = table.name().to_string();
+        // Numbers are numbers; text cells are read as CSV text with a decimal point.
+        self.decimal_comma = false;
+        let mut header: Option<(Columns, usize)> = None;
+        let mut rows = 0;
+        let mut unreadable = false;
+        table.for_each_row(&mut |line, fields| {
+            if unreadable {
+                return;
+            }
+            let Some((columns, header_line)) = &header else {
+                let cells: Vec<String> = (0..fields.len())
+                    .map(|i| fields.raw(i).into_text().into_owned())
+                    .collect();
+                if cells.iter().all(String::is_empty) {
+                    return;
+                }
+                match self.columns(cells, &name, line) {
+                    Some(columns) => header = Some((columns, line)),
+                    None => unreadable = true,
+                }
+                return;
+            };
+            let at = FileRows {
+                name: &name,
+                file,
+                header_line: *header_line,
+                columns,
+                delimiter: b',',
+            };
+            if self.read_fields(fields, line, &at) {
+                rows += 1;
+            }
+        });
+        match header {
+            Some((_, header_line)) => self.no_rows(rows, &name, header_line),
+            None if !unreadable => {
+                self.report(Problem::new(
+                    ProblemCode::EmptyFile,
+                    &name,
+                    "the file is empty; it needs a header (city,year,variable,value) and rows",
+                ));
+            }
+            None => {}
+        }
+    }
+
+    /// A file with a header but no data rows is worth a warning.
+    fn no_rows(&mut self, rows: usize, name: &str, header_line: usize) {
         if rows == 0 {
             self.report(
                 Problem::new(
                     ProblemCode::NoRows,
-                    &name,
+                    name,
                     "the file has a header but no data rows",
                 )
                 .at_line(header_line),

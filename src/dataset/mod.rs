@@ -8,8 +8,10 @@
 //! file and line it came from. Every problem is collected with its place; this
 //! module never computes a KPI.
 
+mod across;
 mod cells;
 mod csv_text;
+mod currency;
 mod groups;
 mod header;
 mod input;
@@ -29,6 +31,7 @@ pub use header::NOTE_COLUMNS;
 pub use input::{Input, WORKBOOK_EXTENSIONS};
 pub use loader::{load, Loaded, Loader, LISTED};
 pub use model::{Dataset, Field, Filter, Origin};
+pub use rule::{accepted, Accepted};
 pub use targets::{TargetRow, Targets};
 
 /// A name as the loader compares it: city names, variable names and codes are one thing

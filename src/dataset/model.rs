@@ -106,6 +106,13 @@ pub enum Rejected {
     NotReportedAndValue { value: String },
     /// A part larger than its whole (households with Internet > households).
     ExceedsWhole { part: f64, whole: String },
+    /// Amounts of one city-year in two currencies (or two currencies declared); `second` is
+    /// where the second currency was read.
+    MixedCurrency {
+        first: &'static str,
+        other: &'static str,
+        second: Origin,
+    },
 }
 
 impl Dataset {
@@ -154,6 +161,14 @@ impl Dataset {
                 format!("conflicting rows: not reported, and {value} at {at}")
             }
             Rejected::ExceedsWhole { part, whole } => format!("{part} is more than {whole} ({at})"),
+            Rejected::MixedCurrency {
+                first,
+                other,
+                second,
+            } => format!(
+                "amounts in {first} and {other} in one city-year ({})",
+                self.place(*second)
+            ),
         })
     }
 

@@ -6,10 +6,13 @@
 use std::io::Read;
 use std::sync::mpsc::{Receiver, SyncSender};
 
+use std::borrow::Cow;
+
 use super::csv_text::{self, LfReader};
 use super::header::{Columns, Form};
 use super::loader::{Loader, Place};
 use super::quotes::QuoteFault;
+use super::tabular::Fields;
 use super::Origin;
 use crate::diagnostic::{Problem, ProblemCode};
 
@@ -109,7 +112,20 @@ impl Loader<'_> {
             self.report(problem);
             return Some(true);
         }
-        let get = |i: usize| csv_text::trim(record.get(i).unwrap_or(""));
+        Some(self.read_fields(record, line, at))
+    }
+
+    /// Check one row's city, year and marks and store its values (any input: a CSV record,
+    /// or a workbook's or Parquet file's typed cells). False only for a blank row.
+    pub(super) fn read_fields(&mut self, fields: &dyn Fields, line: usize, at: &FileRows) -> bool {
+        let columns = at.columns;
+        let texts: Vec<Cow<str>> = (0..fields.len().max(columns.header.len()))
+            .map(|i| fields.raw(i).into_text())
+            .collect();
+        if texts.iter().all(|t| t.is_empty()) {
+            return false; // blank rows carry nothing
+        }
+        let get = |i: usize| texts.get(i).map_or("", |t| t.as_ref());
         let city = get(columns.city);
         if city.is_empty() {
             self.report(
@@ -121,7 +137,7 @@ impl Loader<'_> {
                 .at_line(line)
                 .in_column(columns.name(columns.city)),
             );
-            return Some(true);
+            return true;
         }
         let Some(year) = parse_year(get(columns.year)) else {
             self.report(
@@ -137,10 +153,10 @@ impl Loader<'_> {
                 .in_column(columns.name(columns.year))
                 .with_value(get(columns.year)),
             );
-            return Some(true);
+            return true;
         };
         if !self.filter.keeps(city, year) {
-            return Some(true);
+            return true;
         }
         let (quality, verified) = self.marks(
             at.name,
@@ -162,6 +178,8 @@ impl Loader<'_> {
                 line: line as u32,
             },
         };
+        let currency = columns.currency.map(get).unwrap_or("");
+        self.declare_currency(city, year, currency, place.origin);
         match &columns.form {
             Form::Long {
                 variable,
@@ -179,23 +197,29 @@ impl Loader<'_> {
                         .at_line(line)
                         .in_column(columns.name(*variable)),
                     );
-                    return Some(true);
+                    return true;
                 }
                 if let Some(field) = self.resolve_field(name, at.name, line, None) {
                     place.unit = unit.map(get).unwrap_or("");
-                    self.store(&place, field, name, get(*value), columns.name(*value));
+                    self.store(
+                        &place,
+                        field,
+                        name,
+                        fields.raw(*value),
+                        columns.name(*value),
+                    );
                 }
             }
-            Form::Wide(fields) => {
-                for &(column, field) in fields {
+            Form::Wide(wide) => {
+                for &(column, field) in wide {
                     if let Some(field) = field {
                         let header = columns.name(column);
-                        self.store(&place, field, header, get(column), header);
+                        self.store(&place, field, header, fields.raw(column), header);
                     }
                 }
             }
         }
-        Some(true)
+        true
     }
 
     /// The notes of a row, interned: 0 where its note columns are empty (or it has none).

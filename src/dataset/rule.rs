@@ -1,9 +1,45 @@
 //! What a cell may hold: the kind of value and its valid range, decided once per field from
-//! the catalogue, the same way for a variable and for a KPI a city reports directly. It
-//! holds rules; it never reads a value.
+//! the catalogue, the same way for a variable and for a KPI a city reports directly, and
+//! what the XLSX template's checks offer for it ([`accepted`]), from the same rule. It holds
+//! rules; it never reads a value.
 
-use super::csv_text::ValueKind;
-use crate::catalog::{Measure, Variable};
+use super::csv_text::{ValueKind, NO, NOT_AVAILABLE, PARTIAL, YES};
+use crate::catalog::{Kind, Measure, Variable};
+
+/// What a variable's cell takes, as the loader's rule decides it: the words of a yes/no
+/// variable (`yes`, `partial`, `no`) or the range of a number, and the words that mean "no
+/// value" (`n/a`, `NR`, ...), which every cell takes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Accepted {
+    /// The answers of a yes/no variable, in their first spelling; empty for a number.
+    pub words: Vec<&'static str>,
+    pub min: f64,
+    pub max: f64,
+    /// `0 to 100`, `>= 0`, `yes/partial/no`.
+    pub range_text: String,
+    /// The spellings of "no value", as the loader reads them (lower case, any case accepted).
+    pub no_value: Vec<&'static str>,
+}
+
+/// What a cell of `variable` takes (the template's checks offer exactly this).
+pub fn accepted(variable: &Variable) -> Accepted {
+    let rule = Rule::variable(variable);
+    let words = match rule.kind {
+        ValueKind::YesNo => vec![YES[0], NO[0]],
+        ValueKind::YesPartialNo => vec![YES[0], PARTIAL[0], NO[0]],
+        ValueKind::Number | ValueKind::Percent => Vec::new(),
+    };
+    Accepted {
+        words,
+        min: rule.min,
+        max: rule.max,
+        range_text: rule.range_text,
+        no_value: NOT_AVAILABLE
+            .into_iter()
+            .filter(|w| !w.is_empty())
+            .collect(),
+    }
+}
 
 /// What a cell of one field may hold: its kind of value and valid range, the same for a
 /// variable and for a KPI a city reports directly.
@@ -19,10 +55,15 @@ pub(super) struct Rule {
 }
 
 impl Rule {
+    /// A variable's value; a yes/no principle that can be partly met takes partial too.
     pub(super) fn variable(v: &Variable) -> Rule {
         let (min, max) = v.range();
+        let kind = match v.kind {
+            Kind::Boolean if v.partial => ValueKind::YesPartialNo,
+            kind => kind.into(),
+        };
         Rule {
-            kind: v.kind.into(),
+            kind,
             min,
             max,
             range_text: v.range_text(),
@@ -63,5 +104,57 @@ impl Rule {
             unit: m.unit.clone(),
             variable: false,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::Catalog;
+    use crate::dataset::csv_text::{is_not_available, parse_value};
+
+    /// What the template offers is what the loader reads: every word offered parses (or is
+    /// read as no value), `partial` only where the variable takes it, and the range is the
+    /// rule's.
+    #[test]
+    fn the_template_offers_what_the_loader_reads() {
+        let catalog = Catalog::embedded();
+        let mut partial = Vec::new();
+        for v in &catalog.variables {
+            let rule = Rule::variable(v);
+            let offered = accepted(v);
+            for word in &offered.words {
+                assert!(
+                    parse_value(word, rule.kind, false).is_ok(),
+                    "{} {word}",
+                    v.id
+                );
+            }
+            for word in &offered.no_value {
+                assert!(is_not_available(word), "{word}");
+                assert!(is_not_available(&word.to_uppercase()), "{word}");
+            }
+            let takes_partial = parse_value("partial", rule.kind, false).is_ok();
+            assert_eq!(
+                offered.words.contains(&"partial"),
+                takes_partial,
+                "{}",
+                v.id
+            );
+            if takes_partial {
+                partial.push(v.id.as_str());
+            }
+            assert_eq!((offered.min, offered.max), v.range());
+        }
+        assert_eq!(
+            partial,
+            [
+                "spatial_plan_compact",
+                "spatial_plan_connected",
+                "spatial_plan_integrated",
+                "spatial_plan_inclusive",
+                "spatial_plan_resilient"
+            ]
+        );
     }
 }

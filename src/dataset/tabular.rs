@@ -1,97 +1,76 @@
-//! Workbooks and Parquet files turned into CSV text in memory, so that they go through the
-//! one pipeline of checks a CSV file goes through (`loader`) unchanged: a sheet's row N is
-//! line N, and a Parquet file's row N is line N + 1 (the header is line 1).
-//!
-//! The text is written with the `csv` writer, always with `,` and a decimal point, and read
-//! back with exactly those (the `--delimiter` and `--decimal` options are for CSV files).
-//! It writes what each cell holds; it never checks a value. A cell it cannot write as
-//! text (a spreadsheet error, a Parquet column of lists) is written empty, and a problem
-//! names its file, sheet, row and column.
+//! Cells as the loader reads them, from any input: text (a CSV field, a text cell) or a
+//! number that a workbook or Parquet file holds as one. A workbook sheet or a Parquet file
+//! is handed to the loader as typed cells, row by row (a sheet's row N is line N, a Parquet
+//! file's row N is line N + 1, its header being line 1), never written out as text and
+//! parsed again. It reads cells; it never checks a value.
 
 use std::borrow::Cow;
 
-use super::csv_text::{Decimal, TextOptions};
 use super::{parquet, sheet, Input};
 use crate::diagnostic::{Problem, ProblemCode};
 
-/// What an input is read as: itself (CSV text), or the CSV text it was turned into, with
-/// the options to read it and the problems of the cells that could not be written.
-pub(super) struct Prepared<'a> {
-    pub input: Cow<'a, Input>,
-    pub options: TextOptions,
-    pub problems: Vec<Problem>,
+/// One cell: text, or a number held as a number.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Raw<'r> {
+    Text(Cow<'r, str>),
+    Number(f64),
 }
 
-/// Turn a workbook sheet or a Parquet file into CSV text; CSV inputs pass as they are.
+impl<'r> Raw<'r> {
+    /// The cell as text (a number in its shortest form), trimmed, keeping what it borrows.
+    pub fn into_text(self) -> Cow<'r, str> {
+        match self {
+            Raw::Text(Cow::Borrowed(t)) => Cow::Borrowed(super::csv_text::trim(t)),
+            Raw::Text(Cow::Owned(t)) => Cow::Owned(super::csv_text::trim(&t).to_string()),
+            Raw::Number(v) => Cow::Owned(number(v)),
+        }
+    }
+}
+
+/// A row's cells by column.
+pub trait Fields {
+    fn len(&self) -> usize;
+    /// Cell `i`, or empty text past the row's end.
+    fn raw(&self, i: usize) -> Raw<'_>;
+}
+
+impl Fields for csv::StringRecord {
+    fn len(&self) -> usize {
+        csv::StringRecord::len(self)
+    }
+
+    fn raw(&self, i: usize) -> Raw<'_> {
+        Raw::Text(Cow::Borrowed(self.get(i).unwrap_or("")))
+    }
+}
+
+/// A table read from a workbook sheet or a Parquet file: its name in messages
+/// (`file.xlsx#Sheet`), the problems of cells that cannot be read, and its rows.
+pub trait TypedTable {
+    fn name(&self) -> &str;
+    /// Cells that cannot be read (a spreadsheet error, a column of lists), each with its
+    /// place; they read as empty.
+    fn problems(&mut self) -> Vec<Problem>;
+    /// Every row, in order, with its line; blank rows may be left out.
+    fn for_each_row(&self, visit: &mut dyn FnMut(usize, &dyn Fields));
+}
+
+/// What an input is read as: CSV text, or a typed table.
+pub(super) enum Prepared<'a> {
+    Csv(&'a Input),
+    Typed(Box<dyn TypedTable + 'a>),
+}
+
+/// Open a workbook sheet or a Parquet file as a typed table; CSV inputs pass as they are.
 /// The error is a problem that stops the file (it cannot be opened, or has no such sheet).
-pub(super) fn prepare<'a>(input: &'a Input, options: TextOptions) -> Result<Prepared<'a>, Problem> {
-    let table = match input {
-        Input::Workbook(path, sheet) => sheet::read(path, sheet.as_deref())?,
-        Input::Parquet(path) => parquet::read(path)?,
-        _ => {
-            return Ok(Prepared {
-                input: Cow::Borrowed(input),
-                options,
-                problems: Vec::new(),
-            })
+pub(super) fn prepare(input: &Input) -> Result<Prepared<'_>, Problem> {
+    Ok(match input {
+        Input::Workbook(path, sheet) => {
+            Prepared::Typed(Box::new(sheet::read(path, sheet.as_deref())?))
         }
-    };
-    Ok(Prepared {
-        input: Cow::Owned(Input::Bytes(table.name, table.text.finish())),
-        options: TextOptions {
-            delimiter: Some(b','),
-            decimal: Decimal::Point,
-        },
-        problems: table.problems,
+        Input::Parquet(path) => Prepared::Typed(Box::new(parquet::read(path)?)),
+        _ => Prepared::Csv(input),
     })
-}
-
-/// A table turned into CSV text: its name in messages (`file.xlsx#Sheet`), the text, and
-/// the problems of cells that could not be written.
-pub(super) struct Table {
-    pub name: String,
-    pub text: CsvText,
-    pub problems: Vec<Problem>,
-}
-
-/// CSV text being written, one row per line: a row with nothing in it is a blank line,
-/// which the reader counts (and skips), so line numbers stay the table's row numbers.
-pub(super) struct CsvText {
-    writer: csv::Writer<Vec<u8>>,
-}
-
-impl CsvText {
-    pub fn new() -> Self {
-        CsvText {
-            writer: csv::WriterBuilder::new()
-                .flexible(true)
-                .from_writer(Vec::new()),
-        }
-    }
-
-    /// Write one row; a row of empty cells becomes an empty line.
-    pub fn row(&mut self, cells: &[String]) {
-        // Writing into memory cannot fail.
-        if cells.iter().all(String::is_empty) {
-            self.blank();
-        } else {
-            self.writer
-                .write_record(cells)
-                .expect("writing CSV into memory");
-        }
-    }
-
-    /// A line of one space: the CSV reader counts it (an empty line it would skip without
-    /// counting), and the loader skips it as blank, as it does a blank line of a CSV file.
-    pub fn blank(&mut self) {
-        self.writer
-            .write_record([" "])
-            .expect("writing CSV into memory");
-    }
-
-    pub fn finish(self) -> Vec<u8> {
-        self.writer.into_inner().expect("writing CSV into memory")
-    }
 }
 
 /// A number as text that reads back as the same number: Rust's shortest round-trip form,
@@ -101,16 +80,16 @@ pub(super) fn number(value: f64) -> String {
 }
 
 /// Text as a cell holds it, with line breaks (a line break typed in a spreadsheet cell)
-/// read as spaces: in CSV text they would end the row.
-pub(super) fn text(value: &str) -> String {
+/// read as spaces.
+pub(super) fn text(value: &str) -> Cow<'_, str> {
     if value.contains(['\n', '\r']) {
-        value.replace("\r\n", " ").replace(['\n', '\r'], " ")
+        Cow::Owned(value.replace("\r\n", " ").replace(['\n', '\r'], " "))
     } else {
-        value.to_string()
+        Cow::Borrowed(value)
     }
 }
 
-/// The problem of a cell (or a column) that is written empty because it cannot be read.
+/// The problem of a cell (or a column) that is read as empty because it cannot be read.
 pub(super) fn unreadable_cell(file: &str, line: usize, column: &str, message: String) -> Problem {
     Problem::new(ProblemCode::UnreadableCell, file, message)
         .at_line(line)
@@ -136,16 +115,8 @@ mod tests {
             assert!(!number(v).contains('e'), "{}", number(v));
         }
         assert_eq!(number(118400.0), "118400");
-    }
-
-    #[test]
-    fn blank_rows_keep_their_lines_and_cells_are_quoted() {
-        let mut out = CsvText::new();
-        out.row(&["city".into(), "source".into()]);
-        out.row(&[String::new(), String::new()]);
-        out.row(&["Oslo".into(), "a; b, \"c\"".into()]);
-        let text = String::from_utf8(out.finish()).unwrap();
-        assert_eq!(text, "city,source\n \nOslo,\"a; b, \"\"c\"\"\"\n");
-        assert_eq!(super::text("a\r\nb\nc"), "a b c");
+        assert_eq!(text("a\r\nb\nc"), "a b c");
+        assert_eq!(Raw::Number(2024.0).into_text(), "2024");
+        assert_eq!(Raw::Text(" x ".into()).into_text(), "x");
     }
 }

@@ -171,6 +171,8 @@ pub(super) fn wide(sql: &mut String, catalog: &Catalog, options: &Options) {
     };
     for v in &catalog.variables {
         let value = match v.kind {
+            // A principle that can be partly met takes partial, as the loader's rule does.
+            Kind::Boolean if v.partial => "yes_partial_no",
             Kind::Boolean => "yes_no",
             Kind::Percent => "percent_number",
             Kind::Count | Kind::Amount | Kind::Ratio => "number",

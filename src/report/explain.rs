@@ -11,6 +11,7 @@ use super::row::KpiRow;
 use super::{display_target, display_value, round, target_origin};
 use crate::catalog::Scheme;
 use crate::quality::Quality;
+use crate::scoring::progress::DEFAULT_TARGET_YEAR;
 use crate::scoring::{next_band, CityYearReport, Level, Outcome};
 
 /// The KPI row ([`KpiRow`], as every format writes it) with its lineage.
@@ -214,8 +215,12 @@ pub fn render(
         match o.target {
             Some(t) => writeln!(
                 out,
-                "  Target:    {} ({}{})",
+                "  Target:    {} by {} ({}{})",
                 display_target(m, Some(&t)),
+                match t.year {
+                    Some(year) => year.to_string(),
+                    None => format!("{DEFAULT_TARGET_YEAR}, the default target year"),
+                },
                 target_origin(Some(&t)),
                 t.source.map_or(String::new(), |s| format!("; {s}"))
             )?,

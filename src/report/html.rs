@@ -53,7 +53,7 @@ pub(super) fn colour_hex(name: &str) -> &'static str {
 const STYLE: &str = "
 body{font:14px/1.45 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;color:#1d1d1f;margin:24px auto;max-width:1100px;padding:0 16px}
 h1{font-size:24px;margin:0 0 4px}h2{font-size:20px;margin:32px 0 8px;border-bottom:2px solid #333;padding-bottom:4px}
-h3{font-size:16px;margin:20px 0 6px}.muted{color:#555}.warning{background:#fff3cd;border:1px solid #e0b000;padding:8px 12px}
+h3{font-size:16px;margin:20px 0 6px}.muted{color:#555}.warning{background:#fff3cd;border:1px solid #e0b000;padding:8px 12px}.banner{background:#fde2e1;border:2px solid #b3261e;color:#5f1410;font-weight:600;padding:10px 14px}
 table{border-collapse:collapse;width:100%;margin:6px 0 12px}th,td{border:1px solid #ccc;padding:3px 6px;text-align:left;vertical-align:top}
 th{background:#f2f2f2}td.num{text-align:right;white-space:nowrap}
 .band{display:inline-block;min-width:1.6em;padding:0 4px;border:1px solid #555;border-radius:3px;text-align:center;font-weight:600;color:#111}
@@ -403,6 +403,9 @@ pub fn render(assessment: &Assessment, out: &mut dyn Write) -> anyhow::Result<()
         if cities == 1 { "city" } else { "cities" },
         legend(&assessment.catalog.scheme)
     )?;
+    for line in super::banner(assessment) {
+        write!(out, "<p class=\"banner\" role=\"alert\">{}</p>", esc(&line))?;
+    }
     if cities == 0 {
         write!(out, "<p>No city-years to assess.</p>")?;
     }

@@ -196,6 +196,8 @@ pub struct ProgressJson<'a> {
     pub current_value: f64,
     pub change_since_previous: f64,
     pub change_since_base: f64,
+    /// The year of the target progress is measured against: the targets file's, or 2030
+    /// where it names none.
     pub target_year: Option<i32>,
     pub observed_growth: Option<f64>,
     pub required_growth: Option<f64>,
@@ -332,7 +334,7 @@ fn kpi<'a>(city_year: &CityYearReport<'a>, o: &Outcome<'a>) -> Kpi<'a> {
             current_value: round(t.current_value, 6),
             change_since_previous: round(t.change_since_previous(), 6),
             change_since_base: round(t.change_since_base(), 6),
-            target_year: o.target.and_then(|t| t.year),
+            target_year: t.target_year,
             observed_growth: t.progress.observed_growth.map(|v| round(v, 6)),
             required_growth: t.progress.required_growth.map(|v| round(v, 6)),
             limit_factor: t.progress.limit_factor.map(|v| round(v, 6)),

@@ -21,6 +21,10 @@ fn row(out: &mut dyn Write, cells: &[String]) -> std::io::Result<()> {
 
 pub fn render(assessment: &Assessment, out: &mut dyn Write) -> anyhow::Result<()> {
     writeln!(out, "# U4SSC self-assessment")?;
+    for line in super::banner(assessment) {
+        writeln!(out)?;
+        writeln!(out, "> **Warning:** {}", cell(&line))?;
+    }
     for city_year in assessment.iter() {
         let page = page(&city_year);
         writeln!(out)?;

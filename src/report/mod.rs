@@ -310,6 +310,39 @@ pub fn note(city_year: &CityYearReport, outcome: &Outcome) -> String {
     text
 }
 
+/// What a report says first when its data or targets had errors (nothing for a clean
+/// run): how many errors, what they left out, and the command that lists them.
+pub fn banner(assessment: &Assessment) -> Vec<String> {
+    let standing = assessment.standing();
+    if standing.is_clean() {
+        return Vec::new();
+    }
+    let mut lines = Vec::new();
+    if standing.errors > 0 {
+        let missing: usize = assessment.iter().map(|cy| cy.rejected().count()).sum();
+        let left_out = match missing {
+            0 => "no KPI value depends on a rejected value".to_string(),
+            1 => "1 KPI has no value because an input was rejected, and the scores leave it out"
+                .to_string(),
+            n => format!(
+                "{n} KPI values are missing because an input was rejected, and the scores leave them out"
+            ),
+        };
+        lines.push(format!(
+            "This report rests on data with {} and {}: {left_out}. List every problem with: {}",
+            crate::diagnostic::plural(standing.errors, "error"),
+            crate::diagnostic::plural(standing.warnings, "warning"),
+            standing.check
+        ));
+    }
+    if let Some(file) = &standing.targets_set_aside {
+        lines.push(format!(
+            "The targets file {file} has errors and was set aside: every score here is against the definitions' default targets."
+        ));
+    }
+    lines
+}
+
 /// The notes the data gives beside a value (`comment`, `evidence`, ... columns), as one
 /// text: `comment: counted in December; evidence: census-2024.pdf p. 3`.
 pub fn notes_text<'n>(notes: impl IntoIterator<Item = &'n (String, String)>) -> String {

@@ -50,6 +50,9 @@ pub struct KpiRow<'a> {
     /// `default`, or the targets file and line (`targets.csv:4 (city)`).
     #[serde(borrow)]
     pub target_origin: Option<Cow<'a, str>>,
+    /// The year the target is for: the targets file's, or 2030 where it names none (as
+    /// Open SDG takes it for progress).
+    pub target_year: Option<i32>,
     /// `higher`, `lower` or `none`.
     #[serde(borrow)]
     pub direction: Cow<'a, str>,
@@ -79,7 +82,7 @@ pub struct KpiRow<'a> {
 
 /// The columns after `city` and `year`, in order: the CSV header, the Parquet schema, the
 /// workbook's columns and the JSON keys of [`KpiRow`].
-pub const NAMES: [&str; 27] = [
+pub const NAMES: [&str; 28] = [
     "code",
     "part",
     "name",
@@ -95,6 +98,7 @@ pub const NAMES: [&str; 27] = [
     "target",
     "target_source",
     "target_origin",
+    "target_year",
     "direction",
     "achievement",
     "points",
@@ -148,6 +152,10 @@ impl<'a> KpiRow<'a> {
             target: o.target.map(|t| t.value),
             target_source: o.target.and_then(|t| t.source).map(Cow::from),
             target_origin: o.target.map(|t| target_origin(Some(&t)).into()),
+            target_year: o.target.map(|t| {
+                t.year
+                    .unwrap_or(crate::scoring::progress::DEFAULT_TARGET_YEAR)
+            }),
             direction: <&str>::from(m.direction).into(),
             achievement: o.score.map(|s| s.achievement),
             points: o.score.map(|s| s.points),
@@ -182,6 +190,7 @@ impl<'a> KpiRow<'a> {
             target: None,
             target_source: None,
             target_origin: None,
+            target_year: None,
             direction: "".into(),
             achievement: None,
             points: None,
@@ -218,6 +227,7 @@ impl<'a> KpiRow<'a> {
             Cell::Number(self.target, 6),
             Cell::Text(self.target_source.as_deref()),
             Cell::Text(self.target_origin.as_deref()),
+            Cell::Integer(self.target_year.map(i64::from)),
             Cell::Word(Some(&self.direction)),
             Cell::Number(self.achievement, 2),
             Cell::Integer(self.points.map(i64::from)),

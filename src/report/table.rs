@@ -97,6 +97,16 @@ pub fn render(assessment: &Assessment, style: Style, out: &mut dyn Write) -> any
         return Ok(());
     }
     let scheme = &assessment.catalog.scheme;
+    let banner = super::banner(assessment);
+    for line in &banner {
+        match style.colour {
+            true => writeln!(out, "\x1b[1;31m! {line}\x1b[0m")?,
+            false => writeln!(out, "! {line}")?,
+        }
+    }
+    if !banner.is_empty() {
+        writeln!(out)?;
+    }
     for (i, city_year) in assessment.iter().enumerate() {
         let page = page(&city_year);
         if i > 0 {

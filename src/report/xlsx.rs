@@ -73,8 +73,19 @@ const MAX_ROW: u32 = 1_048_575;
 pub fn render(assessment: &Assessment, out: &mut dyn Write) -> anyhow::Result<()> {
     let bold = Format::new().set_bold();
     let mut workbook = Workbook::new();
-    let mut summary = sheet(&mut workbook, "Summary", &SUMMARY_HEADER, &bold)?;
-    let mut progress = sheet(&mut workbook, "Progress", &PROGRESS_HEADER, &bold)?;
+    // A report on data with errors says so above the summary's table, in bold red.
+    let banner = super::banner(assessment);
+    let top = if banner.is_empty() {
+        0
+    } else {
+        banner.len() as u32 + 1
+    };
+    let alert = Format::new()
+        .set_bold()
+        .set_font_color(Color::RGB(0xB3261E));
+    let above: Vec<(&str, &Format)> = banner.iter().map(|l| (l.as_str(), &alert)).collect();
+    let mut summary = sheet(&mut workbook, "Summary", &SUMMARY_HEADER, &bold, &above)?;
+    let mut progress = sheet(&mut workbook, "Progress", &PROGRESS_HEADER, &bold, &[])?;
     let mut progress_rows = 0;
     let mut summary_rows = 0;
     // One sheet per dimension, in catalogue order, each with its row count.
@@ -87,7 +98,7 @@ pub fn render(assessment: &Assessment, out: &mut dyn Write) -> anyhow::Result<()
             if summary_rows > MAX_ROW {
                 anyhow::bail!("the summary sheet would have more rows than a spreadsheet holds ({MAX_ROW}); use --format csv or json, or fewer cities or years (--city, --year)");
             }
-            summary_row(&mut summary, summary_rows, &city_year, s)?;
+            summary_row(&mut summary, top + summary_rows, &city_year, s)?;
         }
         for o in &city_year.outcomes {
             let index = match dimensions
@@ -100,7 +111,7 @@ pub fn render(assessment: &Assessment, out: &mut dyn Write) -> anyhow::Result<()
                     let name = unique(name, &mut taken);
                     dimensions.push((
                         o.kpi.dimension.clone(),
-                        sheet(&mut workbook, &name, &kpi_header(), &bold)?,
+                        sheet(&mut workbook, &name, &kpi_header(), &bold, &[])?,
                         0,
                     ));
                     dimensions.len() - 1
@@ -122,20 +133,20 @@ pub fn render(assessment: &Assessment, out: &mut dyn Write) -> anyhow::Result<()
     }
     finish(
         &mut summary,
-        summary_rows,
+        (top, top + summary_rows),
         &SUMMARY_HEADER,
         &[12.0, 6.0, 12.0, 12.0, 36.0],
     )?;
     workbook.push_worksheet(summary);
     for (_, mut ws, rows) in dimensions {
         let widths = [12.0, 6.0, 16.0, 14.0, 48.0, 9.0, 10.0, 12.0, 14.0];
-        finish(&mut ws, rows, &kpi_header(), &widths)?;
+        finish(&mut ws, (0, rows), &kpi_header(), &widths)?;
         workbook.push_worksheet(ws);
     }
     if progress_rows > 0 {
         finish(
             &mut progress,
-            progress_rows,
+            (0, progress_rows),
             &PROGRESS_HEADER,
             &[12.0, 16.0, 14.0, 48.0],
         )?;
@@ -145,26 +156,43 @@ pub fn render(assessment: &Assessment, out: &mut dyn Write) -> anyhow::Result<()
     Ok(())
 }
 
-/// A new constant-memory worksheet of `workbook` named `name`, with a bold `header`.
+/// A new constant-memory worksheet of `workbook` named `name`: the lines `above` (each in
+/// its format), a blank row after them, then a bold `header`. Rows are written in order,
+/// as a constant-memory sheet needs.
 fn sheet(
     workbook: &mut Workbook,
     name: &str,
     header: &[&str],
     bold: &Format,
+    above: &[(&str, &Format)],
 ) -> Result<Worksheet, XlsxError> {
     let mut ws = workbook.new_worksheet_with_constant_memory();
     ws.set_name(name)?;
+    for (row, (line, format)) in (0u32..).zip(above) {
+        ws.write_string_with_format(row, 0, *line, format)?;
+    }
+    let top = if above.is_empty() {
+        0
+    } else {
+        above.len() as u32 + 1
+    };
     for (col, title) in (0u16..).zip(header) {
-        ws.write_string_with_format(0, col, *title, bold)?;
+        ws.write_string_with_format(top, col, *title, bold)?;
     }
     Ok(ws)
 }
 
-/// Freeze and filter the header, and size the columns (`widths` first, 12 for the rest).
-fn finish(ws: &mut Worksheet, rows: u32, header: &[&str], widths: &[f64]) -> Result<(), XlsxError> {
+/// Freeze and filter the header (rows `top..=last`: the header and its rows), and size the
+/// columns (`widths` first, 12 for the rest).
+fn finish(
+    ws: &mut Worksheet,
+    (top, last_row): (u32, u32),
+    header: &[&str],
+    widths: &[f64],
+) -> Result<(), XlsxError> {
     let last = u16::try_from(header.len() - 1).unwrap_or(u16::MAX);
-    ws.set_freeze_panes(1, 0)?;
-    ws.autofilter(0, 0, rows, last)?;
+    ws.set_freeze_panes(top + 1, 0)?;
+    ws.autofilter(top, 0, last_row, last)?;
     for (col, title) in (0u16..).zip(header) {
         let width = widths
             .get(usize::from(col))

@@ -293,7 +293,8 @@ impl<'a> Assessment<'a> {
             base_value,
             current_year,
             current_value,
-            target: target.and_then(|t| t.year.map(|year| (t.value, year))),
+            // A target without a year is for 2030, as Open SDG takes it.
+            target: target.map(|t| (t.value, t.year.unwrap_or(progress::DEFAULT_TARGET_YEAR))),
             limit: (s.measure.unit == "%").then_some(100.0),
             yes_no: s.measure.is_yes_no(),
         };
@@ -303,6 +304,7 @@ impl<'a> Assessment<'a> {
             current_year,
             current_value,
             previous,
+            target_year: series.target.map(|(_, year)| year),
             progress: progress::measure(&series),
         })
     }

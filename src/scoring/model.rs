@@ -67,6 +67,9 @@ pub struct Trend {
     pub current_value: f64,
     /// The latest earlier year with a value, and that value.
     pub previous: (i32, f64),
+    /// The year of the target progress is measured against: the targets file's, or 2030
+    /// where it names none ([`super::progress::DEFAULT_TARGET_YEAR`]); `None` without a target.
+    pub target_year: Option<i32>,
     pub progress: Progress,
 }
 
@@ -231,6 +234,13 @@ impl<'a> CityYearReport<'a> {
             }
         }
         notes
+    }
+
+    /// The outcomes with no value because the data's value for an input was rejected.
+    pub fn rejected(&self) -> impl Iterator<Item = &Outcome<'a>> {
+        self.outcomes
+            .iter()
+            .filter(|o| matches!(o.status, Status::Missing(Reason::InvalidInputs(_))))
     }
 
     /// The KPIs with no value at all (in any part): the verification report's "KPIs not

@@ -18,6 +18,10 @@ pub enum ProgressStatus {
     NotAvailable,
 }
 
+/// The year a target is for when it names none: Open SDG's default target year
+/// (`methods.md` section 1), the year of the 2030 Agenda.
+pub const DEFAULT_TARGET_YEAR: i32 = 2030;
+
 /// One series: what the measure needs.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Series {

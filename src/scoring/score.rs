@@ -59,9 +59,16 @@ pub fn value_for(measure: &Measure, target: f64, percent: f64) -> Option<f64> {
 }
 
 /// The next band up from `outcome`'s and the value that reaches it; `None` at the top band
-/// or where no value reaches it.
+/// or where no value reaches it. For a yes/no KPI, the next answer up: partial (0.5) after
+/// no, yes (1) after partial.
 pub fn next_band<'s>(scheme: &'s Scheme, outcome: &Outcome) -> Option<(&'s Band, f64)> {
     let score = outcome.score?;
+    if outcome.measure.is_yes_no() {
+        // No, then partial, then yes: the next answer up and the band its share falls in.
+        let value = outcome.value?;
+        let next = [0.5, 1.0].into_iter().find(|&v| v > value)?;
+        return Some((scheme.band_for(next * 100.0), next));
+    }
     let target = outcome.target?.value;
     let next = scheme
         .bands
