@@ -139,3 +139,52 @@ fn the_strict_schema_catches_an_undescribed_field_and_a_wrong_type() {
     document["assessments"][0]["kpis"][0]["value"] = "65.5 %".into();
     assert!(!validator.is_valid(&document));
 }
+
+/// A run whose data has an error and whose targets file is set aside: the standing (its
+/// counts, the file set aside, every problem) validates, in JSON and on each JSON Lines
+/// record, and `diff` reads the report back.
+#[test]
+fn a_report_on_bad_data_validates_with_its_problems() {
+    let validator = strict_validator();
+    let run = [
+        "assess",
+        "tests/cmd/explain-two-files.in/a.csv",
+        "tests/cmd/explain-two-files.in/b.csv",
+        "--targets",
+        "tests/fixtures/targets-bad.csv",
+    ];
+    let json = assess(&[&run[..], &["--format", "json"]].concat());
+    let document: Value = serde_json::from_str(&json).unwrap();
+    assert_valid(&validator, &document, "assess --format json on bad data");
+    let standing = &document["standing"];
+    assert_eq!(standing["errors"], 3);
+    assert_eq!(
+        standing["targets_set_aside"],
+        "tests/fixtures/targets-bad.csv"
+    );
+    let codes: Vec<&str> = standing["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["code"].as_str().unwrap())
+        .collect();
+    assert_eq!(codes, ["not-a-number", "unknown-kpi", "duplicate-conflict"]);
+    let report = citykpi::diff::Report::parse(&json).unwrap();
+    let assessments = document["assessments"].as_array().unwrap();
+    assert_eq!(report.city_years.len(), assessments.len());
+    assert_eq!(
+        report.city_years[0].city,
+        assessments[0]["city"].as_str().unwrap()
+    );
+
+    let lines = assess(&[&run[..], &["--format", "ndjson"]].concat());
+    for line in lines.lines() {
+        let record: Value = serde_json::from_str(line).unwrap();
+        assert_valid(
+            &validator,
+            &record,
+            "a line of assess --format ndjson on bad data",
+        );
+        assert_eq!(record["standing"]["errors"], 3);
+    }
+}
