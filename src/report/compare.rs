@@ -316,17 +316,10 @@ pub fn render(comparison: &Comparison, format: Format, out: &mut dyn Write) -> a
         Format::Csv => {
             let mut writer = csv::Writer::from_writer(out);
             writer.write_record(CSV_HEADER)?;
-            let city_of = |r: &Ranked| {
-                comparison
-                    .cities
-                    .iter()
-                    .find(|c| c.city == r.city && c.group == r.group)
-            };
-            for r in &comparison.rows {
+            // The rows go measure by measure, each with every city in city order.
+            let cities = comparison.cities.iter().cycle();
+            for (r, c) in comparison.rows.iter().zip(cities) {
                 let j = row_json(r);
-                let c = city_of(r);
-                let count =
-                    |f: fn(&CityScores) -> usize| c.map(|c| f(c).to_string()).unwrap_or_default();
                 writer.write_record([
                     j.code.to_string(),
                     j.part.unwrap_or_default().to_string(),
@@ -343,16 +336,13 @@ pub fn render(comparison: &Comparison, format: Format, out: &mut dyn Write) -> a
                     number(r.median, 6),
                     neutralise(&j.best_cities.join(" | ")).into_owned(),
                     number(r.best.as_ref().map(|(_, v)| *v), 6),
-                    number(c.and_then(|c| c.overall), 2),
-                    c.and_then(|c| c.rank)
-                        .map(|r| r.to_string())
-                        .unwrap_or_default(),
-                    c.and_then(|c| not_ranked(c, comparison.min_coverage))
-                        .unwrap_or_default(),
-                    count(|c| c.kpis.computed),
-                    count(|c| c.kpis.defined),
-                    count(|c| c.core.computed),
-                    count(|c| c.core.defined),
+                    number(c.overall, 2),
+                    c.rank.map(|r| r.to_string()).unwrap_or_default(),
+                    not_ranked(c, comparison.min_coverage).unwrap_or_default(),
+                    c.kpis.computed.to_string(),
+                    c.kpis.defined.to_string(),
+                    c.core.computed.to_string(),
+                    c.core.defined.to_string(),
                 ])?;
             }
             writer.flush()?;
