@@ -1,68 +1,90 @@
 //! `citykpi diff`: two JSON reports of `assess` side by side, and what changed between
 //! them per city, year and KPI (value, band, status, progress) and per city-year (overall
-//! score, core coverage). It reads reports already written; it never computes a KPI.
+//! score, core coverage). It reads reports already written, through the very types that
+//! write them ([`report::json`](crate::report::json)), in any layout JSON allows (indented,
+//! keys sorted, one line); it never computes a KPI.
 
 use std::collections::HashMap;
+use std::fmt;
 
+use serde::de::IgnoredAny;
 use serde::Deserialize;
 
-/// A report as `assess --format json` (or `ndjson`) wrote it: only what `diff` compares.
+use crate::report::json::{CityYear, Document, Kpi};
+
+/// A report as `assess --format json` (or `ndjson`) wrote it, its text borrowed.
 #[derive(Debug, Default)]
-pub struct Report {
-    pub city_years: Vec<CityYear>,
+pub struct Report<'a> {
+    pub city_years: Vec<CityYear<'a>>,
 }
 
-#[derive(Debug, Deserialize)]
-pub struct CityYear {
-    pub city: String,
-    pub year: i32,
-    pub summary: Vec<SummaryRow>,
-    pub kpis: Vec<KpiRow>,
-}
-
-#[derive(Debug, Deserialize)]
-pub struct SummaryRow {
-    pub level: String,
-    pub score: Option<f64>,
-    pub core_defined: usize,
-    pub core_computed: usize,
-}
-
-#[derive(Debug, Deserialize)]
-pub struct KpiRow {
-    pub key: String,
-    pub value: Option<f64>,
-    pub status: String,
-    pub points: Option<u8>,
-    pub band: Option<String>,
-    pub progress: Option<ProgressRow>,
-}
-
-#[derive(Debug, Deserialize)]
-pub struct ProgressRow {
-    pub status: String,
-}
-
+/// Just enough of a JSON value to tell a document (with `assessments`) from a record.
 #[derive(Deserialize)]
-struct Document {
-    assessments: Vec<CityYear>,
+struct Probe {
+    assessments: Option<IgnoredAny>,
 }
 
-impl Report {
-    /// A JSON document (`{"tool": ..., "assessments": [...]}`) or JSON Lines.
-    pub fn parse(text: &str) -> Result<Report, serde_json::Error> {
-        if text.trim_start().starts_with("{\"tool\"") {
+impl<'a> Report<'a> {
+    /// A JSON document (`{"tool": ..., "assessments": [...]}`), or JSON Lines (one
+    /// city-year a record), in any layout: indented, keys in any order, one line or many.
+    pub fn parse(text: &'a str) -> Result<Report<'a>, serde_json::Error> {
+        let first = serde_json::Deserializer::from_str(text)
+            .into_iter::<Probe>()
+            .next();
+        if let Some(Ok(Probe {
+            assessments: Some(_),
+        })) = first
+        {
             let document: Document = serde_json::from_str(text)?;
             return Ok(Report {
                 city_years: document.assessments,
             });
         }
-        let city_years = text
-            .lines()
-            .filter(|l| !l.trim().is_empty())
-            .map(serde_json::from_str)
+        let city_years = serde_json::Deserializer::from_str(text)
+            .into_iter::<CityYear>()
             .collect::<Result<_, _>>()?;
         Ok(Report { city_years })
+    }
+}
+
+/// A value before or after a change, typed: numbers stay numbers.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Datum {
+    /// A score, in percent.
+    Percent(f64),
+    /// A KPI's value.
+    Number(f64),
+    /// A status, band or progress status.
+    Text(String),
+    /// KPIs computed of those defined.
+    Count { computed: usize, defined: usize },
+}
+
+impl fmt::Display for Datum {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Datum::Percent(v) => write!(f, "{v:.1} %"),
+            Datum::Number(v) => write!(f, "{}", (v * 1e6).round() / 1e6),
+            Datum::Text(t) => f.write_str(t),
+            Datum::Count { computed, defined } => write!(f, "{computed}/{defined}"),
+        }
+    }
+}
+
+impl serde::Serialize for Datum {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        match self {
+            Datum::Percent(v) => s.serialize_f64((v * 100.0).round() / 100.0),
+            Datum::Number(v) => s.serialize_f64((v * 1e6).round() / 1e6),
+            Datum::Text(t) => s.serialize_str(t),
+            Datum::Count { computed, defined } => {
+                let mut count = s.serialize_struct("Count", 2)?;
+                count.serialize_field("computed", computed)?;
+                count.serialize_field("defined", defined)?;
+                count.end()
+            }
+        }
     }
 }
 
@@ -75,8 +97,9 @@ pub struct Change {
     /// The KPI key, or `overall` for the city-year's score and coverage.
     pub key: String,
     pub what: &'static str,
-    pub old: String,
-    pub new: String,
+    /// Before and after; none where there was no value.
+    pub old: Option<Datum>,
+    pub new: Option<Datum>,
     /// Points before and after, where a band changed.
     pub points: Option<(Option<u8>, Option<u8>)>,
 }
@@ -92,24 +115,28 @@ impl Change {
     }
 }
 
-fn text<T: ToString>(v: Option<T>) -> String {
-    v.map_or_else(|| "—".to_string(), |v| v.to_string())
+/// A datum as the tables print it: `—` for none.
+pub fn text(d: &Option<Datum>) -> String {
+    d.as_ref().map_or_else(|| "—".to_string(), Datum::to_string)
 }
 
 /// The city-years of `old` and `new` that belong together: the same city and year; or,
 /// where a city has one year in each report (last year's run against this year's), the
 /// same city.
-fn pairs<'r>(old: &'r Report, new: &'r Report) -> Vec<(&'r CityYear, &'r CityYear)> {
+fn pairs<'r, 'a>(
+    old: &'r Report<'a>,
+    new: &'r Report<'a>,
+) -> Vec<(&'r CityYear<'a>, &'r CityYear<'a>)> {
     let by_year: HashMap<(&str, i32), &CityYear> = old
         .city_years
         .iter()
-        .map(|c| ((c.city.as_str(), c.year), c))
+        .map(|c| ((c.city.as_ref(), c.year), c))
         .collect();
     // A city's city-years, in each report.
-    let years = |r: &'r Report| {
-        let mut of: HashMap<&'r str, Vec<&'r CityYear>> = HashMap::new();
+    let years = |r: &'r Report<'a>| {
+        let mut of: HashMap<&'r str, Vec<&'r CityYear<'a>>> = HashMap::new();
         for c in &r.city_years {
-            of.entry(c.city.as_str()).or_default().push(c);
+            of.entry(c.city.as_ref()).or_default().push(c);
         }
         of
     };
@@ -117,10 +144,10 @@ fn pairs<'r>(old: &'r Report, new: &'r Report) -> Vec<(&'r CityYear, &'r CityYea
     new.city_years
         .iter()
         .filter_map(|n| {
-            let same = by_year.get(&(n.city.as_str(), n.year)).copied();
+            let same = by_year.get(&(n.city.as_ref(), n.year)).copied();
             let by_city = || match (
-                old_years.get(n.city.as_str()),
-                new_years[n.city.as_str()].len(),
+                old_years.get(n.city.as_ref()),
+                new_years[n.city.as_ref()].len(),
             ) {
                 (Some(o), 1) if o.len() == 1 => Some(o[0]),
                 _ => None,
@@ -134,10 +161,11 @@ fn pairs<'r>(old: &'r Report, new: &'r Report) -> Vec<(&'r CityYear, &'r CityYea
 pub fn changes(old: &Report, new: &Report) -> Vec<Change> {
     let mut changes = Vec::new();
     for (o, n) in pairs(old, new) {
-        let mut push = |key: &str, what, old: String, new: String, points| {
-            if old != new {
+        let mut push = |key: &str, what, old: Option<Datum>, new: Option<Datum>, points| {
+            // Compared as printed: noise below the printed digits is no change.
+            if text(&old) != text(&new) {
                 changes.push(Change {
-                    city: n.city.clone(),
+                    city: n.city.to_string(),
                     years: (o.year, n.year),
                     key: key.to_string(),
                     what,
@@ -149,40 +177,80 @@ pub fn changes(old: &Report, new: &Report) -> Vec<Change> {
         };
         let overall = |c: &CityYear| {
             c.summary.iter().find(|s| s.level == "overall").map(|s| {
-                (
-                    s.score.map(|v| format!("{v:.1} %")),
-                    format!("{}/{}", s.core_computed, s.core_defined),
-                )
+                let coverage = Datum::Count {
+                    computed: s.core_computed,
+                    defined: s.core_defined,
+                };
+                (s.score.map(Datum::Percent), Some(coverage))
             })
         };
         if let (Some((old_score, old_cov)), Some((new_score, new_cov))) = (overall(o), overall(n)) {
-            push("overall", "score", text(old_score), text(new_score), None);
+            push("overall", "score", old_score, new_score, None);
             push("overall", "core coverage", old_cov, new_cov, None);
         }
-        let before: HashMap<&str, &KpiRow> = o.kpis.iter().map(|b| (b.key.as_str(), b)).collect();
+        let before: HashMap<&str, &Kpi> = o.kpis.iter().map(|b| (b.key.as_ref(), b)).collect();
         for k in &n.kpis {
-            let Some(&before) = before.get(k.key.as_str()) else {
+            let Some(&before) = before.get(k.key.as_ref()) else {
                 continue;
             };
-            let value = |r: &KpiRow| text(r.value.map(|v| (v * 1e6).round() / 1e6));
+            let word = |w: Option<&str>| w.map(|w| Datum::Text(w.to_string()));
+            let value = |r: &Kpi| r.row.value.map(Datum::Number);
             push(&k.key, "value", value(before), value(k), None);
-            push(
-                &k.key,
-                "status",
-                before.status.clone(),
-                k.status.clone(),
-                None,
-            );
-            push(
-                &k.key,
-                "band",
-                text(before.band.clone()),
-                text(k.band.clone()),
-                Some((before.points, k.points)),
-            );
-            let progress = |r: &KpiRow| text(r.progress.as_ref().map(|p| p.status.clone()));
+            let status = |r: &Kpi| word(Some(&r.row.status));
+            push(&k.key, "status", status(before), status(k), None);
+            let band = |r: &Kpi| word(r.row.band.as_deref());
+            let points = Some((before.row.points, k.row.points));
+            push(&k.key, "band", band(before), band(k), points);
+            let progress = |r: &Kpi| word(r.progress.as_ref().map(|p| p.status.as_ref()));
             push(&k.key, "progress", progress(before), progress(k), None);
         }
     }
     changes
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A record of `assess --format ndjson`, as `jq -S` writes it: keys sorted, indented.
+    const RECORD: &str = r#"{
+ "city": "\u00c5lesund", "kpis": [], "not_reported": [], "not_verified": [],
+ "schema_version": "1.0",
+ "summary": [{"advanced_computed": 0, "advanced_defined": 2, "advanced_verified": 0,
+   "band": null, "code": "ALL", "core_computed": 1, "core_defined": 2,
+   "core_verified": 0, "level": "overall", "max_points": 4, "mean_achievement": 90.0,
+   "name": "Overall", "points": 4, "progress_score": null, "progress_status": null,
+   "score": 100.0, "scored": 1}],
+ "year": 2020
+}"#;
+
+    #[test]
+    fn records_in_any_layout_and_escapes_are_read() {
+        let text = format!("{RECORD}\n{}", RECORD.replace("2020", "2021"));
+        let report = Report::parse(&text).unwrap();
+        let cities: Vec<(&str, i32)> = report
+            .city_years
+            .iter()
+            .map(|c| (c.city.as_ref(), c.year))
+            .collect();
+        assert_eq!(cities, [("Ålesund", 2020), ("Ålesund", 2021)]);
+    }
+
+    #[test]
+    fn a_document_whose_keys_are_sorted_is_a_document() {
+        let text = format!(
+            r#"{{"assessments": [{RECORD}], "schema_version": "1.0",
+            "standing": {{"check": "", "errors": 0, "targets_set_aside": null, "warnings": 0}},
+            "tool": "citykpi", "version": "0.1.0"}}"#
+        );
+        let report = Report::parse(&text).unwrap();
+        assert_eq!(report.city_years.len(), 1);
+        let old = Report::parse(&text).unwrap();
+        let lower = text.replace("\"score\": 100.0", "\"score\": 50.0");
+        let new = Report::parse(&lower).unwrap();
+        let changes = changes(&old, &new);
+        assert_eq!(changes.len(), 1);
+        assert_eq!(changes[0].old, Some(Datum::Percent(100.0)));
+        assert_eq!(serde_json::to_string(&changes[0].new).unwrap(), "50.0");
+    }
 }

@@ -23,8 +23,9 @@ pub struct TemplateOptions {
     pub tier: Option<Tier>,
     /// The city column's value (empty to fill in).
     pub city: String,
-    /// The year column's value.
-    pub year: Option<i32>,
+    /// The year column's values: the rows once per year, one year after another (once with
+    /// an empty year when there are none).
+    pub years: Vec<i32>,
 }
 
 /// The template formats.
@@ -73,6 +74,12 @@ fn rows<'c>(catalog: &'c Catalog, args: &TemplateOptions) -> Vec<(&'c Variable, 
     rows
 }
 
+/// The years the rows are written for, in order: none (one empty year) when not given.
+fn years(args: &TemplateOptions) -> impl Iterator<Item = Option<i32>> + '_ {
+    let none = args.years.is_empty().then_some(None);
+    none.into_iter().chain(args.years.iter().copied().map(Some))
+}
+
 /// The template in `format`.
 pub fn write_as(
     format: TemplateFormat,
@@ -94,8 +101,9 @@ pub fn write(
 ) -> Result<(), WriteError> {
     let mut writer = csv::Writer::from_writer(out);
     writer.write_record(HEADER)?;
-    let year = args.year.map(|y| y.to_string()).unwrap_or_default();
-    for (variable, used_by) in rows(catalog, args) {
+    let rows = rows(catalog, args);
+    for (year, (variable, used_by)) in years(args).flat_map(|y| rows.iter().map(move |r| (y, r))) {
+        let year = year.map(|y| y.to_string()).unwrap_or_default();
         writer.write_record([
             args.city.as_str(),
             year.as_str(),
@@ -142,16 +150,19 @@ pub fn write_xlsx(
     for (col, title) in (0u16..).zip(HEADER) {
         ws.write_string_with_format(0, col, title, &bold)?;
     }
-    let rows = rows(catalog, args);
-    let no_value = rows
+    let variables = rows(catalog, args);
+    let no_value = variables
         .first()
         .map(|(v, _)| dataset::accepted(v).no_value)
         .unwrap_or_default();
-    for (row, (variable, used_by)) in (1u32..).zip(&rows) {
+    let rows: Vec<_> = years(args)
+        .flat_map(|y| variables.iter().map(move |r| (y, r)))
+        .collect();
+    for (row, (year, (variable, used_by))) in (1u32..).zip(&rows) {
         if !args.city.is_empty() {
             ws.write_string(row, 0, &args.city)?;
         }
-        if let Some(year) = args.year {
+        if let Some(year) = *year {
             ws.write_number(row, 1, year)?;
         }
         ws.write_string(row, 2, &variable.id)?;

@@ -1,11 +1,12 @@
 //! The commands that look across cities and runs: `compare` (peers) and `diff` (two
 //! reports). They load, call the library and write; the library decides.
 
+use std::collections::HashMap;
 use std::io::Write;
 
 use anyhow::Context;
 
-use super::args::{CompareArgs, DiffArgs};
+use super::args::{self, left_out, left_out_note, year_list, CompareArgs, DiffArgs};
 use super::output::{check_output, files_read, write_output};
 use super::run::{load_readable, load_targets, parse_inputs};
 use citykpi::catalog::Catalog;
@@ -48,17 +49,24 @@ pub fn compare(catalog: &Catalog, args: CompareArgs, stderr: &mut dyn Write) -> 
         args.group.as_deref(),
         stderr,
     )?;
-    let year = match args.year.or_else(|| data.years.iter().copied().max()) {
-        Some(year) if data.years.contains(&year) => year,
-        _ => {
-            let when = args.year.map_or(String::new(), |y| format!(" in {y}"));
-            return Err(Error::NoData(format!("the data has no city{when}; check --year")).into());
-        }
-    };
+    // Each city on its latest year (of those asked for); a city with none of them is named.
+    let asked = args::years(&args.year);
     let results = engine::evaluate(catalog, &data).context("evaluating the KPI formulas")?;
-    let assessment = Assessment::new(catalog, &results, targets.as_ref(), None).with_years(&[year]);
+    let assessment = Assessment::new(catalog, &results, targets.as_ref(), None).with_years(&asked);
+    let chosen = latest_per_city(&data, &asked);
+    let left_out = left_out(&data.cities, &data.years, &asked);
+    if chosen.is_empty() {
+        let when = match asked.is_empty() {
+            true => String::new(),
+            false => format!(" in {}", year_list(&asked)),
+        };
+        return Err(Error::NoData(format!("the data has no city{when}; check --year")).into());
+    }
+    if let Some(note) = left_out_note(&left_out, &asked) {
+        writeln!(stderr, "{note}")?;
+    }
     let mut ungrouped = Vec::new();
-    let comparison = compare::compare(&assessment, year, |city| {
+    let mut comparison = compare::compare(&assessment, &chosen, args.min_coverage, |city| {
         match (&grouping, groups.get(dataset::name_key(city).as_ref())) {
             (None, _) => "all".to_string(),
             (Some(_), Some(group)) => group.clone(),
@@ -68,11 +76,15 @@ pub fn compare(catalog: &Catalog, args: CompareArgs, stderr: &mut dyn Write) -> 
             }
         }
     });
+    comparison.left_out = left_out;
     if !ungrouped.is_empty() {
         writeln!(
             stderr,
             "warning: {} in no group, compared with each other as \"(none)\": {}",
-            plural(ungrouped.len(), "city"),
+            match ungrouped.len() {
+                1 => "1 city".to_string(),
+                n => format!("{n} cities"),
+            },
             ungrouped.join(", ")
         )?;
     }
@@ -80,6 +92,27 @@ pub fn compare(catalog: &Catalog, args: CompareArgs, stderr: &mut dyn Write) -> 
         report::compare::render(&comparison, args.format, out)
     })?;
     Ok(data_exit)
+}
+
+/// The city-years to compare: each city's latest year among `asked` (all years when
+/// empty), as indexes into the assessment of those years (the rows of those years, in data
+/// order).
+fn latest_per_city(data: &dataset::Dataset, asked: &[i32]) -> Vec<usize> {
+    let mut chosen: Vec<(usize, i32)> = Vec::new();
+    let mut at: HashMap<&str, usize> = HashMap::new();
+    let rows = data.cities.iter().zip(&data.years);
+    let wanted = rows.filter(|(_, year)| asked.is_empty() || asked.contains(year));
+    for (reported, (city, &year)) in wanted.enumerate() {
+        match at.get(city.as_str()) {
+            Some(&j) if chosen[j].1 >= year => {}
+            Some(&j) => chosen[j] = (reported, year),
+            None => {
+                at.insert(city, chosen.len());
+                chosen.push((reported, year));
+            }
+        }
+    }
+    chosen.into_iter().map(|(i, _)| i).collect()
 }
 
 fn read_groups(
@@ -99,18 +132,37 @@ fn read_groups(
 
 /// `citykpi diff`: what changed between two reports.
 pub fn diff(args: DiffArgs, stderr: &mut dyn Write) -> anyhow::Result<u8> {
-    let read = |path: &std::path::Path| -> anyhow::Result<diff::Report> {
-        let text = std::fs::read_to_string(path)
-            .with_context(|| format!("cannot read {}", path.display()))?;
-        diff::Report::parse(&text).map_err(|e| {
+    if args.old.as_os_str() == "-" && args.new.as_os_str() == "-" {
+        return Err(Error::Usage(
+            "only one of the two reports can be `-` (standard input); give the other as a file"
+                .into(),
+        )
+        .into());
+    }
+    let read = |path: &std::path::Path| -> anyhow::Result<String> {
+        if path.as_os_str() == "-" {
+            let mut text = String::new();
+            std::io::Read::read_to_string(&mut std::io::stdin(), &mut text)
+                .context("cannot read the report from standard input")?;
+            return Ok(text);
+        }
+        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))
+    };
+    let parse = |path: &std::path::Path, text| -> anyhow::Result<_> {
+        diff::Report::parse(text).map_err(|e| {
+            let name = match path.as_os_str() == "-" {
+                true => "standard input".to_string(),
+                false => path.display().to_string(),
+            };
             Error::Usage(format!(
-                "{} is not a report of `citykpi assess --format json` or `ndjson`: {e}",
-                path.display()
+                "{name} is not a report of `citykpi assess --format json` or `ndjson` (schema {}, docs/report.schema.json): {e}",
+                report::json::SCHEMA_VERSION
             ))
             .into()
         })
     };
-    let (old, new) = (read(&args.old)?, read(&args.new)?);
+    let (old_text, new_text) = (read(&args.old)?, read(&args.new)?);
+    let (old, new) = (parse(&args.old, &old_text)?, parse(&args.new, &new_text)?);
     let changes = diff::changes(&old, &new);
     write_output(None, &[], |out| {
         report::diff::render(&changes, &args.format, out)

@@ -18,6 +18,9 @@ use citykpi::report::Format;
 use citykpi::scoring::gates::Gate;
 use citykpi::template::TemplateFormat;
 
+use super::years::year_span;
+pub use super::years::{left_out, left_out_note, year_list, years, YearSpan};
+
 pub const EXIT_CODES: &str = "\
 Exit codes:
   0  success
@@ -111,9 +114,12 @@ pub enum Command {
   citykpi explain Riverton \"EN: EN: AQ: 1C\" --data sample-data/riverton.csv --year 2023 --format json")]
     Explain(ExplainArgs),
     /// Compare cities: each KPI's rank, percentile, peer median and best peer, and the
-    /// U4SSC scores side by side.
+    /// U4SSC scores side by side with the coverage behind each, ranked among the cities that
+    /// compute at least --min-coverage % of their core KPIs. Each city is compared on its
+    /// latest year (of those --year gives), shown beside it.
     #[command(after_help = "Examples:
-  citykpi compare sample-data/vesterby.csv sample-data/riverton.csv --year 2024
+  citykpi compare sample-data/vesterby.csv sample-data/riverton.csv
+  citykpi compare data/*.csv --year 2019-2021 --min-coverage 30
   citykpi compare data/*.csv --peers peers.csv --format csv > ranks.csv   # peers.csv: city,group
   citykpi compare national.csv --group region --format md")]
     Compare(CompareArgs),
@@ -121,6 +127,7 @@ pub enum Command {
     /// and coverage.
     #[command(after_help = "Examples:
   citykpi diff last-year.json this-year.json
+  citykpi assess data.csv --format json | citykpi diff last-year.json -
   citykpi diff before.json after.json --fail-on-regression   # exit 4 when a band fell")]
     Diff(DiffArgs),
     /// Browse the KPI catalogue.
@@ -266,9 +273,10 @@ pub struct AssessArgs {
     #[arg(long, value_delimiter = ',', help_heading = "Input")]
     pub city: Vec<String>,
 
-    /// Only these years (repeat or separate with commas).
-    #[arg(long, value_delimiter = ',', help_heading = "Input")]
-    pub year: Vec<i32>,
+    /// Only these years: a year, a list or a range (`2024`, `2020,2021`, `2019-2021`,
+    /// `2020..2022`); earlier years are still read, as the base of progress.
+    #[arg(long, value_name = "YEARS", value_delimiter = ',', value_parser = year_span, help_heading = "Input")]
+    pub year: Vec<YearSpan>,
 
     #[command(flatten)]
     pub text: TextArgs,
@@ -379,9 +387,10 @@ pub struct ExplainArgs {
     #[arg(long, required = true, num_args = 1.., value_name = "DATA", help_heading = "Input")]
     pub data: Vec<String>,
 
-    /// The year (default: the city's latest).
-    #[arg(long, help_heading = "Input")]
-    pub year: Option<i32>,
+    /// The year, or years one after another (a list or a range: `2020,2021`, `2019-2021`,
+    /// `2020..2022`); default: the city's latest.
+    #[arg(long, value_name = "YEARS", value_delimiter = ',', value_parser = year_span, help_heading = "Input")]
+    pub year: Vec<YearSpan>,
 
     #[command(flatten)]
     pub text: TextArgs,
@@ -405,9 +414,17 @@ pub struct CompareArgs {
     #[arg(required = true, value_name = "DATA", help_heading = "Input")]
     pub data: Vec<String>,
 
-    /// The year to compare (default: the latest year in the data).
-    #[arg(long, help_heading = "Input")]
-    pub year: Option<i32>,
+    /// The years to compare from (a year, a list or a range: `2020,2021`, `2019-2021`,
+    /// `2020..2022`): each city is compared on its latest year among them; default: each
+    /// city's latest year in the data. A city with no data in them is named on stderr.
+    #[arg(long, value_name = "YEARS", value_delimiter = ',', value_parser = year_span, help_heading = "Input")]
+    pub year: Vec<YearSpan>,
+
+    /// Rank the U4SSC scores of only the cities that compute at least PCT % of their core
+    /// KPIs; the others are listed as "not ranked", with their coverage. A score over a
+    /// handful of KPIs does not compare with one over most of them.
+    #[arg(long, value_name = "PCT", value_parser = percent, default_value = "50", help_heading = "Peers")]
+    pub min_coverage: f64,
 
     #[command(flatten)]
     pub text: TextArgs,
@@ -441,10 +458,11 @@ pub struct CompareArgs {
 
 #[derive(Debug, Args)]
 pub struct DiffArgs {
-    /// The earlier report (`assess --format json` or `ndjson`).
+    /// The earlier report (`assess --format json` or `ndjson`, in any JSON layout: `jq .`
+    /// or `jq -S` output reads too); `-` reads standard input.
     pub old: PathBuf,
 
-    /// The later report.
+    /// The later report; `-` reads standard input.
     pub new: PathBuf,
 
     /// Exit with code 4 when any KPI fell a band.
@@ -466,9 +484,10 @@ pub struct TemplateArgs {
     #[arg(long, value_name = "NAME", default_value = "")]
     pub city: String,
 
-    /// Fill the year column with YEAR.
-    #[arg(long)]
-    pub year: Option<i32>,
+    /// Fill the year column with YEARS: a year, or a list or range (`2020,2021`,
+    /// `2019-2021`, `2020..2022`) for the rows of each year one after another.
+    #[arg(long, value_name = "YEARS", value_delimiter = ',', value_parser = year_span)]
+    pub year: Vec<YearSpan>,
 
     /// The format: csv, or xlsx (a workbook that checks values as they are typed; with
     /// --output, or standard output redirected to a file).

@@ -11,20 +11,19 @@ use anyhow::Context;
 
 use citykpi::catalog::{Catalog, Definitions};
 use citykpi::dataset::{self, Dataset, Filter, Input, Targets};
-use citykpi::diagnostic::{exit, plural, Problem, ProblemCode, Problems};
+use citykpi::diagnostic::{exit, plural, Problems};
+use citykpi::report;
 use citykpi::report::problems::ProblemFormat;
-use citykpi::report::{self, Format, Style};
-use citykpi::scoring::gates::{self, Gate};
-use citykpi::scoring::{Assessment, Standing};
+use citykpi::scoring::Assessment;
 use citykpi::template::{TemplateFormat, TemplateOptions};
 use citykpi::{browse, engine, export_sql, plausibility, Error};
 
 use super::analyse;
 use super::args::{
-    AssessArgs, CheckCommand, CheckDataArgs, Cli, Command, ExplainArgs, ExportSqlArgs,
+    self, year_list, CheckCommand, CheckDataArgs, Cli, Command, ExplainArgs, ExportSqlArgs,
     IndicatorsCommand, TextArgs,
 };
-use super::output::{check_output, files_read, to_terminal, write_output, Progress};
+use super::output::{check_output, to_terminal, write_output};
 
 /// Run a parsed command line; returns the exit code.
 pub fn run(cli: Cli) -> anyhow::Result<u8> {
@@ -42,7 +41,7 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
             export_sql(&catalog, &args, cli.defs.as_deref())?;
             Ok(exit::OK)
         }
-        Command::Assess(args) => assess(&catalog, args, &mut stderr),
+        Command::Assess(args) => super::assess::assess(&catalog, args, &mut stderr),
         Command::Explain(args) => explain(&catalog, args, &mut stderr),
         Command::Compare(args) => analyse::compare(&catalog, args, &mut stderr),
         Command::Diff(args) => analyse::diff(args, &mut stderr),
@@ -67,7 +66,7 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
             let options = TemplateOptions {
                 tier: args.tier.0,
                 city: args.city,
-                year: args.year,
+                years: args::years(&args.year),
             };
             if args.format == TemplateFormat::Xlsx {
                 refuse_terminal(args.output.as_deref(), "xlsx", "to-collect.xlsx")?;
@@ -167,7 +166,11 @@ pub(super) fn parse_inputs(args: &[String]) -> anyhow::Result<Vec<Input>> {
 }
 
 /// XLSX, Parquet and Arrow are binary: refuse to write them to a terminal ([`to_terminal`]).
-fn refuse_terminal(output: Option<&Path>, format: &str, example: &str) -> anyhow::Result<()> {
+pub(super) fn refuse_terminal(
+    output: Option<&Path>,
+    format: &str,
+    example: &str,
+) -> anyhow::Result<()> {
     if to_terminal(output) {
         return Err(Error::Usage(format!(
             "{format} is a binary format and is not written to a terminal; \
@@ -176,239 +179,6 @@ fn refuse_terminal(output: Option<&Path>, format: &str, example: &str) -> anyhow
         .into());
     }
     Ok(())
-}
-
-fn assess(catalog: &Catalog, args: AssessArgs, stderr: &mut dyn Write) -> anyhow::Result<u8> {
-    match args.format {
-        Format::Xlsx => refuse_terminal(args.output.as_deref(), "xlsx", "report.xlsx")?,
-        Format::Parquet => refuse_terminal(args.output.as_deref(), "parquet", "kpis.parquet")?,
-        Format::Arrow => refuse_terminal(args.output.as_deref(), "arrow", "kpis.arrow")?,
-        _ => {}
-    }
-    let inputs = parse_inputs(&args.data)?;
-    let reads = files_read(&inputs, &[args.targets.as_deref()]);
-    check_output(args.output.as_deref(), &reads, "report")?;
-    for gate in &args.fail_under {
-        if let Gate::Score {
-            dimension: Some(code),
-            ..
-        } = gate
-        {
-            let dimensions = &catalog.taxonomy.dimensions;
-            if !dimensions.iter().any(|d| &d.code == code) {
-                let known: Vec<&str> = dimensions.iter().map(|d| d.code.as_str()).collect();
-                return Err(Error::Usage(format!(
-                    "--fail-under {code}=...: no dimension {code}; use one of {}",
-                    known.join(", ")
-                ))
-                .into());
-            }
-        }
-    }
-    // A targets file with errors is set aside: the report is written on the default targets
-    // and says so, and the run exits 3.
-    let (targets, targets_problems) = match args.targets.as_deref() {
-        None => (None, None),
-        Some(path) => match Targets::from_path(catalog, path, &args.text.options()) {
-            Ok(targets) => (Some(targets), None),
-            // A file that cannot be read at all stops the run, as a data file does.
-            Err(problems) if problems.unreadable() => {
-                let summary = format!("cannot read the targets file {}", path.display());
-                return Err(Error::Data { summary, problems }.into());
-            }
-            Err(problems) => {
-                writeln!(
-                    stderr,
-                    "error: the targets file {} has errors; the report is written on the default targets:",
-                    path.display()
-                )?;
-                print_problems(&problems, stderr)?;
-                (None, Some(problems))
-            }
-        },
-    };
-    // Every year is read: earlier years are the base of progress. --year picks what is reported.
-    let filter = Filter {
-        cities: args.city.clone(),
-        years: Vec::new(),
-    };
-    let total: Option<u64> = inputs.iter().map(Input::byte_len).sum();
-    let bar = Progress::new(
-        total,
-        "{elapsed_precise} reading [{bar:40}] {bytes}/{total_bytes} ({eta} left)",
-    );
-    let loaded = dataset::Loader::new(catalog, filter.clone(), args.text.options())
-        .with_progress(|bytes| bar.set(bytes))
-        .load_all(&inputs);
-    bar.finish();
-    let problems = loaded.problems;
-    // Files that cannot be read at all leave nothing to report on.
-    if problems.unreadable() {
-        let summary = format!(
-            "cannot read the data ({}); nothing was computed",
-            plural(problems.errors(), "error")
-        );
-        return Err(Error::Data { summary, problems }.into());
-    }
-    print_problems(&problems, stderr)?;
-    let data_failed = problems.has_errors() || (args.strict && !problems.is_empty());
-    let data = loaded.dataset;
-    let reported = data
-        .years
-        .iter()
-        .filter(|y| args.year.is_empty() || args.year.contains(y))
-        .count();
-    if reported == 0 {
-        let mut what = Vec::new();
-        if !filter.cities.is_empty() {
-            what.push(format!("--city {}", filter.cities.join(",")));
-        }
-        if !args.year.is_empty() {
-            let years: Vec<String> = args.year.iter().map(i32::to_string).collect();
-            what.push(format!("--year {}", years.join(",")));
-        }
-        let message = if what.is_empty() {
-            "the data has no rows; nothing to assess".to_string()
-        } else {
-            format!("no data matches {}; nothing to assess", what.join(" "))
-        };
-        return Err(Error::NoData(message).into());
-    }
-    let results = engine::evaluate(catalog, &data).context("evaluating the KPI formulas")?;
-    let assessment = Assessment::new(catalog, &results, targets.as_ref(), args.tier.0)
-        .with_base_year(args.base_year)
-        .with_min_quality(args.min_quality)
-        .with_years(&args.year);
-    let mut disagreements = results.problems(catalog);
-    disagreements
-        .0
-        .extend(plausibility::check(catalog, &results).0);
-    if let Some(targets) = &targets {
-        disagreements.0.extend(targets.check_cities(&data).0);
-    }
-    disagreements
-        .0
-        .extend(base_year_problem(&assessment, &data));
-    print_problems(&disagreements, stderr)?;
-    let data_failed =
-        data_failed || (args.strict && !disagreements.is_empty()) || targets_problems.is_some();
-    let mut standing = Standing::new([&problems, &disagreements], check_command(&args.data));
-    if let (Some(file), Some(set_aside)) = (&args.targets, &targets_problems) {
-        standing = standing.with_targets_set_aside(file.display().to_string(), set_aside);
-    }
-    let assessment = assessment.with_standing(standing);
-    let to_terminal = to_terminal(args.output.as_deref());
-    let style = Style {
-        colour: args.format == Format::Table
-            && to_terminal
-            && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
-        width: table_width(to_terminal),
-        ..Style::default()
-    };
-    // A reader gone away (`| head`) ends the writing, not the run: the data's exit code
-    // and the gates still stand.
-    let written = write_output(args.output.as_deref(), &reads, |out| {
-        report::render(args.format, &assessment, style, out)
-    });
-    match written {
-        Err(err) if !super::is_broken_pipe(&err) => return Err(err),
-        _ => {}
-    }
-    // Gates are evaluated whatever the data: CI sees them. Exit 3 (the data) comes before
-    // exit 4 (a gate), as the exit-code table says.
-    let mut gates = args.fail_under.clone();
-    if let Some(min) = args.min_coverage {
-        gates.push(Gate::CoreCoverage { min });
-    }
-    let mut gate_failed = false;
-    for city_year in assessment.iter().filter(|_| !gates.is_empty()) {
-        for shortfall in gates::check(&city_year, &gates) {
-            writeln!(stderr, "gate: {shortfall}")?;
-            gate_failed = true;
-        }
-    }
-    if data_failed {
-        let gate = if gate_failed {
-            " (a gate is not met either: exit 3 comes first)"
-        } else {
-            ""
-        };
-        let (errors, warnings) = (
-            problems.errors() + disagreements.errors(),
-            problems.warnings() + disagreements.warnings(),
-        );
-        if errors > 0 || args.strict {
-            writeln!(
-                stderr,
-                "error: the data has {} and {}; KPIs that read a rejected value say so in the report{gate}",
-                plural(errors, "error"),
-                plural(warnings, "warning"),
-            )?;
-        } else {
-            writeln!(
-                stderr,
-                "error: the targets file has errors; the report is on the default targets{gate}"
-            )?;
-        }
-        return Ok(exit::DATA);
-    }
-    Ok(if gate_failed { exit::GATE } else { exit::OK })
-}
-
-/// The width a terminal table must fit: `COLUMNS` when set to a number, else the
-/// terminal's when writing to one; none for a file or a pipe.
-fn table_width(to_terminal: bool) -> Option<usize> {
-    let columns = std::env::var("COLUMNS").ok();
-    match columns.and_then(|c| c.trim().parse::<usize>().ok()) {
-        Some(n) if n > 0 => Some(n),
-        _ if to_terminal => comfy_table::Table::new().width().map(usize::from),
-        _ => None,
-    }
-}
-
-/// The command that lists every problem of these data files.
-fn check_command(data: &[String]) -> String {
-    let files: Vec<String> = data
-        .iter()
-        .map(|f| {
-            if f.contains([' ', '\'', '"']) {
-                format!("'{}'", f.replace('\'', "'\\''"))
-            } else {
-                f.clone()
-            }
-        })
-        .collect();
-    format!("citykpi check data {} --all", files.join(" "))
-}
-
-/// A warning when `--base-year` names a year in which some cities have no data: it names
-/// them, and the year each one's progress is measured from instead.
-fn base_year_problem(assessment: &Assessment, data: &Dataset) -> Option<Problem> {
-    let misfits = assessment.base_year_misfits();
-    let year = assessment.base_year()?;
-    if misfits.is_empty() {
-        return None;
-    }
-    let listing: Vec<String> = misfits
-        .iter()
-        .map(|m| match m.instead {
-            Some(from) => format!("{} (progress from {from})", m.city),
-            None => format!("{} (no data after it: no progress)", m.city),
-        })
-        .collect();
-    let (first, last) = (data.years.iter().min()?, data.years.iter().max()?);
-    Some(Problem::new(
-        ProblemCode::BaseYearNoData,
-        data.files.join(", "),
-        format!(
-            "--base-year {year}: {} no data in {year}: {}; progress is measured from each city's first later year with data, where it has one; give a year the data has ({first} to {last}) or leave --base-year out",
-            match misfits.len() {
-                1 => "1 city has".to_string(),
-                n => format!("{n} cities have"),
-            },
-            listing.join(", "),
-        ),
-    ))
 }
 
 /// Write the embedded definitions into `dir`, which must not exist or be empty.
@@ -533,39 +303,85 @@ fn explain(catalog: &Catalog, args: ExplainArgs, stderr: &mut dyn Write) -> anyh
         years: Vec::new(),
     };
     let (data, data_exit) = load_readable(catalog, &inputs, filter, &args.text, None, stderr)?;
-    let year = match args.year.or_else(|| data.years.iter().copied().max()) {
-        Some(year) if data.years.contains(&year) => year,
-        _ => {
-            let when = args.year.map_or(String::new(), |y| format!(" in {y}"));
-            return Err(Error::NoData(format!(
-                "the data has no city {}{when}; check --city and --year",
-                args.city
-            ))
-            .into());
-        }
+    // The years asked for that the city has (its latest by default); the others are named.
+    let asked = args::years(&args.year);
+    let years: Vec<i32> = match asked.is_empty() {
+        true => data.years.iter().copied().max().into_iter().collect(),
+        false => asked
+            .iter()
+            .copied()
+            .filter(|y| data.years.contains(y))
+            .collect(),
     };
+    if years.is_empty() {
+        let when = match asked.is_empty() {
+            true => String::new(),
+            false => format!(" in {}", year_list(&asked)),
+        };
+        return Err(Error::NoData(format!(
+            "the data has no city {}{when}; check --city and --year",
+            args.city
+        ))
+        .into());
+    }
+    let missing: Vec<i32> = asked
+        .iter()
+        .copied()
+        .filter(|y| !years.contains(y))
+        .collect();
+    if !missing.is_empty() {
+        writeln!(
+            stderr,
+            "note: {} has no data in {}; explained: {}",
+            args.city,
+            year_list(&missing),
+            year_list(&years)
+        )?;
+    }
     let results = engine::evaluate(catalog, &data).context("evaluating the KPI formulas")?;
     let assessment = Assessment::new(catalog, &results, targets.as_ref(), None)
         .with_base_year(args.base_year)
-        .with_years(&[year]);
+        .with_years(&years);
     print_problems(
-        &Problems(base_year_problem(&assessment, &data).into_iter().collect()),
+        &Problems(
+            super::assess::base_year_problem(&assessment, &data)
+                .into_iter()
+                .collect(),
+        ),
         stderr,
     )?;
-    let city_year = assessment.city_year(0);
-    let outcomes: Vec<_> = city_year
-        .outcomes
-        .iter()
-        .filter(|o| indices.contains(&o.measure_index))
-        .collect();
+    let json = args.format == "json";
+    let mut texts = Vec::new();
+    for city_year in assessment.iter() {
+        let outcomes: Vec<_> = city_year
+            .outcomes
+            .iter()
+            .filter(|o| indices.contains(&o.measure_index))
+            .collect();
+        let mut text = Vec::new();
+        report::explain::render(&city_year, &outcomes, &catalog.scheme, json, &mut text)?;
+        texts.push(String::from_utf8(text)?);
+    }
     write_output(None, &[], |out| {
-        report::explain::render(
-            &city_year,
-            &outcomes,
-            &catalog.scheme,
-            args.format == "json",
-            out,
-        )
+        match json {
+            // Several years: one JSON array of every year's KPIs, as one year gives.
+            true if texts.len() > 1 => {
+                let items: Vec<&str> = texts
+                    .iter()
+                    .map(|t| {
+                        t.trim()
+                            .trim_start_matches('[')
+                            .trim_end_matches(']')
+                            .trim_matches('\n')
+                    })
+                    .filter(|t| !t.trim().is_empty())
+                    .collect();
+                writeln!(out, "[\n{}\n]", items.join(",\n"))?
+            }
+            true => write!(out, "{}", texts.concat())?,
+            false => write!(out, "{}", texts.join("\n"))?,
+        }
+        Ok::<(), std::io::Error>(())
     })?;
     Ok(data_exit)
 }

@@ -1,6 +1,8 @@
 //! `citykpi compare`: the peer comparison as a terminal table, CSV, JSON or Markdown: the
-//! U4SSC scores side by side, then every KPI with each city's value, rank, percentile and
-//! its group's median and best. It formats the comparison; it never computes.
+//! U4SSC scores side by side, each with the year it is of and the KPIs it rests on, ranked
+//! among the cities with enough coverage ("not ranked: N of 91 KPIs" for the others), the
+//! cities left out and why, then every KPI with each city's value, rank, percentile and its
+//! group's median and best. It formats the comparison; it never computes.
 
 use std::io::Write;
 
@@ -9,21 +11,46 @@ use comfy_table::{CellAlignment, Table};
 use serde::Serialize;
 
 use super::{display_value, neutralise, round, Format};
-use crate::scoring::compare::{Comparison, Ranked};
+use crate::scoring::compare::{CityScores, Comparison, Coverage, Ranked};
 
 #[derive(Serialize)]
 struct Json<'a> {
-    year: i32,
+    /// The share of its core KPIs (percent) a city computes to have its score ranked.
+    min_coverage: f64,
     cities: Vec<CityJson<'a>>,
+    left_out: Vec<LeftOutJson<'a>>,
     kpis: Vec<RowJson<'a>>,
 }
 
 #[derive(Serialize)]
 struct CityJson<'a> {
     city: &'a str,
+    year: i32,
     group: &'a str,
+    rank: Option<usize>,
+    /// Why the score is not ranked (none when it is).
+    not_ranked: Option<String>,
     overall: Option<f64>,
-    dimensions: serde_json::Map<String, serde_json::Value>,
+    kpis_computed: usize,
+    kpis_defined: usize,
+    core_computed: usize,
+    core_defined: usize,
+    dimensions: indexmap::IndexMap<&'a str, DimensionJson>,
+}
+
+#[derive(Serialize)]
+struct DimensionJson {
+    score: Option<f64>,
+    kpis_computed: usize,
+    kpis_defined: usize,
+}
+
+#[derive(Serialize)]
+struct LeftOutJson<'a> {
+    city: &'a str,
+    /// The years the city has data for.
+    years: &'a [i32],
+    why: String,
 }
 
 #[derive(Serialize)]
@@ -34,31 +61,41 @@ struct RowJson<'a> {
     unit: &'a str,
     direction: &'static str,
     city: &'a str,
+    year: i32,
     group: &'a str,
     value: Option<f64>,
     rank: Option<usize>,
     of: usize,
     percentile: Option<f64>,
     peer_median: Option<f64>,
-    best_city: Option<&'a str>,
+    /// Every city of the group with the best value (ties share it).
+    best_cities: Vec<&'a str>,
     best_value: Option<f64>,
 }
 
-const CSV_HEADER: [&str; 14] = [
+const CSV_HEADER: [&str; 22] = [
     "code",
     "part",
     "name",
     "unit",
     "direction",
     "city",
+    "year",
     "group",
     "value",
     "rank",
     "of",
     "percentile",
     "peer_median",
-    "best_city",
+    "best_cities",
     "best_value",
+    "overall",
+    "overall_rank",
+    "not_ranked",
+    "kpis_computed",
+    "kpis_defined",
+    "core_computed",
+    "core_defined",
 ];
 
 fn number(v: Option<f64>, decimals: i32) -> String {
@@ -74,15 +111,39 @@ fn row_json<'a>(r: &'a Ranked<'a>) -> RowJson<'a> {
         unit: &r.measure.unit,
         direction: r.measure.direction.into(),
         city: &r.city,
+        year: r.year,
         group: &r.group,
         value: r.value.map(|v| round(v, 6)),
         rank: r.rank,
         of: r.of,
         percentile: r.percentile.map(|v| round(v, 1)),
         peer_median: r.median.map(|v| round(v, 6)),
-        best_city: r.best.as_ref().map(|(c, _)| c.as_str()),
+        best_cities: r
+            .best
+            .as_ref()
+            .map(|(c, _)| c.iter().map(String::as_str).collect())
+            .unwrap_or_default(),
         best_value: r.best.as_ref().map(|(_, v)| round(*v, 6)),
     }
+}
+
+/// Why a city's score is not ranked: `not ranked: 3 of 91 KPIs (core 2 of 55, under 50 %)`;
+/// none when it is.
+fn not_ranked(c: &CityScores, min_coverage: f64) -> Option<String> {
+    if c.is_ranked() {
+        return None;
+    }
+    let why = match c.overall {
+        None => "no score".to_string(),
+        Some(_) => format!(
+            "core {} of {}, under {min_coverage} %",
+            c.core.computed, c.core.defined
+        ),
+    };
+    Some(format!(
+        "not ranked: {} of {} KPIs ({why})",
+        c.kpis.computed, c.kpis.defined
+    ))
 }
 
 /// `2/5`, or `—` for a city without a value, or empty for a KPI that is not ranked.
@@ -95,11 +156,12 @@ fn rank_text(r: &Ranked) -> String {
 }
 
 /// The cells of a KPI row in the table and Markdown.
-fn cells(r: &Ranked) -> [String; 8] {
+fn cells(r: &Ranked) -> [String; 9] {
     let key = &r.measure.key;
     [
         key.clone(),
         r.city.clone(),
+        r.year.to_string(),
         match r.value {
             Some(_) => display_value(r.measure, r.value),
             None => "not reported".into(),
@@ -111,15 +173,16 @@ fn cells(r: &Ranked) -> [String; 8] {
             .unwrap_or_default(),
         r.best
             .as_ref()
-            .map(|(c, v)| format!("{} ({c})", display_value(r.measure, Some(*v))))
+            .map(|(c, v)| format!("{} ({})", display_value(r.measure, Some(*v)), c.join(", ")))
             .unwrap_or_default(),
         r.group.clone(),
     ]
 }
 
-const TABLE_HEADER: [&str; 8] = [
+const TABLE_HEADER: [&str; 9] = [
     "KPI",
     "City",
+    "Year",
     "Value",
     "Rank",
     "Percentile",
@@ -128,24 +191,94 @@ const TABLE_HEADER: [&str; 8] = [
     "Group",
 ];
 
-fn score(v: Option<f64>) -> String {
-    v.map(|v| format!("{v:.1} %"))
-        .unwrap_or_else(|| "not scored".into())
+/// A score with the KPIs behind it: `80.0 % (15/33)`.
+fn score(v: Option<f64>, coverage: Coverage) -> String {
+    let kpis = format!("{}/{}", coverage.computed, coverage.defined);
+    match v {
+        Some(v) => format!("{v:.1} % ({kpis})"),
+        None => format!("not scored ({kpis})"),
+    }
+}
+
+/// The cities in the order the scores are read: by group, the ranked by rank, then the
+/// others (each by name).
+fn ranking<'c>(c: &'c Comparison) -> Vec<&'c CityScores> {
+    let mut cities: Vec<&CityScores> = c.cities.iter().collect();
+    cities.sort_by(|a, b| {
+        (&a.group, a.rank.is_none(), a.rank, &a.city).cmp(&(
+            &b.group,
+            b.rank.is_none(),
+            b.rank,
+            &b.city,
+        ))
+    });
+    cities
 }
 
 fn score_rows(c: &Comparison) -> (Vec<String>, Vec<Vec<String>>) {
-    let mut header = vec!["City".to_string(), "Group".into(), "Overall".into()];
+    let mut header: Vec<String> = [
+        "Rank",
+        "City",
+        "Year",
+        "Group",
+        "Overall (KPIs)",
+        "Core KPIs",
+    ]
+    .map(String::from)
+    .to_vec();
     header.extend(c.dimensions.iter().map(|(_, name)| name.to_string()));
-    let rows = c
-        .cities
-        .iter()
+    let rows = ranking(c)
+        .into_iter()
         .map(|city| {
-            let mut row = vec![city.city.clone(), city.group.clone(), score(city.overall)];
-            row.extend(city.dimensions.iter().map(|d| score(*d)));
+            let mut row = vec![
+                city.rank.map_or("not ranked".into(), |r| r.to_string()),
+                city.city.clone(),
+                city.year.to_string(),
+                city.group.clone(),
+                score(city.overall, city.kpis),
+                format!(
+                    "{}/{} ({:.0} %)",
+                    city.core.computed,
+                    city.core.defined,
+                    city.core.percent()
+                ),
+            ];
+            row.extend(city.dimensions.iter().map(|(s, cov)| score(*s, *cov)));
             row
         })
         .collect();
     (header, rows)
+}
+
+/// The notes under the scores: what ranks, and who is left out and why.
+fn notes(c: &Comparison) -> Vec<String> {
+    let mut notes = vec![format!(
+        "Ranked: the cities of a group that compute at least {} % of their core KPIs (--min-coverage). (n/m): the KPIs with a value, of those defined.",
+        c.min_coverage
+    )];
+    if c.cities.iter().all(|city| !city.is_ranked()) {
+        notes.push(format!(
+            "No city is ranked: none computes {} % of its core KPIs; a lower --min-coverage ranks on fewer KPIs.",
+            c.min_coverage
+        ));
+    }
+    for city in ranking(c) {
+        if let Some(why) = not_ranked(city, c.min_coverage) {
+            notes.push(format!("{}: {why}", city.city));
+        }
+    }
+    for (city, years) in &c.left_out {
+        notes.push(format!("Left out: {city} ({})", left_out_why(years)));
+    }
+    notes
+}
+
+fn left_out_why(years: &[i32]) -> String {
+    let years: Vec<String> = years.iter().map(i32::to_string).collect();
+    format!(
+        "no data in the years asked for; it has {}",
+        years.join(", ")
+    )
 }
 
 /// Render the comparison in `format` (`ndjson` writes one KPI row a line).
@@ -156,43 +289,40 @@ pub fn render(
 ) -> Result<(), crate::Error> {
     match format {
         Format::Json | Format::Ndjson => {
-            let cities = comparison
-                .cities
-                .iter()
-                .map(|c| CityJson {
-                    city: &c.city,
-                    group: &c.group,
-                    overall: c.overall.map(|v| round(v, 2)),
-                    dimensions: comparison
-                        .dimensions
-                        .iter()
-                        .zip(&c.dimensions)
-                        .map(|((code, _), v)| {
-                            (code.to_string(), serde_json::json!(v.map(|v| round(v, 2))))
-                        })
-                        .collect(),
-                })
-                .collect();
             let kpis: Vec<RowJson> = comparison.rows.iter().map(row_json).collect();
             if format == Format::Ndjson {
                 for row in &kpis {
                     serde_json::to_writer(&mut *out, row)?;
                     writeln!(out)?;
                 }
-            } else {
-                let json = Json {
-                    year: comparison.year,
-                    cities,
-                    kpis,
-                };
-                serde_json::to_writer_pretty(&mut *out, &json)?;
-                writeln!(out)?;
+                return Ok(());
             }
+            let json = Json {
+                min_coverage: comparison.min_coverage,
+                cities: ranking(comparison)
+                    .into_iter()
+                    .map(|c| city_json(comparison, c))
+                    .collect(),
+                left_out: comparison
+                    .left_out
+                    .iter()
+                    .map(|(city, years)| LeftOutJson {
+                        city,
+                        years,
+                        why: left_out_why(years),
+                    })
+                    .collect(),
+                kpis,
+            };
+            serde_json::to_writer_pretty(&mut *out, &json)?;
+            writeln!(out)?;
         }
         Format::Csv => {
             let mut writer = csv::Writer::from_writer(out);
             writer.write_record(CSV_HEADER)?;
-            for r in &comparison.rows {
+            // The rows go measure by measure, each with every city in city order.
+            let cities = comparison.cities.iter().cycle();
+            for (r, c) in comparison.rows.iter().zip(cities) {
                 let j = row_json(r);
                 writer.write_record([
                     j.code.to_string(),
@@ -201,34 +331,49 @@ pub fn render(
                     j.unit.to_string(),
                     j.direction.to_string(),
                     neutralise(j.city).into_owned(),
+                    j.year.to_string(),
                     neutralise(j.group).into_owned(),
                     number(r.value, 6),
                     j.rank.map(|r| r.to_string()).unwrap_or_default(),
                     j.of.to_string(),
                     number(r.percentile, 1),
                     number(r.median, 6),
-                    neutralise(j.best_city.unwrap_or_default()).into_owned(),
+                    neutralise(&j.best_cities.join(" | ")).into_owned(),
                     number(r.best.as_ref().map(|(_, v)| *v), 6),
+                    number(c.overall, 2),
+                    c.rank.map(|r| r.to_string()).unwrap_or_default(),
+                    not_ranked(c, comparison.min_coverage).unwrap_or_default(),
+                    c.kpis.computed.to_string(),
+                    c.kpis.defined.to_string(),
+                    c.core.computed.to_string(),
+                    c.core.defined.to_string(),
                 ])?;
             }
             writer.flush()?;
         }
         Format::Table => {
-            writeln!(out, "U4SSC scores, {}", comparison.year)?;
+            writeln!(out, "U4SSC scores")?;
             let (header, rows) = score_rows(comparison);
-            writeln!(out, "{}", table(&header, &rows, &[2, 3, 4, 5]))?;
+            writeln!(out, "{}", table(&header, &rows, &[2, 4, 5, 6, 7, 8]))?;
+            for note in notes(comparison) {
+                writeln!(out, "{note}")?;
+            }
             writeln!(out)?;
             let rows: Vec<Vec<String>> =
                 comparison.rows.iter().map(|r| cells(r).to_vec()).collect();
             let header: Vec<String> = TABLE_HEADER.iter().map(|h| h.to_string()).collect();
-            writeln!(out, "{}", table(&header, &rows, &[2, 3, 4, 5]))?;
-            writeln!(out, "Rank 1 is the best of the group; ties share a rank; — : not reported (not ranked). A KPI with no direction is not ranked.")?;
+            writeln!(out, "{}", table(&header, &rows, &[2, 3, 4, 5, 6]))?;
+            writeln!(out, "Rank 1 is the best of the group; ties share a rank and \"best\"; — : not reported (not ranked). A KPI with no direction is not ranked.")?;
         }
         Format::Md => {
-            writeln!(out, "# U4SSC peer comparison, {}", comparison.year)?;
+            writeln!(out, "# U4SSC peer comparison")?;
             writeln!(out)?;
             let (header, rows) = score_rows(comparison);
             markdown(out, &header, &rows)?;
+            writeln!(out)?;
+            for note in notes(comparison) {
+                writeln!(out, "{}  ", neutralise(&note))?;
+            }
             writeln!(out)?;
             let rows: Vec<Vec<String>> =
                 comparison.rows.iter().map(|r| cells(r).to_vec()).collect();
@@ -242,6 +387,34 @@ pub fn render(
         }
     }
     Ok(())
+}
+
+fn city_json<'a>(comparison: &Comparison<'a>, c: &'a CityScores) -> CityJson<'a> {
+    CityJson {
+        city: &c.city,
+        year: c.year,
+        group: &c.group,
+        rank: c.rank,
+        not_ranked: not_ranked(c, comparison.min_coverage),
+        overall: c.overall.map(|v| round(v, 2)),
+        kpis_computed: c.kpis.computed,
+        kpis_defined: c.kpis.defined,
+        core_computed: c.core.computed,
+        core_defined: c.core.defined,
+        dimensions: comparison
+            .dimensions
+            .iter()
+            .zip(&c.dimensions)
+            .map(|((code, _), (score, coverage))| {
+                let json = DimensionJson {
+                    score: score.map(|v| round(v, 2)),
+                    kpis_computed: coverage.computed,
+                    kpis_defined: coverage.defined,
+                };
+                (*code, json)
+            })
+            .collect(),
+    }
 }
 
 fn table(header: &[String], rows: &[Vec<String>], right: &[usize]) -> Table {

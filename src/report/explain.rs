@@ -227,7 +227,9 @@ pub fn render(
             )?,
             None => writeln!(out, "  Target:    none")?,
         }
-        if let (Some(a), Some(p), Some(b)) = (e.row.achievement, e.row.points, e.row.band) {
+        if let (Some(a), Some(p), Some(b)) =
+            (e.row.achievement, e.row.points, e.row.band.as_deref())
+        {
             writeln!(out, "  Score:     {a:.1} % of target: {p} points, {b}")?;
         }
         match &e.next_band {

@@ -1,28 +1,105 @@
 //! JSON and JSON Lines: every value, score, input and summary, with stable key order.
 //!
-//! The schema is this module's own types, not the model's. The report is streamed: city-years
-//! are scored and serialised a chunk at a time, on several threads, and written in order, so
-//! memory does not grow with the run. It formats the model; it never computes.
+//! The schema is this module's own types, not the model's: [`Document`] (a JSON report) and
+//! [`CityYear`] (a JSON Lines record), published as `docs/report.schema.json` ([`schema`])
+//! and versioned by [`SCHEMA_VERSION`]. They serialise the report and deserialise it back:
+//! `citykpi diff` reads reports through them, so what it reads is what is written. The
+//! report is streamed: city-years are scored and serialised a chunk at a time, on several
+//! threads, and written in order, so memory does not grow with the run. It formats the
+//! model; it never computes.
+
+use std::borrow::Cow;
+use std::io::Write;
 
 use crate::error::WriteError;
-use std::io::Write;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
 
 use super::row::KpiRow;
 use super::{in_chunks, round};
+use crate::diagnostic::Problem;
 use crate::scoring::{Assessment, CityYearReport, Evidence, Outcome, Standing, Summary};
+
+/// The version of the report's schema, in every report: the major number changes when a
+/// field is removed, renamed or changes meaning; the minor when one is added.
+pub const SCHEMA_VERSION: &str = "1.0";
+
+/// A report of `citykpi assess --format json`.
+#[derive(Debug, Serialize, Deserialize, JsonSchema)]
+pub struct Document<'a> {
+    /// `citykpi`.
+    #[serde(borrow)]
+    pub tool: Cow<'a, str>,
+    /// The version of citykpi that wrote the report.
+    #[serde(borrow)]
+    pub version: Cow<'a, str>,
+    /// The version of this schema, `major.minor`.
+    #[serde(borrow)]
+    pub schema_version: Cow<'a, str>,
+    #[serde(borrow)]
+    pub standing: StandingJson<'a>,
+    /// One per city and year, in data order.
+    #[serde(borrow)]
+    pub assessments: Vec<CityYear<'a>>,
+}
 
 /// What the report rests on: the errors and warnings of its data and targets, the command
 /// that lists them, and (in JSON, not in each JSON Lines record) the problems themselves.
-#[derive(serde::Serialize)]
-struct StandingJson<'a> {
-    errors: usize,
-    warnings: usize,
+#[derive(Debug, Serialize, Deserialize, JsonSchema)]
+pub struct StandingJson<'a> {
+    pub errors: usize,
+    pub warnings: usize,
     /// A targets file set aside for its errors: the scores are against the default targets.
-    targets_set_aside: Option<&'a str>,
-    targets_errors: usize,
-    check: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    problems: Option<&'a [crate::diagnostic::Problem]>,
+    #[serde(borrow)]
+    pub targets_set_aside: Option<Cow<'a, str>>,
+    /// The errors of that targets file (0 where a report of schema 1.0 does not say).
+    #[serde(default)]
+    pub targets_errors: usize,
+    /// The command that lists every problem.
+    #[serde(borrow)]
+    pub check: Cow<'a, str>,
+    #[serde(borrow, default, skip_serializing_if = "Option::is_none")]
+    pub problems: Option<Vec<ProblemJson<'a>>>,
+}
+
+/// One problem of the data or targets, as `citykpi check data --format json` gives it.
+#[derive(Debug, Serialize, Deserialize, JsonSchema)]
+pub struct ProblemJson<'a> {
+    /// `error` or `warning`.
+    #[serde(borrow)]
+    pub severity: Cow<'a, str>,
+    /// The problem's code, listed in docs/errors.md.
+    #[serde(borrow)]
+    pub code: Cow<'a, str>,
+    #[serde(borrow)]
+    pub file: Cow<'a, str>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
+    #[serde(borrow, default, skip_serializing_if = "Option::is_none")]
+    pub column: Option<Cow<'a, str>>,
+    #[serde(borrow, default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    pub message: Cow<'a, str>,
+    /// For an entry "N more ... are not listed", N.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub count: Option<usize>,
+}
+
+impl<'a> From<&'a Problem> for ProblemJson<'a> {
+    fn from(p: &'a Problem) -> Self {
+        ProblemJson {
+            severity: p.severity.to_string().into(),
+            code: p.code.name().into(),
+            file: p.file.as_str().into(),
+            line: p.line,
+            column: p.column.as_deref().map(Cow::from),
+            value: p.value.as_deref().map(Cow::from),
+            message: p.message.as_str().into(),
+            count: p.count,
+        }
+    }
 }
 
 impl<'a> StandingJson<'a> {
@@ -30,130 +107,193 @@ impl<'a> StandingJson<'a> {
         StandingJson {
             errors: standing.errors,
             warnings: standing.warnings,
-            targets_set_aside: standing.targets_set_aside.as_deref(),
+            targets_set_aside: standing.targets_set_aside.as_deref().map(Cow::from),
             targets_errors: standing.targets_errors,
-            check: &standing.check,
-            problems: with_problems.then_some(standing.problems.as_slice()),
+            check: standing.check.as_str().into(),
+            problems: with_problems.then(|| standing.problems.iter().map(Into::into).collect()),
         }
     }
 }
 
-#[derive(serde::Serialize)]
-struct CityYear<'a> {
-    city: &'a str,
-    year: i32,
+/// One city-year: an element of a document's `assessments`, or a JSON Lines record.
+#[derive(Debug, Serialize, Deserialize, JsonSchema)]
+pub struct CityYear<'a> {
+    #[serde(borrow)]
+    pub city: Cow<'a, str>,
+    pub year: i32,
+    /// JSON Lines: the schema version on every record (JSON gives it once, at the top).
+    #[serde(borrow, default, skip_serializing_if = "Option::is_none")]
+    pub schema_version: Option<Cow<'a, str>>,
     /// JSON Lines: the run's standing on every record (JSON gives it once, at the top).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    standing: Option<StandingJson<'a>>,
-    summary: Vec<SummaryJson<'a>>,
+    #[serde(borrow, default, skip_serializing_if = "Option::is_none")]
+    pub standing: Option<StandingJson<'a>>,
+    /// The roll-ups: overall, each dimension, sub-dimension and category.
+    #[serde(borrow)]
+    pub summary: Vec<SummaryJson<'a>>,
     /// The verification report's lists: KPI codes with no value, and with a value not
     /// flagged verified.
-    not_reported: Vec<&'a str>,
-    not_verified: Vec<&'a str>,
-    kpis: Vec<Kpi<'a>>,
+    #[serde(borrow)]
+    pub not_reported: Vec<Cow<'a, str>>,
+    #[serde(borrow)]
+    pub not_verified: Vec<Cow<'a, str>>,
+    #[serde(borrow)]
+    pub kpis: Vec<Kpi<'a>>,
 }
 
-#[derive(serde::Serialize)]
-struct SummaryJson<'a> {
-    level: &'static str,
-    code: &'a str,
-    name: &'a str,
-    core_defined: usize,
-    core_computed: usize,
-    advanced_defined: usize,
-    advanced_computed: usize,
-    core_verified: usize,
-    advanced_verified: usize,
-    scored: usize,
-    points: u32,
-    max_points: u32,
-    score: Option<f64>,
-    band: Option<&'a str>,
-    mean_achievement: Option<f64>,
-    progress_score: Option<f64>,
-    progress_status: Option<&'static str>,
+/// The roll-up of one group of KPIs.
+#[derive(Debug, Serialize, Deserialize, JsonSchema)]
+pub struct SummaryJson<'a> {
+    /// `overall`, `dimension`, `subdimension` or `category`.
+    #[serde(borrow)]
+    pub level: Cow<'a, str>,
+    /// `ALL`, `EC`, `EC:ICT`, `EC:ICT:ICT`.
+    #[serde(borrow)]
+    pub code: Cow<'a, str>,
+    #[serde(borrow)]
+    pub name: Cow<'a, str>,
+    pub core_defined: usize,
+    pub core_computed: usize,
+    pub advanced_defined: usize,
+    pub advanced_computed: usize,
+    pub core_verified: usize,
+    pub advanced_verified: usize,
+    /// Measures with a score.
+    pub scored: usize,
+    pub points: u32,
+    pub max_points: u32,
+    /// Points as a percentage of the maximum.
+    pub score: Option<f64>,
+    #[serde(borrow)]
+    pub band: Option<Cow<'a, str>>,
+    pub mean_achievement: Option<f64>,
+    pub progress_score: Option<f64>,
+    #[serde(borrow)]
+    pub progress_status: Option<Cow<'a, str>>,
 }
 
-/// A KPI row ([`KpiRow`], the columns every format writes) with what only JSON holds: the
-/// measure's key, the evidence behind the value and the progress calculation.
-#[derive(serde::Serialize)]
-struct Kpi<'a> {
-    key: &'a str,
-    #[serde(flatten)]
-    row: KpiRow<'a>,
-    reported: Option<Input<'a>>,
-    inputs: Vec<Input<'a>>,
-    progress: Option<ProgressJson>,
+/// A KPI row (the columns every format writes, as in `--format csv`) with what only JSON
+/// holds: the measure's key, the evidence behind the value and the progress calculation.
+#[derive(Debug, Serialize, Deserialize, JsonSchema)]
+pub struct Kpi<'a> {
+    /// The measure: the KPI code, with `/part` for a part of a KPI.
+    #[serde(borrow)]
+    pub key: Cow<'a, str>,
+    #[serde(flatten, borrow)]
+    pub row: KpiRow<'a>,
+    #[serde(borrow)]
+    pub reported: Option<Input<'a>>,
+    #[serde(borrow)]
+    pub inputs: Vec<Input<'a>>,
+    #[serde(borrow)]
+    pub progress: Option<ProgressJson<'a>>,
 }
 
 /// The progress measure and its calculation components.
-#[derive(serde::Serialize)]
-struct ProgressJson {
-    status: &'static str,
-    score: Option<f64>,
-    base_year: i32,
-    base_value: f64,
-    previous_year: i32,
-    previous_value: f64,
-    current_year: i32,
-    current_value: f64,
-    change_since_previous: f64,
-    change_since_base: f64,
-    target_year: Option<i32>,
-    observed_growth: Option<f64>,
-    required_growth: Option<f64>,
-    limit_factor: Option<f64>,
+#[derive(Debug, Serialize, Deserialize, JsonSchema)]
+pub struct ProgressJson<'a> {
+    #[serde(borrow)]
+    pub status: Cow<'a, str>,
+    pub score: Option<f64>,
+    pub base_year: i32,
+    pub base_value: f64,
+    pub previous_year: i32,
+    pub previous_value: f64,
+    pub current_year: i32,
+    pub current_value: f64,
+    pub change_since_previous: f64,
+    pub change_since_base: f64,
+    /// The year of the target progress is measured against: the targets file's, or 2030
+    /// where it names none.
+    pub target_year: Option<i32>,
+    pub observed_growth: Option<f64>,
+    pub required_growth: Option<f64>,
+    pub limit_factor: Option<f64>,
 }
 
 /// One input; what the data does not say (source, place, conversion, level, flag) is left
 /// out rather than written as null.
-#[derive(serde::Serialize)]
-struct Input<'a> {
-    name: &'a str,
-    kind: &'static str,
-    value: Option<f64>,
-    unit: &'a str,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    source: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    file: Option<&'a str>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    line: Option<u32>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    converted_from: Option<Given<'a>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    quality: Option<u8>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    verified: Option<bool>,
+#[derive(Debug, Serialize, Deserialize, JsonSchema)]
+pub struct Input<'a> {
+    #[serde(borrow)]
+    pub name: Cow<'a, str>,
+    /// `variable`, `kpi` or `reported`.
+    #[serde(borrow)]
+    pub kind: Cow<'a, str>,
+    pub value: Option<f64>,
+    #[serde(borrow)]
+    pub unit: Cow<'a, str>,
+    #[serde(borrow, default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<Cow<'a, str>>,
+    #[serde(borrow, default, skip_serializing_if = "Option::is_none")]
+    pub file: Option<Cow<'a, str>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub line: Option<u32>,
+    #[serde(borrow, default, skip_serializing_if = "Option::is_none")]
+    pub converted_from: Option<Given<'a>>,
+    /// The data-quality level, 1 (accurate measurements) to 6 (unknown methodology).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub quality: Option<u8>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verified: Option<bool>,
     /// The notes the value's row gives (`comment`, `evidence`, ...), by column.
-    #[serde(skip_serializing_if = "indexmap::IndexMap::is_empty")]
-    notes: indexmap::IndexMap<&'a str, &'a str>,
+    #[serde(borrow, default, skip_serializing_if = "indexmap::IndexMap::is_empty")]
+    pub notes: indexmap::IndexMap<Cow<'a, str>, Cow<'a, str>>,
 }
 
 /// A value as the data gave it, before conversion into the variable's unit.
-#[derive(serde::Serialize)]
-struct Given<'a> {
-    unit: &'a str,
-    value: f64,
+#[derive(Debug, Serialize, Deserialize, JsonSchema)]
+pub struct Given<'a> {
+    #[serde(borrow)]
+    pub unit: Cow<'a, str>,
+    pub value: f64,
+}
+
+/// A report, as the schema describes it: a JSON document or one JSON Lines record.
+#[derive(JsonSchema)]
+#[serde(untagged)]
+#[allow(dead_code)]
+enum Report<'a> {
+    Document(Document<'a>),
+    Record(CityYear<'a>),
+}
+
+/// The JSON Schema of the reports of `assess --format json` (a [`Document`]) and
+/// `--format ndjson` (each line a [`CityYear`]), as `docs/report.schema.json` publishes it.
+pub fn schema() -> serde_json::Value {
+    let mut schema = schemars::schema_for!(Report);
+    schema.insert(
+        "title".into(),
+        format!("citykpi assess report, schema {SCHEMA_VERSION}").into(),
+    );
+    schema.insert(
+        "description".into(),
+        "A report of `citykpi assess --format json` (a document with every city-year under \
+         `assessments`) or one line of `--format ndjson` (one city-year)."
+            .into(),
+    );
+    schema.to_value()
 }
 
 impl<'a> From<&Evidence<'a>> for Input<'a> {
     fn from(e: &Evidence<'a>) -> Self {
         Input {
-            name: e.name,
-            kind: e.kind.into(),
+            name: e.name.into(),
+            kind: <&str>::from(e.kind).into(),
             value: e.value.map(|v| round(v, 6)),
-            unit: e.unit,
-            source: e.source,
-            file: e.file,
+            unit: e.unit.into(),
+            source: e.source.map(Cow::from),
+            file: e.file.map(Cow::from),
             line: e.line,
-            converted_from: e.converted_from.map(|(unit, value)| Given { unit, value }),
+            converted_from: e.converted_from.map(|(unit, value)| Given {
+                unit: unit.into(),
+                value,
+            }),
             quality: e.quality.map(|q| q.level()),
             verified: e.verified,
             notes: e
                 .notes
                 .iter()
-                .map(|(column, note)| (column.as_str(), note.as_str()))
+                .map(|(column, note)| (column.as_str().into(), note.as_str().into()))
                 .collect(),
         }
     }
@@ -162,9 +302,9 @@ impl<'a> From<&Evidence<'a>> for Input<'a> {
 impl<'a> From<&Summary<'a>> for SummaryJson<'a> {
     fn from(s: &Summary<'a>) -> Self {
         SummaryJson {
-            level: s.level.into(),
-            code: s.code,
-            name: s.name,
+            level: <&str>::from(s.level).into(),
+            code: s.code.into(),
+            name: s.name.into(),
             core_defined: s.core_defined,
             core_computed: s.core_computed,
             advanced_defined: s.advanced_defined,
@@ -175,22 +315,22 @@ impl<'a> From<&Summary<'a>> for SummaryJson<'a> {
             points: s.points,
             max_points: s.max_points,
             score: s.score.map(|v| round(v, 2)),
-            band: s.band.map(|b| b.label.as_str()),
+            band: s.band.map(|b| b.label.as_str().into()),
             mean_achievement: s.mean_achievement.map(|v| round(v, 2)),
             progress_score: s.progress.map(|(score, _)| round(score, 2)),
-            progress_status: s.progress.map(|(_, status)| status.into()),
+            progress_status: s.progress.map(|(_, status)| <&str>::from(status).into()),
         }
     }
 }
 
 fn kpi<'a>(city_year: &CityYearReport<'a>, o: &Outcome<'a>) -> Kpi<'a> {
     Kpi {
-        key: &o.measure.key,
+        key: o.measure.key.as_str().into(),
         row: KpiRow::new(city_year, o),
         reported: o.reported.as_ref().map(Input::from),
         inputs: city_year.inputs(o).iter().map(Input::from).collect(),
         progress: o.progress.map(|t| ProgressJson {
-            status: t.progress.status.into(),
+            status: <&str>::from(t.progress.status).into(),
             score: t.progress.score.map(|v| round(v, 4)),
             base_year: t.base_year,
             base_value: round(t.base_value, 6),
@@ -208,15 +348,16 @@ fn kpi<'a>(city_year: &CityYearReport<'a>, o: &Outcome<'a>) -> Kpi<'a> {
     }
 }
 
-fn codes(kpis: Vec<&crate::catalog::Kpi>) -> Vec<&str> {
-    kpis.into_iter().map(|k| k.code.as_str()).collect()
+fn codes<'a>(kpis: Vec<&'a crate::catalog::Kpi>) -> Vec<Cow<'a, str>> {
+    kpis.into_iter().map(|k| k.code.as_str().into()).collect()
 }
 
 impl<'a> CityYear<'a> {
     fn from(city_year: &CityYearReport<'a>) -> Self {
         CityYear {
-            city: city_year.city,
+            city: city_year.city.into(),
             year: city_year.year,
+            schema_version: None,
             standing: None,
             summary: city_year.summaries.iter().map(SummaryJson::from).collect(),
             not_reported: codes(city_year.not_reported()),
@@ -244,12 +385,15 @@ pub fn render(
     threads: usize,
     out: &mut dyn Write,
 ) -> Result<(), WriteError> {
-    write!(
-        out,
-        "{{\"tool\":\"citykpi\",\"version\":{},\"standing\":{},\"assessments\":[",
-        serde_json::to_string(env!("CARGO_PKG_VERSION"))?,
-        serde_json::to_string(&StandingJson::new(assessment.standing(), true))?
-    )?;
+    // The document's own serialisation, up to its (empty) list of city-years.
+    let head = serde_json::to_string(&Document {
+        tool: "citykpi".into(),
+        version: env!("CARGO_PKG_VERSION").into(),
+        schema_version: SCHEMA_VERSION.into(),
+        standing: StandingJson::new(assessment.standing(), true),
+        assessments: Vec::new(),
+    })?;
+    write!(out, "{}", head.strip_suffix("]}").unwrap_or(&head))?;
     in_chunks(assessment.len(), IN_FLIGHT, threads, out, |rows| {
         // About 100 KB a city-year: one allocation, not a dozen doublings and copies.
         let mut text = Vec::with_capacity(rows.len() * 128 * 1024);
@@ -263,7 +407,8 @@ pub fn render(
     Ok(())
 }
 
-/// One JSON object per city-year and line, rendered in chunks on several threads.
+/// One JSON object per city-year and line, each with the schema version and the run's
+/// standing, rendered in chunks on several threads.
 pub fn render_lines(
     assessment: &Assessment,
     threads: usize,
@@ -275,6 +420,7 @@ pub fn render_lines(
         for i in rows {
             let city_year = assessment.city_year(i);
             let record = CityYear {
+                schema_version: Some(SCHEMA_VERSION.into()),
                 standing: Some(StandingJson::new(assessment.standing(), false)),
                 ..CityYear::from(&city_year)
             };
@@ -283,4 +429,25 @@ pub fn render_lines(
         }
         Ok(text)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostic::{ProblemCode, Problems};
+
+    /// The standing's problems serialise as `check data --format json` writes a problem.
+    #[test]
+    fn a_problem_reads_as_check_data_writes_it() {
+        let problem = Problem::new(ProblemCode::NotANumber, "a.csv", "not a number")
+            .at_line(3)
+            .with_value("x");
+        let problems = Problems(vec![problem.clone()]);
+        let standing = Standing::new([&problems], "citykpi check data a.csv --all".into());
+        let json = serde_json::to_value(StandingJson::new(&standing, true)).unwrap();
+        assert_eq!(json["problems"][0], serde_json::to_value(&problem).unwrap());
+        assert_eq!(json["errors"], 1);
+        let lines = serde_json::to_value(StandingJson::new(&standing, false)).unwrap();
+        assert!(lines.get("problems").is_none());
+    }
 }

@@ -14,7 +14,7 @@ mod csv_out;
 pub mod diff;
 pub mod explain;
 pub mod html;
-mod json;
+pub mod json;
 mod markdown;
 mod number;
 mod plain_table;

@@ -13,42 +13,59 @@ use crate::scoring::{CityYearReport, Outcome};
 
 /// One measure of one city-year, as every tabular format writes it (after `city` and
 /// `year`, which the formats write themselves: JSON nests the rows under their city-year).
-#[derive(Debug, Clone, serde::Serialize)]
+///
+/// It deserialises too (as `citykpi diff` reads a JSON report back) and gives the JSON
+/// Schema of its keys (docs/report.schema.json): text is borrowed where it can be.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize, schemars::JsonSchema)]
 pub struct KpiRow<'a> {
-    pub code: &'a str,
-    pub part: Option<&'a str>,
-    pub name: &'a str,
-    pub tier: &'static str,
-    pub dimension: &'a str,
-    pub subdimension: &'a str,
-    pub category: &'a str,
-    pub unit: &'a str,
+    #[serde(borrow)]
+    pub code: Cow<'a, str>,
+    #[serde(borrow)]
+    pub part: Option<Cow<'a, str>>,
+    #[serde(borrow)]
+    pub name: Cow<'a, str>,
+    #[serde(borrow)]
+    pub tier: Cow<'a, str>,
+    #[serde(borrow)]
+    pub dimension: Cow<'a, str>,
+    #[serde(borrow)]
+    pub subdimension: Cow<'a, str>,
+    #[serde(borrow)]
+    pub category: Cow<'a, str>,
+    #[serde(borrow)]
+    pub unit: Cow<'a, str>,
     #[serde(serialize_with = "round6")]
     pub value: Option<f64>,
     /// The value as reports print it: `97.10`, `yes`, `82`.
     pub display: String,
     /// `computed`, `reported` or `missing`.
-    pub status: &'static str,
+    #[serde(borrow)]
+    pub status: Cow<'a, str>,
     /// Why a value is missing or not scored, that it was reported directly or converted.
     pub note: String,
     #[serde(serialize_with = "round6")]
     pub target: Option<f64>,
-    pub target_source: Option<&'a str>,
+    #[serde(borrow)]
+    pub target_source: Option<Cow<'a, str>>,
     /// `default`, or the targets file and line (`targets.csv:4 (city)`).
+    #[serde(borrow)]
     pub target_origin: Option<Cow<'a, str>>,
     /// The year the target is for: the targets file's, or 2030 where it names none (as
     /// Open SDG takes it for progress).
     pub target_year: Option<i32>,
     /// `higher`, `lower` or `none`.
-    pub direction: &'static str,
+    #[serde(borrow)]
+    pub direction: Cow<'a, str>,
     /// Share of the target achieved, 0 to 100.
     #[serde(serialize_with = "round2")]
     pub achievement: Option<f64>,
     pub points: Option<u8>,
-    pub band: Option<&'a str>,
+    #[serde(borrow)]
+    pub band: Option<Cow<'a, str>>,
     /// The distinct sources behind the value, ` | ` between them.
     pub sources: String,
-    pub progress_status: Option<&'static str>,
+    #[serde(borrow)]
+    pub progress_status: Option<Cow<'a, str>>,
     #[serde(serialize_with = "round2")]
     pub progress_score: Option<f64>,
     #[serde(serialize_with = "round6")]
@@ -107,7 +124,7 @@ pub enum Cell<'r> {
     /// spreadsheet-safe where a format needs it; `None` is empty (or null).
     Text(Option<&'r str>),
     /// A word of the report's own (a status, a direction, a tier): never needs quoting.
-    Word(Option<&'static str>),
+    Word(Option<&'r str>),
     /// A number, and the decimals text formats round it to.
     Number(Option<f64>, u32),
     /// A whole number.
@@ -120,31 +137,31 @@ impl<'a> KpiRow<'a> {
         let m = o.measure;
         let trend = o.progress;
         KpiRow {
-            code: &o.kpi.code,
-            part: m.part.as_deref(),
-            name: o.name,
-            tier: o.kpi.tier.into(),
-            dimension: &o.kpi.dimension,
-            subdimension: o.subdimension,
-            category: o.category,
-            unit: &m.unit,
+            code: o.kpi.code.as_str().into(),
+            part: m.part.as_deref().map(Cow::from),
+            name: o.name.into(),
+            tier: <&str>::from(o.kpi.tier).into(),
+            dimension: o.kpi.dimension.as_str().into(),
+            subdimension: o.subdimension.into(),
+            category: o.category.into(),
+            unit: m.unit.as_str().into(),
             value: o.value,
             display: display_value(m, o.value),
-            status: o.status.label(),
+            status: o.status.label().into(),
             note: note(city_year, o),
             target: o.target.map(|t| t.value),
-            target_source: o.target.and_then(|t| t.source),
+            target_source: o.target.and_then(|t| t.source).map(Cow::from),
             target_origin: o.target.map(|t| target_origin(Some(&t)).into()),
             target_year: o.target.map(|t| {
                 t.year
                     .unwrap_or(crate::scoring::progress::DEFAULT_TARGET_YEAR)
             }),
-            direction: m.direction.into(),
+            direction: <&str>::from(m.direction).into(),
             achievement: o.score.map(|s| s.achievement),
             points: o.score.map(|s| s.points),
-            band: o.band.map(|b| b.label.as_str()),
+            band: o.band.map(|b| b.label.as_str().into()),
             sources: city_year.sources(o).join(" | "),
-            progress_status: trend.map(|t| t.progress.status.into()),
+            progress_status: trend.map(|t| <&str>::from(t.progress.status).into()),
             progress_score: trend.and_then(|t| t.progress.score),
             change_since_previous: trend.map(|t| t.change_since_previous()),
             change_since_base: trend.map(|t| t.change_since_base()),
@@ -158,23 +175,23 @@ impl<'a> KpiRow<'a> {
     /// when there are no rows).
     pub fn blank() -> KpiRow<'static> {
         KpiRow {
-            code: "",
+            code: "".into(),
             part: None,
-            name: "",
-            tier: "",
-            dimension: "",
-            subdimension: "",
-            category: "",
-            unit: "",
+            name: "".into(),
+            tier: "".into(),
+            dimension: "".into(),
+            subdimension: "".into(),
+            category: "".into(),
+            unit: "".into(),
             value: None,
             display: String::new(),
-            status: "",
+            status: "".into(),
             note: String::new(),
             target: None,
             target_source: None,
             target_origin: None,
             target_year: None,
-            direction: "",
+            direction: "".into(),
             achievement: None,
             points: None,
             band: None,
@@ -195,28 +212,28 @@ impl<'a> KpiRow<'a> {
             Cell::Text(Some(t).filter(|t| !t.is_empty()))
         }
         [
-            Cell::Text(Some(self.code)),
-            Cell::Text(self.part),
-            Cell::Text(Some(self.name)),
-            Cell::Word(Some(self.tier)),
-            Cell::Text(Some(self.dimension)),
-            Cell::Text(Some(self.subdimension)),
-            Cell::Text(Some(self.category)),
-            Cell::Text(Some(self.unit)),
+            Cell::Text(Some(&self.code)),
+            Cell::Text(self.part.as_deref()),
+            Cell::Text(Some(&self.name)),
+            Cell::Word(Some(&self.tier)),
+            Cell::Text(Some(&self.dimension)),
+            Cell::Text(Some(&self.subdimension)),
+            Cell::Text(Some(&self.category)),
+            Cell::Text(Some(&self.unit)),
             Cell::Number(self.value, 6),
             text(&self.display),
-            Cell::Word(Some(self.status)),
+            Cell::Word(Some(&self.status)),
             text(&self.note),
             Cell::Number(self.target, 6),
-            Cell::Text(self.target_source),
+            Cell::Text(self.target_source.as_deref()),
             Cell::Text(self.target_origin.as_deref()),
             Cell::Integer(self.target_year.map(i64::from)),
-            Cell::Word(Some(self.direction)),
+            Cell::Word(Some(&self.direction)),
             Cell::Number(self.achievement, 2),
             Cell::Integer(self.points.map(i64::from)),
-            Cell::Text(self.band),
+            Cell::Text(self.band.as_deref()),
             text(&self.sources),
-            Cell::Word(self.progress_status),
+            Cell::Word(self.progress_status.as_deref()),
             Cell::Number(self.progress_score, 2),
             Cell::Number(self.change_since_previous, 6),
             Cell::Number(self.change_since_base, 6),
