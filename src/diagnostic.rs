@@ -104,6 +104,7 @@ pub enum ProblemCode {
     DuplicateCode,
     DuplicateId,
     FormulaSyntax,
+    FormulaTooDeep,
     FormulaCannotRun,
     FormulaAndParts,
     MissingFormula,
