@@ -306,6 +306,9 @@ fn header(sql: &mut String, options: &Options) {
     let defaults = default.columns();
     let changed = s.columns().into_iter().filter(|c| !defaults.contains(c));
     words.extend(changed.map(|(option, value)| arg(option, value)));
+    if s.unit.is_none() {
+        words.push("--no-unit-column".into());
+    }
     let command = words.join(" ");
     let _ = writeln!(
         sql,
@@ -316,7 +319,7 @@ fn header(sql: &mut String, options: &Options) {
     let read: Vec<&str> = s.columns().into_iter().map(|(_, name)| name).collect();
     let units = match &s.unit {
         Some(unit) => format!("values in the unit their row's {unit} names, converted to the catalogue's units as citykpi converts them"),
-        None => "values in the catalogue's units".into(),
+        None => "values in the catalogue's units (no column of units)".into(),
     };
     let _ = writeln!(
         sql,

@@ -9,14 +9,14 @@ Without data files the sample cities are used (sample-data/vesterby.csv, riverto
 sample-data/targets.csv; without --defs, the embedded catalogue. --dialect defaults to the
 engine's own; DuckDB also runs `--dialect ansi`. --citykpi defaults to $CITYKPI, else
 target/debug/citykpi. When a data file has a column `unit` (as assess reads it), the SQL is
-exported with `--unit-column unit`, so that it converts units as assess does; --unit-column
-names another, --unit-column '' none.
+exported as it is by default, reading that column, so that it converts units as assess does;
+when none has, with `--no-unit-column`. --unit-column names another, --unit-column '' none.
 
 What it does, in a fresh temporary folder:
  1. writes the data files (long form: city, year, variable, value and any other columns, all
     kept as text but year) as Parquet partitioned by year (observations/year=2024/...), with
     the engine itself, and registers that folder as the table/view `observations`;
- 2. runs `citykpi export-sql --dialect D --include-scoring [--targets FILE] [--unit-column unit]`,
+ 2. runs `citykpi export-sql --dialect D --include-scoring [--targets FILE] [--no-unit-column]`,
     splits the script into its statements (each ends with ';' at the end of a line) and runs
     them in order: the last one selects the KPI rows; then reads the view citykpi_rollups. With --job (Spark only)
     the statements are run instead by the example job under spark-submit, and its Parquet
@@ -349,11 +349,13 @@ def main():
     unit_column = args.unit_column
     if unit_column is None:
         unit_column = "unit" if any("unit" in header(f) for f in data) else ""
-    units = ["--unit-column", unit_column] if unit_column else []
+    # `unit` is export-sql's default; a table without units must say so.
+    units = (["--no-unit-column"] if not unit_column
+             else [] if unit_column == "unit" else ["--unit-column", unit_column])
     print(f"{args.engine}, --dialect {dialect}: catalogue {relative(args.defs) if args.defs else '(embedded)'}; "
           f"data {', '.join(relative(f) for f in data)}"
           + (f"; targets {relative(targets_file)}" if targets_file else "")
-          + (f"; --unit-column {unit_column}" if unit_column else ""))
+          + (f"; units from the column {unit_column}" if unit_column else "; no column of units"))
 
     work = tempfile.mkdtemp(prefix="citykpi-sql-")
     tally = Tally()
