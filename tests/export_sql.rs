@@ -323,17 +323,18 @@ fn the_input_table_and_its_columns_take_the_names_given() {
         "CAST(`yr` AS INTEGER)",
         "CAST(`indicator` AS STRING)",
         "CAST(`amount` AS STRING)",
-        "FROM lake.obs)",
+        "  FROM lake.obs\n",
     ] {
         assert!(script.contains(read), "no {read} in the script");
     }
     assert!(!script.contains("`city`"));
     assert!(script.contains("CAST(`unit` AS STRING)"));
-    assert!(script.contains("CASE unit_key WHEN '' THEN"));
+    assert!(script
+        .contains("LEFT JOIN unit_factors AS f ON f.slot = s.slot AND f.unit_key = o.unit_key"));
     let with_units = export(&[&args[..], &["--unit-column", "unit_text"]].concat());
     assert!(with_units.contains("CAST(`unit_text` AS STRING)"));
     assert!(!with_units.contains("`unit`"));
-    assert!(with_units.contains("CASE unit_key WHEN '' THEN"));
+    assert!(with_units.contains("unit_factors AS ("));
     let without = export(&[&args[..], &["--no-unit-column"]].concat());
     assert!(!without.contains("`unit`") && !without.contains("unit_key"));
 }
@@ -366,7 +367,11 @@ fn the_header_says_the_command_and_the_input_it_reads() {
     );
     let script = export(&["export-sql", "--no-unit-column"]);
     let lines: Vec<&str> = script.lines().take(2).collect();
-    assert!(lines[0].ends_with("(export-sql --dialect duckdb --no-unit-column)."), "{}", lines[0]);
+    assert!(
+        lines[0].ends_with("(export-sql --dialect duckdb --no-unit-column)."),
+        "{}",
+        lines[0]
+    );
     assert_eq!(
         lines[1],
         "-- Input: the long table observations(city, year, variable, value), one value a row, values in the catalogue's units (no column of units)."
@@ -422,8 +427,9 @@ fn no_unit_column_and_a_unit_column_are_refused_together() {
         .expect("citykpi runs");
     assert_eq!(output.status.code(), Some(2));
     assert_eq!(output.stdout, b"");
-    assert!(String::from_utf8_lossy(&output.stderr)
-        .starts_with("error: the argument '--no-unit-column' cannot be used with '--unit-column <NAME>'"));
+    assert!(String::from_utf8_lossy(&output.stderr).starts_with(
+        "error: the argument '--no-unit-column' cannot be used with '--unit-column <NAME>'"
+    ));
 }
 
 /// The script by default reads the column `unit`: on a table without one, the engine stops at
