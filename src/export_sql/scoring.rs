@@ -190,22 +190,20 @@ pub(super) fn rollups_view(sql: &mut String, catalog: &Catalog, d: Dialect) {
     SUM(CASE WHEN tier = 'advanced' THEN 1 ELSE 0 END) AS advanced_defined,
     SUM(CASE WHEN tier = 'advanced' THEN computed ELSE 0 END) AS advanced_computed,
     SUM(scored) AS scored, SUM(points) AS points, SUM(achievement) AS achievement";
-    let _ = writeln!(sql, "tallies AS (");
-    let levels = [
-        ("overall", "'ALL'", None),
-        ("dimension", "dimension", Some("dimension")),
-        ("subdimension", "subdimension", Some("subdimension")),
-        ("category", "category", Some("category")),
-    ];
-    for (i, (level, code, by)) in levels.iter().enumerate() {
-        let union = if i == 0 { "  " } else { "  UNION ALL\n  " };
-        let group = by.map_or(String::new(), |b| format!(", {b}"));
-        let _ = writeln!(
-            sql,
-            "{union}SELECT city, year, '{level}' AS level, {code} AS code,\n    {tally}\n  FROM kpi_level GROUP BY city, year{group}"
-        );
-    }
-    let _ = writeln!(sql, "),");
+    // Every level in one aggregation (grouping sets), so that an engine that does not keep
+    // a view's rows (Spark) computes the KPI rows once, not once per level.
+    let _ = writeln!(
+        sql,
+        "tallies AS (
+  SELECT city, year,
+    CASE WHEN GROUPING(dimension) = 0 THEN 'dimension' WHEN GROUPING(subdimension) = 0 THEN 'subdimension'
+      WHEN GROUPING(category) = 0 THEN 'category' ELSE 'overall' END AS level,
+    COALESCE(dimension, subdimension, category, 'ALL') AS code,
+    {tally}
+  FROM kpi_level
+  GROUP BY GROUPING SETS ((city, year), (city, year, dimension), (city, year, subdimension), (city, year, category))
+),"
+    );
     let _ = writeln!(sql, "groups AS (");
     let groups = std::iter::once(("overall", "ALL", "Overall"))
         .chain(

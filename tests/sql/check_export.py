@@ -49,6 +49,7 @@ import csv
 import json
 import math
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -175,7 +176,11 @@ class Spark:
         self.spark.sql(statement)
 
     def rows(self, query):
-        return [r.asDict() for r in self.spark.sql(query).collect()]
+        frame = self.spark.sql(query)
+        rows = [r.asDict() for r in frame.collect()]
+        # The physical plan as it ran (adaptive execution's final plan), for plan_check.
+        self.plan = frame._jdf.queryExecution().executedPlan().toString()
+        return rows
 
     def read_parquet(self, path):
         return [r.asDict() for r in self.spark.read.parquet(path).collect()]
@@ -297,6 +302,32 @@ def keyed(rows, key, table, tally):
     return out
 
 
+SHUFFLE = re.compile(r"Exchange (hashpartitioning|rangepartitioning|SinglePartition|RoundRobinPartitioning)\(?([^\]]*?\])?")
+
+
+def plan_check(tally, what, plan, hashed):
+    """Spark's physical plan of `what` as it ran: its shuffles (exchanges; one reused is not
+    run again) printed and counted. The rows are shuffled `hashed` times by city and year
+    (once, for the pivot: the roll-ups group within those partitions), at most once more to
+    sort them, and never joined by a cartesian product or a nested loop."""
+    # Adaptive execution prints the plan that ran, then the initial plan: count the first.
+    plan = plan.split("== Initial Plan ==")[0]
+    shuffles = [m.group(0) for m in SHUFFLE.finditer(plan) if "ReusedExchange" not in
+                plan[plan.rfind("\n", 0, m.start()):m.start()]]
+    by_city_year = [x for x in shuffles if x.startswith("Exchange hashpartitioning(city")]
+    others = [x for x in shuffles if not x.startswith("Exchange hashpartitioning(city")]
+    broadcasts = plan.count("BroadcastExchange")
+    print(f"  Spark plan of {what}: {len(shuffles)} exchanges (shuffles), {len(by_city_year)} by city and "
+          f"year, {len(others)} other{'s' if len(others) != 1 else ''}{': ' if others else ''}"
+          f"{'; '.join(x[:60] for x in others)}; {broadcasts} broadcasts of small tables")
+    tally.check(len(by_city_year) == hashed, "plan", "shuffles",
+                f"{what}: {len(by_city_year)} shuffles by city and year, expected {hashed}")
+    tally.check(all(x.startswith("Exchange rangepartitioning") for x in others) and len(others) <= 1,
+                "plan", "shuffles", f"{what}: other shuffles: {others}")
+    for join in ("CartesianProduct", "BroadcastNestedLoopJoin"):
+        tally.check(join not in plan, "plan", "joins", f"{what}: a {join} in the plan")
+
+
 def run_job(job, sql_path, observations, work):
     """The example Spark job under spark-submit (local mode); its output folders."""
     import_package("spark")
@@ -399,9 +430,13 @@ def main():
                         print(f"{engine.version} refuses {where}:\n{type(err).__name__}: {message}")
                         tally.check(False, "sql", "run", where)
                         return finish(tally, 0, started)
+                if args.engine == "spark":
+                    plan_check(tally, "the KPI rows", engine.plan, 1)
                 began = time.monotonic()
                 rollup_rows = engine.rows("SELECT * FROM citykpi_rollups")
                 print(f"  SELECT * FROM citykpi_rollups: {time.monotonic() - began:.1f} s")
+                if args.engine == "spark":
+                    plan_check(tally, "the roll-ups", engine.plan, 1)
         finally:
             print(f"the SQL ran in {time.monotonic() - ran:.1f} s")
 
