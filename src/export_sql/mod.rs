@@ -20,7 +20,7 @@ use std::io::Write;
 pub use guard::guard_divisions;
 pub use source::{BadName, Source};
 
-use crate::catalog::{Catalog, Direction, Measure};
+use crate::catalog::{Catalog, Direction};
 use crate::dataset::Targets;
 use values::{long_input, reported_column, wide};
 
@@ -415,51 +415,66 @@ fn kpis_view(sql: &mut String, catalog: &Catalog, options: &Options) -> Result<(
 }
 
 /// One row per city, year and measure from the wide rows of `from`: `(city, year, position,
-/// value, reported)`, the measure's position in the catalogue and its two columns. Each
-/// dialect's own way to turn columns into rows, row by row (no join): DuckDB unnests lists,
-/// Spark `stack`s, standard SQL joins each row to its own `VALUES` (`LATERAL`).
+/// value, reported)`, the measure's position in the catalogue and its two columns.
 fn unpivot(catalog: &Catalog, d: Dialect, from: &str) -> String {
-    let q = |c: &str| d.quote(c);
-    let measures: Vec<(usize, &Measure)> = catalog
+    let rows: Vec<Vec<String>> = catalog
         .measures()
         .enumerate()
-        .map(|(i, (_, m))| (i + 1, m))
+        .map(|(i, (_, m))| {
+            vec![
+                (i + 1).to_string(),
+                d.quote(&m.id),
+                d.quote(&reported_column(m)),
+            ]
+        })
         .collect();
-    let column = |m: &Measure| q(&m.id);
-    let reported = |m: &Measure| q(&reported_column(m));
+    spread(
+        d,
+        &d.from(from, "v"),
+        &["city", "year"],
+        &["position", "value", "reported"],
+        &rows,
+    )
+}
+
+/// `SELECT keep, names FROM from` with each row of `from` (a FROM item with an alias) made
+/// into one row per entry of `rows` (expressions over its columns, one per name). Each
+/// dialect's own way to turn columns into rows, row by row, without a join: DuckDB unnests
+/// lists, Spark `stack`s, standard SQL joins each row to its own `VALUES` (`LATERAL`).
+fn spread(d: Dialect, from: &str, keep: &[&str], names: &[&str], rows: &[Vec<String>]) -> String {
+    let keep = keep.join(", ");
     match d {
         Dialect::Duckdb => {
-            let list = |f: &dyn Fn(usize, &Measure) -> String| {
-                let items: Vec<String> = measures.iter().map(|&(i, m)| f(i, m)).collect();
-                format!("[{}]", items.join(", "))
-            };
+            let lists: Vec<String> = names
+                .iter()
+                .enumerate()
+                .map(|(c, name)| {
+                    let items: Vec<&str> = rows.iter().map(|r| r[c].as_str()).collect();
+                    format!("UNNEST([{}]) AS {name}", items.join(", "))
+                })
+                .collect();
             format!(
-                "SELECT city, year, UNNEST({}) AS position,\n    UNNEST({}) AS value,\n    UNNEST({}) AS reported\n  FROM {from}",
-                list(&|i, _| i.to_string()),
-                list(&|_, m| column(m)),
-                list(&|_, m| reported(m))
+                "SELECT {keep},\n    {}\n  FROM {from}",
+                lists.join(",\n    ")
             )
         }
         Dialect::Spark => {
-            let items: Vec<String> = measures
-                .iter()
-                .map(|&(i, m)| format!("{i}, {}, {}", column(m), reported(m)))
-                .collect();
+            let items: Vec<String> = rows.iter().map(|r| r.join(", ")).collect();
             format!(
-                "SELECT city, year, stack({}, {}) AS (position, value, reported)\n  FROM {from}",
-                measures.len(),
-                items.join(", ")
+                "SELECT {keep}, stack({}, {}) AS ({})\n  FROM {from}",
+                rows.len(),
+                items.join(", "),
+                names.join(", ")
             )
         }
         Dialect::Ansi => {
-            let rows: Vec<String> = measures
-                .iter()
-                .map(|&(i, m)| format!("({i}, v.{}, v.{})", column(m), reported(m)))
-                .collect();
+            let values: Vec<String> = rows.iter().map(|r| format!("({})", r.join(", "))).collect();
+            let picked: Vec<String> = names.iter().map(|n| format!("r.{n}")).collect();
             format!(
-                "SELECT v.city, v.year, r.position, r.value, r.reported\n  FROM {} CROSS JOIN LATERAL (VALUES {}) AS r(position, value, reported)",
-                d.from(from, "v"),
-                rows.join(", ")
+                "SELECT {keep}, {}\n  FROM {from} CROSS JOIN LATERAL (VALUES {}) AS r({})",
+                picked.join(", "),
+                values.join(", "),
+                names.join(", ")
             )
         }
     }

@@ -190,18 +190,38 @@ pub(super) fn rollups_view(sql: &mut String, catalog: &Catalog, d: Dialect) {
     SUM(CASE WHEN tier = 'advanced' THEN 1 ELSE 0 END) AS advanced_defined,
     SUM(CASE WHEN tier = 'advanced' THEN computed ELSE 0 END) AS advanced_computed,
     SUM(scored) AS scored, SUM(points) AS points, SUM(achievement) AS achievement";
-    // Every level in one aggregation (grouping sets), so that an engine that does not keep
-    // a view's rows (Spark) computes the KPI rows once, not once per level.
+    // Every level in one aggregation over each KPI's row made into one row per level, so that
+    // an engine that does not keep a view's rows (Spark) computes the KPI rows once, not once
+    // per level, and within the partitions by city and year they already have.
+    let levels = [
+        ["'overall'", "'ALL'"],
+        ["'dimension'", "dimension"],
+        ["'subdimension'", "subdimension"],
+        ["'category'", "category"],
+    ]
+    .map(|row| row.map(str::to_string).to_vec());
+    let per_level = super::spread(
+        d,
+        "kpi_level AS k",
+        &[
+            "city",
+            "year",
+            "tier",
+            "computed",
+            "scored",
+            "points",
+            "achievement",
+        ],
+        &["level", "code"],
+        &levels,
+    );
     let _ = writeln!(
         sql,
         "tallies AS (
-  SELECT city, year,
-    CASE WHEN GROUPING(dimension) = 0 THEN 'dimension' WHEN GROUPING(subdimension) = 0 THEN 'subdimension'
-      WHEN GROUPING(category) = 0 THEN 'category' ELSE 'overall' END AS level,
-    COALESCE(dimension, subdimension, category, 'ALL') AS code,
+  SELECT city, year, level, code,
     {tally}
-  FROM kpi_level
-  GROUP BY GROUPING SETS ((city, year), (city, year, dimension), (city, year, subdimension), (city, year, category))
+  FROM ({per_level}) AS l
+  GROUP BY city, year, level, code
 ),"
     );
     let _ = writeln!(sql, "groups AS (");
