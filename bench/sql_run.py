@@ -10,7 +10,7 @@ at the end of a line (views first, a query last): every statement runs in order 
 last one's rows are the result. Spark runs locally on every core (`local[*]`).
 
 DuckDB reads the file as it runs the query (TABLE is a view over `read_csv`, as over files in
-a lake; the file is not first copied into a table in memory, which alone took 375 MiB at
+a lake; the file is not first copied into a table in memory, which alone took 367 MiB at
 2000x10). It uses memory up to its `memory_limit`, by default 80 % of the machine's, and
 spills beyond it: $DUCKDB_MEMORY_LIMIT (e.g. 192MB) sets it.
 """
