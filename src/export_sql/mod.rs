@@ -12,6 +12,7 @@
 mod guard;
 mod scoring;
 mod source;
+mod spread;
 mod values;
 
 use std::fmt::Write as _;
@@ -22,6 +23,7 @@ pub use source::{BadName, Source};
 
 use crate::catalog::{Catalog, Direction};
 use crate::dataset::Targets;
+use spread::{spread, unpivot};
 use values::{long_input, reported_column, wide};
 
 /// The SQL engines the export targets.
@@ -412,72 +414,6 @@ fn kpis_view(sql: &mut String, catalog: &Catalog, options: &Options) -> Result<(
         );
     }
     Ok(())
-}
-
-/// One row per city, year and measure from the wide rows of `from`: `(city, year, position,
-/// value, reported)`, the measure's position in the catalogue and its two columns.
-fn unpivot(catalog: &Catalog, d: Dialect, from: &str) -> String {
-    let rows: Vec<Vec<String>> = catalog
-        .measures()
-        .enumerate()
-        .map(|(i, (_, m))| {
-            vec![
-                (i + 1).to_string(),
-                d.quote(&m.id),
-                d.quote(&reported_column(m)),
-            ]
-        })
-        .collect();
-    spread(
-        d,
-        &d.from(from, "v"),
-        &["city", "year"],
-        &["position", "value", "reported"],
-        &rows,
-    )
-}
-
-/// `SELECT keep, names FROM from` with each row of `from` (a FROM item with an alias) made
-/// into one row per entry of `rows` (expressions over its columns, one per name). Each
-/// dialect's own way to turn columns into rows, row by row, without a join: DuckDB unnests
-/// lists, Spark `stack`s, standard SQL joins each row to its own `VALUES` (`LATERAL`).
-fn spread(d: Dialect, from: &str, keep: &[&str], names: &[&str], rows: &[Vec<String>]) -> String {
-    let keep = keep.join(", ");
-    match d {
-        Dialect::Duckdb => {
-            let lists: Vec<String> = names
-                .iter()
-                .enumerate()
-                .map(|(c, name)| {
-                    let items: Vec<&str> = rows.iter().map(|r| r[c].as_str()).collect();
-                    format!("UNNEST([{}]) AS {name}", items.join(", "))
-                })
-                .collect();
-            format!(
-                "SELECT {keep},\n    {}\n  FROM {from}",
-                lists.join(",\n    ")
-            )
-        }
-        Dialect::Spark => {
-            let items: Vec<String> = rows.iter().map(|r| r.join(", ")).collect();
-            format!(
-                "SELECT {keep}, stack({}, {}) AS ({})\n  FROM {from}",
-                rows.len(),
-                items.join(", "),
-                names.join(", ")
-            )
-        }
-        Dialect::Ansi => {
-            let values: Vec<String> = rows.iter().map(|r| format!("({})", r.join(", "))).collect();
-            let picked: Vec<String> = names.iter().map(|n| format!("r.{n}")).collect();
-            format!(
-                "SELECT {keep}, {}\n  FROM {from} CROSS JOIN LATERAL (VALUES {}) AS r({})",
-                picked.join(", "),
-                values.join(", "),
-                names.join(", ")
-            )
-        }
-    }
 }
 
 /// Every measure with what the report shows of it and what scoring needs.

@@ -6,7 +6,9 @@
 
 use std::fmt::Write as _;
 
-use super::{optional_string, string, Dialect, ExportError, Options, KPIS_VIEW, ROLLUPS_VIEW};
+use super::{
+    optional_string, spread, string, Dialect, ExportError, Options, KPIS_VIEW, ROLLUPS_VIEW,
+};
 use crate::catalog::{Catalog, Scheme};
 
 /// `CASE` giving what the band of a percentage `x` holds (`band_for`): the first band whose
@@ -200,7 +202,7 @@ pub(super) fn rollups_view(sql: &mut String, catalog: &Catalog, d: Dialect) {
         ["'category'", "category"],
     ]
     .map(|row| row.map(str::to_string).to_vec());
-    let per_level = super::spread(
+    let per_level = spread(
         d,
         "kpi_level AS k",
         &[
