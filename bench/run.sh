@@ -23,10 +23,13 @@
 #   pl-assess python3 bench/polars_assess.py FILE: read, pivot, every formula of kpi-definitions/
 #             (pl.sql_expr, in dependency order), the long result (city, year, code, part,
 #             value) as CSV; the computation of `assess` without its scoring and report columns
-#   duckdb    python3 bench/sql_run.py duckdb: the CSV loaded into DuckDB as `observations`,
-#             then the SQL of `citykpi export-sql --dialect duckdb`, its result copied as CSV
+#   duckdb    python3 bench/sql_run.py duckdb: DuckDB reading the CSV as the view `observations`
+#             and running the SQL of `citykpi export-sql --dialect duckdb --include-scoring
+#             --no-unit-column` (the generated files have no unit column), its result copied as CSV
+#             (memory: DuckDB's default limit, or $DUCKDB_MEMORY_LIMIT)
 #   spark     python3 bench/sql_run.py spark: the same in local Spark (PySpark, local[*]), the
-#             SQL of `citykpi export-sql --dialect spark`, its result written with format noop
+#             SQL of `citykpi export-sql --dialect spark --include-scoring --no-unit-column`, its result
+#             written with format noop
 #   import    python3 -c 'import polars': the interpreter and import alone, included in read and pivot
 #   load      citykpi check data FILE: citykpi reads the file into its dataset and checks it, nothing
 #             computed; its peak is the dataset itself, the baseline for memory growth
@@ -112,8 +115,8 @@ elif find_module pyspark pyspark; then
 fi
 sql_dir=$(mktemp -d)
 trap 'rm -rf "$sql_dir"' EXIT
-"$bin" export-sql --dialect duckdb > "$sql_dir/duckdb.sql" || need "citykpi export-sql --dialect duckdb failed"
-"$bin" export-sql --dialect spark > "$sql_dir/spark.sql" || need "citykpi export-sql --dialect spark failed"
+"$bin" export-sql --dialect duckdb --include-scoring --no-unit-column > "$sql_dir/duckdb.sql" || need "citykpi export-sql --dialect duckdb failed"
+"$bin" export-sql --dialect spark --include-scoring --no-unit-column > "$sql_dir/spark.sql" || need "citykpi export-sql --dialect spark failed"
 
 sizes=("$@")
 [ ${#sizes[@]} -eq 0 ] && sizes=(2000x10)

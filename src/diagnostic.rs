@@ -116,6 +116,7 @@ pub enum ProblemCode {
     DuplicateCode,
     DuplicateId,
     FormulaSyntax,
+    FormulaTooDeep,
     FormulaCannotRun,
     FormulaAndParts,
     MissingFormula,

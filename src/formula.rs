@@ -7,11 +7,15 @@
 //! and knows nothing of the catalogue: checking that the names exist is the
 //! catalogue's job.
 
+mod shape;
+
 use std::fmt;
 
 use polars::prelude::{col, AggExpr, DataType, Expr, Float64Chunked, NewChunkedArray, Operator};
 use sqlparser::dialect::GenericDialect;
-use sqlparser::tokenizer::{Token, Tokenizer};
+use sqlparser::tokenizer::{Token, TokenWithSpan, Tokenizer};
+
+pub use shape::MAX_DEPTH;
 
 /// Functions a formula may call: scalar, row-wise ones only. Aggregates
 /// (`SUM`, `AVG`, ...) would mix cities and years and are refused.
@@ -49,6 +53,16 @@ pub struct FormulaError {
     pub text: String,
     pub column: Option<usize>,
     pub message: String,
+    pub kind: FormulaErrorKind,
+}
+
+/// What is wrong with a formula that does not compile.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FormulaErrorKind {
+    /// It does not parse, calls what it may not, or does not compile.
+    Syntax,
+    /// It nests deeper than [`MAX_DEPTH`].
+    TooDeep,
 }
 
 impl fmt::Display for FormulaError {
@@ -71,11 +85,15 @@ impl Formula {
             text: text.to_string(),
             column,
             message,
+            kind: FormulaErrorKind::Syntax,
         };
         if text.trim().is_empty() {
             return Err(error(None, "the formula is empty".into()));
         }
-        check_tokens(text).map_err(|(column, message)| error(column, message))?;
+        check_tokens(text).map_err(|(column, message, kind)| FormulaError {
+            kind,
+            ..error(column, message)
+        })?;
         let expr = polars::sql::sql_expr(text).map_err(|e| {
             let message = e.to_string();
             let message = message.trim_start_matches("SQL interface error: ");
@@ -134,8 +152,18 @@ fn unique(names: impl Iterator<Item = String>) -> Vec<String> {
 
 /// Tokenize the formula, pointing at the first token that cannot be part of a
 /// scalar expression: a bad character, a statement keyword, or a function
-/// outside [`ALLOWED_FUNCTIONS`].
-fn check_tokens(text: &str) -> Result<(), (Option<usize>, String)> {
+/// outside [`ALLOWED_FUNCTIONS`]; then check its shape (the grammar, and at most
+/// [`MAX_DEPTH`] deep) in the same time, linear in its length.
+fn check_tokens(text: &str) -> Result<(), (Option<usize>, String, FormulaErrorKind)> {
+    let tokens = check_words(text)
+        .map_err(|(column, message)| (column, message, FormulaErrorKind::Syntax))?;
+    let tokens: Vec<&TokenWithSpan> = tokens.iter().collect();
+    shape::check(&tokens, ALLOWED_FUNCTIONS).map_err(|e| (Some(e.column), e.message, e.kind))
+}
+
+/// The formula's tokens but white space, once none is a bad character, a statement
+/// keyword, an unmatched parenthesis or a call of a function not allowed.
+fn check_words(text: &str) -> Result<Vec<TokenWithSpan>, (Option<usize>, String)> {
     let tokens = Tokenizer::new(&GenericDialect {}, text)
         .tokenize_with_location()
         .map_err(|e| {
@@ -144,8 +172,8 @@ fn check_tokens(text: &str) -> Result<(), (Option<usize>, String)> {
                 format!("the formula does not parse: {}", e.message),
             )
         })?;
-    let significant: Vec<_> = tokens
-        .iter()
+    let significant: Vec<TokenWithSpan> = tokens
+        .into_iter()
         .filter(|t| !matches!(t.token, Token::Whitespace(_)))
         .collect();
     let mut open: Vec<usize> = Vec::new();
@@ -228,7 +256,7 @@ fn check_tokens(text: &str) -> Result<(), (Option<usize>, String)> {
             "the formula does not parse: this '(' is never closed".into(),
         ));
     }
-    Ok(())
+    Ok(significant)
 }
 
 /// Evaluate `expr` on a frame of no rows whose `columns` are Float64: a formula that

@@ -84,7 +84,8 @@ const CHAIN: &[&str] = &[
 /// Values as the loader reads them: yes/no words, a value out of range, a repeat that
 /// conflicts, codes written with spaces, a KPI reported directly, a zero divisor.
 const EDGE: &[&str] = &["tests/fixtures/sql-edge.csv"];
-/// Units converted (--unit-column unit) or not convertible.
+/// Units converted (read from the `unit` column by default, as assess reads it) or not
+/// convertible; the issue's case: a response time of 0.15 hours is 9 minutes in both.
 const UNITS: &[&str] = &["tests/fixtures/sql-units.csv"];
 /// Spellings of values as the loader reads them or refuses them: commas between groups of
 /// three digits, `1_000`, `0x10`, `inf`, white space at the ends (tabs, no-break spaces), a
@@ -299,7 +300,8 @@ fn the_script_creates_the_views_then_selects_the_kpi_rows() {
 }
 
 /// Needs no engine: the input table's own names go where the script reads the table, quoted
-/// for the dialect, and the units column is read only when named.
+/// for the dialect; the column of units is `unit` unless named, and none with
+/// --no-unit-column.
 #[test]
 fn the_input_table_and_its_columns_take_the_names_given() {
     let args = [
@@ -323,14 +325,20 @@ fn the_input_table_and_its_columns_take_the_names_given() {
         "CAST(`yr` AS INTEGER)",
         "CAST(`indicator` AS STRING)",
         "CAST(`amount` AS STRING)",
-        "FROM lake.obs)",
+        "  FROM lake.obs\n",
     ] {
         assert!(script.contains(read), "no {read} in the script");
     }
-    assert!(!script.contains("`city`") && !script.contains("unit_key"));
+    assert!(!script.contains("`city`"));
+    assert!(script.contains("CAST(`unit` AS STRING)"));
+    assert!(script
+        .contains("LEFT JOIN unit_factors AS f ON f.slot = s.slot AND f.unit_key = o.unit_key"));
     let with_units = export(&[&args[..], &["--unit-column", "unit_text"]].concat());
     assert!(with_units.contains("CAST(`unit_text` AS STRING)"));
-    assert!(with_units.contains("CASE unit_key WHEN '' THEN"));
+    assert!(!with_units.contains("`unit`"));
+    assert!(with_units.contains("unit_factors AS ("));
+    let without = export(&[&args[..], &["--no-unit-column"]].concat());
+    assert!(!without.contains("`unit`") && !without.contains("unit_key"));
 }
 
 /// Needs no engine: the header says the command that writes the script again, every option
@@ -350,13 +358,25 @@ fn the_header_says_the_command_and_the_input_it_reads() {
         "unit",
     ]);
     let lines: Vec<&str> = script.lines().take(2).collect();
+    // `--unit-column unit` is the default: not repeated.
     assert_eq!(
         lines[0].split_once(" (").map(|(_, command)| command),
-        Some("export-sql --dialect duckdb --include-scoring --targets sample-data/targets.csv --table lake.obs --value-column='my value' --unit-column unit).")
+        Some("export-sql --dialect duckdb --include-scoring --targets sample-data/targets.csv --table lake.obs --value-column='my value').")
     );
     assert_eq!(
         lines[1],
         "-- Input: the long table lake.obs(city, year, variable, my value, unit), one value a row, values in the unit their row's unit names, converted to the catalogue's units as citykpi converts them."
+    );
+    let script = export(&["export-sql", "--no-unit-column"]);
+    let lines: Vec<&str> = script.lines().take(2).collect();
+    assert!(
+        lines[0].ends_with("(export-sql --dialect duckdb --no-unit-column)."),
+        "{}",
+        lines[0]
+    );
+    assert_eq!(
+        lines[1],
+        "-- Input: the long table observations(city, year, variable, value), one value a row, values in the catalogue's units (no column of units)."
     );
     // The definitions' folder, and a value that begins with `-` (after `=`, as the parser takes it).
     let script = export(&[
@@ -398,4 +418,67 @@ fn a_column_name_that_would_break_the_script_is_refused() {
         assert_eq!(output.stdout, b"", "{args:?}");
         assert_eq!(String::from_utf8_lossy(&output.stderr), message, "{args:?}");
     }
+}
+
+/// --no-unit-column says the table has none; naming one as well is refused (exit 2).
+#[test]
+fn no_unit_column_and_a_unit_column_are_refused_together() {
+    let output = Command::new(env!("CARGO_BIN_EXE_citykpi"))
+        .args(["export-sql", "--no-unit-column", "--unit-column", "u"])
+        .output()
+        .expect("citykpi runs");
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(output.stdout, b"");
+    assert!(String::from_utf8_lossy(&output.stderr).starts_with(
+        "error: the argument '--no-unit-column' cannot be used with '--unit-column <NAME>'"
+    ));
+}
+
+/// The script by default reads the column `unit`: on a table without one, the engine stops at
+/// it (naming it) instead of reading every value as if in the catalogue's units; the same
+/// table with `--no-unit-column` runs.
+#[test]
+fn duckdb_refuses_the_default_script_on_a_table_without_units() {
+    if !duckdb() {
+        return;
+    }
+    let script = |args: &[&str]| export(&[&["export-sql"][..], args].concat());
+    let program = r#"
+import sys
+sys.path.insert(0, "target/duckdb-python")
+sys.path.insert(0, "examples/spark")
+import duckdb
+from citykpi_job import statements
+con = duckdb.connect()
+con.execute("CREATE TABLE observations AS SELECT * FROM read_csv('tests/fixtures/sql-edge.csv', all_varchar = true)")
+try:
+    for statement in statements(sys.stdin.read()):
+        con.execute(statement)
+    print("ran")
+except duckdb.Error as error:
+    print(f"refused: {error}".splitlines()[0])
+"#;
+    let run = |sql: String| {
+        let mut child = Command::new("python3")
+            .args(["-c", program])
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .expect("python3 runs");
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(sql.as_bytes())
+            .unwrap();
+        let output = child.wait_with_output().unwrap();
+        String::from_utf8_lossy(&output.stdout).trim().to_string()
+    };
+    let refused = run(script(&[]));
+    assert!(
+        refused.starts_with("refused: Binder Error: Referenced column \"unit\" not found"),
+        "{refused}"
+    );
+    assert_eq!(run(script(&["--no-unit-column"])), "ran");
 }

@@ -8,7 +8,7 @@ use super::money::Money;
 use super::units::{Unit, Units};
 use super::*;
 use crate::diagnostic::{Problem, ProblemCode, Problems};
-use crate::formula::Formula;
+use crate::formula::{Formula, FormulaErrorKind};
 
 /// The 1-based line of a byte offset.
 pub(super) fn line_of(text: &str, offset: usize) -> usize {
@@ -365,14 +365,14 @@ pub(super) fn parse_kpi(
             match Formula::compile(formula.get_ref()) {
                 Ok(f) => Some(f),
                 Err(e) => {
+                    let code = match e.kind {
+                        FormulaErrorKind::TooDeep => ProblemCode::FormulaTooDeep,
+                        FormulaErrorKind::Syntax => ProblemCode::FormulaSyntax,
+                    };
                     problems.push(
-                        Problem::new(
-                            ProblemCode::FormulaSyntax,
-                            &file.path,
-                            format!("formula of {key}: {e}"),
-                        )
-                        .at_line(line_of(&file.text, formula.span().start))
-                        .with_value(formula.get_ref().clone()),
+                        Problem::new(code, &file.path, format!("formula of {key}: {e}"))
+                            .at_line(line_of(&file.text, formula.span().start))
+                            .with_value(formula.get_ref().clone()),
                     );
                     None
                 }

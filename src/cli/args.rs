@@ -146,15 +146,18 @@ pub enum Command {
     #[command(
         after_help = "The script creates the view citykpi_kpis (a row per city, year and KPI part, with the
 columns of `assess --format csv`), with --include-scoring also citykpi_rollups (the U4SSC
-roll-ups), and ends with a SELECT of the KPI rows. Values are read as `assess` reads them;
-they must be in the catalogue's units, unless --unit-column names each row's unit. The table
-name is written as given: quote a part that has spaces or is a keyword as your engine needs.
+roll-ups), and ends with a SELECT of the KPI rows. Values are read as `assess` reads them,
+each in the unit its row's `unit` column names (--unit-column NAME for another name), as
+`assess` converts them; a table without units needs --no-unit-column (values then in the
+catalogue's units), else the engine stops at the missing column: the script never reads a
+value in the wrong unit in silence. The table name is written as given: quote a part that
+has spaces or is a keyword as your engine needs.
 
 Examples:
   citykpi export-sql --dialect duckdb > kpis.sql
   duckdb -c \"CREATE TABLE observations AS FROM 'data.csv'; $(cat kpis.sql)\"
   citykpi export-sql --dialect spark --include-scoring --targets targets.csv --output kpis.sql
-  citykpi export-sql --dialect ansi --table lake.obs --variable-column indicator --value-column amount"
+  citykpi export-sql --dialect ansi --table lake.obs --variable-column indicator --value-column amount --no-unit-column"
     )]
     ExportSql(ExportSqlArgs),
 }
@@ -209,11 +212,27 @@ pub struct ExportSqlArgs {
         help_heading = "Input table"
     )]
     pub value_column: String,
-    /// Its column of units, if it has one: values are converted as `assess` converts them, and
-    /// a unit that does not convert gives no value. Without it, values must be in the
-    /// catalogue's units.
-    #[arg(long, value_name = "NAME", help_heading = "Input table")]
-    pub unit_column: Option<String>,
+    /// Its column of units, read by default as `assess` reads a `unit` column: values are
+    /// converted as `assess` converts them, an empty unit is the catalogue's, and a unit that
+    /// does not convert gives no value. A table without this column stops the script in the
+    /// engine (column not found): then give --no-unit-column.
+    #[arg(
+        long,
+        value_name = "NAME",
+        default_value = "unit",
+        help_heading = "Input table"
+    )]
+    pub unit_column: String,
+    /// The table has no column of units: every value is in the catalogue's units.
+    #[arg(long, conflicts_with = "unit_column", help_heading = "Input table")]
+    pub no_unit_column: bool,
+}
+
+impl ExportSqlArgs {
+    /// The column of units the script reads, if any.
+    pub fn units(&self) -> Option<String> {
+        (!self.no_unit_column).then(|| self.unit_column.clone())
+    }
 }
 
 #[derive(Debug, Subcommand)]

@@ -212,7 +212,7 @@ fn export_sql(catalog: &Catalog, args: &ExportSqlArgs, defs: Option<&Path>) -> a
         year: args.year_column.clone(),
         variable: args.variable_column.clone(),
         value: args.value_column.clone(),
-        unit: args.unit_column.clone(),
+        unit: args.units(),
     };
     source
         .check(args.dialect)

@@ -12,6 +12,7 @@
 mod guard;
 mod scoring;
 mod source;
+mod spread;
 mod values;
 
 use std::fmt::Write as _;
@@ -20,8 +21,9 @@ use std::io::Write;
 pub use guard::guard_divisions;
 pub use source::{BadName, Source};
 
-use crate::catalog::{Catalog, Direction, Measure};
+use crate::catalog::{Catalog, Direction};
 use crate::dataset::Targets;
+use spread::{spread, unpivot};
 use values::{long_input, reported_column, wide};
 
 /// The SQL engines the export targets.
@@ -65,12 +67,12 @@ impl Dialect {
         }
     }
 
-    /// Text (trimmed, in lower case) as a number, or NULL where it is not one (never an
-    /// error), as the loader reads a file with a decimal point: `12.5`, `.5`, `1e3`, and
+    /// Text (trimmed) as a number, or NULL where it is not one (never an error), as the
+    /// loader reads a file with a decimal point: `12.5`, `.5`, `1e3`, `1E3`, and
     /// commas only between groups of three digits (`1,234,567.5`); not `1_000`, `1 000`,
     /// `0x10`, `inf` or `12,5`, which an engine's own cast may take.
     fn number(self, text: &str) -> String {
-        const PLAIN: &str = "[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)(e[+-]?[0-9]+)?";
+        const PLAIN: &str = "[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]+)?";
         const GROUPED: &str = "[+-]?[1-9][0-9]?[0-9]?(,[0-9][0-9][0-9])+([.][0-9]+)?";
         let matches = |pattern: &str| match self {
             Dialect::Duckdb => format!("regexp_full_match({text}, '{pattern}')"),
@@ -95,17 +97,18 @@ impl Dialect {
     }
 
     /// `text` without the white space at its ends, as the loader trims it (Unicode's
-    /// White_Space, [`WHITE_SPACE`]). Standard SQL cannot name a character by its code, and a
-    /// line break inside a literal would split the script's lines, so there every white space
-    /// but the line breaks (`\n`, `\r`, `\v`, `\f`, U+0085, U+2028, U+2029) is trimmed.
+    /// White_Space, [`WHITE_SPACE`]). DuckDB by a regular expression (its `trim` with a set of
+    /// characters took ten times as long). Standard SQL cannot name a character by its code,
+    /// and a line break inside a literal would split the script's lines, so there every white
+    /// space but the line breaks (`\n`, `\r`, `\v`, `\f`, U+0085, U+2028, U+2029) is trimmed.
     fn trim_space(self, text: &str) -> String {
         match self {
             Dialect::Duckdb => {
-                let codes: Vec<String> = WHITE_SPACE
+                let class: String = WHITE_SPACE
                     .iter()
-                    .map(|&c| format!("chr({})", u32::from(c)))
+                    .map(|&c| format!("\\x{{{:x}}}", u32::from(c)))
                     .collect();
-                format!("trim({text}, {})", codes.join(" || "))
+                format!("regexp_replace({text}, '^[{class}]+|[{class}]+$', '', 'g')")
             }
             Dialect::Spark => {
                 let escaped: String = WHITE_SPACE
@@ -127,10 +130,12 @@ impl Dialect {
         }
     }
 
-    /// `text` with the ASCII capitals in lower case and nothing else changed, as the loader
-    /// compares words (`lower` would also turn `İ` into `i`).
+    /// `text` (a column: it is read three times) with the ASCII capitals in lower case and
+    /// nothing else changed, as the loader compares words (`lower` would also turn `İ` into
+    /// `i`). Text that `lower` leaves as it is has no capital to change: most text, at the
+    /// cost of `lower` (`translate` took 25 times as long in DuckDB).
     fn ascii_lower(self, text: &str) -> String {
-        format!("translate({text}, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')")
+        format!("CASE WHEN {text} = lower({text}) THEN {text} ELSE translate({text}, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz') END")
     }
 
     fn view(self, name: &str) -> String {
@@ -306,6 +311,9 @@ fn header(sql: &mut String, options: &Options) {
     let defaults = default.columns();
     let changed = s.columns().into_iter().filter(|c| !defaults.contains(c));
     words.extend(changed.map(|(option, value)| arg(option, value)));
+    if s.unit.is_none() {
+        words.push("--no-unit-column".into());
+    }
     let command = words.join(" ");
     let _ = writeln!(
         sql,
@@ -316,7 +324,7 @@ fn header(sql: &mut String, options: &Options) {
     let read: Vec<&str> = s.columns().into_iter().map(|(_, name)| name).collect();
     let units = match &s.unit {
         Some(unit) => format!("values in the unit their row's {unit} names, converted to the catalogue's units as citykpi converts them"),
-        None => "values in the catalogue's units".into(),
+        None => "values in the catalogue's units (no column of units)".into(),
     };
     let _ = writeln!(
         sql,
@@ -354,7 +362,7 @@ fn kpis_view(sql: &mut String, catalog: &Catalog, options: &Options) -> Result<(
     let d = options.dialect;
     let q = |c: &str| d.quote(c);
     let _ = writeln!(sql, "\n{}", d.view(KPIS_VIEW));
-    long_input(sql, options);
+    long_input(sql, catalog, options);
     wide(sql, catalog, options);
     // Layers: a KPI comes after every KPI it reads.
     let mut previous = "wide".to_string();
@@ -382,25 +390,11 @@ fn kpis_view(sql: &mut String, catalog: &Catalog, options: &Options) -> Result<(
     }
     let _ = writeln!(sql, ",");
     catalogue(sql, catalog, d);
-    // One row per measure: the wide row's column at the measure's position.
-    let pick = |column: &dyn Fn(&Measure) -> String| {
-        let mut case = String::from("CASE c.position");
-        for (i, (_, m)) in catalog.measures().enumerate() {
-            let _ = write!(case, " WHEN {} THEN v.{}", i + 1, column(m));
-        }
-        case + " END"
-    };
     let _ = writeln!(sql, "long_values AS (");
     let _ = writeln!(
         sql,
-        "  SELECT v.city, v.year, c.*,\n    {} AS value,\n    {} AS reported",
-        pick(&|m| q(&m.id)),
-        pick(&|m| q(&reported_column(m)))
-    );
-    let _ = writeln!(
-        sql,
-        "  FROM {} CROSS JOIN catalogue AS c",
-        d.from(&previous, "v")
+        "  SELECT u.city, u.year, c.*, u.value, u.reported\n  FROM ({}) AS u\n  JOIN catalogue AS c ON c.position = u.position",
+        unpivot(catalog, d, &previous)
     );
     let _ = write!(sql, ")");
     let status = "CASE WHEN reported IS NOT NULL THEN 'reported' WHEN value IS NOT NULL THEN 'computed' ELSE 'missing' END AS status";
@@ -524,7 +518,10 @@ mod tests {
         let duckdb = Dialect::Duckdb.trim_space("x");
         let spark = Dialect::Spark.trim_space("x");
         for c in WHITE_SPACE {
-            assert!(duckdb.contains(&format!("chr({})", u32::from(c))), "{c:?}");
+            assert!(
+                duckdb.contains(&format!("\\x{{{:x}}}", u32::from(c))),
+                "{c:?}"
+            );
             assert!(spark.contains(&format!("\\u{:04x}", u32::from(c))), "{c:?}");
         }
         // Standard SQL: every one but the line breaks, as the characters themselves.

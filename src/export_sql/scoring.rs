@@ -6,7 +6,9 @@
 
 use std::fmt::Write as _;
 
-use super::{optional_string, string, Dialect, ExportError, Options, KPIS_VIEW, ROLLUPS_VIEW};
+use super::{
+    optional_string, spread, string, Dialect, ExportError, Options, KPIS_VIEW, ROLLUPS_VIEW,
+};
 use crate::catalog::{Catalog, Scheme};
 
 /// `CASE` giving what the band of a percentage `x` holds (`band_for`): the first band whose
@@ -190,22 +192,40 @@ pub(super) fn rollups_view(sql: &mut String, catalog: &Catalog, d: Dialect) {
     SUM(CASE WHEN tier = 'advanced' THEN 1 ELSE 0 END) AS advanced_defined,
     SUM(CASE WHEN tier = 'advanced' THEN computed ELSE 0 END) AS advanced_computed,
     SUM(scored) AS scored, SUM(points) AS points, SUM(achievement) AS achievement";
-    let _ = writeln!(sql, "tallies AS (");
+    // Every level in one aggregation over each KPI's row made into one row per level, so that
+    // an engine that does not keep a view's rows (Spark) computes the KPI rows once, not once
+    // per level, and within the partitions by city and year they already have.
     let levels = [
-        ("overall", "'ALL'", None),
-        ("dimension", "dimension", Some("dimension")),
-        ("subdimension", "subdimension", Some("subdimension")),
-        ("category", "category", Some("category")),
-    ];
-    for (i, (level, code, by)) in levels.iter().enumerate() {
-        let union = if i == 0 { "  " } else { "  UNION ALL\n  " };
-        let group = by.map_or(String::new(), |b| format!(", {b}"));
-        let _ = writeln!(
-            sql,
-            "{union}SELECT city, year, '{level}' AS level, {code} AS code,\n    {tally}\n  FROM kpi_level GROUP BY city, year{group}"
-        );
-    }
-    let _ = writeln!(sql, "),");
+        ["'overall'", "'ALL'"],
+        ["'dimension'", "dimension"],
+        ["'subdimension'", "subdimension"],
+        ["'category'", "category"],
+    ]
+    .map(|row| row.map(str::to_string).to_vec());
+    let per_level = spread(
+        d,
+        "kpi_level AS k",
+        &[
+            "city",
+            "year",
+            "tier",
+            "computed",
+            "scored",
+            "points",
+            "achievement",
+        ],
+        &["level", "code"],
+        &levels,
+    );
+    let _ = writeln!(
+        sql,
+        "tallies AS (
+  SELECT city, year, level, code,
+    {tally}
+  FROM ({per_level}) AS l
+  GROUP BY city, year, level, code
+),"
+    );
     let _ = writeln!(sql, "groups AS (");
     let groups = std::iter::once(("overall", "ALL", "Overall"))
         .chain(

@@ -14,8 +14,9 @@ pub struct Source {
     pub year: String,
     pub variable: String,
     pub value: String,
-    /// The column of units, if the table has one: values are converted as `assess`
-    /// converts them, and a unit that does not convert gives no value.
+    /// The column of units (default `unit`, as `assess` reads it), or none when the table has
+    /// none: values are converted as `assess` converts them, and a unit that does not
+    /// convert gives no value.
     pub unit: Option<String>,
 }
 
@@ -27,7 +28,7 @@ impl Default for Source {
             year: "year".into(),
             variable: "variable".into(),
             value: "value".into(),
-            unit: None,
+            unit: Some("unit".into()),
         }
     }
 }

@@ -2,6 +2,13 @@
 //! word or nothing, converted from its unit, then one row per city-year with every variable
 //! and every KPI a city reports directly, each checked (one value, finite, in range, a part
 //! not above its whole). It writes SQL text; it never runs a query.
+//!
+//! The work per row is done once: each cell trimmed once, the variable looked up in a small
+//! table of the wide row's columns (its slot, and how its text is read), the value read only
+//! as that slot reads it (the plain number pattern and cast first, the grouped one only where
+//! that fails), the unit looked up in a small table of factors. Then one aggregation by city,
+//! year and slot keeps a value given once (or repeated with the same figure), and one by city
+//! and year pivots the slots into the wide row.
 
 use std::fmt::Write as _;
 
@@ -13,18 +20,75 @@ pub(super) fn reported_column(measure: &Measure) -> String {
     format!("reported__{}", measure.id)
 }
 
-/// A cell's value once checked as the loader checks it: one value (repeats that differ
-/// give none), finite, and within the valid range.
-fn checked(low: &str, high: &str, range: (f64, f64), dialect: Dialect) -> String {
+/// How the text of a slot's value is read, as the loader reads it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Reads {
+    /// A number; a `%` sign makes it no value.
+    Number = 1,
+    /// A number, which may carry a `%` sign.
+    Percent = 2,
+    /// yes or no.
+    YesNo = 3,
+    /// yes, partial or no (a yes/no KPI reported directly).
+    YesPartialNo = 4,
+}
+
+/// A column of the wide row: a variable, or a KPI (part) a city reports directly.
+struct Slot<'a> {
+    column: String,
+    /// The spellings of the variable column that name it: ids in lower case, codes in upper.
+    keys: Vec<String>,
+    reads: Reads,
+    /// The valid range of a value.
+    range: (f64, f64),
+    /// The variable, whose own aliases and conversions count; none for a KPI.
+    variable: Option<&'a Variable>,
+    unit: &'a str,
+}
+
+/// Every slot, the variables first, numbered from 1 in this order.
+fn slots(catalog: &Catalog) -> Vec<Slot<'_>> {
+    let variables = catalog.variables.iter().map(|v| Slot {
+        column: v.id.clone(),
+        keys: vec![v.id.clone()],
+        reads: match v.kind {
+            // A principle that can be partly met takes partial, as the loader's rule does.
+            Kind::Boolean if v.partial => Reads::YesPartialNo,
+            Kind::Boolean => Reads::YesNo,
+            Kind::Percent => Reads::Percent,
+            Kind::Count | Kind::Amount | Kind::Ratio => Reads::Number,
+        },
+        range: v.range(),
+        variable: Some(v),
+        unit: &v.unit,
+    });
+    // As the loader's rule for a KPI's own value (`dataset::rule`).
+    let measures = catalog.measures().map(|(_, m)| Slot {
+        column: reported_column(m),
+        keys: vec![m.id.clone(), m.key.to_uppercase()],
+        reads: match (m.is_yes_no(), m.unit.as_str()) {
+            (true, _) => Reads::YesPartialNo,
+            (false, "%") => Reads::Percent,
+            (false, _) => Reads::Number,
+        },
+        range: reported_range(m),
+        variable: None,
+        unit: &m.unit,
+    });
+    variables.chain(measures).collect()
+}
+
+/// A cell's value once checked as the loader checks it: finite and within the valid range.
+fn checked(value: &str, range: (f64, f64), dialect: Dialect) -> String {
     let (min, max) = range;
     let mut test = format!(
-        "{low} = {high} AND {high} - {high} = 0 AND {high} >= {}",
+        "{value} - {value} = 0 AND {value} >= {}",
         dialect.float(min)
     );
     if max.is_finite() {
-        let _ = write!(test, " AND {high} <= {}", dialect.float(max));
+        let _ = write!(test, " AND {value} <= {}", dialect.float(max));
     }
-    format!("CASE WHEN {test} THEN {high} END")
+    format!("CASE WHEN {test} THEN {value} END")
 }
 
 /// The range a value of a KPI reported directly must be in (as the loader's rule).
@@ -46,36 +110,65 @@ fn list(words: &[&str]) -> String {
     format!("({})", words.join(", "))
 }
 
-/// The values a long row's text may give, computed once per row: a number (`number`), a
-/// percentage that may carry a `%` sign (`percent_number`), yes/no and yes/partial/no. Only
-/// the columns named are read from the table, so that no other column of it can take the
-/// place of one the script makes.
-pub(super) fn long_input(sql: &mut String, options: &Options) {
+/// A small table of literal rows with the columns named, as a query.
+fn table(rows: &[String], columns: &str, d: Dialect) -> String {
+    let rows = rows.join(",\n    ");
+    match d {
+        Dialect::Spark => format!("SELECT * FROM VALUES\n    {rows}\n    AS t({columns})"),
+        Dialect::Duckdb | Dialect::Ansi => {
+            format!("SELECT * FROM (VALUES\n    {rows}) AS t({columns})")
+        }
+    }
+}
+
+/// A value's text (trimmed, as a column of `observations_text`) read as `reads` says.
+fn read(text: &str, reads: Reads, d: Dialect) -> String {
+    let percent = format!("{text} LIKE '%!%' ESCAPE '!'");
+    let (one, zero, half) = (d.float(1.0), d.float(0.0), d.float(0.5));
+    let word = d.ascii_lower(text);
+    let (yes, no) = (list(&YES), list(&NO));
+    match reads {
+        Reads::Number => format!("CASE WHEN {percent} THEN NULL ELSE {} END", d.number(text)),
+        Reads::Percent => {
+            // A `%` at the end (and the space before it) is read only for a percentage.
+            let stripped = d.trim_space(&format!(
+                "SUBSTRING({text} FROM 1 FOR CHAR_LENGTH({text}) - 1)"
+            ));
+            format!(
+                "CASE WHEN {percent} THEN {} ELSE {} END",
+                d.number(&stripped),
+                d.number(text)
+            )
+        }
+        Reads::YesNo => {
+            format!("CASE WHEN {word} IN {yes} THEN {one} WHEN {word} IN {no} THEN {zero} END")
+        }
+        Reads::YesPartialNo => format!(
+            "CASE WHEN {word} IN {yes} THEN {one} WHEN {word} IN {no} THEN {zero} WHEN {word} IN {} THEN {half} END",
+            list(&PARTIAL)
+        ),
+    }
+}
+
+/// The CTEs `observations_text` (each cell trimmed once), `slots` and, with units,
+/// `unit_factors` (small tables), and `long_input`: a row's slot and its value, read and
+/// converted. Only the columns named are read from the table.
+pub(super) fn long_input(sql: &mut String, catalog: &Catalog, options: &Options) {
     let d = options.dialect;
     let s = options.source;
     let (t, q) = (d.text(), |c: &str| d.quote(c));
-    let read: Vec<&str> = s.columns().into_iter().map(|(_, name)| name).collect();
-    // City and variable are trimmed as the loader trims them (the unit key below drops
-    // spaces only); the variable's id is compared in ASCII lower case, as the loader does.
+    // City, variable and value are trimmed as the loader trims them (the unit key drops
+    // spaces only); the variable is compared in ASCII lower case as an id, in upper case
+    // without spaces as a code.
     let trimmed = |column: &str| d.trim_space(&format!("CAST({} AS {t})", q(column)));
-    // The value's text, trimmed and in lower case, under a name none of the columns read has.
-    let mut text = "value_text".to_string();
-    while read.iter().any(|c| c.eq_ignore_ascii_case(&text)) {
-        text.push('_');
-    }
-    let text = q(&text);
-    let _ = writeln!(sql, "WITH long_input AS (");
+    let _ = writeln!(sql, "WITH observations_text AS (");
     let _ = writeln!(
         sql,
         "  SELECT {} AS city, CAST({} AS INTEGER) AS year,",
         trimmed(&s.city),
         q(&s.year)
     );
-    let _ = writeln!(
-        sql,
-        "    {} AS variable_id,",
-        d.ascii_lower(&trimmed(&s.variable))
-    );
+    let _ = writeln!(sql, "    {} AS variable_text,", trimmed(&s.variable));
     let _ = writeln!(
         sql,
         "    upper(replace(CAST({} AS {t}), ' ', '')) AS variable_code,",
@@ -91,151 +184,154 @@ pub(super) fn long_input(sql: &mut String, options: &Options) {
         }
         let _ = writeln!(sql, "    {key} AS unit_key,");
     }
-    // A `%` at the end (and the space before it) is read only for a percentage.
-    let percent = format!("{text} LIKE '%!%' ESCAPE '!'");
-    let stripped = d.trim_space(&format!(
-        "SUBSTRING({text} FROM 1 FOR CHAR_LENGTH({text}) - 1)"
-    ));
-    let _ = writeln!(
-        sql,
-        "    CASE WHEN {percent} THEN {} ELSE {} END AS percent_number,",
-        d.number(&stripped),
-        d.number(&text)
-    );
-    let _ = writeln!(
-        sql,
-        "    CASE WHEN {percent} THEN NULL ELSE {} END AS number,",
-        d.number(&text)
-    );
-    let (one, zero, half) = (d.float(1.0), d.float(0.0), d.float(0.5));
-    let (yes, no) = (list(&YES), list(&NO));
-    let _ = writeln!(
-        sql,
-        "    CASE WHEN {text} IN {yes} THEN {one} WHEN {text} IN {no} THEN {zero} END AS yes_no,"
-    );
-    let _ = writeln!(
-        sql,
-        "    CASE WHEN {text} IN {yes} THEN {one} WHEN {text} IN {no} THEN {zero} WHEN {text} IN {} THEN {half} END AS yes_partial_no",
-        list(&PARTIAL)
-    );
-    let columns: Vec<String> = read.iter().map(|&c| q(c)).collect();
-    let _ = writeln!(
-        sql,
-        "  FROM (SELECT {}, {} AS {text} FROM {}) AS observations_text",
-        columns.join(", "),
-        d.ascii_lower(&d.trim_space(&format!("CAST({} AS {t})", q(&s.value)))),
-        s.table
-    );
+    let _ = writeln!(sql, "    {} AS value_text", trimmed(&s.value));
+    let _ = writeln!(sql, "  FROM {}", s.table);
     let _ = writeln!(sql, "),");
+    let slots = slots(catalog);
+    let rows: Vec<String> = slots
+        .iter()
+        .enumerate()
+        .flat_map(|(i, slot)| {
+            let reads = slot.reads as u8;
+            slot.keys
+                .iter()
+                .map(move |key| format!("({}, {}, {reads})", string(key), i + 1))
+        })
+        .collect();
+    let _ = writeln!(
+        sql,
+        "slots AS (\n  {}\n),",
+        table(&rows, "key, slot, reads", d)
+    );
+    let factors = options
+        .source
+        .unit
+        .is_some()
+        .then(|| unit_factors(catalog, &slots, d))
+        .filter(|rows| !rows.is_empty());
+    if let Some(rows) = &factors {
+        let _ = writeln!(
+            sql,
+            "unit_factors AS (\n  {}\n),",
+            table(rows, "slot, unit_key, factor", d)
+        );
+    }
+    let text = "o.value_text";
+    let mut value = String::from("CASE s.reads");
+    for reads in [
+        Reads::Number,
+        Reads::Percent,
+        Reads::YesNo,
+        Reads::YesPartialNo,
+    ] {
+        let _ = write!(value, " WHEN {} THEN {}", reads as u8, read(text, reads, d));
+    }
+    value.push_str(" END");
+    let (factor, join) = match (&s.unit, &factors) {
+        (None, _) => (String::new(), String::new()),
+        (Some(_), None) => (
+            format!(" * CASE WHEN o.unit_key = '' THEN {} END", d.float(1.0)),
+            String::new(),
+        ),
+        (Some(_), Some(_)) => (
+            format!(
+                " * CASE WHEN o.unit_key = '' THEN {} ELSE f.factor END",
+                d.float(1.0)
+            ),
+            "\n  LEFT JOIN unit_factors AS f ON f.slot = s.slot AND f.unit_key = o.unit_key"
+                .to_string(),
+        ),
+    };
+    // Codes have a `:` and ids never: the row's spelling as one or the other.
+    let key = format!(
+        "CASE WHEN o.variable_code LIKE '%:%' THEN o.variable_code ELSE {} END",
+        d.ascii_lower("o.variable_text")
+    );
+    let _ = writeln!(sql, "long_input AS (");
+    let _ = writeln!(
+        sql,
+        "  SELECT o.city, o.year, s.slot,\n    ({value}){factor} AS v"
+    );
+    let _ = write!(
+        sql,
+        "  FROM observations_text AS o\n  LEFT JOIN slots AS s ON s.key = {key}{join}"
+    );
+    // Spark: one shuffle, by city and year, serves both aggregations below.
+    if d == Dialect::Spark {
+        let _ = write!(sql, "\n  DISTRIBUTE BY o.city, o.year");
+    }
+    let _ = writeln!(sql, "\n),");
 }
 
-/// The factor that turns a value given in the row's unit into `unit`, the unit of a variable
-/// (`variable`) or of a KPI reported directly: 1 for no unit, NULL for one that does not
-/// convert (as the loader rules, which rejects the value).
-fn unit_factor(catalog: &Catalog, variable: Option<&Variable>, unit: &str, d: Dialect) -> String {
-    let mut seen = vec![String::new()];
-    let mut case = format!("CASE unit_key WHEN '' THEN {}", d.float(1.0));
-    for spelling in catalog.units.spellings(variable).chain([unit]) {
-        let key = crate::catalog::normalize_unit(spelling);
-        if seen.contains(&key) {
-            continue;
-        }
-        let factor = match variable {
-            Some(v) => catalog.units.to_variable(spelling, v),
-            None => catalog.units.factor(spelling, unit),
-        };
-        if let Some(factor) = factor {
-            let _ = write!(case, " WHEN {} THEN {}", string(&key), d.float(factor));
-            seen.push(key);
+/// The factor that turns a value given in a unit into a slot's unit, for every spelling a
+/// unit may have that converts (as the loader rules; one that does not gives no value):
+/// rows `(slot, unit_key, factor)`. An empty unit is the slot's own, factor 1.
+fn unit_factors(catalog: &Catalog, slots: &[Slot], d: Dialect) -> Vec<String> {
+    let mut rows = Vec::new();
+    for (i, slot) in slots.iter().enumerate() {
+        let mut seen = vec![String::new()];
+        for spelling in catalog.units.spellings(slot.variable).chain([slot.unit]) {
+            let key = crate::catalog::normalize_unit(spelling);
+            if seen.contains(&key) {
+                continue;
+            }
+            let factor = match slot.variable {
+                Some(v) => catalog.units.to_variable(spelling, v),
+                None => catalog.units.factor(spelling, slot.unit),
+            };
+            if let Some(factor) = factor {
+                rows.push(format!(
+                    "({}, {}, {})",
+                    i + 1,
+                    string(&key),
+                    d.float(factor)
+                ));
+                seen.push(key);
+            }
         }
     }
-    case + " END"
+    rows
 }
 
-/// One row per city-year: every variable and every KPI a city reports directly, the
-/// lowest and highest value given (they differ only for a conflicting repeat).
+/// `agreed`: per city, year and slot, the value given (the same however often repeated;
+/// figures that differ give none); `given`: one row per city-year with a column per slot;
+/// `wide`: each checked, and a part that exceeds its whole no value, as the loader rules.
 pub(super) fn wide(sql: &mut String, catalog: &Catalog, options: &Options) {
     let d = options.dialect;
     let q = |c: &str| d.quote(c);
-    let units = options.source.unit.is_some();
+    let slots = slots(catalog);
+    let _ = writeln!(sql, "agreed AS (");
+    let _ = writeln!(
+        sql,
+        "  SELECT city, year, slot, CASE WHEN MIN(v) = MAX(v) THEN MAX(v) END AS v"
+    );
+    let _ = writeln!(sql, "  FROM long_input\n  GROUP BY city, year, slot\n),");
     let _ = writeln!(sql, "given AS (");
     let _ = writeln!(sql, "  SELECT city, year");
-    let mut aggregate = |name: &str, test: &str, value: &str| {
-        for (f, side) in [("MIN", "low"), ("MAX", "high")] {
-            let _ = writeln!(
-                sql,
-                "    , {f}(CASE WHEN {test} THEN {value} END) AS {}",
-                q(&format!("{side}__{name}"))
-            );
-        }
-    };
-    for v in &catalog.variables {
-        let value = match v.kind {
-            // A principle that can be partly met takes partial, as the loader's rule does.
-            Kind::Boolean if v.partial => "yes_partial_no",
-            Kind::Boolean => "yes_no",
-            Kind::Percent => "percent_number",
-            Kind::Count | Kind::Amount | Kind::Ratio => "number",
-        };
-        let value = match units {
-            true => format!("{value} * {}", unit_factor(catalog, Some(v), &v.unit, d)),
-            false => value.to_string(),
-        };
-        aggregate(&v.id, &format!("variable_id = {}", string(&v.id)), &value);
-    }
-    for (_, m) in catalog.measures() {
-        // As the loader's rule for a KPI's own value (`dataset::rule`).
-        let value = match (m.is_yes_no(), m.unit.as_str()) {
-            (true, _) => "yes_partial_no",
-            (false, "%") => "percent_number",
-            (false, _) => "number",
-        };
-        let test = format!(
-            "(variable_code = {} OR variable_id = {})",
-            string(&m.key.to_uppercase()),
-            string(&m.id)
+    for (i, slot) in slots.iter().enumerate() {
+        let _ = writeln!(
+            sql,
+            "    , MAX(CASE WHEN slot = {} THEN v END) AS {}",
+            i + 1,
+            q(&slot.column)
         );
-        let value = match units {
-            true => format!("{value} * {}", unit_factor(catalog, None, &m.unit, d)),
-            false => value.to_string(),
-        };
-        aggregate(&reported_column(m), &test, &value);
     }
-    let _ = writeln!(sql, "  FROM long_input");
-    let _ = writeln!(sql, "  GROUP BY city, year");
-    let _ = writeln!(sql, "),");
+    let _ = writeln!(sql, "  FROM agreed\n  GROUP BY city, year\n),");
     let _ = writeln!(sql, "wide AS (");
     let _ = writeln!(sql, "  SELECT city, year");
-    let cell = |name: &str, range: (f64, f64)| {
-        let (low, high) = (q(&format!("low__{name}")), q(&format!("high__{name}")));
-        checked(&low, &high, range, d)
-    };
-    // A part that exceeds its whole (both valid) is no value, as the loader rules.
-    let variable = |v: &Variable| {
-        let own = cell(&v.id, v.range());
-        let whole = v
-            .part_of
-            .as_deref()
+    let cell = |slot: &Slot| checked(&q(&slot.column), slot.range, d);
+    for slot in &slots {
+        let own = cell(slot);
+        let whole = slot
+            .variable
+            .and_then(|v| v.part_of.as_deref())
             .and_then(|w| catalog.variable(w))
-            .map(|w| cell(&w.id, w.range()));
-        match whole {
+            .map(|w| checked(&q(&w.id), w.range(), d));
+        let expr = match whole {
             Some(whole) => format!("CASE WHEN {own} > {whole} THEN NULL ELSE {own} END"),
             None => own,
-        }
-    };
-    let mut columns: Vec<(String, String)> = catalog
-        .variables
-        .iter()
-        .map(|v| (variable(v), v.id.clone()))
-        .collect();
-    columns.extend(catalog.measures().map(|(_, m)| {
-        (
-            cell(&reported_column(m), reported_range(m)),
-            reported_column(m),
-        )
-    }));
-    for (expr, name) in columns {
-        let _ = writeln!(sql, "    , {expr} AS {}", q(&name));
+        };
+        let _ = writeln!(sql, "    , {expr} AS {}", q(&slot.column));
     }
     let _ = writeln!(sql, "  FROM given");
     let _ = write!(sql, ")");
@@ -248,38 +344,72 @@ mod tests {
     #[test]
     fn a_checked_cell_is_one_finite_value_in_range() {
         assert_eq!(
-            checked("lo", "hi", (0.0, 100.0), Dialect::Duckdb),
-            "CASE WHEN lo = hi AND hi - hi = 0 AND hi >= CAST(0.0 AS DOUBLE) AND hi <= CAST(100.0 AS DOUBLE) THEN hi END"
+            checked("x", (0.0, 100.0), Dialect::Duckdb),
+            "CASE WHEN x - x = 0 AND x >= CAST(0.0 AS DOUBLE) AND x <= CAST(100.0 AS DOUBLE) THEN x END"
         );
         assert_eq!(
-            checked("lo", "hi", (0.0, f64::INFINITY), Dialect::Ansi),
-            "CASE WHEN lo = hi AND hi - hi = 0 AND hi >= CAST(0.0 AS DOUBLE PRECISION) THEN hi END"
+            checked("x", (0.0, f64::INFINITY), Dialect::Ansi),
+            "CASE WHEN x - x = 0 AND x >= CAST(0.0 AS DOUBLE PRECISION) THEN x END"
         );
     }
 
     #[test]
     fn a_unit_converts_or_gives_no_value() {
         let catalog = crate::catalog::Catalog::embedded();
-        let km = catalog.variable("water_distribution_network_km").unwrap();
-        let case = unit_factor(&catalog, Some(km), &km.unit, Dialect::Duckdb);
-        assert!(
-            case.starts_with(
-                "CASE unit_key WHEN '' THEN CAST(1.0 AS DOUBLE) WHEN 'km' THEN CAST(1.0 AS DOUBLE)"
-            ),
-            "{case}"
+        let slots = slots(&catalog);
+        let (i, _) = slots
+            .iter()
+            .enumerate()
+            .find(|(_, s)| s.column == "water_distribution_network_km")
+            .unwrap();
+        let slot = i + 1;
+        let rows = unit_factors(&catalog, &slots, Dialect::Duckdb);
+        let of = |key: &str| {
+            rows.iter()
+                .find(|r| r.starts_with(&format!("({slot}, '{key}', ")))
+                .cloned()
+        };
+        assert_eq!(
+            of("km").as_deref(),
+            Some(format!("({slot}, 'km', CAST(1.0 AS DOUBLE))").as_str())
         );
-        assert!(
-            case.contains(" WHEN 'm' THEN CAST(0.001 AS DOUBLE)"),
-            "{case}"
+        assert_eq!(
+            of("m").as_deref(),
+            Some(format!("({slot}, 'm', CAST(0.001 AS DOUBLE))").as_str())
         );
-        assert!(
-            case.contains(" WHEN 'kilometres' THEN CAST(1.0 AS DOUBLE)"),
-            "{case}"
+        assert!(of("kilometres").is_some());
+        assert_eq!(of("hours"), None, "hours do not convert to km");
+        assert_eq!(
+            of(""),
+            None,
+            "an empty unit is the slot's own, in the script"
         );
-        assert!(
-            !case.contains("'hours'"),
-            "hours do not convert to km: {case}"
+    }
+
+    #[test]
+    fn every_variable_and_kpi_has_a_slot_and_its_spellings() {
+        let catalog = crate::catalog::Catalog::embedded();
+        let slots = slots(&catalog);
+        assert_eq!(
+            slots.len(),
+            catalog.variables.len() + catalog.measures().count()
         );
-        assert!(case.ends_with(" END"), "{case}");
+        let population = slots.iter().find(|s| s.column == "population").unwrap();
+        assert_eq!(population.keys, ["population"]);
+        assert_eq!(population.reads, Reads::Number);
+        let part = slots
+            .iter()
+            .find(|s| s.column == "reported__en_en_aq_1c_pm2_5")
+            .unwrap();
+        assert_eq!(part.keys, ["en_en_aq_1c_pm2_5", "EN:EN:AQ:1C/PM2_5"]);
+        // Every id has no `:` and every code one: the script tells them apart by it.
+        for slot in &slots {
+            assert!(!slot.keys[0].contains(':'), "{}", slot.keys[0]);
+            assert!(
+                slot.keys[1..].iter().all(|k| k.contains(':')),
+                "{:?}",
+                slot.keys
+            );
+        }
     }
 }

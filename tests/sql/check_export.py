@@ -9,14 +9,14 @@ Without data files the sample cities are used (sample-data/vesterby.csv, riverto
 sample-data/targets.csv; without --defs, the embedded catalogue. --dialect defaults to the
 engine's own; DuckDB also runs `--dialect ansi`. --citykpi defaults to $CITYKPI, else
 target/debug/citykpi. When a data file has a column `unit` (as assess reads it), the SQL is
-exported with `--unit-column unit`, so that it converts units as assess does; --unit-column
-names another, --unit-column '' none.
+exported as it is by default, reading that column, so that it converts units as assess does;
+when none has, with `--no-unit-column`. --unit-column names another, --unit-column '' none.
 
 What it does, in a fresh temporary folder:
  1. writes the data files (long form: city, year, variable, value and any other columns, all
     kept as text but year) as Parquet partitioned by year (observations/year=2024/...), with
     the engine itself, and registers that folder as the table/view `observations`;
- 2. runs `citykpi export-sql --dialect D --include-scoring [--targets FILE] [--unit-column unit]`,
+ 2. runs `citykpi export-sql --dialect D --include-scoring [--targets FILE] [--no-unit-column]`,
     splits the script into its statements (each ends with ';' at the end of a line) and runs
     them in order: the last one selects the KPI rows; then reads the view citykpi_rollups. With --job (Spark only)
     the statements are run instead by the example job under spark-submit, and its Parquet
@@ -49,6 +49,7 @@ import csv
 import json
 import math
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -175,7 +176,11 @@ class Spark:
         self.spark.sql(statement)
 
     def rows(self, query):
-        return [r.asDict() for r in self.spark.sql(query).collect()]
+        frame = self.spark.sql(query)
+        rows = [r.asDict() for r in frame.collect()]
+        # The physical plan as it ran (adaptive execution's final plan), for plan_check.
+        self.plan = frame._jdf.queryExecution().executedPlan().toString()
+        return rows
 
     def read_parquet(self, path):
         return [r.asDict() for r in self.spark.read.parquet(path).collect()]
@@ -297,6 +302,33 @@ def keyed(rows, key, table, tally):
     return out
 
 
+SHUFFLE = re.compile(r"Exchange (hashpartitioning|rangepartitioning|SinglePartition|RoundRobinPartitioning).*")
+
+
+def plan_check(tally, what, plan, hashed):
+    """Spark's physical plan of `what` as it ran: its shuffles (exchanges; one reused is not
+    run again) printed and counted. The rows are shuffled `hashed` times by city and year
+    (once, for the pivot: the roll-ups group within those partitions), at most once more to
+    sort them, and never joined by a cartesian product or a nested loop."""
+    # Adaptive execution prints the plan that ran, then the initial plan: count the first.
+    plan = plan.split("== Initial Plan ==")[0]
+    shuffles = [m.group(0) for m in SHUFFLE.finditer(plan) if "ReusedExchange" not in
+                plan[plan.rfind("\n", 0, m.start()):m.start()]]
+    by_city_year = [x for x in shuffles if x.startswith("Exchange hashpartitioning(city")]
+    others = [x for x in shuffles if not x.startswith("Exchange hashpartitioning(city")]
+    broadcasts = plan.count("BroadcastExchange")
+    print(f"  Spark plan of {what}: {len(shuffles)} exchanges (shuffles), {len(by_city_year)} by city and "
+          f"year, {len(others)} other{'s' if len(others) != 1 else ''}; {broadcasts} broadcasts of small tables")
+    for shuffle in shuffles:
+        print(f"    {shuffle[:160]}")
+    tally.check(len(by_city_year) == hashed, "plan", "shuffles",
+                f"{what}: {len(by_city_year)} shuffles by city and year, expected {hashed}")
+    tally.check(all(x.startswith("Exchange rangepartitioning") for x in others) and len(others) <= 1,
+                "plan", "shuffles", f"{what}: other shuffles: {others}")
+    for join in ("CartesianProduct", "BroadcastNestedLoopJoin"):
+        tally.check(join not in plan, "plan", "joins", f"{what}: a {join} in the plan")
+
+
 def run_job(job, sql_path, observations, work):
     """The example Spark job under spark-submit (local mode); its output folders."""
     import_package("spark")
@@ -349,11 +381,13 @@ def main():
     unit_column = args.unit_column
     if unit_column is None:
         unit_column = "unit" if any("unit" in header(f) for f in data) else ""
-    units = ["--unit-column", unit_column] if unit_column else []
+    # `unit` is export-sql's default; a table without units must say so.
+    units = (["--no-unit-column"] if not unit_column
+             else [] if unit_column == "unit" else ["--unit-column", unit_column])
     print(f"{args.engine}, --dialect {dialect}: catalogue {relative(args.defs) if args.defs else '(embedded)'}; "
           f"data {', '.join(relative(f) for f in data)}"
           + (f"; targets {relative(targets_file)}" if targets_file else "")
-          + (f"; --unit-column {unit_column}" if unit_column else ""))
+          + (f"; units from the column {unit_column}" if unit_column else "; no column of units"))
 
     work = tempfile.mkdtemp(prefix="citykpi-sql-")
     tally = Tally()
@@ -397,9 +431,13 @@ def main():
                         print(f"{engine.version} refuses {where}:\n{type(err).__name__}: {message}")
                         tally.check(False, "sql", "run", where)
                         return finish(tally, 0, started)
+                if args.engine == "spark":
+                    plan_check(tally, "the KPI rows", engine.plan, 1)
                 began = time.monotonic()
                 rollup_rows = engine.rows("SELECT * FROM citykpi_rollups")
                 print(f"  SELECT * FROM citykpi_rollups: {time.monotonic() - began:.1f} s")
+                if args.engine == "spark":
+                    plan_check(tally, "the roll-ups", engine.plan, 1)
         finally:
             print(f"the SQL ran in {time.monotonic() - ran:.1f} s")
 
