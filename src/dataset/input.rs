@@ -71,7 +71,7 @@ impl Input {
         }
     }
 
-    /// Open CSV text. A workbook or Parquet file is turned into CSV text before it is read
+    /// Open CSV text. A workbook or Parquet file is read as typed cells instead
     /// (`super::tabular`), so opening one here reads its bytes as they are.
     pub(super) fn open(&self) -> std::io::Result<Box<dyn Read + Send + '_>> {
         Ok(match self {

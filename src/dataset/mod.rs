@@ -1,5 +1,5 @@
-//! City data: CSV files (and workbook sheets and Parquet files, turned into CSV text) read
-//! into one validated table of city-years.
+//! City data: CSV files, workbook sheets and Parquet files (handed over as typed cells)
+//! read into one validated table of city-years.
 //!
 //! Long form (`city,year,variable,value[,unit][,source][,notes]`) is canonical;
 //! wide form (`city,year,<variable>...`) is accepted too. Several files are
