@@ -194,3 +194,30 @@ fn a_report_on_bad_data_keeps_exit_3_when_its_reader_goes_away() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("error: the data has 1 error"), "{stderr}");
 }
+
+#[test]
+fn a_city_whose_name_holds_a_comma_can_be_named_with_city() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("dc.csv"),
+        "city,year,variable,value\n\"Washington, D.C.\",2024,households,100\nOslo,2024,households,50\nBergen,2024,households,60\n",
+    )
+    .unwrap();
+    let cities = |city: &str| {
+        let out = citykpi(
+            dir.path(),
+            &["assess", "dc.csv", "--city", city, "--format", "csv"],
+        );
+        assert_eq!(out.status.code(), Some(0), "{city}");
+        let mut reader = csv::Reader::from_reader(out.stdout.as_slice());
+        let mut names: Vec<String> = reader
+            .records()
+            .map(|r| r.unwrap()[0].to_string())
+            .collect();
+        names.dedup();
+        names
+    };
+    assert_eq!(cities("Washington, D.C."), ["Washington, D.C."]);
+    // A list still works.
+    assert_eq!(cities("Oslo,Bergen"), ["Bergen", "Oslo"]);
+}

@@ -288,8 +288,9 @@ pub struct AssessArgs {
     #[arg(required = true, value_name = "DATA", help_heading = "Input")]
     pub data: Vec<String>,
 
-    /// Only these cities (repeat or separate with commas).
-    #[arg(long, value_delimiter = ',', help_heading = "Input")]
+    /// Only these cities (repeat or separate with commas; a name that holds a comma, such as
+    /// "Washington, D.C.", is matched whole too).
+    #[arg(long, help_heading = "Input")]
     pub city: Vec<String>,
 
     /// Only these years: a year, a list or a range (`2024`, `2020,2021`, `2019-2021`,

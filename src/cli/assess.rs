@@ -73,7 +73,15 @@ pub(super) fn assess(
     };
     // Every year is read: earlier years are the base of progress. --year picks what is reported.
     let filter = Filter {
-        cities: args.city.clone(),
+        // Each --city whole, and its parts between commas: "Washington, D.C." and "Oslo,Bergen".
+        cities: args
+            .city
+            .iter()
+            .flat_map(|c| {
+                std::iter::once(c.clone()).chain(c.split(',').map(|p| p.trim().to_string()))
+            })
+            .filter(|c| !c.is_empty())
+            .collect(),
         years: Vec::new(),
     };
     let total: Option<u64> = inputs.iter().map(Input::byte_len).sum();
@@ -106,7 +114,7 @@ pub(super) fn assess(
     if reported == 0 {
         let mut what = Vec::new();
         if !filter.cities.is_empty() {
-            what.push(format!("--city {}", filter.cities.join(",")));
+            what.push(format!("--city {}", args.city.join(",")));
         }
         if !years.is_empty() {
             what.push(format!("--year {}", year_list(&years)));
