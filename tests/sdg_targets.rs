@@ -46,9 +46,21 @@ fn every_sdg_link_of_the_catalogue_is_a_real_target() {
         }
     }
     assert!(wrong.is_empty(), "not SDG targets:\n{}", wrong.join("\n"));
-    assert!(links >= catalog.kpis.len(), "{links} links for {} KPIs", catalog.kpis.len());
+    assert!(
+        links >= catalog.kpis.len(),
+        "{links} links for {} KPIs",
+        catalog.kpis.len()
+    );
     // The one SDG the reference list (shared/u4ssc-kpis.md) names: maternal mortality's
     // target of 70 is SDG 3.1's.
-    let maternal = catalog.kpis.iter().find(|k| k.code == "SC:EH:H:2C").unwrap();
-    assert!(maternal.sdg.iter().any(|s| s == "3.1"), "{:?}", maternal.sdg);
+    let maternal = catalog
+        .kpis
+        .iter()
+        .find(|k| k.code == "SC:EH:H:2C")
+        .unwrap();
+    assert!(
+        maternal.sdg.iter().any(|s| s == "3.1"),
+        "{:?}",
+        maternal.sdg
+    );
 }
