@@ -8,7 +8,8 @@
 //!
 //! The model's own attributes carry what they can: `kpiValue`, `calculationFormula`,
 //! `calculationPeriod` (the year), `currentStanding` (from the band, [`standing`]),
-//! `businessTarget`, `organization` (the city), `category`, `process`, `dateModified`. The
+//! `businessTarget`, `organization` (the city), `category`, `process` (the U4SSC dimension,
+//! sub-dimension and category by name), `dateModified`. The
 //! U4SSC code, part, tier, dimension, unit and band, which the model has no attribute for,
 //! go in properties named `u4ssc…`.
 
@@ -18,7 +19,7 @@ use serde_json::{json, Value};
 
 use super::row::KpiRow;
 use super::{display_number, in_order};
-use crate::catalog::{Band, MeasureKind, Scheme};
+use crate::catalog::{Band, Catalog, MeasureKind, Scheme};
 use crate::error::WriteError;
 use crate::scoring::{Assessment, CityYearReport, Outcome};
 
@@ -68,7 +69,6 @@ pub fn render(
     out: &mut dyn Write,
 ) -> Result<(), WriteError> {
     let modified = timestamp(std::time::SystemTime::now());
-    let scheme = &assessment.catalog.scheme;
     let mut first = true;
     out.write_all(b"[")?;
     in_order(
@@ -81,7 +81,7 @@ pub fn render(
                 let city_year = assessment.city_year(i);
                 for o in city_year.outcomes.iter().filter(|o| o.value.is_some()) {
                     text.extend_from_slice(b",\n");
-                    let entity = entity(&city_year, o, scheme, &modified, form);
+                    let entity = entity(&city_year, o, assessment.catalog, &modified, form);
                     serde_json::to_writer(&mut text, &entity)?;
                 }
             }
@@ -107,7 +107,7 @@ pub fn render(
 pub fn entity(
     city_year: &CityYearReport,
     o: &Outcome,
-    scheme: &Scheme,
+    catalog: &Catalog,
     modified: &str,
     form: NgsiForm,
 ) -> Entity {
@@ -125,7 +125,7 @@ pub fn entity(
             json!({"from": format!("{year:04}-01-01"), "to": format!("{year:04}-12-31")}),
         ),
     ];
-    if let Some(standing) = o.band.and_then(|b| standing(scheme, b)) {
+    if let Some(standing) = o.band.and_then(|b| standing(&catalog.scheme, b)) {
         attributes.push(("currentStanding", json!(standing)));
     }
     if let Some(target) = business_target(&row, o) {
@@ -134,7 +134,7 @@ pub fn entity(
     attributes.extend([
         ("organization", json!(city_year.city)),
         ("category", json!([category(o.measure.kind)])),
-        ("process", json!(format!("U4SSC {}", row.category))),
+        ("process", json!(process(catalog, o))),
     ]);
     if !row.sources.is_empty() {
         attributes.push(("source", json!(row.sources)));
@@ -203,6 +203,17 @@ fn urn_safe(text: &str) -> String {
 pub fn standing(scheme: &Scheme, band: &Band) -> Option<&'static str> {
     let place = scheme.bands.iter().position(|b| b.label == band.label)?;
     Some(STANDINGS[place.min(STANDINGS.len() - 1)])
+}
+
+/// The U4SSC area the KPI evaluates, by name: `Economy / ICT / ICT Infrastructure`.
+fn process(catalog: &Catalog, o: &Outcome) -> String {
+    let names = &catalog.taxonomy;
+    format!(
+        "{} / {} / {}",
+        names.name(&o.kpi.dimension),
+        names.name(o.subdimension),
+        names.name(o.category)
+    )
 }
 
 /// A value citykpi computed from the city's inputs is `automatic`; one the city reported
