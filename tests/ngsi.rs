@@ -169,6 +169,7 @@ fn ids_are_stable_and_unique_and_text_is_made_urn_safe() {
 fn the_band_gives_the_standing_and_an_unscored_value_has_none() {
     let text = sample(&["--format", "ngsi-ld", "--ngsi-ld-form", "key-values"]);
     let mut seen = std::collections::BTreeSet::new();
+    let mut targets = std::collections::BTreeMap::new();
     for entity in entities(&text) {
         let band = entity.get("u4sscBand").and_then(Value::as_str);
         let standing = entity.get("currentStanding").and_then(Value::as_str);
@@ -181,12 +182,41 @@ fn the_band_gives_the_standing_and_an_unscored_value_has_none() {
         });
         assert_eq!(standing, expected, "{}", entity["id"]);
         seen.insert(standing.map(str::to_string));
-        // The method: computed by citykpi, or reported by the city.
+        // The method: computed by citykpi, or reported by the city (Riverton's emissions).
         let method = entity["calculationMethod"].as_str().unwrap();
-        assert!(["automatic", "manual"].contains(&method), "{method}");
+        let riverton_emissions = entity["id"]
+            .as_str()
+            .unwrap()
+            .starts_with("urn:ngsi-ld:KeyPerformanceIndicator:Riverton:EN-EN-AQ-2C:");
+        let expected = if riverton_emissions {
+            "manual"
+        } else {
+            "automatic"
+        };
+        assert_eq!(method, expected, "{}", entity["id"]);
+        targets.insert(
+            entity["id"].as_str().unwrap().to_string(),
+            entity["businessTarget"].clone(),
+        );
     }
     // Every band, and values without one, occur in the sample run.
     assert_eq!(seen.len(), 5, "{seen:?}");
+    // The target, its year and where it was set.
+    let target = |id: &str| targets[&format!("urn:ngsi-ld:KeyPerformanceIndicator:{id}")].clone();
+    assert_eq!(
+        target("Vesterby:EC-ICT-ES-3A:-:2024"),
+        "at least 20 % by 2030 (sample-data/targets.csv:3: regional utility plan)"
+    );
+    assert_eq!(
+        target("Riverton:EN-EN-AQ-2C:-:2024"),
+        "at most 2 t CO2e per capita by 2030 (sample-data/targets.csv:27: city climate plan)"
+    );
+    assert_eq!(
+        target("Vesterby:SC-SH-SA-3A:-:2024"),
+        "yes by 2030 (default target)"
+    );
+    // A value without a target (Wi-Fi hotspots are never scored) has no business target.
+    assert_eq!(target("Vesterby:EC-ICT-ICT-5C:-:2024"), Value::Null);
 }
 
 #[test]

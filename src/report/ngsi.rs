@@ -235,11 +235,12 @@ fn category(kind: MeasureKind) -> &'static str {
     }
 }
 
-/// `at least 100 % by 2030 (default target)`, `at most 20 µg/m³ by 2030 (sample-data/targets.csv:4:
-/// WHO guideline)`.
+/// `at least 100 % by 2030 (default target)`, `yes by 2030 (default target)`, `at most 20 % by
+/// 2030 (targets.csv:3: regional plan)`.
 fn business_target(row: &KpiRow, o: &Outcome) -> Option<String> {
     let target = o.target?;
     let bound = match row.direction.as_ref() {
+        _ if o.measure.is_yes_no() => "",
         "higher" => "at least ",
         "lower" => "at most ",
         _ => "",
