@@ -355,3 +355,60 @@ fn sdm_the_sample_run_matches_the_published_model() {
         assert!(text.contains(fault), "{fault}\n{text}");
     }
 }
+
+/// The entities rendered on several threads are those rendered on one (the time of the
+/// run aside), on many more city-years than a thread's chunk, the first 100 of them with
+/// no value (chunks with no entity, before the array's first).
+#[test]
+fn threads_do_not_change_the_entities() {
+    use citykpi::catalog::Catalog;
+    use citykpi::dataset::{self, Filter, Input, TextOptions};
+    use citykpi::report::{self, ngsi::NgsiForm, Format, Style};
+    use citykpi::scoring::Assessment;
+
+    let catalog = Catalog::embedded();
+    let mut text = String::from("city,year,variable,value\n");
+    for city in 0..700 {
+        text.push_str(&format!("C{city:03},2024,population,{}\n", 1000 + city));
+        if city >= 100 {
+            text.push_str(&format!("C{city:03},2024,households,{}\n", 500 + city));
+            text.push_str(&format!(
+                "C{city:03},2024,households_with_internet,{}\n",
+                400 + city
+            ));
+        }
+    }
+    let input = Input::Bytes("gen.csv".into(), text.into_bytes());
+    let loaded = dataset::load(
+        &catalog,
+        &[input],
+        Filter::default(),
+        TextOptions::default(),
+    );
+    let results = citykpi::engine::evaluate(&catalog, &loaded.dataset).unwrap();
+    let assessment = Assessment::new(&catalog, &results, None, None);
+    let render_with = |threads| {
+        let mut out = Vec::new();
+        let style = Style {
+            threads,
+            ngsi_form: NgsiForm::KeyValues,
+            ..Style::default()
+        };
+        report::render(Format::NgsiLd, &assessment, style, &mut out).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        // The time of the run, which two renders may not share.
+        let at = text.find("\"dateModified\":\"").unwrap() + 16;
+        let time = &text[at..at + 20];
+        text.replace(time, "TIME")
+    };
+    let one = render_with(1);
+    assert_eq!(entities(&one).len(), 600);
+    assert!(
+        one.starts_with("[\n{\"id\":\"urn:ngsi-ld:KeyPerformanceIndicator:C100:"),
+        "{}",
+        &one[..80]
+    );
+    for threads in [3, 8] {
+        assert!(one == render_with(threads), "{threads} threads");
+    }
+}
