@@ -13,6 +13,7 @@ use citykpi::catalog::Tier;
 use citykpi::dataset::{Decimal, TextOptions};
 use citykpi::export_sql::Dialect;
 use citykpi::quality::Quality;
+use citykpi::report::ngsi::NgsiForm;
 use citykpi::report::problems::ProblemFormat;
 use citykpi::report::Format;
 use citykpi::scoring::gates::Gate;
@@ -52,7 +53,7 @@ fn text_formats() -> impl TypedValueParser<Value = Format> {
             .filter(|f| {
                 !matches!(
                     f,
-                    Format::Xlsx | Format::Html | Format::Parquet | Format::Arrow
+                    Format::Xlsx | Format::Html | Format::Parquet | Format::Arrow | Format::NgsiLd
                 )
             })
             .map(Into::<&'static str>::into),
@@ -320,13 +321,19 @@ pub struct AssessArgs {
     pub min_quality: Option<Quality>,
 
     /// The report format: table, csv, json, ndjson (one city-year a line), md, html (one
-    /// self-contained page), xlsx, parquet or arrow (an Arrow IPC file; these three with
+    /// self-contained page), ngsi-ld (KeyPerformanceIndicator entities, one JSON array),
+    /// xlsx, parquet or arrow (an Arrow IPC file; these three with
     /// --output, or standard output redirected to a file). The table fits the terminal's width
     /// (or COLUMNS, when set; a file or pipe gets it whole): names, units, progress and notes
     /// wrap, and while it is still too wide it leaves out Achieved, then Quality, Progress
     /// and Unit (md, csv and html keep every column).
     #[arg(long, short, value_parser = names::<Format>(), default_value = "table", help_heading = "Output")]
     pub format: Format,
+
+    /// With --format ngsi-ld: normalized (every attribute as {"type": "Property", "value": ...})
+    /// or key-values (the bare values, as a broker's options=keyValues gives them).
+    #[arg(long, value_name = "FORM", value_parser = names::<NgsiForm>(), default_value = "normalized", help_heading = "Output")]
+    pub ngsi_ld_form: NgsiForm,
 
     /// Write the report to FILE (written whole or not at all) instead of standard output.
     #[arg(long, short, value_name = "FILE", help_heading = "Output")]

@@ -161,6 +161,7 @@ pub(super) fn assess(
             && to_terminal
             && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
         width: table_width(to_terminal),
+        ngsi_form: args.ngsi_ld_form,
         ..Style::default()
     };
     // A reader gone away (`| head`) ends the writing, not the run: the data's exit code

@@ -380,7 +380,7 @@ pub fn render(
             let header: Vec<String> = TABLE_HEADER.iter().map(|h| h.to_string()).collect();
             markdown(out, &header, &rows)?;
         }
-        Format::Xlsx | Format::Html | Format::Parquet | Format::Arrow => {
+        Format::Xlsx | Format::Html | Format::Parquet | Format::Arrow | Format::NgsiLd => {
             return Err(crate::Error::Usage(
                 "compare writes table, csv, json, ndjson or md; for a workbook or a page, use `assess --format xlsx|html`".into(),
             ));

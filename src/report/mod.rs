@@ -1,5 +1,5 @@
 //! Reports: the assessment model rendered as a terminal table, CSV, JSON, JSON Lines,
-//! Markdown, an HTML page, an XLSX workbook, Parquet or Arrow.
+//! Markdown, an HTML page, an XLSX workbook, Parquet, Arrow or NGSI-LD entities.
 //!
 //! Every renderer takes the same [`Assessment`] and writes [`CityYearReport`]s as they are
 //! scored (CSV and JSON: a chunk at a time per thread), so memory does not grow with the
@@ -16,6 +16,7 @@ pub mod explain;
 pub mod html;
 pub mod json;
 mod markdown;
+pub mod ngsi;
 mod number;
 mod plain_table;
 pub mod problems;
@@ -58,6 +59,10 @@ pub enum Format {
     Parquet,
     /// The same table as an Arrow IPC file (binary).
     Arrow,
+    /// Smart Data Models `KeyPerformanceIndicator` entities for an NGSI-LD broker: one JSON
+    /// array (an upsert's body), one entity a line.
+    #[strum(serialize = "ngsi-ld")]
+    NgsiLd,
 }
 
 /// How to render.
@@ -70,6 +75,8 @@ pub struct Style {
     pub width: Option<usize>,
     /// Threads that render CSV rows (the output is the same for any number).
     pub threads: usize,
+    /// The NGSI-LD representation (`--ngsi-ld-form`).
+    pub ngsi_form: ngsi::NgsiForm,
 }
 
 impl Default for Style {
@@ -78,6 +85,7 @@ impl Default for Style {
             colour: false,
             width: None,
             threads: std::thread::available_parallelism().map_or(1, |n| n.get().min(8)),
+            ngsi_form: ngsi::NgsiForm::default(),
         }
     }
 }
@@ -99,6 +107,7 @@ pub fn render(
         Format::Xlsx => xlsx::render(assessment, out),
         Format::Parquet => columnar::render_parquet(assessment, out),
         Format::Arrow => columnar::render_arrow(assessment, out),
+        Format::NgsiLd => ngsi::render(assessment, style.ngsi_form, style.threads, out),
     }
 }
 
