@@ -221,3 +221,23 @@ fn a_city_whose_name_holds_a_comma_can_be_named_with_city() {
     // A list still works.
     assert_eq!(cities("Oslo,Bergen"), ["Bergen", "Oslo"]);
 }
+
+#[test]
+fn an_amount_without_its_scale_asks_for_currency_and_scale_not_euros() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("m.csv"),
+        "city,year,variable,value,unit,currency\nOslo,2024,city_gdp,5000,thousand,USD\n",
+    )
+    .unwrap();
+    let out = citykpi(dir.path(), &["check", "data", "m.csv", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(3));
+    let report = json(&out);
+    let message = report["problems"][0]["message"].as_str().unwrap();
+    assert!(
+        message.ends_with(
+            "give the amount with its currency and scale (\"NOK million\", \"USD thousand\"), or in EUR million"
+        ),
+        "{message}"
+    );
+}

@@ -178,8 +178,15 @@ impl<'a> Loader<'a> {
         }
         let name = self.file_name(cell.at.origin);
         let expected = self.rules[cell.field].unit.clone();
+        let money =
+            self.rules[cell.field].variable && self.catalog.variables[cell.field].any_currency;
+        let give = match money {
+            // An amount may be in the city's own currency: only its scale must be known.
+            true => format!("give the amount with its currency and scale (\"NOK million\", \"USD thousand\"), or in {expected}"),
+            false => format!("give the value in {expected}"),
+        };
         let message = format!(
-            "`{}` is in {expected}, and {unit} does not convert to {expected}; give the value in {expected}",
+            "`{}` is in {expected}, and {unit} does not convert to {expected}; {give}",
             cell.written
         );
         self.report(
