@@ -89,6 +89,10 @@ pub enum ProblemCode {
     DuplicateTarget,
     YesNoKpiTarget,
     UnknownCity,
+    UnknownYear,
+    BadReported,
+    BadDate,
+    DuplicateVerification,
     ReportedDiffers,
     YearJump,
     PartsSum,
@@ -139,7 +143,7 @@ impl ProblemCode {
         use ProblemCode::*;
         match self {
             NoRows | UnknownVariable | NotAvailable | DuplicateRow | UnusedVariable
-            | PlausibleUnknown | ReportedDiffers | UnknownCity | YearJump | PartsSum
+            | PlausibleUnknown | ReportedDiffers | UnknownCity | UnknownYear | YearJump | PartsSum
             | PercentAsFraction | ImplausibleValue | PopulationChange | NotConstant
             | DenominatorMismatch | BaseYearNoData | UnknownColumn => Severity::Warning,
             _ => Severity::Error,
@@ -158,7 +162,8 @@ impl ProblemCode {
             | ReportedDiffers | DuplicateTarget | YesNoKpiTarget | UnknownCity | YearJump
             | PartsSum | PercentAsFraction | ImplausibleValue | PopulationChange | NotConstant
             | DenominatorMismatch | UnscorableTarget | BaseYearNoData | UnknownColumn
-            | FieldCount | SplitNumber | MixedCurrency | BadCurrency => Class::Data,
+            | FieldCount | SplitNumber | MixedCurrency | BadCurrency | UnknownYear | BadReported
+            | BadDate | DuplicateVerification => Class::Data,
             _ => Class::Definitions,
         }
     }

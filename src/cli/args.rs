@@ -300,6 +300,9 @@ pub struct AssessArgs {
     #[command(flatten)]
     pub text: TextArgs,
 
+    #[command(flatten)]
+    pub verify: VerifyArgs,
+
     /// Targets that replace the defaults: a CSV with columns kpi,target (optionally city, year, source).
     #[arg(long, value_name = "FILE", help_heading = "Definitions")]
     pub targets: Option<PathBuf>,
@@ -393,6 +396,21 @@ impl TextArgs {
     }
 }
 
+/// The verifier's record and what it changes (shared by `assess`, `explain` and `compare`).
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// The verifier's record: a CSV or workbook with columns city,year,kpi and any of
+    /// reported (yes/no), verified (yes/no/not verifiable), comment, evidence, verifier,
+    /// date. Its status wins over the data's `verified` column, and the report says so.
+    #[arg(long, value_name = "FILE", help_heading = "Verification")]
+    pub verification: Option<PathBuf>,
+
+    /// Score only verified values (the data's `verified` column, or the verification
+    /// file); the others are shown but not scored, and the report says why.
+    #[arg(long, help_heading = "Verification")]
+    pub verified_only: bool,
+}
+
 #[derive(Debug, Args)]
 pub struct ExplainArgs {
     /// The city.
@@ -413,6 +431,9 @@ pub struct ExplainArgs {
 
     #[command(flatten)]
     pub text: TextArgs,
+
+    #[command(flatten)]
+    pub verify: VerifyArgs,
 
     /// Targets that replace the defaults (as for `assess`).
     #[arg(long, value_name = "FILE", help_heading = "Definitions")]
@@ -447,6 +468,9 @@ pub struct CompareArgs {
 
     #[command(flatten)]
     pub text: TextArgs,
+
+    #[command(flatten)]
+    pub verify: VerifyArgs,
 
     /// Compare each city only with cities of the same value in this column of the data
     /// files (such as `region` or `size_class`).

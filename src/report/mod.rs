@@ -307,7 +307,28 @@ pub fn note(city_year: &CityYearReport, outcome: &Outcome) -> String {
                     min.level()
                 ),
             },
+            NotScored::NotVerified => match outcome.verification.and_then(|v| v.row.verdict) {
+                Some(verdict) => format!("verified: {}: not scored (--verified-only)", verdict.label()),
+                None if outcome.verified == Some(false) => "not verified: not scored (--verified-only)".into(),
+                None => "no verified status: not scored (--verified-only)".into(),
+            },
+            NotScored::NotReported => match outcome.verification {
+                Some(v) => format!("the verifier marks it not reported ({}:{}): not scored", v.file, v.row.line),
+                None => "not reported: not scored".into(),
+            },
         });
+    }
+    // Where the verifier's status replaces the data's flag, the report says so.
+    if let Some(v) = outcome.verification {
+        if let (Some(data), Some(verdict)) = (v.overrides, v.row.verdict) {
+            add(&format!(
+                "verified: {} per {}:{} (the data says {})",
+                verdict.label(),
+                v.file,
+                v.row.line,
+                if data { "yes" } else { "no" }
+            ));
+        }
     }
     text
 }
