@@ -143,8 +143,8 @@ impl ProblemCode {
         use ProblemCode::*;
         match self {
             NoRows | UnknownVariable | NotAvailable | DuplicateRow | UnusedVariable
-            | PlausibleUnknown | ReportedDiffers | UnknownCity | UnknownYear | YearJump | PartsSum
-            | PercentAsFraction | ImplausibleValue | PopulationChange | NotConstant
+            | PlausibleUnknown | ReportedDiffers | UnknownCity | UnknownYear | YearJump
+            | PartsSum | PercentAsFraction | ImplausibleValue | PopulationChange | NotConstant
             | DenominatorMismatch | BaseYearNoData | UnknownColumn => Severity::Warning,
             _ => Severity::Error,
         }
@@ -156,14 +156,44 @@ impl ProblemCode {
             UnreadableFile | NotUtf8 | EmptyFile | MissingColumn | InvalidCsv | DuplicateColumn => {
                 Class::Unreadable
             }
-            NoRows | UnreadableCell | MissingCity | MissingVariable | BadYear | UnknownVariable
-            | NotANumber | NotAvailable | OutOfRange | UnitMismatch | BadQuality | BadVerified
-            | PartExceedsWhole | DuplicateRow | DuplicateConflict | UnknownKpi
-            | ReportedDiffers | DuplicateTarget | YesNoKpiTarget | UnknownCity | YearJump
-            | PartsSum | PercentAsFraction | ImplausibleValue | PopulationChange | NotConstant
-            | DenominatorMismatch | UnscorableTarget | BaseYearNoData | UnknownColumn
-            | FieldCount | SplitNumber | MixedCurrency | BadCurrency | UnknownYear | BadReported
-            | BadDate | DuplicateVerification => Class::Data,
+            NoRows
+            | UnreadableCell
+            | MissingCity
+            | MissingVariable
+            | BadYear
+            | UnknownVariable
+            | NotANumber
+            | NotAvailable
+            | OutOfRange
+            | UnitMismatch
+            | BadQuality
+            | BadVerified
+            | PartExceedsWhole
+            | DuplicateRow
+            | DuplicateConflict
+            | UnknownKpi
+            | ReportedDiffers
+            | DuplicateTarget
+            | YesNoKpiTarget
+            | UnknownCity
+            | YearJump
+            | PartsSum
+            | PercentAsFraction
+            | ImplausibleValue
+            | PopulationChange
+            | NotConstant
+            | DenominatorMismatch
+            | UnscorableTarget
+            | BaseYearNoData
+            | UnknownColumn
+            | FieldCount
+            | SplitNumber
+            | MixedCurrency
+            | BadCurrency
+            | UnknownYear
+            | BadReported
+            | BadDate
+            | DuplicateVerification => Class::Data,
             _ => Class::Definitions,
         }
     }

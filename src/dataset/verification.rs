@@ -170,7 +170,8 @@ impl Verification {
                     ),
                 )
             } else if !rows.iter().any(|&r| data.years[r] == row.year) {
-                let mut years: Vec<String> = rows.iter().map(|&r| data.years[r].to_string()).collect();
+                let mut years: Vec<String> =
+                    rows.iter().map(|&r| data.years[r].to_string()).collect();
                 years.dedup();
                 (
                     (city, Some(row.year)),
@@ -205,7 +206,12 @@ impl Verification {
     pub fn index(&self) -> HashMap<(String, i32, usize), &VerificationRow> {
         self.rows
             .iter()
-            .map(|r| ((super::name_key(&r.city).into_owned(), r.year, r.measure), r))
+            .map(|r| {
+                (
+                    (super::name_key(&r.city).into_owned(), r.year, r.measure),
+                    r,
+                )
+            })
             .collect()
     }
 }
@@ -386,7 +392,10 @@ impl<'c> Reading<'c> {
 
 /// The measures a `kpi` cell names: one (a code, `CODE/part` or id), or every part of a
 /// KPI named whole; else a message with the closest code.
-pub(super) fn measures_named<'c>(catalog: &'c Catalog, name: &str) -> Result<Vec<&'c Measure>, String> {
+pub(super) fn measures_named<'c>(
+    catalog: &'c Catalog,
+    name: &str,
+) -> Result<Vec<&'c Measure>, String> {
     if let Some((_, m)) = catalog.find_measure(name) {
         return Ok(vec![m]);
     }
@@ -466,7 +475,10 @@ mod tests {
         // A KPI named whole speaks for each of its parts.
         let parts = catalog.find("EN:EN:WA:1C").unwrap().measures.len();
         assert_eq!(read.rows.len(), parts);
-        assert!(read.rows.iter().all(|r| r.verdict == Some(Verdict::No) && r.line == 2));
+        assert!(read
+            .rows
+            .iter()
+            .all(|r| r.verdict == Some(Verdict::No) && r.line == 2));
         assert_eq!(read.rows[0].comment.as_deref(), Some("parts missing"));
     }
 }

@@ -19,9 +19,7 @@ use serde::{Deserialize, Serialize};
 use super::row::KpiRow;
 use super::{in_chunks, round};
 use crate::diagnostic::Problem;
-use crate::scoring::{
-    Assessment, CityYearReport, Evidence, Outcome, Reporting, Standing, Summary,
-};
+use crate::scoring::{Assessment, CityYearReport, Evidence, Outcome, Reporting, Standing, Summary};
 
 /// The version of the report's schema, in every report: the major number changes when a
 /// field is removed, renamed or changes meaning; the minor when one is added.

@@ -30,6 +30,7 @@ use std::fmt::Write as _;
 use std::io::Write;
 
 use crate::catalog::{Measure, MeasureKind};
+use crate::dataset::Verdict;
 use crate::scoring::{
     Assessment, CityYearReport, Evidence, NotScored, Outcome, Status, Summary, Target, TargetOrigin,
 };
@@ -224,11 +225,13 @@ pub fn display_number(measure: &Measure, value: f64) -> String {
     }
 }
 
-/// Where a target was set: `default`, `targets.csv:4`, `targets.csv:4 (city)`.
+/// Where a target was set: `default` (a published source, or yes for a yes/no KPI),
+/// `default (citykpi's choice)`, `targets.csv:4`, `targets.csv:4 (city)`.
 pub fn target_origin(target: Option<&Target>) -> String {
     match target.map(|t| t.origin) {
         None => String::new(),
         Some(TargetOrigin::Default) => "default".into(),
+        Some(TargetOrigin::Chosen) => "default (citykpi's choice)".into(),
         Some(TargetOrigin::File {
             file,
             line,
@@ -308,12 +311,19 @@ pub fn note(city_year: &CityYearReport, outcome: &Outcome) -> String {
                 ),
             },
             NotScored::NotVerified => match outcome.verification.and_then(|v| v.row.verdict) {
-                Some(verdict) => format!("verified: {}: not scored (--verified-only)", verdict.label()),
-                None if outcome.verified == Some(false) => "not verified: not scored (--verified-only)".into(),
-                None => "no verified status: not scored (--verified-only)".into(),
+                Some(Verdict::NotVerifiable) => {
+                    "not verifiable: not scored (--verified-only)".into()
+                }
+                _ if outcome.verified == Some(false) => {
+                    "not verified: not scored (--verified-only)".into()
+                }
+                _ => "no verified status: not scored (--verified-only)".into(),
             },
             NotScored::NotReported => match outcome.verification {
-                Some(v) => format!("the verifier marks it not reported ({}:{}): not scored", v.file, v.row.line),
+                Some(v) => format!(
+                    "the verifier marks it not reported ({}:{}): not scored",
+                    v.file, v.row.line
+                ),
                 None => "not reported: not scored".into(),
             },
         });

@@ -192,9 +192,7 @@ impl<'a> KpiRow<'a> {
             quality: o.quality.map(|q| q.level()),
             verified: o.verified,
             data_notes: notes_text(city_year.notes(o)),
-            verification: verifier
-                .and_then(|v| v.verdict)
-                .map(|v| v.label().into()),
+            verification: verifier.and_then(|v| v.verdict).map(|v| v.label().into()),
             verifier_reported: verifier.and_then(|v| v.reported),
             verifier_comment: verifier.and_then(|v| v.comment.as_deref()).map(Cow::from),
             evidence: verifier.and_then(|v| v.evidence.as_deref()).map(Cow::from),

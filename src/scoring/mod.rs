@@ -57,10 +57,14 @@ impl<'a> TargetTable<'a> {
             .measures()
             .map(|(_, m)| {
                 let value = if m.is_yes_no() { Some(1.0) } else { m.target };
+                let source = m.target_source.as_deref();
                 value.map(|value| Target {
                     value,
-                    origin: TargetOrigin::Default,
-                    source: None,
+                    origin: match m.is_yes_no() || source.is_some() {
+                        true => TargetOrigin::Default,
+                        false => TargetOrigin::Chosen,
+                    },
+                    source: source.filter(|_| !m.is_yes_no()),
                     year: None,
                 })
             })
@@ -330,7 +334,13 @@ impl<'a> Assessment<'a> {
 
     /// What the verification file says of measure `m` of `city` in `year`; `data` is the
     /// data's own flag, kept where the verifier's status replaces a different one.
-    fn verifier(&self, city: &str, year: i32, m: usize, data: Option<bool>) -> Option<Verifier<'a>> {
+    fn verifier(
+        &self,
+        city: &str,
+        year: i32,
+        m: usize,
+        data: Option<bool>,
+    ) -> Option<Verifier<'a>> {
         let (file, rows) = self.verification.as_ref()?;
         let key = (crate::dataset::name_key(city).into_owned(), year, m);
         let row: &'a VerificationRow = rows.get(&key)?;

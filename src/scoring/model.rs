@@ -139,7 +139,8 @@ pub enum NotScored {
 pub struct Target<'a> {
     pub value: f64,
     pub origin: TargetOrigin<'a>,
-    /// The basis a targets file gives for it (`SDG 6.1`, `national plan`).
+    /// The basis a targets file gives for it (`SDG 6.1`, `national plan`), or the published
+    /// source of the definition's default.
     pub source: Option<&'a str>,
     /// The year the target is for, where a targets file gives one.
     pub year: Option<i32>,
@@ -148,8 +149,11 @@ pub struct Target<'a> {
 /// Where a target comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TargetOrigin<'a> {
-    /// The KPI definition's default (for yes/no KPIs: yes).
+    /// The KPI definition's default with a published source (`target_source`), or the
+    /// yes of a yes/no KPI (U4SSC's rule).
     Default,
+    /// The KPI definition's default with no published source: citykpi's own choice.
+    Chosen,
     /// A targets file: its name and line, and whether the row names this city.
     File {
         file: &'a str,
