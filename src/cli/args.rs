@@ -399,14 +399,12 @@ impl TextArgs {
 /// The verifier's record and what it changes (shared by `assess`, `explain` and `compare`).
 #[derive(Debug, Args)]
 pub struct VerifyArgs {
-    /// The verifier's record: a CSV or workbook with columns city,year,kpi and any of
-    /// reported (yes/no), verified (yes/no/not verifiable), comment, evidence, verifier,
-    /// date. Its status wins over the data's `verified` column, and the report says so.
+    /// The verifier's record (CSV or workbook): city,year,kpi and any of reported, verified
+    /// (yes/no/not verifiable), comment, evidence, verifier, date; it wins over the data's.
     #[arg(long, value_name = "FILE", help_heading = "Verification")]
     pub verification: Option<PathBuf>,
 
-    /// Score only verified values (the data's `verified` column, or the verification
-    /// file); the others are shown but not scored, and the report says why.
+    /// Score only verified values (verification file, else the data's `verified` column).
     #[arg(long, help_heading = "Verification")]
     pub verified_only: bool,
 }

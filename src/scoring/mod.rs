@@ -117,6 +117,9 @@ impl<'a> TargetTable<'a> {
     }
 }
 
+/// The rows of a verification file by city key, year and measure index.
+type VerifierIndex<'a> = HashMap<(String, i32, usize), &'a VerificationRow>;
+
 /// A city with no data in the base year of progress.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BaseYearMisfit<'a> {
@@ -144,7 +147,7 @@ pub struct Assessment<'a> {
     /// Whether the data gives any quality level or verified flag (else none is looked up).
     assured: bool,
     /// The verification file's name and its rows by city key, year and measure.
-    verification: Option<(&'a str, HashMap<(String, i32, usize), &'a VerificationRow>)>,
+    verification: Option<(&'a str, VerifierIndex<'a>)>,
     /// `--verified-only`: values not verified are shown but not scored.
     verified_only: bool,
     /// The problems of the data and targets behind the assessment.
