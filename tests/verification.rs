@@ -166,6 +166,21 @@ fn the_summary_counts_kpis_and_data_points_reported_and_verified() {
     assert_eq!(counts("EC:ICT:ICT", "data_points"), [4, 1, 3, 2]);
     assert_eq!(counts("EC", "kpis")[0], 3);
     assert_eq!(counts("EN", "kpis")[..3], [0, 0, 0]);
+    // The lists name the same KPIs: 1C among those not reported, the other three not verified.
+    let codes = |list: &str| -> Vec<String> {
+        cy[list]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c.as_str().unwrap().to_string())
+            .filter(|c| c.starts_with("EC:ICT:ICT"))
+            .collect()
+    };
+    assert_eq!(codes("not_reported"), ["EC:ICT:ICT:1C", "EC:ICT:ICT:5C"]);
+    assert_eq!(
+        codes("not_verified"),
+        ["EC:ICT:ICT:2C", "EC:ICT:ICT:3C", "EC:ICT:ICT:4C"]
+    );
     // Without the file, the data's flags and values decide: 1C reported and verified.
     let plain = assess_json(&[]);
     let r = &summary(&plain, "ALL")["kpis"];

@@ -318,24 +318,23 @@ impl<'a> CityYearReport<'a> {
             .filter(|o| matches!(o.status, Status::Missing(Reason::InvalidInputs(_))))
     }
 
-    /// The KPIs with no value at all (in any part): the verification report's "KPIs not
-    /// reported".
+    /// The KPIs not reported in any part (no value, or the verifier says not reported):
+    /// the verification report's "KPIs not reported".
     pub fn not_reported(&self) -> Vec<&'a Kpi> {
         self.by_kpi()
-            .filter(|(_, outcomes)| outcomes.iter().all(|o| o.value.is_none()))
+            .filter(|(_, outcomes)| outcomes.iter().all(|o| !o.is_reported()))
             .map(|(kpi, _)| kpi)
             .collect()
     }
 
-    /// The KPIs with a value that is not flagged verified in every part: the verification
-    /// report's "KPIs not verified".
+    /// The KPIs reported with a part that is not verified: the verification report's "KPIs
+    /// not verified" (the summaries' `kpis.not_verified` counts them).
     pub fn not_verified(&self) -> Vec<&'a Kpi> {
         self.by_kpi()
             .filter(|(_, outcomes)| {
-                outcomes.iter().any(|o| o.value.is_some())
-                    && outcomes
-                        .iter()
-                        .any(|o| o.value.is_some() && o.verified != Some(true))
+                outcomes
+                    .iter()
+                    .any(|o| o.is_reported() && o.verified != Some(true))
             })
             .map(|(kpi, _)| kpi)
             .collect()
