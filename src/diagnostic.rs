@@ -156,44 +156,14 @@ impl ProblemCode {
             UnreadableFile | NotUtf8 | EmptyFile | MissingColumn | InvalidCsv | DuplicateColumn => {
                 Class::Unreadable
             }
-            NoRows
-            | UnreadableCell
-            | MissingCity
-            | MissingVariable
-            | BadYear
-            | UnknownVariable
-            | NotANumber
-            | NotAvailable
-            | OutOfRange
-            | UnitMismatch
-            | BadQuality
-            | BadVerified
-            | PartExceedsWhole
-            | DuplicateRow
-            | DuplicateConflict
-            | UnknownKpi
-            | ReportedDiffers
-            | DuplicateTarget
-            | YesNoKpiTarget
-            | UnknownCity
-            | YearJump
-            | PartsSum
-            | PercentAsFraction
-            | ImplausibleValue
-            | PopulationChange
-            | NotConstant
-            | DenominatorMismatch
-            | UnscorableTarget
-            | BaseYearNoData
-            | UnknownColumn
-            | FieldCount
-            | SplitNumber
-            | MixedCurrency
-            | BadCurrency
-            | UnknownYear
-            | BadReported
-            | BadDate
-            | DuplicateVerification => Class::Data,
+            UnknownYear | BadReported | BadDate | DuplicateVerification => Class::Data,
+            NoRows | UnreadableCell | MissingCity | MissingVariable | BadYear | UnknownVariable
+            | NotANumber | NotAvailable | OutOfRange | UnitMismatch | BadQuality | BadVerified
+            | PartExceedsWhole | DuplicateRow | DuplicateConflict | UnknownKpi
+            | ReportedDiffers | DuplicateTarget | YesNoKpiTarget | UnknownCity | YearJump
+            | PartsSum | PercentAsFraction | ImplausibleValue | PopulationChange | NotConstant
+            | DenominatorMismatch | UnscorableTarget | BaseYearNoData | UnknownColumn
+            | FieldCount | SplitNumber | MixedCurrency | BadCurrency => Class::Data,
             _ => Class::Definitions,
         }
     }
