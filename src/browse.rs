@@ -235,7 +235,11 @@ pub fn show(catalog: &Catalog, name: &str, out: &mut dyn Write) -> Result<(), cr
                     let reference = m.reference.map_or(String::new(), |r| {
                         format!(" (reference value {r} earns 0 %)")
                     });
-                    format!("{}{reference}", target_text(m, Some(t)))
+                    let source = match &m.target_source {
+                        Some(source) => format!(" (source: {source})"),
+                        None => " (citykpi's choice; set your own with --targets)".into(),
+                    };
+                    format!("{}{reference}{source}", target_text(m, Some(t)))
                 }
                 None => "none by default (reported, not scored; give one with --targets)".into(),
             }

@@ -89,6 +89,10 @@ pub enum ProblemCode {
     DuplicateTarget,
     YesNoKpiTarget,
     UnknownCity,
+    UnknownYear,
+    BadReported,
+    BadDate,
+    DuplicateVerification,
     ReportedDiffers,
     YearJump,
     PartsSum,
@@ -139,8 +143,8 @@ impl ProblemCode {
         use ProblemCode::*;
         match self {
             NoRows | UnknownVariable | NotAvailable | DuplicateRow | UnusedVariable
-            | PlausibleUnknown | ReportedDiffers | UnknownCity | YearJump | PartsSum
-            | PercentAsFraction | ImplausibleValue | PopulationChange | NotConstant
+            | PlausibleUnknown | ReportedDiffers | UnknownCity | UnknownYear | YearJump
+            | PartsSum | PercentAsFraction | ImplausibleValue | PopulationChange | NotConstant
             | DenominatorMismatch | BaseYearNoData | UnknownColumn => Severity::Warning,
             _ => Severity::Error,
         }
@@ -152,6 +156,7 @@ impl ProblemCode {
             UnreadableFile | NotUtf8 | EmptyFile | MissingColumn | InvalidCsv | DuplicateColumn => {
                 Class::Unreadable
             }
+            UnknownYear | BadReported | BadDate | DuplicateVerification => Class::Data,
             NoRows | UnreadableCell | MissingCity | MissingVariable | BadYear | UnknownVariable
             | NotANumber | NotAvailable | OutOfRange | UnitMismatch | BadQuality | BadVerified
             | PartExceedsWhole | DuplicateRow | DuplicateConflict | UnknownKpi

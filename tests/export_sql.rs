@@ -208,7 +208,7 @@ fn export(args: &[&str]) -> String {
 
 /// The columns of `assess --format csv` that the SQL does not give (README, "Larger than one
 /// machine"), and those it gives only with `--include-scoring`.
-const NOT_IN_SQL: [&str; 11] = [
+const NOT_IN_SQL: [&str; 17] = [
     "data_notes",
     "target_year",
     "display",
@@ -220,6 +220,12 @@ const NOT_IN_SQL: [&str; 11] = [
     "change_since_base",
     "quality",
     "verified",
+    "verification",
+    "verifier_reported",
+    "verifier_comment",
+    "evidence",
+    "verifier",
+    "verification_date",
 ];
 const SCORING: [&str; 7] = [
     "target",

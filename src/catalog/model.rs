@@ -214,6 +214,9 @@ pub struct Measure {
     pub unit: String,
     pub direction: Direction,
     pub target: Option<f64>,
+    /// Where the default target comes from (`target_source` in the definition: a published
+    /// U4SSC benchmark); `None` where the target is citykpi's own choice.
+    pub target_source: Option<String>,
     pub reference: Option<f64>,
     /// False where the definition says the KPI is never scored.
     pub scorable: bool,

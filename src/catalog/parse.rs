@@ -390,6 +390,7 @@ pub(super) fn parse_kpi(
                     unit: raw.unit.clone(),
                     direction: raw.direction,
                     target: raw.target,
+                    target_source: raw.target_source.clone(),
                     reference: raw.reference,
                     scorable: raw.scored != Some(false),
                     kind: MeasureKind::of(&raw.unit),
@@ -420,6 +421,10 @@ pub(super) fn parse_kpi(
                         unit: part.unit.clone().unwrap_or_else(|| raw.unit.clone()),
                         direction: part.direction.unwrap_or(raw.direction),
                         target: part.target.or(raw.target),
+                        target_source: match part.target {
+                            Some(_) => part.target_source.clone(),
+                            None => raw.target_source.clone(),
+                        },
                         reference: part.reference.or(raw.reference),
                         scorable: part.scored.or(raw.scored) != Some(false),
                         kind: MeasureKind::of(part.unit.as_deref().unwrap_or(&raw.unit)),

@@ -46,6 +46,9 @@ pub struct RawKpi {
     pub formula: Option<Spanned<String>>,
     pub direction: super::Direction,
     pub target: Option<f64>,
+    /// Where the default target comes from (a published benchmark); without it the target
+    /// is citykpi's own choice.
+    pub target_source: Option<String>,
     pub reference: Option<f64>,
     pub scored: Option<bool>,
     /// The valid range of a value the city reports directly, where the unit's default
@@ -71,6 +74,7 @@ pub struct RawPart {
     pub unit: Option<String>,
     pub direction: Option<super::Direction>,
     pub target: Option<f64>,
+    pub target_source: Option<String>,
     pub reference: Option<f64>,
     /// `false`: the part is reported but never scored (the KPI's `scored` otherwise).
     pub scored: Option<bool>,

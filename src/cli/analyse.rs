@@ -8,7 +8,7 @@ use anyhow::Context;
 
 use super::args::{self, left_out, left_out_note, year_list, CompareArgs, DiffArgs};
 use super::output::{check_output, files_read, write_output};
-use super::run::{load_readable, load_targets, parse_inputs};
+use super::run::{load_readable, load_targets, load_verification, parse_inputs, print_problems};
 use citykpi::catalog::Catalog;
 use citykpi::dataset::{self, Filter, Groups, Input};
 use citykpi::diagnostic::{exit, plural, Problems};
@@ -18,9 +18,21 @@ use citykpi::{diff, engine, report, Error};
 /// `citykpi compare`: every city of one year against its peers.
 pub fn compare(catalog: &Catalog, args: CompareArgs, stderr: &mut dyn Write) -> anyhow::Result<u8> {
     let inputs = parse_inputs(&args.data)?;
-    let reads = files_read(&inputs, &[args.targets.as_deref(), args.peers.as_deref()]);
+    let reads = files_read(
+        &inputs,
+        &[
+            args.targets.as_deref(),
+            args.peers.as_deref(),
+            args.verify.verification.as_deref(),
+        ],
+    );
     check_output(args.output.as_deref(), &reads, "comparison")?;
     let targets = load_targets(catalog, args.targets.as_deref(), &args.text.options())?;
+    let verification = load_verification(
+        catalog,
+        args.verify.verification.as_deref(),
+        &args.text.options(),
+    )?;
     let mut groups = Groups::new();
     let grouping = match (&args.group, &args.peers) {
         (Some(column), _) => {
@@ -52,7 +64,13 @@ pub fn compare(catalog: &Catalog, args: CompareArgs, stderr: &mut dyn Write) -> 
     // Each city on its latest year (of those asked for); a city with none of them is named.
     let asked = args::years(&args.year);
     let results = engine::evaluate(catalog, &data).context("evaluating the KPI formulas")?;
-    let assessment = Assessment::new(catalog, &results, targets.as_ref(), None).with_years(&asked);
+    if let Some(verification) = &verification {
+        print_problems(&verification.check(&data), stderr)?;
+    }
+    let assessment = Assessment::new(catalog, &results, targets.as_ref(), None)
+        .with_verification(verification.as_ref())
+        .with_verified_only(args.verify.verified_only)
+        .with_years(&asked);
     let chosen = latest_per_city(&data, &asked);
     let left_out = left_out(&data.cities, &data.years, &asked);
     if chosen.is_empty() {

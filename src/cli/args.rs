@@ -302,6 +302,9 @@ pub struct AssessArgs {
     #[command(flatten)]
     pub text: TextArgs,
 
+    #[command(flatten)]
+    pub verify: VerifyArgs,
+
     /// Targets that replace the defaults: a CSV with columns kpi,target (optionally city, year, source).
     #[arg(long, value_name = "FILE", help_heading = "Definitions")]
     pub targets: Option<PathBuf>,
@@ -401,6 +404,19 @@ impl TextArgs {
     }
 }
 
+/// The verifier's record and what it changes (shared by `assess`, `explain` and `compare`).
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// The verifier's record (CSV or workbook): city,year,kpi and any of reported, verified
+    /// (yes/no/not verifiable), comment, evidence, verifier, date; it wins over the data's.
+    #[arg(long, value_name = "FILE", help_heading = "Verification")]
+    pub verification: Option<PathBuf>,
+
+    /// Score only verified values (verification file, else the data's `verified` column).
+    #[arg(long, help_heading = "Verification")]
+    pub verified_only: bool,
+}
+
 #[derive(Debug, Args)]
 pub struct ExplainArgs {
     /// The city.
@@ -421,6 +437,9 @@ pub struct ExplainArgs {
 
     #[command(flatten)]
     pub text: TextArgs,
+
+    #[command(flatten)]
+    pub verify: VerifyArgs,
 
     /// Targets that replace the defaults (as for `assess`).
     #[arg(long, value_name = "FILE", help_heading = "Definitions")]
@@ -455,6 +474,9 @@ pub struct CompareArgs {
 
     #[command(flatten)]
     pub text: TextArgs,
+
+    #[command(flatten)]
+    pub verify: VerifyArgs,
 
     /// Compare each city only with cities of the same value in this column of the data
     /// files (such as `region` or `size_class`).

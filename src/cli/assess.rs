@@ -16,7 +16,7 @@ use citykpi::{engine, plausibility, Error};
 
 use super::args::{self, year_list, AssessArgs};
 use super::output::{check_output, files_read, to_terminal, write_output, Progress};
-use super::run::{parse_inputs, print_problems, refuse_terminal};
+use super::run::{load_verification, parse_inputs, print_problems, refuse_terminal};
 
 pub(super) fn assess(
     catalog: &Catalog,
@@ -30,7 +30,10 @@ pub(super) fn assess(
         _ => {}
     }
     let inputs = parse_inputs(&args.data)?;
-    let reads = files_read(&inputs, &[args.targets.as_deref()]);
+    let reads = files_read(
+        &inputs,
+        &[args.targets.as_deref(), args.verify.verification.as_deref()],
+    );
     check_output(args.output.as_deref(), &reads, "report")?;
     for gate in &args.fail_under {
         if let Gate::Score {
@@ -71,6 +74,13 @@ pub(super) fn assess(
             }
         },
     };
+    // A verification file with errors stops the run: a verifier's status read wrong would
+    // score what was not verified.
+    let verification = load_verification(
+        catalog,
+        args.verify.verification.as_deref(),
+        &args.text.options(),
+    )?;
     // Every year is read: earlier years are the base of progress. --year picks what is reported.
     let filter = Filter {
         // Each --city whole, and its parts between commas: "Washington, D.C." and "Oslo,Bergen".
@@ -136,6 +146,8 @@ pub(super) fn assess(
     let assessment = Assessment::new(catalog, &results, targets.as_ref(), args.tier.0)
         .with_base_year(args.base_year)
         .with_min_quality(args.min_quality)
+        .with_verification(verification.as_ref())
+        .with_verified_only(args.verify.verified_only)
         .with_years(&years);
     let mut disagreements = results.problems(catalog);
     disagreements
@@ -143,6 +155,9 @@ pub(super) fn assess(
         .extend(plausibility::check(catalog, &results).0);
     if let Some(targets) = &targets {
         disagreements.0.extend(targets.check_cities(&data).0);
+    }
+    if let Some(verification) = &verification {
+        disagreements.0.extend(verification.check(&data).0);
     }
     disagreements
         .0

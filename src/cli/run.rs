@@ -10,7 +10,7 @@ use std::path::Path;
 use anyhow::Context;
 
 use citykpi::catalog::{Catalog, Definitions};
-use citykpi::dataset::{self, Dataset, Filter, Input, Targets};
+use citykpi::dataset::{self, Dataset, Filter, Input, Targets, Verification};
 use citykpi::diagnostic::{exit, plural, Problems};
 use citykpi::report;
 use citykpi::report::problems::ProblemFormat;
@@ -247,6 +247,24 @@ pub(super) fn load_targets(
     Ok(Some(targets))
 }
 
+/// The verification file, if one is given; its errors stop the run (exit 3, or 1 when it
+/// cannot be read at all).
+pub(super) fn load_verification(
+    catalog: &Catalog,
+    path: Option<&Path>,
+    options: &dataset::TextOptions,
+) -> anyhow::Result<Option<Verification>> {
+    let Some(path) = path else {
+        return Ok(None);
+    };
+    let verification =
+        Verification::from_path(catalog, path, options).map_err(|problems| Error::Data {
+            summary: format!("the verification file {} has errors", path.display()),
+            problems,
+        })?;
+    Ok(Some(verification))
+}
+
 /// The data, its problems printed; a file that cannot be read at all stops the run.
 pub(super) fn load_readable(
     catalog: &Catalog,
@@ -298,6 +316,11 @@ fn explain(catalog: &Catalog, args: ExplainArgs, stderr: &mut dyn Write) -> anyh
     };
     let inputs = parse_inputs(&args.data)?;
     let targets = load_targets(catalog, args.targets.as_deref(), &args.text.options())?;
+    let verification = load_verification(
+        catalog,
+        args.verify.verification.as_deref(),
+        &args.text.options(),
+    )?;
     let filter = Filter {
         cities: vec![args.city.clone()],
         years: Vec::new(),
@@ -341,11 +364,14 @@ fn explain(catalog: &Catalog, args: ExplainArgs, stderr: &mut dyn Write) -> anyh
     let results = engine::evaluate(catalog, &data).context("evaluating the KPI formulas")?;
     let assessment = Assessment::new(catalog, &results, targets.as_ref(), None)
         .with_base_year(args.base_year)
+        .with_verification(verification.as_ref())
+        .with_verified_only(args.verify.verified_only)
         .with_years(&years);
     print_problems(
         &Problems(
             super::assess::base_year_problem(&assessment, &data)
                 .into_iter()
+                .chain(verification.iter().flat_map(|v| v.check(&data).0))
                 .collect(),
         ),
         stderr,

@@ -24,6 +24,7 @@ mod rule;
 mod sheet;
 mod tabular;
 mod targets;
+mod verification;
 
 pub use csv_text::{Decimal, TextOptions, NO, PARTIAL, YES};
 pub use groups::{read_groups, Groups};
@@ -33,6 +34,7 @@ pub use loader::{load, Loaded, Loader, LISTED};
 pub use model::{Dataset, Field, Filter, Origin};
 pub use rule::{accepted, Accepted};
 pub use targets::{TargetRow, Targets};
+pub use verification::{Verdict, Verification, VerificationRow};
 
 /// A name as the loader compares it: city names, variable names and codes are one thing
 /// however they are cased and whichever Unicode form spells them ("Malmö" typed with a

@@ -491,7 +491,7 @@ fn read_batches<R: Read>(
     }
 }
 
-fn parse_year(raw: &str) -> Option<i32> {
+pub(super) fn parse_year(raw: &str) -> Option<i32> {
     let raw = raw.strip_suffix(".0").unwrap_or(raw);
     raw.parse::<i32>()
         .ok()

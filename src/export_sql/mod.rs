@@ -440,6 +440,20 @@ fn catalogue(sql: &mut String, catalog: &Catalog, d: Dialect) {
             format!("{} AS unit", string(&m.unit)),
             format!("{} AS direction", string(direction)),
             format!("{} AS default_target", optional_float(default_target, d)),
+            format!(
+                "{} AS default_target_source",
+                optional_string(m.target_source.as_deref().filter(|_| !m.is_yes_no()), d)
+            ),
+            format!(
+                "{} AS default_origin",
+                optional_string(
+                    default_target.map(|_| match m.is_yes_no() || m.target_source.is_some() {
+                        true => "default",
+                        false => "default (citykpi's choice)",
+                    }),
+                    d
+                )
+            ),
             format!("{} AS reference", optional_float(m.reference, d)),
             format!("{} AS scorable", i32::from(scored)),
             format!("{} AS yes_no", i32::from(m.is_yes_no())),

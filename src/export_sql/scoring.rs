@@ -87,8 +87,8 @@ pub(super) fn scored(
             "targeted AS (
   SELECT l.*,
     CASE WHEN l.yes_no = 1 THEN l.default_target ELSE COALESCE(tc.target, ta.target, l.default_target) END AS target,
-    CASE WHEN l.yes_no = 1 THEN NULL WHEN tc.target IS NOT NULL THEN tc.target_source WHEN ta.target IS NOT NULL THEN ta.target_source END AS target_source,
-    CASE WHEN l.yes_no = 1 THEN 'default' WHEN tc.target IS NOT NULL THEN tc.target_origin WHEN ta.target IS NOT NULL THEN ta.target_origin WHEN l.default_target IS NOT NULL THEN 'default' END AS target_origin
+    CASE WHEN l.yes_no = 1 THEN NULL WHEN tc.target IS NOT NULL THEN tc.target_source WHEN ta.target IS NOT NULL THEN ta.target_source ELSE l.default_target_source END AS target_source,
+    CASE WHEN l.yes_no = 1 THEN 'default' WHEN tc.target IS NOT NULL THEN tc.target_origin WHEN ta.target IS NOT NULL THEN ta.target_origin ELSE l.default_origin END AS target_origin
   FROM {long_values}
   LEFT JOIN targets_given AS tc ON tc.position = l.position AND tc.city_key = lower(l.city)
   LEFT JOIN targets_given AS ta ON ta.position = l.position AND ta.city_key IS NULL
@@ -98,11 +98,10 @@ pub(super) fn scored(
         let _ = writeln!(
             sql,
             "targeted AS (
-  SELECT l.*, l.default_target AS target, {} AS target_source,
-    CASE WHEN l.default_target IS NOT NULL THEN 'default' END AS target_origin
+  SELECT l.*, l.default_target AS target, l.default_target_source AS target_source,
+    l.default_origin AS target_origin
   FROM {long_values}
-),",
-            optional_string(None, options.dialect)
+),"
         );
     }
     let (targeted, achieved) = (d.from("targeted", "t"), d.from("achieved", "a"));

@@ -213,6 +213,26 @@ pub fn render(
                 assurance(e.row.quality, e.row.verified).trim_start_matches("; quality ")
             )?;
         }
+        if let Some(v) = o.verification {
+            let r = v.row;
+            let mut said: Vec<String> = Vec::new();
+            said.extend(r.verdict.map(|d| format!("verified: {}", d.label())));
+            said.extend(
+                r.reported
+                    .map(|y| format!("reported: {}", if y { "yes" } else { "no" })),
+            );
+            said.extend(r.comment.clone());
+            said.extend(r.evidence.as_ref().map(|e| format!("evidence: {e}")));
+            said.extend(r.verifier.clone());
+            said.extend(r.date.clone());
+            writeln!(
+                out,
+                "  Verifier:  {} ({}:{})",
+                said.join("; "),
+                v.file,
+                r.line
+            )?;
+        }
         match o.target {
             Some(t) => writeln!(
                 out,

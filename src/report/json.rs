@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 use super::row::KpiRow;
 use super::{in_chunks, round};
 use crate::diagnostic::Problem;
-use crate::scoring::{Assessment, CityYearReport, Evidence, Outcome, Standing, Summary};
+use crate::scoring::{Assessment, CityYearReport, Evidence, Outcome, Reporting, Standing, Summary};
 
 /// The version of the report's schema, in every report: the major number changes when a
 /// field is removed, renamed or changes meaning; the minor when one is added.
@@ -157,6 +157,14 @@ pub struct SummaryJson<'a> {
     pub advanced_computed: usize,
     pub core_verified: usize,
     pub advanced_verified: usize,
+    /// KPIs reported, verified, not verified and not reported (a KPI is reported when one
+    /// of its parts is, verified when every reported part is): the verification report's
+    /// section 2.
+    #[serde(default)]
+    pub kpis: Reporting,
+    /// The same per data point (each part of a KPI, or the KPI where it has none): section 3.
+    #[serde(default)]
+    pub data_points: Reporting,
     /// Measures with a score.
     pub scored: usize,
     pub points: u32,
@@ -311,6 +319,8 @@ impl<'a> From<&Summary<'a>> for SummaryJson<'a> {
             advanced_computed: s.advanced_computed,
             core_verified: s.core_verified,
             advanced_verified: s.advanced_verified,
+            kpis: s.kpis,
+            data_points: s.data_points,
             scored: s.scored,
             points: s.points,
             max_points: s.max_points,

@@ -39,6 +39,10 @@ pub fn render(assessment: &Assessment, out: &mut dyn Write) -> Result<(), WriteE
             )?,
             None => writeln!(out, "No KPI of the selected tier is defined.")?,
         }
+        if let Some(reporting) = &page.reporting {
+            writeln!(out)?;
+            writeln!(out, "Reporting: {reporting}.")?;
+        }
         writeln!(out)?;
         writeln!(out, "| {} |", SUMMARY_HEADER.join(" | "))?;
         writeln!(out, "|---|---:|---:|---:|---|---|")?;

@@ -31,6 +31,7 @@ use std::fmt::Write as _;
 use std::io::Write;
 
 use crate::catalog::{Measure, MeasureKind};
+use crate::dataset::Verdict;
 use crate::scoring::{
     Assessment, CityYearReport, Evidence, NotScored, Outcome, Status, Summary, Target, TargetOrigin,
 };
@@ -233,11 +234,13 @@ pub fn display_number(measure: &Measure, value: f64) -> String {
     }
 }
 
-/// Where a target was set: `default`, `targets.csv:4`, `targets.csv:4 (city)`.
+/// Where a target was set: `default` (a published source, or yes for a yes/no KPI),
+/// `default (citykpi's choice)`, `targets.csv:4`, `targets.csv:4 (city)`.
 pub fn target_origin(target: Option<&Target>) -> String {
     match target.map(|t| t.origin) {
         None => String::new(),
         Some(TargetOrigin::Default) => "default".into(),
+        Some(TargetOrigin::Chosen) => "default (citykpi's choice)".into(),
         Some(TargetOrigin::File {
             file,
             line,
@@ -316,7 +319,35 @@ pub fn note(city_year: &CityYearReport, outcome: &Outcome) -> String {
                     min.level()
                 ),
             },
+            NotScored::NotVerified => match outcome.verification.and_then(|v| v.row.verdict) {
+                Some(Verdict::NotVerifiable) => {
+                    "not verifiable: not scored (--verified-only)".into()
+                }
+                _ if outcome.verified == Some(false) => {
+                    "not verified: not scored (--verified-only)".into()
+                }
+                _ => "no verified status: not scored (--verified-only)".into(),
+            },
+            NotScored::NotReported => match outcome.verification {
+                Some(v) => format!(
+                    "the verifier marks it not reported ({}:{}): not scored",
+                    v.file, v.row.line
+                ),
+                None => "not reported: not scored".into(),
+            },
         });
+    }
+    // Where the verifier's status replaces the data's flag, the report says so.
+    if let Some(v) = outcome.verification {
+        if let (Some(data), Some(verdict)) = (v.overrides, v.row.verdict) {
+            add(&format!(
+                "verified: {} per {}:{} (the data says {})",
+                verdict.label(),
+                v.file,
+                v.row.line,
+                if data { "yes" } else { "no" }
+            ));
+        }
     }
     text
 }

@@ -78,11 +78,28 @@ pub struct KpiRow<'a> {
     pub verified: Option<bool>,
     /// The notes the data gives beside the value (`comment`, `evidence`, ... columns).
     pub data_notes: String,
+    /// The verifier's status from the verification file: `yes`, `no` or `not verifiable`
+    /// (it wins over the data's flag, and `verified` follows it).
+    #[serde(borrow, default)]
+    pub verification: Option<Cow<'a, str>>,
+    /// The verifier's override of "reported", where the verification file gives one.
+    #[serde(default)]
+    pub verifier_reported: Option<bool>,
+    #[serde(borrow, default)]
+    pub verifier_comment: Option<Cow<'a, str>>,
+    /// The documents the verifier checked, as the verification file lists them.
+    #[serde(borrow, default)]
+    pub evidence: Option<Cow<'a, str>>,
+    #[serde(borrow, default)]
+    pub verifier: Option<Cow<'a, str>>,
+    /// `YYYY-MM-DD`.
+    #[serde(borrow, default)]
+    pub verification_date: Option<Cow<'a, str>>,
 }
 
 /// The columns after `city` and `year`, in order: the CSV header, the Parquet schema, the
 /// workbook's columns and the JSON keys of [`KpiRow`].
-pub const NAMES: [&str; 28] = [
+pub const NAMES: [&str; 34] = [
     "code",
     "part",
     "name",
@@ -111,6 +128,12 @@ pub const NAMES: [&str; 28] = [
     "quality",
     "verified",
     "data_notes",
+    "verification",
+    "verifier_reported",
+    "verifier_comment",
+    "evidence",
+    "verifier",
+    "verification_date",
 ];
 
 /// The columns that depend on the measure alone (`code` to `unit`): the same in every
@@ -136,6 +159,7 @@ impl<'a> KpiRow<'a> {
     pub fn new(city_year: &CityYearReport<'a>, o: &Outcome<'a>) -> Self {
         let m = o.measure;
         let trend = o.progress;
+        let verifier = o.verification.map(|v| v.row);
         KpiRow {
             code: o.kpi.code.as_str().into(),
             part: m.part.as_deref().map(Cow::from),
@@ -168,6 +192,12 @@ impl<'a> KpiRow<'a> {
             quality: o.quality.map(|q| q.level()),
             verified: o.verified,
             data_notes: notes_text(city_year.notes(o)),
+            verification: verifier.and_then(|v| v.verdict).map(|v| v.label().into()),
+            verifier_reported: verifier.and_then(|v| v.reported),
+            verifier_comment: verifier.and_then(|v| v.comment.as_deref()).map(Cow::from),
+            evidence: verifier.and_then(|v| v.evidence.as_deref()).map(Cow::from),
+            verifier: verifier.and_then(|v| v.verifier.as_deref()).map(Cow::from),
+            verification_date: verifier.and_then(|v| v.date.as_deref()).map(Cow::from),
         }
     }
 
@@ -203,6 +233,12 @@ impl<'a> KpiRow<'a> {
             quality: None,
             verified: None,
             data_notes: String::new(),
+            verification: None,
+            verifier_reported: None,
+            verifier_comment: None,
+            evidence: None,
+            verifier: None,
+            verification_date: None,
         }
     }
 
@@ -240,6 +276,12 @@ impl<'a> KpiRow<'a> {
             Cell::Integer(self.quality.map(i64::from)),
             Cell::Flag(self.verified),
             text(&self.data_notes),
+            Cell::Word(self.verification.as_deref()),
+            Cell::Flag(self.verifier_reported),
+            Cell::Text(self.verifier_comment.as_deref()),
+            Cell::Text(self.evidence.as_deref()),
+            Cell::Text(self.verifier.as_deref()),
+            Cell::Text(self.verification_date.as_deref()),
         ]
     }
 }

@@ -171,6 +171,9 @@ pub fn render(
             )?,
             None => writeln!(out, "No KPI of the selected tier is defined.")?,
         }
+        if let Some(reporting) = &page.reporting {
+            writeln!(out, "{}", line(&format!("Reporting: {reporting}"), width))?;
+        }
         let mut summary = PlainTable::new(&SUMMARY_HEADER);
         let mut colours = Vec::new();
         for r in &page.summary {

@@ -37,6 +37,9 @@ pub(super) struct Page<'a> {
     pub heading: String,
     /// `72.9 % (66-95% of target)`, `core 55/55, advanced 36/36` computed, and verified.
     pub overall: Option<[String; 3]>,
+    /// KPIs and data points reported, verified, not verified and not reported (the
+    /// verification report's sections 2 and 3).
+    pub reporting: Option<String>,
     pub summary: Vec<SummaryRow<'a>>,
     pub sections: Vec<Section<'a>>,
     /// "KPIs not reported" and "KPIs not verified", each with its KPIs.
@@ -152,6 +155,7 @@ pub(super) fn page<'a>(city_year: &'a CityYearReport<'a>) -> Page<'a> {
                 display_verified_coverage(o),
             ]
         }),
+        reporting: city_year.overall().map(display_reporting),
         summary,
         sections,
         lists: [
@@ -159,6 +163,21 @@ pub(super) fn page<'a>(city_year: &'a CityYearReport<'a>) -> Page<'a> {
             ("KPIs not verified", city_year.not_verified()),
         ],
     }
+}
+
+/// `KPIs: 3 reported (0 verified, 3 not verified), 88 not reported; data points: ...`.
+pub(super) fn display_reporting(s: &crate::scoring::Summary) -> String {
+    let counts = |what: &str, r: &crate::scoring::Reporting| {
+        format!(
+            "{what}: {} reported ({} verified, {} not verified), {} not reported",
+            r.reported, r.verified, r.not_verified, r.not_reported
+        )
+    };
+    format!(
+        "{}; {}",
+        counts("KPIs", &s.kpis),
+        counts("data points", &s.data_points)
+    )
 }
 
 /// KPIs as `label(kpi)`, separated by `between`, or `none`.

@@ -21,7 +21,7 @@ mod summary;
 use std::collections::HashMap;
 
 use crate::catalog::{Catalog, Kpi, Measure, Tier};
-use crate::dataset::Targets;
+use crate::dataset::{Targets, Verification, VerificationRow};
 use crate::engine::{Results, Source};
 use assurance::Assurance;
 
@@ -57,10 +57,14 @@ impl<'a> TargetTable<'a> {
             .measures()
             .map(|(_, m)| {
                 let value = if m.is_yes_no() { Some(1.0) } else { m.target };
+                let source = m.target_source.as_deref();
                 value.map(|value| Target {
                     value,
-                    origin: TargetOrigin::Default,
-                    source: None,
+                    origin: match m.is_yes_no() || source.is_some() {
+                        true => TargetOrigin::Default,
+                        false => TargetOrigin::Chosen,
+                    },
+                    source: source.filter(|_| !m.is_yes_no()),
                     year: None,
                 })
             })
@@ -113,6 +117,9 @@ impl<'a> TargetTable<'a> {
     }
 }
 
+/// The rows of a verification file by city key, year and measure index.
+type VerifierIndex<'a> = HashMap<(String, i32, usize), &'a VerificationRow>;
+
 /// A city with no data in the base year of progress.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BaseYearMisfit<'a> {
@@ -139,6 +146,10 @@ pub struct Assessment<'a> {
     min_quality: Option<Quality>,
     /// Whether the data gives any quality level or verified flag (else none is looked up).
     assured: bool,
+    /// The verification file's name and its rows by city key, year and measure.
+    verification: Option<(&'a str, VerifierIndex<'a>)>,
+    /// `--verified-only`: values not verified are shown but not scored.
+    verified_only: bool,
     /// The problems of the data and targets behind the assessment.
     standing: Standing,
 }
@@ -203,6 +214,8 @@ impl<'a> Assessment<'a> {
                 .iter()
                 .chain(&data.verified)
                 .any(|c| !c.is_empty()),
+            verification: None,
+            verified_only: false,
             standing: Standing::default(),
         }
     }
@@ -223,6 +236,19 @@ impl<'a> Assessment<'a> {
     /// others, and values with no level given, are shown but not scored.
     pub fn with_min_quality(mut self, level: Option<Quality>) -> Self {
         self.min_quality = level;
+        self
+    }
+
+    /// What the verifier says (a verification file): its status wins over the data's
+    /// `verified` column, and its `reported` override counts in the summaries.
+    pub fn with_verification(mut self, verification: Option<&'a Verification>) -> Self {
+        self.verification = verification.map(|v| (v.file.as_str(), v.index()));
+        self
+    }
+
+    /// Score only verified values; the others are shown but not scored.
+    pub fn with_verified_only(mut self, verified_only: bool) -> Self {
+        self.verified_only = verified_only;
         self
     }
 
@@ -306,6 +332,26 @@ impl<'a> Assessment<'a> {
             previous,
             target_year: series.target.map(|(_, year)| year),
             progress: progress::measure(&series),
+        })
+    }
+
+    /// What the verification file says of measure `m` of `city` in `year`; `data` is the
+    /// data's own flag, kept where the verifier's status replaces a different one.
+    fn verifier(
+        &self,
+        city: &str,
+        year: i32,
+        m: usize,
+        data: Option<bool>,
+    ) -> Option<Verifier<'a>> {
+        let (file, rows) = self.verification.as_ref()?;
+        let key = (crate::dataset::name_key(city).into_owned(), year, m);
+        let row: &'a VerificationRow = rows.get(&key)?;
+        let status = row.verdict.map(|v| v.is_verified());
+        Some(Verifier {
+            row,
+            file,
+            overrides: data.filter(|&d| status.is_some_and(|s| s != d)),
         })
     }
 
@@ -407,11 +453,28 @@ impl<'a> Assessment<'a> {
                         .map(Assurance::of_evidence),
                 ),
             };
-            let below_quality = self
-                .min_quality
-                .filter(|&min| value.is_some() && assurance.quality.is_none_or(|q| q > min));
+            let verification = self.verifier(city, data.years[row], m, assurance.verified);
+            let verified = match verification.and_then(|v| v.row.verdict) {
+                Some(verdict) => Some(verdict.is_verified()),
+                None => assurance.verified,
+            };
+            let withheld = match value {
+                None => None,
+                Some(_) if verification.and_then(|v| v.row.reported) == Some(false) => {
+                    Some(NotScored::NotReported)
+                }
+                Some(_) => match self.min_quality {
+                    Some(min) if assurance.quality.is_none_or(|q| q > min) => {
+                        Some(NotScored::BelowQuality(min))
+                    }
+                    _ if self.verified_only && verified != Some(true) => {
+                        Some(NotScored::NotVerified)
+                    }
+                    _ => None,
+                },
+            };
             let score = value
-                .filter(|_| below_quality.is_none())
+                .filter(|_| withheld.is_none())
                 .and_then(|v| score(s.measure, target.map(|t| t.value), v, scheme));
             outcomes.push(Outcome {
                 measure_index: m,
@@ -426,8 +489,8 @@ impl<'a> Assessment<'a> {
                 target,
                 score,
                 band: score.and_then(|sc| scheme.band_with_points(sc.points)),
-                not_scored: match below_quality {
-                    Some(min) => Some(NotScored::BelowQuality(min)),
+                not_scored: match withheld {
+                    Some(why) => Some(why),
                     None if value.is_some() && score.is_none() => {
                         not_scored(s.measure, target.map(|t| t.value))
                     }
@@ -436,7 +499,8 @@ impl<'a> Assessment<'a> {
                 inputs: start..evidence.len(),
                 progress: self.trend(s, row, target),
                 quality: assurance.quality,
-                verified: assurance.verified,
+                verified,
+                verification,
             });
         }
         let summaries = self.groups.summarize(&self.selected, &outcomes, scheme);

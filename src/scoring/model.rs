@@ -7,6 +7,7 @@ use std::ops::Range;
 
 use super::progress::{Progress, ProgressStatus};
 use crate::catalog::{Band, Kpi, Measure};
+use crate::dataset::VerificationRow;
 pub use crate::engine::{Reason, Status};
 pub use crate::quality::Quality;
 
@@ -54,8 +55,31 @@ pub struct Outcome<'a> {
     /// The weakest data-quality level of the cells behind the value, where every one has a level.
     pub quality: Option<Quality>,
     /// `Some(true)` when every cell behind the value is flagged verified, `Some(false)` when
-    /// one is not (or says nothing while others do), `None` when none is flagged.
+    /// one is not (or says nothing while others do), `None` when none is flagged; where the
+    /// verification file gives a status, that status (it wins over the data's flag).
     pub verified: Option<bool>,
+    /// What the verifier's record says of this measure in this city-year, where it speaks.
+    pub verification: Option<Verifier<'a>>,
+}
+
+/// A row of the verification file, as it applies to one outcome.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Verifier<'a> {
+    pub row: &'a VerificationRow,
+    /// The verification file's name.
+    pub file: &'a str,
+    /// The data's own verified flag, where the verifier's status replaced a different one.
+    pub overrides: Option<bool>,
+}
+
+impl Outcome<'_> {
+    /// Whether the measure counts as reported: the verifier's override (U4SSC template
+    /// column Q) where given, else whether it has a value.
+    pub fn is_reported(&self) -> bool {
+        self.verification
+            .and_then(|v| v.row.reported)
+            .unwrap_or(self.value.is_some())
+    }
 }
 
 /// Progress since the base year: the measure and the series it was taken on.
@@ -104,6 +128,10 @@ pub enum NotScored {
     NoTarget,
     /// `--min-quality`: the value's data quality is weaker than this level, or not given.
     BelowQuality(Quality),
+    /// `--verified-only`: the value is not verified (no, not verifiable, or no status).
+    NotVerified,
+    /// The verifier marks the value not reported (`reported` = no in the verification file).
+    NotReported,
 }
 
 /// A target and where it was set.
@@ -111,7 +139,8 @@ pub enum NotScored {
 pub struct Target<'a> {
     pub value: f64,
     pub origin: TargetOrigin<'a>,
-    /// The basis a targets file gives for it (`SDG 6.1`, `national plan`).
+    /// The basis a targets file gives for it (`SDG 6.1`, `national plan`), or the published
+    /// source of the definition's default.
     pub source: Option<&'a str>,
     /// The year the target is for, where a targets file gives one.
     pub year: Option<i32>,
@@ -120,8 +149,11 @@ pub struct Target<'a> {
 /// Where a target comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TargetOrigin<'a> {
-    /// The KPI definition's default (for yes/no KPIs: yes).
+    /// The KPI definition's default with a published source (`target_source`), or the
+    /// yes of a yes/no KPI (U4SSC's rule).
     Default,
+    /// The KPI definition's default with no published source: citykpi's own choice.
+    Chosen,
     /// A targets file: its name and line, and whether the row names this city.
     File {
         file: &'a str,
@@ -188,6 +220,11 @@ pub struct Summary<'a> {
     /// KPIs computed whose every value is flagged verified.
     pub core_verified: usize,
     pub advanced_verified: usize,
+    /// KPIs reported, verified, not verified and not reported (the published verification
+    /// report's section 2); a KPI is reported when one of its parts is.
+    pub kpis: Reporting,
+    /// The same for data points: each part of a KPI, or the KPI where it has none (section 3).
+    pub data_points: Reporting,
     /// Measures with a score.
     pub scored: usize,
     pub points: u32,
@@ -198,6 +235,44 @@ pub struct Summary<'a> {
     pub mean_achievement: Option<f64>,
     /// The mean progress score of the members that have one, and the group's status.
     pub progress: Option<(f64, ProgressStatus)>,
+}
+
+/// Counts of what is reported and verified, as U4SSC's verification report gives them.
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    Default,
+    PartialEq,
+    Eq,
+    serde::Serialize,
+    serde::Deserialize,
+    schemars::JsonSchema,
+)]
+pub struct Reporting {
+    pub reported: usize,
+    /// Reported and verified (every reported part, for a KPI).
+    pub verified: usize,
+    /// Reported and not verified: no, not verifiable, or no status.
+    pub not_verified: usize,
+    pub not_reported: usize,
+}
+
+impl Reporting {
+    /// Count one KPI or data point.
+    pub fn add(&mut self, reported: bool, verified: bool) {
+        match (reported, verified) {
+            (false, _) => self.not_reported += 1,
+            (true, true) => {
+                self.reported += 1;
+                self.verified += 1;
+            }
+            (true, false) => {
+                self.reported += 1;
+                self.not_verified += 1;
+            }
+        }
+    }
 }
 
 impl<'a> CityYearReport<'a> {
@@ -243,24 +318,23 @@ impl<'a> CityYearReport<'a> {
             .filter(|o| matches!(o.status, Status::Missing(Reason::InvalidInputs(_))))
     }
 
-    /// The KPIs with no value at all (in any part): the verification report's "KPIs not
-    /// reported".
+    /// The KPIs not reported in any part (no value, or the verifier says not reported):
+    /// the verification report's "KPIs not reported".
     pub fn not_reported(&self) -> Vec<&'a Kpi> {
         self.by_kpi()
-            .filter(|(_, outcomes)| outcomes.iter().all(|o| o.value.is_none()))
+            .filter(|(_, outcomes)| outcomes.iter().all(|o| !o.is_reported()))
             .map(|(kpi, _)| kpi)
             .collect()
     }
 
-    /// The KPIs with a value that is not flagged verified in every part: the verification
-    /// report's "KPIs not verified".
+    /// The KPIs reported with a part that is not verified: the verification report's "KPIs
+    /// not verified" (the summaries' `kpis.not_verified` counts them).
     pub fn not_verified(&self) -> Vec<&'a Kpi> {
         self.by_kpi()
             .filter(|(_, outcomes)| {
-                outcomes.iter().any(|o| o.value.is_some())
-                    && outcomes
-                        .iter()
-                        .any(|o| o.value.is_some() && o.verified != Some(true))
+                outcomes
+                    .iter()
+                    .any(|o| o.is_reported() && o.verified != Some(true))
             })
             .map(|(kpi, _)| kpi)
             .collect()

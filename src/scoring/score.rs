@@ -124,6 +124,7 @@ mod tests {
             unit: unit.into(),
             direction,
             target: None,
+            target_source: None,
             reference,
             scorable: true,
             kind: crate::catalog::MeasureKind::of(unit),

@@ -8,7 +8,7 @@
 use crate::catalog::{Catalog, Kpi, Scheme, Tier};
 
 use super::progress::{group_status, ProgressStatus};
-use super::{Level, Outcome, Selected, Summary};
+use super::{Level, Outcome, Reporting, Selected, Summary};
 
 struct Group<'a> {
     level: Level,
@@ -29,6 +29,8 @@ struct Tally {
     advanced_computed: usize,
     core_verified: usize,
     advanced_verified: usize,
+    kpis: Reporting,
+    data_points: Reporting,
     scored: usize,
     points: u32,
     achievement: f64,
@@ -101,6 +103,8 @@ impl<'a> Groups<'a> {
             advanced_computed: 0,
             core_verified: 0,
             advanced_verified: 0,
+            kpis: Reporting::default(),
+            data_points: Reporting::default(),
             scored: 0,
             points: 0,
             achievement: 0.0,
@@ -116,9 +120,16 @@ impl<'a> Groups<'a> {
             let mut end = i;
             let mut computed = true;
             let mut verified = true;
+            // Reported when a part is; verified when every reported part is.
+            let (mut reported, mut reported_verified) = (false, true);
             while end < selected.len() && std::ptr::eq(selected[end].kpi, kpi) {
-                computed &= outcomes[end].value.is_some();
-                verified &= outcomes[end].verified == Some(true);
+                let o = &outcomes[end];
+                computed &= o.value.is_some();
+                verified &= o.verified == Some(true);
+                if o.is_reported() {
+                    reported = true;
+                    reported_verified &= o.verified == Some(true);
+                }
                 end += 1;
             }
             let verified = computed && verified;
@@ -126,6 +137,10 @@ impl<'a> Groups<'a> {
                 let Some(t) = tallies.get_mut(g) else {
                     continue;
                 };
+                t.kpis.add(reported, reported_verified);
+                for o in &outcomes[i..end] {
+                    t.data_points.add(o.is_reported(), o.verified == Some(true));
+                }
                 match kpi.tier {
                     Tier::Core => {
                         t.core_defined += 1;
@@ -180,6 +195,8 @@ impl<'a> Groups<'a> {
                     advanced_computed: t.advanced_computed,
                     core_verified: t.core_verified,
                     advanced_verified: t.advanced_verified,
+                    kpis: t.kpis,
+                    data_points: t.data_points,
                     scored: t.scored,
                     points: t.points,
                     max_points,

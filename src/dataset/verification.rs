@@ -1,0 +1,484 @@
+//! The verifier's record: a verification file (CSV, or a workbook sheet read as data files
+//! are) with, per city, year and KPI (or `CODE/part`), the verifier's `reported` override
+//! (yes/no), the `verified` status (yes, no or not verifiable), a `comment`, the `evidence`
+//! (references to documents), the `verifier` and the `date`, as U4SSC's data collection
+//! template keeps them (columns Q and S, and the verifier's notes).
+//!
+//! This module reads and checks the file; it never scores (scoring looks each row up for
+//! the city-year it scores, and the file's status wins over the data's `verified` column).
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use super::csv_text::{self, TextOptions, NO, YES};
+use super::rows::each_row;
+use super::tabular::{self, TypedTable};
+use super::{Dataset, Input};
+use crate::catalog::{normalize_code, Catalog, Measure};
+use crate::diagnostic::{Problem, ProblemCode, Problems};
+
+/// The verifier's status of a KPI or data point.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, strum::IntoStaticStr)]
+pub enum Verdict {
+    #[strum(serialize = "yes")]
+    Yes,
+    #[strum(serialize = "no")]
+    No,
+    /// The verifier could not check it (no source, no evidence): not verified.
+    #[strum(serialize = "not verifiable")]
+    NotVerifiable,
+}
+
+impl Verdict {
+    /// `yes`, `no` or `not verifiable`.
+    pub fn label(self) -> &'static str {
+        self.into()
+    }
+
+    /// Whether the value counts as verified.
+    pub fn is_verified(self) -> bool {
+        self == Verdict::Yes
+    }
+}
+
+/// What the verifier says about one measure of one city-year.
+#[derive(Debug, Clone, PartialEq)]
+pub struct VerificationRow {
+    /// The city as written.
+    pub city: String,
+    pub year: i32,
+    /// The measure's index in [`Catalog::measures`] order.
+    pub measure: usize,
+    /// The verifier's override of "reported" (U4SSC template column Q), where given.
+    pub reported: Option<bool>,
+    /// The verifier's status (column S), where given.
+    pub verdict: Option<Verdict>,
+    pub comment: Option<String>,
+    /// References to the documents the verifier checked.
+    pub evidence: Option<String>,
+    pub verifier: Option<String>,
+    /// `YYYY-MM-DD`.
+    pub date: Option<String>,
+    /// The line (or sheet row) of the file.
+    pub line: usize,
+}
+
+/// The rows of a verification file, in file order.
+#[derive(Debug, Clone, Default)]
+pub struct Verification {
+    /// The file's name as given on the command line.
+    pub file: String,
+    pub rows: Vec<VerificationRow>,
+}
+
+const COLUMNS_HINT: &str = "a verification file needs the columns city,year,kpi (and any of reported, verified, comment, evidence, verifier, date)";
+
+impl Verification {
+    /// Read a verification file: CSV (with the data's `--delimiter` and `--decimal`), or a
+    /// workbook sheet (`file.xlsx`, `file.xlsx#Sheet`).
+    pub fn from_path(
+        catalog: &Catalog,
+        path: &Path,
+        options: &TextOptions,
+    ) -> Result<Verification, Problems> {
+        let input = Input::parse(&path.display().to_string());
+        let file = input.name();
+        if let Input::Workbook(..) = input {
+            return match tabular::prepare(&input) {
+                Ok(tabular::Prepared::Typed(table)) => Verification::read_table(catalog, table),
+                Ok(tabular::Prepared::Csv(_)) => unreachable!("a workbook is typed"),
+                Err(problem) => Err(Problems(vec![problem])),
+            };
+        }
+        match std::fs::File::open(path) {
+            Ok(reader) => Verification::read(catalog, reader, &file, options),
+            Err(e) => Err(Problems(vec![Problem::new(
+                ProblemCode::UnreadableFile,
+                file,
+                format!("cannot read the verification file: {e}"),
+            )])),
+        }
+    }
+
+    /// Read verification CSV.
+    pub fn read(
+        catalog: &Catalog,
+        input: impl std::io::Read,
+        file: &str,
+        options: &TextOptions,
+    ) -> Result<Verification, Problems> {
+        let table = csv_text::open(input, options, file).map_err(|p| Problems(vec![p]))?;
+        let mut reading = Reading::new(catalog, file, &table.header, table.header_line)?;
+        let file_problem = each_row(table, file, |record, line| {
+            let cells: Vec<String> = record.iter().map(|c| c.trim().to_string()).collect();
+            reading.row(&cells, line);
+        });
+        reading.problems.0.extend(file_problem);
+        reading.finish()
+    }
+
+    /// Read a workbook sheet: its first row that is not blank is the header.
+    fn read_table(
+        catalog: &Catalog,
+        mut table: Box<dyn TypedTable + '_>,
+    ) -> Result<Verification, Problems> {
+        let file = table.name().to_string();
+        let mut rows: Vec<(usize, Vec<String>)> = Vec::new();
+        table.for_each_row(&mut |line, fields| {
+            let cells: Vec<String> = (0..fields.len())
+                .map(|i| fields.raw(i).into_text().into_owned())
+                .collect();
+            if cells.iter().any(|c| !c.is_empty()) {
+                rows.push((line, cells));
+            }
+        });
+        let cell_problems = table.problems();
+        let Some(((header_line, header), rows)) = rows.split_first() else {
+            return Err(Problems(vec![Problem::new(
+                ProblemCode::EmptyFile,
+                &file,
+                "the sheet is empty; it needs a header (city,year,kpi,verified) and rows",
+            )]));
+        };
+        let mut reading = Reading::new(catalog, &file, header, *header_line)?;
+        reading.problems.0.extend(cell_problems);
+        for (line, cells) in rows {
+            reading.row(cells, *line);
+        }
+        reading.finish()
+    }
+
+    /// A warning for every city the file names that the data does not have, and every year
+    /// the data does not have for that city: what the verifier says there never applies.
+    pub fn check(&self, data: &Dataset) -> Problems {
+        let mut problems = Problems::default();
+        let mut warned: Vec<(String, Option<i32>)> = Vec::new();
+        for row in &self.rows {
+            let city = super::name_key(&row.city).into_owned();
+            let rows: Vec<usize> = (0..data.rows())
+                .filter(|&r| super::name_key(&data.cities[r]) == city)
+                .collect();
+            let (key, code, column, value, message) = if rows.is_empty() {
+                (
+                    (city, None),
+                    ProblemCode::UnknownCity,
+                    "city",
+                    row.city.clone(),
+                    format!(
+                        "the data has no city \"{}\", so what the verifier says of it does not apply; check the spelling",
+                        row.city
+                    ),
+                )
+            } else if !rows.iter().any(|&r| data.years[r] == row.year) {
+                let mut years: Vec<String> =
+                    rows.iter().map(|&r| data.years[r].to_string()).collect();
+                years.dedup();
+                (
+                    (city, Some(row.year)),
+                    ProblemCode::UnknownYear,
+                    "year",
+                    row.year.to_string(),
+                    format!(
+                        "the data has no year {} for {} (it has {}), so what the verifier says of it does not apply; check the year",
+                        row.year,
+                        row.city,
+                        years.join(", ")
+                    ),
+                )
+            } else {
+                continue;
+            };
+            if warned.contains(&key) {
+                continue;
+            }
+            warned.push(key);
+            problems.push(
+                Problem::new(code, &self.file, message)
+                    .at_line(row.line)
+                    .in_column(column)
+                    .with_value(value),
+            );
+        }
+        problems
+    }
+
+    /// The rows by city (as [`super::name_key`] compares it), year and measure.
+    pub fn index(&self) -> HashMap<(String, i32, usize), &VerificationRow> {
+        self.rows
+            .iter()
+            .map(|r| {
+                (
+                    (super::name_key(&r.city).into_owned(), r.year, r.measure),
+                    r,
+                )
+            })
+            .collect()
+    }
+}
+
+/// The columns of a verification file.
+struct Columns {
+    city: usize,
+    year: usize,
+    kpi: usize,
+    reported: Option<usize>,
+    verified: Option<usize>,
+    comment: Option<usize>,
+    evidence: Option<usize>,
+    verifier: Option<usize>,
+    date: Option<usize>,
+}
+
+impl Columns {
+    /// The columns by name (any case); `None` without `city`, `year` or `kpi`.
+    fn find(header: &[String]) -> Option<Columns> {
+        let lower: Vec<String> = header.iter().map(|h| h.trim().to_lowercase()).collect();
+        let col = |n: &str| lower.iter().position(|h| h == n);
+        Some(Columns {
+            city: col("city")?,
+            year: col("year")?,
+            kpi: col("kpi")?,
+            reported: col("reported"),
+            verified: col("verified"),
+            comment: col("comment"),
+            evidence: col("evidence"),
+            verifier: col("verifier"),
+            date: col("date"),
+        })
+    }
+}
+
+/// A verification file being read.
+struct Reading<'c> {
+    catalog: &'c Catalog,
+    file: &'c str,
+    columns: Columns,
+    measures: Vec<&'c Measure>,
+    /// (city, year, measure) -> line, to name both lines of a repeated row.
+    seen: HashMap<(String, i32, usize), usize>,
+    verification: Verification,
+    problems: Problems,
+}
+
+impl<'c> Reading<'c> {
+    fn new(
+        catalog: &'c Catalog,
+        file: &'c str,
+        header: &[String],
+        header_line: usize,
+    ) -> Result<Self, Problems> {
+        let columns = Columns::find(header).ok_or_else(|| {
+            Problems(vec![Problem::new(
+                ProblemCode::MissingColumn,
+                file,
+                COLUMNS_HINT,
+            )
+            .at_line(header_line)])
+        })?;
+        Ok(Reading {
+            catalog,
+            file,
+            columns,
+            measures: catalog.measures().map(|(_, m)| m).collect(),
+            seen: HashMap::new(),
+            verification: Verification {
+                file: file.to_string(),
+                rows: Vec::new(),
+            },
+            problems: Problems::default(),
+        })
+    }
+
+    fn finish(self) -> Result<Verification, Problems> {
+        match self.problems.has_errors() {
+            true => Err(self.problems),
+            false => Ok(self.verification),
+        }
+    }
+
+    /// One row: kept, or its first problem recorded.
+    fn row(&mut self, cells: &[String], line: usize) {
+        if let Err(problem) = self.try_row(cells, line) {
+            self.problems.push(problem);
+        }
+    }
+
+    fn try_row(&mut self, cells: &[String], line: usize) -> Result<(), Problem> {
+        let get = |i: usize| cells.get(i).map_or("", |c| c.trim());
+        let opt = |i: Option<usize>| i.map(get).filter(|c| !c.is_empty());
+        let file = self.file;
+        let problem = |code, column: &str, value: &str, message: String| {
+            Problem::new(code, file, message)
+                .at_line(line)
+                .in_column(column)
+                .with_value(value)
+        };
+        let city = get(self.columns.city);
+        if city.is_empty() {
+            let message = "the row has no city; give the city the verifier speaks of".to_string();
+            return Err(problem(ProblemCode::MissingCity, "city", "", message));
+        }
+        let raw_year = get(self.columns.year);
+        let year = super::rows::parse_year(raw_year).ok_or_else(|| {
+            let message =
+                format!("year \"{raw_year}\" is not a year; write a four-digit year such as 2021");
+            problem(ProblemCode::BadYear, "year", raw_year, message)
+        })?;
+        let name = get(self.columns.kpi);
+        let chosen = measures_named(self.catalog, name)
+            .map_err(|message| problem(ProblemCode::UnknownKpi, "kpi", name, message))?;
+        let reported = match opt(self.columns.reported) {
+            None => None,
+            Some(raw) => Some(yes_no(raw).ok_or_else(|| {
+                let message = format!(
+                    "reported \"{raw}\" is neither yes nor no; write yes or no (or leave it empty: a value in the data is reported)"
+                );
+                problem(ProblemCode::BadReported, "reported", raw, message)
+            })?),
+        };
+        let verdict = match opt(self.columns.verified) {
+            None => None,
+            Some(raw) => Some(verdict(raw).ok_or_else(|| {
+                let message = format!(
+                    "verified \"{raw}\" is none of yes, no and not verifiable; write one of them"
+                );
+                problem(ProblemCode::BadVerified, "verified", raw, message)
+            })?),
+        };
+        let date = match opt(self.columns.date) {
+            None => None,
+            Some(raw) if is_date(raw) => Some(raw.to_string()),
+            Some(raw) => {
+                let message = format!(
+                    "date \"{raw}\" is not a date; write it as YYYY-MM-DD, e.g. 2021-06-30"
+                );
+                return Err(problem(ProblemCode::BadDate, "date", raw, message));
+            }
+        };
+        for m in chosen {
+            let Some(measure) = self.measures.iter().position(|x| x.id == m.id) else {
+                continue;
+            };
+            let key = (super::name_key(city).into_owned(), year, measure);
+            if let Some(before) = self.seen.insert(key, line) {
+                let message = format!(
+                    "{} of {city} {year} is verified here and at line {before}; keep one of the two rows",
+                    m.key
+                );
+                self.problems.push(problem(
+                    ProblemCode::DuplicateVerification,
+                    "kpi",
+                    name,
+                    message,
+                ));
+                continue;
+            }
+            self.verification.rows.push(VerificationRow {
+                city: city.to_string(),
+                year,
+                measure,
+                reported,
+                verdict,
+                comment: opt(self.columns.comment).map(str::to_string),
+                evidence: opt(self.columns.evidence).map(str::to_string),
+                verifier: opt(self.columns.verifier).map(str::to_string),
+                date: date.clone(),
+                line,
+            });
+        }
+        Ok(())
+    }
+}
+
+/// The measures a `kpi` cell names: one (a code, `CODE/part` or id), or every part of a
+/// KPI named whole; else a message with the closest code.
+pub(super) fn measures_named<'c>(
+    catalog: &'c Catalog,
+    name: &str,
+) -> Result<Vec<&'c Measure>, String> {
+    if let Some((_, m)) = catalog.find_measure(name) {
+        return Ok(vec![m]);
+    }
+    match catalog.find(name) {
+        Some(kpi) if normalize_code(name) == kpi.code || name.eq_ignore_ascii_case(&kpi.id) => {
+            Ok(kpi.measures.iter().collect())
+        }
+        _ => {
+            let hint = catalog
+                .suggest(name)
+                .map_or(String::new(), |s| format!("; did you mean {s}?"));
+            Err(format!("unknown KPI \"{name}\"{hint}"))
+        }
+    }
+}
+
+fn yes_no(raw: &str) -> Option<bool> {
+    let lower = raw.to_lowercase();
+    if YES.contains(&lower.as_str()) {
+        Some(true)
+    } else if NO.contains(&lower.as_str()) {
+        Some(false)
+    } else {
+        None
+    }
+}
+
+/// `yes`/`no` (as the data's `verified` column reads them), or `not verifiable` (any case,
+/// with a space, hyphen or underscore, or `unverifiable`).
+fn verdict(raw: &str) -> Option<Verdict> {
+    if let Some(yes) = yes_no(raw) {
+        return Some(if yes { Verdict::Yes } else { Verdict::No });
+    }
+    let words: String = raw
+        .to_lowercase()
+        .chars()
+        .map(|c| if c == '-' || c == '_' { ' ' } else { c })
+        .collect();
+    let words = words.split_whitespace().collect::<Vec<_>>().join(" ");
+    matches!(words.as_str(), "not verifiable" | "unverifiable").then_some(Verdict::NotVerifiable)
+}
+
+/// `YYYY-MM-DD` with a month 1-12 and a day 1-31.
+fn is_date(raw: &str) -> bool {
+    let parts: Vec<&str> = raw.split('-').collect();
+    let number = |s: &str, len: usize| {
+        (s.len() == len && s.bytes().all(|b| b.is_ascii_digit())).then(|| s.parse::<u32>().ok())?
+    };
+    match parts.as_slice() {
+        [y, m, d] => {
+            number(y, 4).is_some()
+                && number(m, 2).is_some_and(|m| (1..=12).contains(&m))
+                && number(d, 2).is_some_and(|d| (1..=31).contains(&d))
+        }
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn verdicts_dates_and_rows_are_read_as_written() {
+        assert_eq!(verdict("YES"), Some(Verdict::Yes));
+        assert_eq!(verdict("n"), Some(Verdict::No));
+        assert_eq!(verdict("Not  verifiable"), Some(Verdict::NotVerifiable));
+        assert_eq!(verdict("not-verifiable"), Some(Verdict::NotVerifiable));
+        assert_eq!(verdict("maybe"), None);
+        assert!(is_date("2021-06-30"));
+        assert!(!is_date("2021-13-01"));
+        assert!(!is_date("30/06/2021"));
+        let catalog = Catalog::embedded();
+        let text = "city,year,kpi,verified,comment\nVesterby,2021,EN:EN:WA:1C,no,parts missing\n";
+        let read = Verification::read(&catalog, text.as_bytes(), "v.csv", &TextOptions::default())
+            .unwrap();
+        // A KPI named whole speaks for each of its parts.
+        let parts = catalog.find("EN:EN:WA:1C").unwrap().measures.len();
+        assert_eq!(read.rows.len(), parts);
+        assert!(read
+            .rows
+            .iter()
+            .all(|r| r.verdict == Some(Verdict::No) && r.line == 2));
+        assert_eq!(read.rows[0].comment.as_deref(), Some("parts missing"));
+    }
+}
