@@ -11,13 +11,14 @@ use clap::{Args, Parser, Subcommand};
 use citykpi::browse::ListFormat;
 use citykpi::catalog::Tier;
 use citykpi::dataset::{Decimal, TextOptions};
-use citykpi::export_sql::Dialect;
 use citykpi::quality::Quality;
 use citykpi::report::ngsi::NgsiForm;
 use citykpi::report::problems::ProblemFormat;
 use citykpi::report::Format;
 use citykpi::scoring::gates::Gate;
 use citykpi::template::TemplateFormat;
+
+pub use super::export_args::ExportSqlArgs;
 
 use super::years::year_span;
 pub use super::years::{left_out, left_out_note, year_list, years, YearSpan};
@@ -28,16 +29,17 @@ Exit codes:
   1  the run failed: broken definitions, a file that cannot be read, I/O error
   2  usage error: bad arguments, unknown KPI code, an output that is a file read
      (data, targets, peers), a folder, or in a folder that is not there
-  3  the data or the targets file has errors (with --strict: also warnings), or
-     nothing in the data to assess; the report is still written and says so
-     (a targets file with errors is set aside for the default targets)
+  3  the data, the targets or the verification file has errors (with --strict:
+     also warnings), or nothing in the data to assess; the report is still written
+     and says so (a targets file with errors is set aside for the default targets;
+     a verification file with errors stops the run before the report)
   4  a CI gate is not met (--fail-under, --min-coverage)
   101  an internal error (a bug: please report it)
 When several apply, the lowest code wins (1, 2, 3, then 4); gates are checked and
 their `gate:` lines printed even when the data has errors.";
 
 /// A clap parser for a library enum, from its lower-case names (strum).
-fn names<E>() -> impl TypedValueParser<Value = E>
+pub(super) fn names<E>() -> impl TypedValueParser<Value = E>
 where
     E: strum::IntoEnumIterator + Into<&'static str> + FromStr + Clone + Send + Sync + 'static,
 {
@@ -161,79 +163,6 @@ Examples:
   citykpi export-sql --dialect ansi --table lake.obs --variable-column indicator --value-column amount --no-unit-column"
     )]
     ExportSql(ExportSqlArgs),
-}
-
-#[derive(Debug, Args)]
-pub struct ExportSqlArgs {
-    /// The SQL dialect: duckdb, spark or ansi (standard SQL).
-    #[arg(long, value_parser = names::<Dialect>(), default_value = "duckdb")]
-    pub dialect: Dialect,
-    /// Also each value's target, achievement, points and band, and the view citykpi_rollups.
-    #[arg(long)]
-    pub include_scoring: bool,
-    /// Targets that replace the defaults (with --include-scoring), as for `assess --targets`.
-    #[arg(long, value_name = "FILE", requires = "include_scoring")]
-    pub targets: Option<PathBuf>,
-    /// Write the script to FILE instead of standard output.
-    #[arg(long, short, value_name = "FILE")]
-    pub output: Option<PathBuf>,
-    /// The long table of observations the script reads (written as given, e.g. schema.table
-    /// or "my obs"; not citykpi_kpis or citykpi_rollups, the views the script makes).
-    #[arg(long, default_value = "observations", help_heading = "Input table")]
-    pub table: String,
-    /// Its column of city names.
-    #[arg(
-        long,
-        value_name = "NAME",
-        default_value = "city",
-        help_heading = "Input table"
-    )]
-    pub city_column: String,
-    /// Its column of years.
-    #[arg(
-        long,
-        value_name = "NAME",
-        default_value = "year",
-        help_heading = "Input table"
-    )]
-    pub year_column: String,
-    /// Its column of variable ids (or KPI codes, for values reported directly).
-    #[arg(
-        long,
-        value_name = "NAME",
-        default_value = "variable",
-        help_heading = "Input table"
-    )]
-    pub variable_column: String,
-    /// Its column of values (text or numbers).
-    #[arg(
-        long,
-        value_name = "NAME",
-        default_value = "value",
-        help_heading = "Input table"
-    )]
-    pub value_column: String,
-    /// Its column of units, read by default as `assess` reads a `unit` column: values are
-    /// converted as `assess` converts them, an empty unit is the catalogue's, and a unit that
-    /// does not convert gives no value. A table without this column stops the script in the
-    /// engine (column not found): then give --no-unit-column.
-    #[arg(
-        long,
-        value_name = "NAME",
-        default_value = "unit",
-        help_heading = "Input table"
-    )]
-    pub unit_column: String,
-    /// The table has no column of units: every value is in the catalogue's units.
-    #[arg(long, conflicts_with = "unit_column", help_heading = "Input table")]
-    pub no_unit_column: bool,
-}
-
-impl ExportSqlArgs {
-    /// The column of units the script reads, if any.
-    pub fn units(&self) -> Option<String> {
-        (!self.no_unit_column).then(|| self.unit_column.clone())
-    }
 }
 
 #[derive(Debug, Subcommand)]

@@ -4,6 +4,7 @@
 mod analyse;
 mod args;
 mod assess;
+mod export_args;
 mod output;
 mod run;
 mod years;

@@ -31,9 +31,9 @@ use std::fmt::Write as _;
 use std::io::Write;
 
 use crate::catalog::{Measure, MeasureKind};
-use crate::dataset::Verdict;
 use crate::scoring::{
-    Assessment, CityYearReport, Evidence, NotScored, Outcome, Status, Summary, Target, TargetOrigin,
+    Assessment, CityYearReport, Evidence, NotScored, Outcome, Status, Summary, Target,
+    TargetOrigin, Verdict,
 };
 
 /// The report formats.

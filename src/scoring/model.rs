@@ -7,6 +7,7 @@ use std::ops::Range;
 
 use super::progress::{Progress, ProgressStatus};
 use crate::catalog::{Band, Kpi, Measure};
+pub use crate::dataset::Verdict;
 use crate::dataset::VerificationRow;
 pub use crate::engine::{Reason, Status};
 pub use crate::quality::Quality;
