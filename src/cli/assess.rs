@@ -8,7 +8,7 @@ use anyhow::Context;
 
 use citykpi::catalog::Catalog;
 use citykpi::dataset::{self, Dataset, Filter, Input, Targets};
-use citykpi::diagnostic::{exit, plural, Problem, ProblemCode};
+use citykpi::diagnostic::{exit, plural, Problem, ProblemCode, Problems};
 use citykpi::report::{self, Format, Style};
 use citykpi::scoring::gates::{self, Gate};
 use citykpi::scoring::{Assessment, Standing};
@@ -35,45 +35,8 @@ pub(super) fn assess(
         &[args.targets.as_deref(), args.verify.verification.as_deref()],
     );
     check_output(args.output.as_deref(), &reads, "report")?;
-    for gate in &args.fail_under {
-        if let Gate::Score {
-            dimension: Some(code),
-            ..
-        } = gate
-        {
-            let dimensions = &catalog.taxonomy.dimensions;
-            if !dimensions.iter().any(|d| &d.code == code) {
-                let known: Vec<&str> = dimensions.iter().map(|d| d.code.as_str()).collect();
-                return Err(Error::Usage(format!(
-                    "--fail-under {code}=...: no dimension {code}; use one of {}",
-                    known.join(", ")
-                ))
-                .into());
-            }
-        }
-    }
-    // A targets file with errors is set aside: the report is written on the default targets
-    // and says so, and the run exits 3.
-    let (targets, targets_problems) = match args.targets.as_deref() {
-        None => (None, None),
-        Some(path) => match Targets::from_path(catalog, path, &args.text.options()) {
-            Ok(targets) => (Some(targets), None),
-            // A file that cannot be read at all stops the run, as a data file does.
-            Err(problems) if problems.unreadable() => {
-                let summary = format!("cannot read the targets file {}", path.display());
-                return Err(Error::Data { summary, problems }.into());
-            }
-            Err(problems) => {
-                writeln!(
-                    stderr,
-                    "error: the targets file {} has errors; the report is written on the default targets:",
-                    path.display()
-                )?;
-                print_problems(&problems, stderr)?;
-                (None, Some(problems))
-            }
-        },
-    };
+    check_gates(catalog, &args.fail_under)?;
+    let (targets, targets_problems) = targets_or_defaults(catalog, &args, stderr)?;
     // A verification file with errors stops the run: a verifier's status read wrong would
     // score what was not verified.
     let verification = load_verification(
@@ -122,19 +85,7 @@ pub(super) fn assess(
         .filter(|y| years.is_empty() || years.contains(y))
         .count();
     if reported == 0 {
-        let mut what = Vec::new();
-        if !filter.cities.is_empty() {
-            what.push(format!("--city {}", args.city.join(",")));
-        }
-        if !years.is_empty() {
-            what.push(format!("--year {}", year_list(&years)));
-        }
-        let message = if what.is_empty() {
-            "the data has no rows; nothing to assess".to_string()
-        } else {
-            format!("no data matches {}; nothing to assess", what.join(" "))
-        };
-        return Err(Error::NoData(message).into());
+        return Err(Error::NoData(nothing_matches(&args.city, &years)).into());
     }
     // A city with none of the years asked for is named, not dropped in silence.
     if let Some(note) =
@@ -188,45 +139,133 @@ pub(super) fn assess(
         Err(err) if !super::is_broken_pipe(&err) => return Err(err),
         _ => {}
     }
-    // Gates are evaluated whatever the data: CI sees them. Exit 3 (the data) comes before
-    // exit 4 (a gate), as the exit-code table says.
-    let mut gates = args.fail_under.clone();
-    if let Some(min) = args.min_coverage {
-        gates.push(Gate::CoreCoverage { min });
-    }
-    let mut gate_failed = false;
-    for city_year in assessment.iter().filter(|_| !gates.is_empty()) {
-        for shortfall in gates::check(&city_year, &gates) {
-            writeln!(stderr, "gate: {shortfall}")?;
-            gate_failed = true;
-        }
-    }
+    let gate_failed = print_gates(&assessment, &args, stderr)?;
     if data_failed {
-        let gate = if gate_failed {
-            " (a gate is not met either: exit 3 comes first)"
-        } else {
-            ""
-        };
         let (errors, warnings) = (
             problems.errors() + disagreements.errors(),
             problems.warnings() + disagreements.warnings(),
         );
-        if errors > 0 || args.strict {
-            writeln!(
-                stderr,
-                "error: the data has {} and {}; KPIs that read a rejected value say so in the report{gate}",
-                plural(errors, "error"),
-                plural(warnings, "warning"),
-            )?;
-        } else {
-            writeln!(
-                stderr,
-                "error: the targets file has errors; the report is on the default targets{gate}"
-            )?;
-        }
+        say_data_failed(errors, warnings, args.strict, gate_failed, stderr)?;
         return Ok(exit::DATA);
     }
     Ok(if gate_failed { exit::GATE } else { exit::OK })
+}
+
+/// `--fail-under DIMENSION=...` must name a dimension of the catalogue.
+fn check_gates(catalog: &Catalog, gates: &[Gate]) -> anyhow::Result<()> {
+    for gate in gates {
+        if let Gate::Score {
+            dimension: Some(code),
+            ..
+        } = gate
+        {
+            let dimensions = &catalog.taxonomy.dimensions;
+            if !dimensions.iter().any(|d| &d.code == code) {
+                let known: Vec<&str> = dimensions.iter().map(|d| d.code.as_str()).collect();
+                return Err(Error::Usage(format!(
+                    "--fail-under {code}=...: no dimension {code}; use one of {}",
+                    known.join(", ")
+                ))
+                .into());
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The targets file, or its problems where it has errors: then it is set aside, the report
+/// is written on the default targets and says so, and the run exits 3. A file that cannot
+/// be read at all stops the run, as a data file does.
+fn targets_or_defaults(
+    catalog: &Catalog,
+    args: &AssessArgs,
+    stderr: &mut dyn Write,
+) -> anyhow::Result<(Option<Targets>, Option<Problems>)> {
+    let Some(path) = args.targets.as_deref() else {
+        return Ok((None, None));
+    };
+    match Targets::from_path(catalog, path, &args.text.options()) {
+        Ok(targets) => Ok((Some(targets), None)),
+        Err(problems) if problems.unreadable() => {
+            let summary = format!("cannot read the targets file {}", path.display());
+            Err(Error::Data { summary, problems }.into())
+        }
+        Err(problems) => {
+            writeln!(
+                stderr,
+                "error: the targets file {} has errors; the report is written on the default targets:",
+                path.display()
+            )?;
+            print_problems(&problems, stderr)?;
+            Ok((None, Some(problems)))
+        }
+    }
+}
+
+/// Why there is nothing to assess: no rows, or none that `--city` and `--year` keep.
+fn nothing_matches(cities: &[String], years: &[i32]) -> String {
+    let mut what = Vec::new();
+    if !cities.is_empty() {
+        what.push(format!("--city {}", cities.join(",")));
+    }
+    if !years.is_empty() {
+        what.push(format!("--year {}", year_list(years)));
+    }
+    if what.is_empty() {
+        "the data has no rows; nothing to assess".to_string()
+    } else {
+        format!("no data matches {}; nothing to assess", what.join(" "))
+    }
+}
+
+/// Check the gates on every city-year and print each shortfall (`gate: ...`), whatever the
+/// data: CI sees them. True when one is not met.
+fn print_gates(
+    assessment: &Assessment,
+    args: &AssessArgs,
+    stderr: &mut dyn Write,
+) -> std::io::Result<bool> {
+    let mut gates = args.fail_under.clone();
+    if let Some(min) = args.min_coverage {
+        gates.push(Gate::CoreCoverage { min });
+    }
+    let mut failed = false;
+    for city_year in assessment.iter().filter(|_| !gates.is_empty()) {
+        for shortfall in gates::check(&city_year, &gates) {
+            writeln!(stderr, "gate: {shortfall}")?;
+            failed = true;
+        }
+    }
+    Ok(failed)
+}
+
+/// The closing line of a run whose data (or targets file) failed: exit 3 comes before a
+/// gate's 4, as the exit-code table says.
+fn say_data_failed(
+    errors: usize,
+    warnings: usize,
+    strict: bool,
+    gate_failed: bool,
+    stderr: &mut dyn Write,
+) -> std::io::Result<()> {
+    let gate = if gate_failed {
+        " (a gate is not met either: exit 3 comes first)"
+    } else {
+        ""
+    };
+    if errors > 0 || strict {
+        writeln!(
+            stderr,
+            "error: the data has {} and {}; KPIs that read a rejected value say so in the report{gate}",
+            plural(errors, "error"),
+            plural(warnings, "warning"),
+        )
+    } else {
+        writeln!(
+            stderr,
+            "error: the targets file has errors; the report is on the default targets{gate}"
+        )
+    }
 }
 
 /// The width a terminal table must fit: `COLUMNS` when set to a number, else the
