@@ -368,6 +368,26 @@ impl Catalog {
             .find(|(_, m)| m.key.eq_ignore_ascii_case(&code) || m.id == id)
     }
 
+    /// The measures a file's `kpi` cell names (a targets or verification file): one (a
+    /// code, `CODE/part` or id), or every part of a KPI named whole; else a message with the
+    /// closest code.
+    pub fn measures_named(&self, name: &str) -> Result<Vec<&Measure>, String> {
+        if let Some((_, m)) = self.find_measure(name) {
+            return Ok(vec![m]);
+        }
+        match self.find(name) {
+            Some(kpi) if normalize_code(name) == kpi.code || name.eq_ignore_ascii_case(&kpi.id) => {
+                Ok(kpi.measures.iter().collect())
+            }
+            _ => {
+                let hint = self
+                    .suggest(name)
+                    .map_or(String::new(), |s| format!("; did you mean {s}?"));
+                Err(format!("unknown KPI \"{name}\"{hint}"))
+            }
+        }
+    }
+
     /// The measures in evaluation layers: each reads only variables and measures of
     /// earlier layers (one dependency graph, [`graph::Graph`], also finds the cycles).
     pub fn layers(&self) -> Vec<Vec<&Measure>> {

@@ -10,7 +10,7 @@ use std::path::Path;
 use super::csv_text::{self, TextOptions};
 use super::rows::each_row;
 use super::Dataset;
-use crate::catalog::{normalize_code, Catalog, Direction, Measure};
+use crate::catalog::{Catalog, Direction, Measure};
 use crate::diagnostic::{Problem, ProblemCode, Problems};
 
 /// One target a targets file sets.
@@ -174,6 +174,7 @@ impl<'c> Reading<'c> {
         };
         let name = get(self.columns.kpi);
         let chosen = self
+            .catalog
             .measures_named(name)
             .map_err(|message| problem(ProblemCode::UnknownKpi, "kpi", name, message))?;
         if let Some(yes_no) = chosen.iter().find(|m| m.is_yes_no()) {
@@ -225,27 +226,6 @@ impl<'c> Reading<'c> {
             });
         }
         Ok(())
-    }
-
-    /// The measures a `kpi` cell names: one (a code, `CODE/part` or id), or every part of
-    /// a KPI named whole; else a message with the closest code.
-    fn measures_named(&self, name: &str) -> Result<Vec<&'c Measure>, String> {
-        let catalog = self.catalog;
-        if let Some((_, m)) = catalog.find_measure(name) {
-            return Ok(vec![m]);
-        }
-        match catalog.find(name) {
-            // A KPI code (or id) without a part sets the target of every part.
-            Some(kpi) if normalize_code(name) == kpi.code || name.eq_ignore_ascii_case(&kpi.id) => {
-                Ok(kpi.measures.iter().collect())
-            }
-            _ => {
-                let hint = catalog
-                    .suggest(name)
-                    .map_or(String::new(), |s| format!("; did you mean {s}?"));
-                Err(format!("unknown KPI \"{name}\"{hint}"))
-            }
-        }
     }
 }
 

@@ -14,7 +14,7 @@ use super::csv_text::{self, TextOptions, NO, YES};
 use super::rows::each_row;
 use super::tabular::{self, TypedTable};
 use super::{Dataset, Input};
-use crate::catalog::{normalize_code, Catalog, Measure};
+use crate::catalog::{Catalog, Measure};
 use crate::diagnostic::{Problem, ProblemCode, Problems};
 
 /// The verifier's status of a KPI or data point.
@@ -325,7 +325,9 @@ impl<'c> Reading<'c> {
             problem(ProblemCode::BadYear, "year", raw_year, message)
         })?;
         let name = get(self.columns.kpi);
-        let chosen = measures_named(self.catalog, name)
+        let chosen = self
+            .catalog
+            .measures_named(name)
             .map_err(|message| problem(ProblemCode::UnknownKpi, "kpi", name, message))?;
         let reported = match opt(self.columns.reported) {
             None => None,
@@ -387,28 +389,6 @@ impl<'c> Reading<'c> {
             });
         }
         Ok(())
-    }
-}
-
-/// The measures a `kpi` cell names: one (a code, `CODE/part` or id), or every part of a
-/// KPI named whole; else a message with the closest code.
-pub(super) fn measures_named<'c>(
-    catalog: &'c Catalog,
-    name: &str,
-) -> Result<Vec<&'c Measure>, String> {
-    if let Some((_, m)) = catalog.find_measure(name) {
-        return Ok(vec![m]);
-    }
-    match catalog.find(name) {
-        Some(kpi) if normalize_code(name) == kpi.code || name.eq_ignore_ascii_case(&kpi.id) => {
-            Ok(kpi.measures.iter().collect())
-        }
-        _ => {
-            let hint = catalog
-                .suggest(name)
-                .map_or(String::new(), |s| format!("; did you mean {s}?"));
-            Err(format!("unknown KPI \"{name}\"{hint}"))
-        }
     }
 }
 
