@@ -99,27 +99,7 @@ impl Loader<'_> {
         header_line: usize,
     ) -> Option<Columns> {
         let lower = lowered(&header);
-        // A name twice would leave one of its values unread, in silence.
-        if let Some((i, h)) = lower
-            .iter()
-            .enumerate()
-            .find(|(i, h)| !h.is_empty() && lower[..*i].contains(h))
-        {
-            let first = lower.iter().position(|l| l == h).unwrap_or(0);
-            self.report(
-                Problem::new(
-                    ProblemCode::DuplicateColumn,
-                    name,
-                    format!(
-                        "the header names \"{}\" twice (columns {} and {}); name each column once (the file is not read)",
-                        header[i],
-                        first + 1,
-                        i + 1
-                    ),
-                )
-                .at_line(header_line)
-                .in_column(&header[i]),
-            );
+        if self.duplicate_column(&header, &lower, name, header_line) {
             return None;
         }
         let col = |n: &str| lower.iter().position(|h| h == n);
@@ -198,6 +178,40 @@ impl Loader<'_> {
             form,
             header,
         })
+    }
+
+    /// A header that names a column twice: one of its values would go unread, in silence,
+    /// so the file is not read (`duplicate-column`).
+    fn duplicate_column(
+        &mut self,
+        header: &[String],
+        lower: &[String],
+        name: &str,
+        header_line: usize,
+    ) -> bool {
+        if let Some((i, h)) = lower
+            .iter()
+            .enumerate()
+            .find(|(i, h)| !h.is_empty() && lower[..*i].contains(h))
+        {
+            let first = lower.iter().position(|l| l == h).unwrap_or(0);
+            self.report(
+                Problem::new(
+                    ProblemCode::DuplicateColumn,
+                    name,
+                    format!(
+                        "the header names \"{}\" twice (columns {} and {}); name each column once (the file is not read)",
+                        header[i],
+                        first + 1,
+                        i + 1
+                    ),
+                )
+                .at_line(header_line)
+                .in_column(&header[i]),
+            );
+            return true;
+        }
+        false
     }
 
     /// A unit column in wide form cannot say which value it is for.

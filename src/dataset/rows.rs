@@ -164,7 +164,7 @@ impl Loader<'_> {
             columns.verified.map(get).unwrap_or(""),
         );
         let notes = self.note_id(columns, &get);
-        let mut place = Place {
+        let place = Place {
             city,
             year,
             source: columns.source.map(get).unwrap_or(""),
@@ -179,6 +179,21 @@ impl Loader<'_> {
         };
         let currency = columns.currency.map(get).unwrap_or("");
         self.declare_currency(city, year, currency, place.origin);
+        self.store_row(fields, &get, place, at, line);
+        true
+    }
+
+    /// Store the values of a checked row: the one of a long-form row (after its variable is
+    /// resolved), or each of a wide one.
+    fn store_row<'r>(
+        &mut self,
+        fields: &dyn Fields,
+        get: &impl Fn(usize) -> &'r str,
+        mut place: Place<'r>,
+        at: &FileRows,
+        line: usize,
+    ) {
+        let columns = at.columns;
         match &columns.form {
             Form::Long {
                 variable,
@@ -196,7 +211,7 @@ impl Loader<'_> {
                         .at_line(line)
                         .in_column(columns.name(*variable)),
                     );
-                    return true;
+                    return;
                 }
                 if let Some(field) = self.resolve_field(name, at.name, line, None) {
                     place.unit = unit.map(get).unwrap_or("");
@@ -218,7 +233,6 @@ impl Loader<'_> {
                 }
             }
         }
-        true
     }
 
     /// The notes of a row, interned: 0 where its note columns are empty (or it has none).
