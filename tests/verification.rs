@@ -474,3 +474,82 @@ fn a_workbook_verification_file_reads_as_the_csv_does() {
         stderr(&out)
     );
 }
+
+/// `compare --verified-only` ranks verified values only: a value the verifier could not verify
+/// is shown, marked "not verified", and left out of the ranks, the median and the best.
+#[test]
+fn compare_verified_only_ranks_verified_values_only() {
+    let verification = file(
+        "compare-ranks.csv",
+        "city,year,kpi,verified\n\
+         Asker,2020,SC:SH:SA:8C,yes\n\
+         Kristiansund,2020,SC:SH:SA:8C,yes\n\
+         Bizerte,2020,SC:SH:SA:8C,not verifiable\n",
+    );
+    let v = verification.to_str().unwrap();
+    let data = [
+        "sample-data/pilot/asker-2020.csv",
+        "sample-data/pilot/bizerte-2020.csv",
+        "sample-data/pilot/kristiansund-2020.csv",
+    ];
+    let rows = |extra: &[&str]| {
+        let mut args = vec!["compare"];
+        args.extend_from_slice(&data);
+        args.extend_from_slice(&["--verification", v, "-f", "json"]);
+        args.extend_from_slice(extra);
+        let out = citykpi(&args);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+        let rows: Vec<Value> = json["kpis"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|r| r["code"] == "SC:SH:SA:8C")
+            .cloned()
+            .collect();
+        rows.iter()
+            .map(|r| {
+                let city = r["city"].as_str().unwrap().to_string();
+                (
+                    city,
+                    r["rank"].clone(),
+                    r["of"].clone(),
+                    r["best_value"].clone(),
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    // Without --verified-only, Bizerte's 25.56 per 100k is the best of three.
+    let all = rows(&[]);
+    assert!(
+        all.contains(&("Bizerte".into(), 1.into(), 3.into(), 25.56.into())),
+        "{all:?}"
+    );
+    let verified = rows(&["--verified-only"]);
+    assert!(
+        verified.contains(&("Asker".into(), 1.into(), 2.into(), 393.98.into())),
+        "{verified:?}"
+    );
+    assert!(
+        verified.contains(&("Kristiansund".into(), 2.into(), 2.into(), 393.98.into())),
+        "{verified:?}"
+    );
+    assert!(
+        verified.contains(&("Bizerte".into(), Value::Null, 2.into(), 393.98.into())),
+        "{verified:?}"
+    );
+    // The table says why Bizerte's value has no rank.
+    let mut args = vec!["compare"];
+    args.extend_from_slice(&data);
+    args.extend_from_slice(&["--verification", v, "--verified-only"]);
+    let out = citykpi(&args);
+    let text = String::from_utf8(out.stdout).unwrap();
+    let line = text
+        .lines()
+        .find(|l| l.contains("SC:SH:SA:8C") && l.contains("Bizerte"))
+        .unwrap();
+    assert!(
+        line.contains("25.56") && line.contains("not verified"),
+        "{line}"
+    );
+}

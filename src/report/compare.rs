@@ -12,6 +12,7 @@ use serde::Serialize;
 
 use super::{display_value, neutralise, round, Format};
 use crate::scoring::compare::{CityScores, Comparison, Coverage, Ranked};
+use crate::scoring::NotScored;
 
 #[derive(Serialize)]
 struct Json<'a> {
@@ -146,12 +147,16 @@ fn not_ranked(c: &CityScores, min_coverage: f64) -> Option<String> {
     ))
 }
 
-/// `2/5`, or `—` for a city without a value, or empty for a KPI that is not ranked.
+/// `2/5`, or `—` for a city without a value, `not verified` (and the like) for a value set
+/// aside, or empty for a KPI that is not ranked.
 fn rank_text(r: &Ranked) -> String {
-    match (r.value, r.rank) {
-        (None, _) => "—".into(),
-        (Some(_), Some(rank)) => format!("{rank}/{}", r.of),
-        (Some(_), None) => String::new(),
+    match (r.value, r.rank, r.set_aside) {
+        (None, _, _) => "—".into(),
+        (Some(_), Some(rank), _) => format!("{rank}/{}", r.of),
+        (Some(_), None, Some(NotScored::BelowQuality(_))) => "below quality".into(),
+        (Some(_), None, Some(NotScored::NotVerified)) => "not verified".into(),
+        (Some(_), None, Some(NotScored::NotReported)) => "not reported".into(),
+        (Some(_), None, _) => String::new(),
     }
 }
 

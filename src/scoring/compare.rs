@@ -9,7 +9,7 @@
 
 use std::collections::HashMap;
 
-use super::{Assessment, Summary};
+use super::{Assessment, NotScored, Summary};
 use crate::catalog::{Direction, Kpi, Measure};
 
 /// The comparison of the chosen city-years, one a city.
@@ -90,6 +90,9 @@ pub struct Ranked<'a> {
     pub value: Option<f64>,
     /// 1 is the best; cities with equal values share the better rank.
     pub rank: Option<usize>,
+    /// Why the value is shown but not ranked: set aside by `--min-quality` or
+    /// `--verified-only`, or marked not reported by the verifier.
+    pub set_aside: Option<NotScored>,
     /// The cities of the group with a value.
     pub of: usize,
     /// Where the rank stands among the group's values: 100 for the best, 0 for the worst
@@ -117,9 +120,12 @@ pub fn compare<'a>(
         .map(|d| (d.code.as_str(), d.name.as_str()))
         .collect();
     let mut cities = Vec::new();
-    // values[measure][city]
+    // values[measure][city]: what each city shows, and what it is ranked on (a value that
+    // --min-quality or --verified-only sets aside is shown but not ranked).
     let mut measures: Vec<(&Kpi, &Measure)> = Vec::new();
     let mut values: Vec<Vec<Option<f64>>> = Vec::new();
+    let mut ranked: Vec<Vec<Option<f64>>> = Vec::new();
+    let mut set_aside: Vec<Vec<Option<NotScored>>> = Vec::new();
     for &i in chosen {
         let city_year = assessment.city_year(i);
         if measures.is_empty() {
@@ -129,9 +135,13 @@ pub fn compare<'a>(
                 .map(|o| (o.kpi, o.measure))
                 .collect();
             values = vec![Vec::new(); measures.len()];
+            ranked = vec![Vec::new(); measures.len()];
+            set_aside = vec![Vec::new(); measures.len()];
         }
         for (j, o) in city_year.outcomes.iter().enumerate() {
             values[j].push(o.value);
+            ranked[j].push(o.value.filter(|_| !o.set_aside()));
+            set_aside[j].push(o.not_scored.filter(|_| o.set_aside()));
         }
         let of = |code: &str| {
             city_year
@@ -160,21 +170,22 @@ pub fn compare<'a>(
     }
     let ranks = rank_scores(&cities, &members, min_coverage);
     let mut rows = Vec::with_capacity(measures.len() * cities.len());
-    for ((kpi, measure), values) in measures.iter().zip(&values) {
+    let per_measure = values.iter().zip(&ranked).zip(&set_aside);
+    for ((kpi, measure), ((values, ranked), set_aside)) in measures.iter().zip(per_measure) {
         // Each group's standing on this measure, worked out once for all its cities.
         let standings: HashMap<&str, Standing> = members
             .iter()
             .map(|(group, members)| {
                 (
                     *group,
-                    Standing::new(measure.direction, members, values, &cities),
+                    Standing::new(measure.direction, members, ranked, &cities),
                 )
             })
             .collect();
         for (i, city) in cities.iter().enumerate() {
             let standing = &standings[city.group.as_str()];
             let value = values[i];
-            let rank = value.and_then(|v| standing.rank(v));
+            let rank = ranked[i].and_then(|v| standing.rank(v));
             let n = standing.values.len();
             rows.push(Ranked {
                 kpi,
@@ -184,6 +195,7 @@ pub fn compare<'a>(
                 group: city.group.clone(),
                 value,
                 rank,
+                set_aside: set_aside[i],
                 of: n,
                 percentile: rank
                     .filter(|_| n > 1)

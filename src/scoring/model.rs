@@ -81,6 +81,15 @@ impl Outcome<'_> {
             .and_then(|v| v.row.reported)
             .unwrap_or(self.value.is_some())
     }
+
+    /// Whether the value is set aside by `--min-quality`, `--verified-only` or the verifier's
+    /// "not reported": shown, but neither scored nor ranked among peers.
+    pub fn set_aside(&self) -> bool {
+        matches!(
+            self.not_scored,
+            Some(NotScored::BelowQuality(_) | NotScored::NotVerified | NotScored::NotReported)
+        )
+    }
 }
 
 /// Progress since the base year: the measure and the series it was taken on.
