@@ -23,11 +23,11 @@ pub const NOTE_COLUMNS: [&str; 13] = [
 ];
 
 /// Columns `citykpi template` writes for the person filling it in, which are not read back:
-/// the U4SSC template's `reported`, `benchmark` and `origin` (citykpi fills them in; a
+/// the U4SSC template's `reported`, benchmark (`band`) and `origin` (citykpi fills them in; a
 /// verifier's "reported" goes in the verification file) and the help columns.
 pub const TEMPLATE_COLUMNS: [&str; 6] = [
     "reported",
-    "benchmark",
+    "band",
     "origin",
     "description",
     "valid_range",

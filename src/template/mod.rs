@@ -48,7 +48,7 @@ pub enum TemplateFormat {
 
 /// The sheet's columns. After the row's place (`city`, `year`, `variable`), the columns of
 /// the U4SSC data-collection template in the order its Verification Manual gives them:
-/// result (`value`, column O), `reported` (Q), `benchmark` (R), `verified` (S), `quality`
+/// result (`value`, column O), `reported` (Q), benchmark (`band`, R), `verified` (S), `quality`
 /// (T), `origin` (U) and `source` (V-W); then what helps the person filling it in.
 /// `assess` reads `value`, `verified`, `quality`, `source` and `unit`; the others are
 /// citykpi's and not read back ([`dataset::TEMPLATE_COLUMNS`]).
@@ -58,7 +58,7 @@ pub const HEADER: [&str; 14] = [
     "variable",
     "value",
     "reported",
-    "benchmark",
+    "band",
     "verified",
     "quality",
     "origin",
@@ -71,13 +71,7 @@ pub const HEADER: [&str; 14] = [
 
 /// The U4SSC template's columns, in the manual's order, as this sheet names them.
 pub const U4SSC_COLUMNS: [&str; 7] = [
-    "value",
-    "reported",
-    "benchmark",
-    "verified",
-    "quality",
-    "origin",
-    "source",
+    "value", "reported", "band", "verified", "quality", "origin", "source",
 ];
 
 /// One row of the sheet: a variable (or a KPI figure) of a city-year, filled in or blank.

@@ -88,7 +88,7 @@ pub(super) fn write(rows: &[Row], out: &mut dyn Write) -> Result<(), WriteError>
         ("variable", 36.0),
         ("value", 12.0),
         ("reported", 9.0),
-        ("benchmark", 12.0),
+        ("band", 12.0),
         ("verified", 9.0),
         ("quality", 8.0),
         ("origin", 24.0),
