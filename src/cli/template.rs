@@ -67,8 +67,11 @@ pub(super) fn template(
             what.push(format!("--year {}", args::year_list(&years)));
         }
         return Err(Error::NoData(match what.is_empty() {
-            true => "the data has no rows; nothing to collect for".to_string(),
-            false => format!("no data matches {}; check them", what.join(" ")),
+            true => "the data has no rows: no city to write the sheet for".to_string(),
+            false => format!(
+                "no data matches {}: no city to write the sheet for; check the name and year",
+                what.join(" ")
+            ),
         })
         .into());
     }

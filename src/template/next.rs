@@ -248,9 +248,7 @@ impl<'a> Sheet<'a, '_> {
             used_by: code.to_string(),
         };
         if let (Some(f), Some(r)) = (self.data.field_index(name), self.row) {
-            if self.data.has_column(f) {
-                self.fill(&mut row, f, r);
-            }
+            self.fill(&mut row, f, r);
         }
         self.rows.push(row);
     }
