@@ -136,8 +136,7 @@ pub enum Command {
     /// Browse the KPI catalogue.
     #[command(subcommand)]
     Indicators(IndicatorsCommand),
-    /// Write the data-collection sheet: every variable to collect, or (--for DATA) what a
-    /// city lacks, ready to fill in.
+    /// Write the data-collection sheet: every variable, or what each city lacks (--for).
     #[command(
         after_help = "With --for, per city (its latest year, or each --year it has) the rows are what it
 lacks to compute each KPI or part it has no value for: the inputs of the KPI's formula, those
@@ -146,7 +145,12 @@ A city that reports KPI figures (more than half of the values it gives in that y
 codes as variables) gets one row per missing KPI or part, its code as the variable. KPIs come
 in the order of the next steps: core KPIs not reported, then those with a part in the weakest
 band (0-33 %), then the next (33-66 %), then the rest. Standard error gets a line per city:
-`Asker 2020: 77 KPIs not reported; 138 inputs to collect`.
+`Asker 2020: 77 KPIs not reported; 138 inputs to collect`. Filled in, the sheet goes back to
+`assess`, alone or beside the data (the rows it repeats are then `duplicate-row` warnings).
+
+The columns value, reported, band, verified, quality, origin and source stand in the order of
+the U4SSC template (result, reported, benchmark, verified, quality, origin, sources); `assess`
+reads value, unit, source, quality and verified, and passes over the others.
 
 Examples:
   citykpi template --tier core > to-collect.csv
