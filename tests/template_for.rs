@@ -87,7 +87,10 @@ fn the_sheet_and_the_summary_lines_on_a_small_fixture() {
          Raw,2024,policy_adopted,yes,yes,,no,,tests/fixtures/collect-chain.csv:5,Raw council minutes,yes/no,The city has adopted the policy,yes/no,EC:ICT:PS:1A\n\
          Raw,2024,policy_published,,no,,,,not reported,,yes/no,The city has published the policy,yes/no,EC:ICT:PS:1A\n"
     );
-    let lines: Vec<&str> = stderr.lines().filter(|l| !l.starts_with("warning")).collect();
+    let lines: Vec<&str> = stderr
+        .lines()
+        .filter(|l| !l.starts_with("warning"))
+        .collect();
     assert_eq!(
         lines,
         [
@@ -154,12 +157,22 @@ fn only_what_is_missing_with_what_the_city_has_filled_in_core_first() {
     let (code, stdout, stderr) = run(&["template", "--for", "sample-data/riverton.csv"]);
     assert_eq!(code, 0, "{stderr}");
     let rows = records(&stdout);
-    let kpis = report(&["assess", "sample-data/riverton.csv", "--year", "2024", "--format", "csv"]);
+    let kpis = report(&[
+        "assess",
+        "sample-data/riverton.csv",
+        "--year",
+        "2024",
+        "--format",
+        "csv",
+    ]);
     let given = riverton_2024();
     assert!(!rows.is_empty());
     let mut blank = 0;
     for r in &rows {
-        assert_eq!((r["city"].as_str(), r["year"].as_str()), ("Riverton", "2024"));
+        assert_eq!(
+            (r["city"].as_str(), r["year"].as_str()),
+            ("Riverton", "2024")
+        );
         // Each row is for KPIs with a part that has no value.
         for code in r["used_by"].split(' ') {
             assert!(kpis[code].0.contains(&false), "{code} has every value");
@@ -169,7 +182,10 @@ fn only_what_is_missing_with_what_the_city_has_filled_in_core_first() {
             Some(value) => {
                 assert_eq!(&r["value"], value, "{}", r["variable"]);
                 assert_eq!(r["reported"], "yes");
-                assert!(r["origin"].starts_with("sample-data/riverton.csv:"), "{r:?}");
+                assert!(
+                    r["origin"].starts_with("sample-data/riverton.csv:"),
+                    "{r:?}"
+                );
                 assert!(!r["source"].is_empty());
             }
             None => {
@@ -188,7 +204,11 @@ fn only_what_is_missing_with_what_the_city_has_filled_in_core_first() {
     let rank = |r: &BTreeMap<String, String>| {
         let first = r["used_by"].split(' ').next().unwrap();
         let (parts, tier) = &kpis[first];
-        match (parts.iter().any(|p| *p), tier.as_str(), r["band"].is_empty()) {
+        match (
+            parts.iter().any(|p| *p),
+            tier.as_str(),
+            r["band"].is_empty(),
+        ) {
             (false, "core", _) => 0,
             (true, _, false) => 1,
             _ => 2,
@@ -236,9 +256,7 @@ fn fill_blanks(sheet: &str) -> (String, BTreeSet<String>) {
             let ratio = rows
                 .iter()
                 .filter(|s| s["used_by"].split(' ').any(|c| kpis.contains(&c)))
-                .find_map(|s| {
-                    Some(number(&s["value"])? / number(vesterby.get(&s["variable"])?)?)
-                })
+                .find_map(|s| Some(number(&s["value"])? / number(vesterby.get(&s["variable"])?)?))
                 .unwrap_or(1.0);
             let given = &vesterby[&r["variable"]];
             let value = number(given).map_or(given.clone(), |v| (v * ratio).to_string());
@@ -265,7 +283,14 @@ fn filled_in_and_assessed_again_the_kpis_compute() {
     assert!(kpis.len() >= 5, "{kpis:?}");
     let path = dir.path().join("filled.csv");
     std::fs::write(&path, filled).unwrap();
-    let before = report(&["assess", "sample-data/riverton.csv", "--year", "2024", "--format", "csv"]);
+    let before = report(&[
+        "assess",
+        "sample-data/riverton.csv",
+        "--year",
+        "2024",
+        "--format",
+        "csv",
+    ]);
     let path = path.to_str().unwrap();
     // The sheet alone, as the city sends it back: read with no warning, its KPIs compute.
     let out = citykpi(Path::new(ROOT), &["assess", path, "--format", "csv"]);
@@ -325,7 +350,10 @@ fn a_city_that_reports_kpi_figures_gets_kpi_rows() {
         "--format",
         "csv",
     ]);
-    let measures: usize = kpis.values().map(|(p, _)| p.iter().filter(|v| !**v).count()).sum();
+    let measures: usize = kpis
+        .values()
+        .map(|(p, _)| p.iter().filter(|v| !**v).count())
+        .sum();
     assert_eq!(rows.len(), measures);
     for r in &rows {
         let key = &r["variable"];
@@ -339,14 +367,22 @@ fn a_city_that_reports_kpi_figures_gets_kpi_rows() {
     let not_reported = kpis.values().filter(|(p, _)| !p.contains(&true)).count();
     assert_eq!(
         stderr,
-        format!("Stavanger 2024: {not_reported} KPIs not reported; {measures} KPI figures to collect\n")
+        format!(
+            "Stavanger 2024: {not_reported} KPIs not reported; {measures} KPI figures to collect\n"
+        )
     );
 }
 
 fn header(path: &Path, sheet: &str) -> Vec<String> {
     let mut book: Xlsx<_> = open_workbook(path).unwrap();
     let range = book.worksheet_range(sheet).unwrap();
-    range.rows().next().unwrap().iter().map(|c| c.to_string()).collect()
+    range
+        .rows()
+        .next()
+        .unwrap()
+        .iter()
+        .map(|c| c.to_string())
+        .collect()
 }
 
 #[test]
@@ -384,7 +420,13 @@ fn both_workbooks_keep_the_u4ssc_columns_in_the_manuals_order() {
     }
     // The template without data too.
     let blank = dir.path().join("blank.xlsx");
-    let (code, _, _) = run(&["template", "--format", "xlsx", "-o", blank.to_str().unwrap()]);
+    let (code, _, _) = run(&[
+        "template",
+        "--format",
+        "xlsx",
+        "-o",
+        blank.to_str().unwrap(),
+    ]);
     assert_eq!(code, 0);
     assert!(has_block(&header(&blank, "Data"), &TEMPLATE_BLOCK));
     // The report: every dimension sheet.
@@ -402,12 +444,21 @@ fn both_workbooks_keep_the_u4ssc_columns_in_the_manuals_order() {
     let mut book: Xlsx<_> = open_workbook(&report).unwrap();
     for name in ["Economy", "Environment", "Society and Culture"] {
         let range = book.worksheet_range(name).unwrap();
-        let head: Vec<String> = range.rows().next().unwrap().iter().map(|c| c.to_string()).collect();
+        let head: Vec<String> = range
+            .rows()
+            .next()
+            .unwrap()
+            .iter()
+            .map(|c| c.to_string())
+            .collect();
         assert!(has_block(&head, &REPORT_BLOCK), "{name}: {head:?}");
         let col = |n: &str| head.iter().position(|h| h == n).unwrap();
         for row in range.rows().skip(1) {
             let has_value = !matches!(row[col("value")], Data::Empty);
-            let (reported, origin) = (row[col("reported")].to_string(), row[col("origin")].to_string());
+            let (reported, origin) = (
+                row[col("reported")].to_string(),
+                row[col("origin")].to_string(),
+            );
             assert_eq!(reported, if has_value { "yes" } else { "no" });
             match (row[col("city")].to_string().as_str(), has_value) {
                 (_, false) => assert_eq!(origin, ""),
@@ -438,18 +489,35 @@ fn the_report_workbook_counts_what_is_reported_and_verified() {
     let summaries = json["assessments"][0]["summary"].as_array().unwrap();
     let mut book: Xlsx<_> = open_workbook(&path).unwrap();
     let range = book.worksheet_range("Summary").unwrap();
-    let head: Vec<String> = range.rows().next().unwrap().iter().map(|c| c.to_string()).collect();
-    let col = |n: &str| head.iter().position(|h| h == n).unwrap_or_else(|| panic!("{n}"));
+    let head: Vec<String> = range
+        .rows()
+        .next()
+        .unwrap()
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
+    let col = |n: &str| {
+        head.iter()
+            .position(|h| h == n)
+            .unwrap_or_else(|| panic!("{n}"))
+    };
     let rows: Vec<_> = range.rows().skip(1).collect();
     assert_eq!(rows.len(), summaries.len());
     let mut checked = 0;
     for (row, summary) in rows.iter().zip(summaries) {
-        assert_eq!(row[col("code")].to_string(), summary["code"].as_str().unwrap());
+        assert_eq!(
+            row[col("code")].to_string(),
+            summary["code"].as_str().unwrap()
+        );
         for (what, key) in [("KPIs", "kpis"), ("data points", "data_points")] {
             for count in ["reported", "verified", "not verified", "not reported"] {
                 let cell = &row[col(&format!("{what} {count}"))];
                 let expected = &summary[key][count.replace(' ', "_")];
-                assert_eq!(cell, &Data::Float(expected.as_f64().unwrap()), "{what} {count}");
+                assert_eq!(
+                    cell,
+                    &Data::Float(expected.as_f64().unwrap()),
+                    "{what} {count}"
+                );
                 checked += 1;
             }
         }
@@ -462,7 +530,10 @@ fn the_report_workbook_counts_what_is_reported_and_verified() {
         ref other => panic!("{other:?}"),
     };
     assert_eq!(n("KPIs reported") + n("KPIs not reported"), 91.0);
-    assert_eq!(n("KPIs verified") + n("KPIs not verified"), n("KPIs reported"));
+    assert_eq!(
+        n("KPIs verified") + n("KPIs not verified"),
+        n("KPIs reported")
+    );
 }
 
 #[test]
@@ -476,19 +547,33 @@ fn bad_input_is_refused_with_its_reason() {
     let (code, stdout, stderr) = run(&["template", "--for"]);
     assert_eq!((code, stdout.as_str()), (2, ""));
     assert!(
-        stderr.starts_with("error: a value is required for '--for <DATA>...' but none was supplied\n"),
+        stderr.starts_with(
+            "error: a value is required for '--for <DATA>...' but none was supplied\n"
+        ),
         "{stderr}"
     );
     let (code, _, stderr) = run(&["template", "--targets", "sample-data/targets.csv"]);
     assert_eq!(code, 2);
     assert!(stderr.contains("--for <DATA>..."), "{stderr}");
-    let (code, stdout, stderr) = run(&["template", "--for", "sample-data/riverton.csv", "--city", "Nowhere"]);
+    let (code, stdout, stderr) = run(&[
+        "template",
+        "--for",
+        "sample-data/riverton.csv",
+        "--city",
+        "Nowhere",
+    ]);
     assert_eq!((code, stdout.as_str()), (3, ""));
     assert_eq!(
         stderr,
         "error: no data matches --city Nowhere: no city to write the sheet for; check the name and year\n"
     );
-    let (code, _, stderr) = run(&["template", "--for", "sample-data/riverton.csv", "--year", "2030"]);
+    let (code, _, stderr) = run(&[
+        "template",
+        "--for",
+        "sample-data/riverton.csv",
+        "--year",
+        "2030",
+    ]);
     assert_eq!(code, 3);
     assert_eq!(
         stderr,

@@ -1,8 +1,9 @@
 //! XLSX: the assessment as a workbook laid out like the U4SSC data-collection template.
 //!
-//! A `Summary` sheet (every roll-up of every city-year), one sheet per dimension (one row
-//! per city-year and KPI or KPI part) and, where the data has earlier years, a `Progress`
-//! sheet. Numbers are numeric cells, empty where there is no value; text is always written
+//! A `Summary` sheet (every roll-up of every city-year, with the KPIs and data points
+//! reported, verified, not verified and not reported), one sheet per dimension (one row per
+//! city-year and KPI or KPI part, the U4SSC template's columns together in its order:
+//! [`U4SSC_COLUMNS`]) and, where the data has earlier years, a `Progress` sheet. Numbers are numeric cells, empty where there is no value; text is always written
 //! as text, never as a formula, so a source such as `=HYPERLINK(...)` stays what it says.
 //! Rows go to temporary files as they are written; the workbook is then written whole. It
 //! formats the model; it never computes a score.
@@ -512,6 +513,17 @@ mod tests {
         assert_eq!(unique("Summary".into(), &mut taken), "Summary (2)");
         assert_eq!(unique("Economy".into(), &mut taken), "Economy");
         assert_eq!(unique("ECONOMY".into(), &mut taken), "ECONOMY (2)");
+    }
+
+    #[test]
+    fn the_u4ssc_columns_stand_together_and_every_row_column_once() {
+        let header = kpi_header();
+        let at = header.iter().position(|h| *h == U4SSC_COLUMNS[0]).unwrap();
+        assert_eq!(header[at..at + U4SSC_COLUMNS.len()], U4SSC_COLUMNS);
+        for name in NAMES {
+            assert_eq!(header.iter().filter(|h| **h == name).count(), 1, "{name}");
+        }
+        assert_eq!(header.len(), NAMES.len() + 5);
     }
 
     #[test]

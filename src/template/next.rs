@@ -301,6 +301,35 @@ fn value_text(accepted: &Accepted, value: f64) -> String {
 mod tests {
     use super::*;
 
+    /// A city-year reports KPI figures when more than half of its values are figures.
+    #[test]
+    fn a_city_reports_figures_when_most_of_its_values_are_figures() {
+        let field = |id: &str, reported_kpi| dataset::Field {
+            id: id.into(),
+            reported_kpi,
+        };
+        let nan = f64::NAN;
+        let data = Dataset {
+            cities: vec!["A".into(), "B".into(), "C".into()],
+            years: vec![2024; 3],
+            fields: vec![
+                field("population", false),
+                field("ec_ict_ict_1c", true),
+                field("ec_ict_ict_2c", true),
+            ],
+            values: vec![
+                vec![1.0, 1.0, nan],
+                vec![2.0, 2.0, nan],
+                vec![nan, 3.0, nan],
+            ],
+            ..Dataset::default()
+        };
+        // A: one input, one figure (not more than half); B: one input, two figures; C: none.
+        assert!(!reports_figures(&data, 0));
+        assert!(reports_figures(&data, 1));
+        assert!(!reports_figures(&data, 2));
+    }
+
     #[test]
     fn values_are_written_as_the_loader_reads_them() {
         let catalog = Catalog::embedded();
