@@ -136,11 +136,28 @@ pub enum Command {
     /// Browse the KPI catalogue.
     #[command(subcommand)]
     Indicators(IndicatorsCommand),
-    /// Write the data-collection sheet: every variable to collect, ready to fill in.
-    #[command(after_help = "Examples:
+    /// Write the data-collection sheet: every variable, or what each city lacks (--for).
+    #[command(
+        after_help = "With --for, per city (its latest year, or each --year it has) the rows are what it
+lacks to compute each KPI or part it has no value for: the inputs of the KPI's formula, those
+it has filled in (value, source, quality, verified, and where they were read in `origin`).
+A city that reports KPI figures (more than half of the values it gives in that year are KPI
+codes as variables) gets one row per missing KPI or part, its code as the variable. KPIs come
+in the order of the next steps: core KPIs not reported, then those with a part in the weakest
+band (0-33 %), then the next (33-66 %), then the rest. Standard error gets a line per city:
+`Asker 2020: 77 KPIs not reported; 138 inputs to collect`. Filled in, the sheet goes back to
+`assess`, alone or beside the data (the rows it repeats are then `duplicate-row` warnings).
+
+The columns value, reported, band, verified, quality, origin and source stand in the order of
+the U4SSC template (result, reported, benchmark, verified, quality, origin, sources); `assess`
+reads value, unit, source, quality and verified, and passes over the others.
+
+Examples:
   citykpi template --tier core > to-collect.csv
   citykpi template --city Vesterby --year 2025 --output vesterby-2025.csv
-  citykpi template --format xlsx --output to-collect.xlsx")]
+  citykpi template --format xlsx --output to-collect.xlsx
+  citykpi template --for data.csv --city Riverton --format xlsx -o riverton-next.xlsx"
+    )]
     Template(TemplateArgs),
     /// Check data or definitions and report every problem, without computing anything.
     #[command(subcommand)]
@@ -458,12 +475,25 @@ pub struct TemplateArgs {
     #[arg(long, value_parser = tier, default_value = "all")]
     pub tier: TierFilter,
 
-    /// Fill the city column with NAME.
+    /// Fill the city column with NAME; with --for, only that city.
     #[arg(long, value_name = "NAME", default_value = "")]
     pub city: String,
 
+    /// What the cities of DATA (files, or `-`) lack: the inputs (or KPI figures) to collect,
+    /// with what they have filled in.
+    #[arg(long = "for", value_name = "DATA", num_args = 1.., help_heading = "Input")]
+    pub data: Vec<String>,
+
+    /// With --for: the targets file, so that the order follows the bands `assess` gives.
+    #[arg(long, value_name = "FILE", requires = "data", help_heading = "Input")]
+    pub targets: Option<PathBuf>,
+
+    #[command(flatten)]
+    pub text: TextArgs,
+
     /// Fill the year column with YEARS: a year, or a list or range (`2020,2021`,
-    /// `2019-2021`, `2020..2022`) for the rows of each year one after another.
+    /// `2019-2021`, `2020..2022`) for the rows of each year one after another; with --for,
+    /// the years to look at (each city's latest by default).
     #[arg(long, value_name = "YEARS", value_delimiter = ',', value_parser = year_span)]
     pub year: Vec<YearSpan>,
 

@@ -7,6 +7,7 @@ mod assess;
 mod export_args;
 mod output;
 mod run;
+mod template;
 mod years;
 
 pub use args::Cli;

@@ -15,7 +15,6 @@ use citykpi::diagnostic::{exit, plural, Problems};
 use citykpi::report;
 use citykpi::report::problems::ProblemFormat;
 use citykpi::scoring::Assessment;
-use citykpi::template::{TemplateFormat, TemplateOptions};
 use citykpi::{browse, engine, export_sql, plausibility, Error};
 
 use super::analyse;
@@ -62,25 +61,7 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
             export_definitions(&dir)?;
             Ok(exit::OK)
         }
-        Command::Template(args) => {
-            let options = TemplateOptions {
-                tier: args.tier.0,
-                city: args.city,
-                years: args::years(&args.year),
-            };
-            if args.format == TemplateFormat::Xlsx {
-                refuse_terminal(args.output.as_deref(), "xlsx", "to-collect.xlsx")?;
-            }
-            let example = match args.format {
-                TemplateFormat::Xlsx => "to-collect.xlsx",
-                _ => "to-collect.csv",
-            };
-            check_output(args.output.as_deref(), &[], example)?;
-            write_output(args.output.as_deref(), &[], |out| {
-                citykpi::template::write_as(args.format, &catalog, &options, out)
-            })?;
-            Ok(exit::OK)
-        }
+        Command::Template(args) => super::template::template(&catalog, args, &mut stderr),
     }
 }
 

@@ -22,6 +22,18 @@ pub const NOTE_COLUMNS: [&str; 13] = [
     "methodology",
 ];
 
+/// Columns `citykpi template` writes for the person filling it in, which are not read back:
+/// the U4SSC template's `reported`, benchmark (`band`) and `origin` (citykpi fills them in; a
+/// verifier's "reported" goes in the verification file) and the help columns.
+pub const TEMPLATE_COLUMNS: [&str; 6] = [
+    "reported",
+    "band",
+    "origin",
+    "description",
+    "valid_range",
+    "used_by",
+];
+
 /// The columns read besides the notes: in long form all of them; in wide form the ones
 /// that are not variables.
 const MARK_COLUMNS: [&str; 7] = [
@@ -238,6 +250,7 @@ impl Loader<'_> {
                 || read.contains(&h.as_str())
                 || MARK_COLUMNS.contains(&h.as_str())
                 || NOTE_COLUMNS.contains(&h.as_str())
+                || TEMPLATE_COLUMNS.contains(&h.as_str())
             {
                 continue;
             }

@@ -28,11 +28,11 @@ mod verification;
 
 pub use csv_text::{Decimal, TextOptions, NO, PARTIAL, YES};
 pub use groups::{read_groups, Groups};
-pub use header::NOTE_COLUMNS;
+pub use header::{NOTE_COLUMNS, TEMPLATE_COLUMNS};
 pub use input::{Input, WORKBOOK_EXTENSIONS};
 pub use loader::{load, Loaded, Loader, LISTED};
 pub use model::{Dataset, Field, Filter, Origin};
-pub use rule::{accepted, Accepted};
+pub use rule::{accepted, accepted_figure, Accepted};
 pub use targets::{TargetRow, Targets};
 pub use verification::{Verdict, Verification, VerificationRow};
 

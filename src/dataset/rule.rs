@@ -23,21 +23,31 @@ pub struct Accepted {
 
 /// What a cell of `variable` takes (the template's checks offer exactly this).
 pub fn accepted(variable: &Variable) -> Accepted {
-    let rule = Rule::variable(variable);
-    let words = match rule.kind {
-        ValueKind::YesNo => vec![YES[0], NO[0]],
-        ValueKind::YesPartialNo => vec![YES[0], PARTIAL[0], NO[0]],
-        ValueKind::Number | ValueKind::Percent => Vec::new(),
-    };
-    Accepted {
-        words,
-        min: rule.min,
-        max: rule.max,
-        range_text: rule.range_text,
-        no_value: NOT_AVAILABLE
-            .into_iter()
-            .filter(|w| !w.is_empty())
-            .collect(),
+    Rule::variable(variable).accepted()
+}
+
+/// What a cell of a KPI's own figure (reported directly) takes, as the loader reads it.
+pub fn accepted_figure(measure: &Measure) -> Accepted {
+    Rule::reported(measure).accepted()
+}
+
+impl Rule {
+    fn accepted(self) -> Accepted {
+        let words = match self.kind {
+            ValueKind::YesNo => vec![YES[0], NO[0]],
+            ValueKind::YesPartialNo => vec![YES[0], PARTIAL[0], NO[0]],
+            ValueKind::Number | ValueKind::Percent => Vec::new(),
+        };
+        Accepted {
+            words,
+            min: self.min,
+            max: self.max,
+            range_text: self.range_text,
+            no_value: NOT_AVAILABLE
+                .into_iter()
+                .filter(|w| !w.is_empty())
+                .collect(),
+        }
     }
 }
 

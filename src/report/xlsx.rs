@@ -1,8 +1,9 @@
 //! XLSX: the assessment as a workbook laid out like the U4SSC data-collection template.
 //!
-//! A `Summary` sheet (every roll-up of every city-year), one sheet per dimension (one row
-//! per city-year and KPI or KPI part) and, where the data has earlier years, a `Progress`
-//! sheet. Numbers are numeric cells, empty where there is no value; text is always written
+//! A `Summary` sheet (every roll-up of every city-year, with the KPIs and data points
+//! reported, verified, not verified and not reported), one sheet per dimension (one row per
+//! city-year and KPI or KPI part, the U4SSC template's columns together in its order:
+//! [`U4SSC_COLUMNS`]) and, where the data has earlier years, a `Progress` sheet. Numbers are numeric cells, empty where there is no value; text is always written
 //! as text, never as a formula, so a source such as `=HYPERLINK(...)` stays what it says.
 //! Rows go to temporary files as they are written; the workbook is then written whole. It
 //! formats the model; it never computes a score.
@@ -14,9 +15,9 @@ use rust_xlsxwriter::{Color, Format, Workbook, Worksheet, XlsxError};
 
 use super::row::{Cell, KpiRow, NAMES};
 use super::{display_verified, round};
-use crate::scoring::{Assessment, CityYearReport, Outcome, Summary};
+use crate::scoring::{Assessment, CityYearReport, Outcome, Status, Summary};
 
-const SUMMARY_HEADER: [&str; 18] = [
+const SUMMARY_HEADER: [&str; 26] = [
     "city",
     "year",
     "level",
@@ -32,18 +33,81 @@ const SUMMARY_HEADER: [&str; 18] = [
     "advanced defined",
     "core verified",
     "advanced verified",
+    "KPIs reported",
+    "KPIs verified",
+    "KPIs not verified",
+    "KPIs not reported",
+    "data points reported",
+    "data points verified",
+    "data points not verified",
+    "data points not reported",
     "mean achievement %",
     "progress score",
     "progress status",
 ];
 
-/// A dimension sheet's columns: `city`, `year`, the KPI row's ([`NAMES`]), then the inputs.
+/// The U4SSC data-collection template's columns for each KPI or data point, in the order its
+/// Verification Manual gives them (result O, reported Q, benchmark R, verified S, quality T,
+/// origin U, sources V-W), as the report names them. A dimension sheet keeps them together.
+pub const U4SSC_COLUMNS: [&str; 7] = [
+    "value", "reported", "band", "verified", "quality", "origin", "sources",
+];
+
+/// A column of a dimension sheet.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Column {
+    City,
+    Year,
+    /// A column of the KPI row, by its index in [`NAMES`].
+    Row(usize),
+    /// Whether the KPI or part counts as reported (the verifier's override, else a value).
+    Reported,
+    /// How the value came: computed from its inputs, or reported directly (and where).
+    Origin,
+    Inputs,
+}
+
+impl Column {
+    fn name(self) -> &'static str {
+        match self {
+            Column::City => "city",
+            Column::Year => "year",
+            Column::Row(i) => NAMES[i],
+            Column::Reported => "reported",
+            Column::Origin => "origin",
+            Column::Inputs => "inputs",
+        }
+    }
+}
+
+/// A dimension sheet's columns: `city`, `year`, the KPI row's ([`NAMES`]) with the U4SSC
+/// template's together in its order where `value` would be, then the inputs.
+fn kpi_columns() -> Vec<Column> {
+    let named = |name: &str| match name {
+        "reported" => Column::Reported,
+        "origin" => Column::Origin,
+        _ => Column::Row(
+            NAMES
+                .iter()
+                .position(|n| *n == name)
+                .expect("a KPI row column"),
+        ),
+    };
+    let mut columns = vec![Column::City, Column::Year];
+    for (i, name) in NAMES.iter().enumerate() {
+        if *name == U4SSC_COLUMNS[0] {
+            columns.extend(U4SSC_COLUMNS.iter().map(|n| named(n)));
+        } else if !U4SSC_COLUMNS.contains(name) {
+            columns.push(Column::Row(i));
+        }
+    }
+    columns.push(Column::Inputs);
+    columns
+}
+
+/// The names of [`kpi_columns`].
 fn kpi_header() -> Vec<&'static str> {
-    ["city", "year"]
-        .into_iter()
-        .chain(NAMES)
-        .chain(["inputs"])
-        .collect()
+    kpi_columns().into_iter().map(Column::name).collect()
 }
 
 const PROGRESS_HEADER: [&str; 13] = [
@@ -280,12 +344,25 @@ fn summary_row(
     number(ws, row, 12, count(s.advanced_defined))?;
     number(ws, row, 13, count(s.core_verified))?;
     number(ws, row, 14, count(s.advanced_verified))?;
-    number(ws, row, 15, s.mean_achievement.map(|v| round(v, 2)))?;
-    number(ws, row, 16, s.progress.map(|(score, _)| round(score, 2)))?;
+    // KPIs and data points reported, verified, not verified and not reported (the
+    // verification report's sections 2 and 3).
+    for (col, counts) in [(15, s.kpis), (19, s.data_points)] {
+        let n = [
+            counts.reported,
+            counts.verified,
+            counts.not_verified,
+            counts.not_reported,
+        ];
+        for (at, n) in (col..).zip(n) {
+            number(ws, row, at, count(n))?;
+        }
+    }
+    number(ws, row, 23, s.mean_achievement.map(|v| round(v, 2)))?;
+    number(ws, row, 24, s.progress.map(|(score, _)| round(score, 2)))?;
     text(
         ws,
         row,
-        17,
+        25,
         s.progress.map_or("", |(_, status)| status.into()),
     )?;
     Ok(())
@@ -306,28 +383,47 @@ fn kpi_row(
             None => format!("{} = (missing)", e.name),
         })
         .collect();
-    text(ws, row, 0, city_year.city)?;
-    number(ws, row, 1, Some(f64::from(city_year.year)))?;
     let kpi = KpiRow::new(city_year, o);
-    for (col, cell) in (2u16..).zip(kpi.cells()) {
-        match cell {
-            Cell::Text(t) => text(ws, row, col, t.unwrap_or_default())?,
-            Cell::Word(w) => text(ws, row, col, w.unwrap_or_default())?,
-            Cell::Number(v, decimals) => {
-                number(ws, row, col, v.map(|v| round(v, decimals as i32)))?
+    let cells = kpi.cells();
+    for (col, column) in (0u16..).zip(kpi_columns()) {
+        match column {
+            Column::City => text(ws, row, col, city_year.city)?,
+            Column::Year => number(ws, row, col, Some(f64::from(city_year.year)))?,
+            Column::Reported => text(ws, row, col, display_verified(Some(o.is_reported())))?,
+            Column::Origin => text(ws, row, col, &origin(o))?,
+            Column::Inputs => text(ws, row, col, &inputs.join("; "))?,
+            Column::Row(i) => match cells[i] {
+                Cell::Text(t) => text(ws, row, col, t.unwrap_or_default())?,
+                Cell::Word(w) => text(ws, row, col, w.unwrap_or_default())?,
+                Cell::Number(v, decimals) => {
+                    number(ws, row, col, v.map(|v| round(v, decimals as i32)))?
+                }
+                Cell::Integer(v) => number(ws, row, col, v.map(|v| v as f64))?,
+                Cell::Flag(v) => text(ws, row, col, display_verified(v))?,
+            },
+        }
+        // The band's cell in the band's colour.
+        if let (Some(band), Column::Row(i)) = (o.band, column) {
+            if let Some(fill) = bands.get(&band.colour).filter(|_| NAMES[i] == "band") {
+                ws.write_string_with_format(row, col, &band.label, fill)?;
             }
-            Cell::Integer(v) => number(ws, row, col, v.map(|v| v as f64))?,
-            Cell::Flag(v) => text(ws, row, col, display_verified(v))?,
         }
     }
-    // The band's cell in the band's colour.
-    if let (Some(band), Some(col)) = (o.band, NAMES.iter().position(|n| *n == "band")) {
-        if let Some(fill) = bands.get(&band.colour) {
-            ws.write_string_with_format(row, col as u16 + 2, &band.label, fill)?;
-        }
-    }
-    text(ws, row, NAMES.len() as u16 + 2, &inputs.join("; "))?;
     Ok(())
+}
+
+/// Where a value comes from, as the U4SSC template's origin: `computed` from its inputs, or
+/// `reported directly` with the file and line of the city's figure.
+fn origin(o: &Outcome) -> String {
+    let place = o
+        .reported
+        .and_then(|e| Some(format!("{}:{}", e.file?, e.line?)));
+    match (&o.status, place) {
+        (Status::Computed, _) => "computed".into(),
+        (Status::Reported, Some(place)) => format!("reported directly ({place})"),
+        (Status::Reported, None) => "reported directly".into(),
+        (Status::Missing(_), _) => String::new(),
+    }
 }
 
 fn progress_row(
@@ -417,6 +513,17 @@ mod tests {
         assert_eq!(unique("Summary".into(), &mut taken), "Summary (2)");
         assert_eq!(unique("Economy".into(), &mut taken), "Economy");
         assert_eq!(unique("ECONOMY".into(), &mut taken), "ECONOMY (2)");
+    }
+
+    #[test]
+    fn the_u4ssc_columns_stand_together_and_every_row_column_once() {
+        let header = kpi_header();
+        let at = header.iter().position(|h| *h == U4SSC_COLUMNS[0]).unwrap();
+        assert_eq!(header[at..at + U4SSC_COLUMNS.len()], U4SSC_COLUMNS);
+        for name in NAMES {
+            assert_eq!(header.iter().filter(|h| **h == name).count(), 1, "{name}");
+        }
+        assert_eq!(header.len(), NAMES.len() + 5);
     }
 
     #[test]
