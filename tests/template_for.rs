@@ -199,25 +199,22 @@ fn only_what_is_missing_with_what_the_city_has_filled_in_core_first() {
     let variables: BTreeSet<&str> = rows.iter().map(|r| r["variable"].as_str()).collect();
     assert_eq!(variables.len(), rows.len());
     assert!(variables.contains("youth_unemployed"));
-    // Core KPIs not reported at all come first; then the partly reported KPIs with a band,
-    // before the advanced KPIs not reported.
+    // Core KPIs not reported at all come first; then the partly reported KPIs whose weakest
+    // part is in the lowest band, then the next band (the next steps); then the rest.
     let rank = |r: &BTreeMap<String, String>| {
         let first = r["used_by"].split(' ').next().unwrap();
         let (parts, tier) = &kpis[first];
-        match (
-            parts.iter().any(|p| *p),
-            tier.as_str(),
-            r["band"].is_empty(),
-        ) {
+        match (parts.iter().any(|p| *p), tier.as_str(), r["band"].as_str()) {
             (false, "core", _) => 0,
-            (true, _, false) => 1,
-            _ => 2,
+            (true, _, "less than 33% of target") => 1,
+            (true, _, "33-66% of target") => 2,
+            _ => 3,
         }
     };
     let ranks: Vec<u8> = rows.iter().map(rank).collect();
     assert!(ranks.windows(2).all(|w| w[0] <= w[1]), "{ranks:?}");
     assert_eq!(ranks[0], 0);
-    assert!(ranks.contains(&1) && ranks.contains(&2), "{ranks:?}");
+    assert!(ranks.contains(&3), "{ranks:?}");
     let not_reported = kpis.values().filter(|(p, _)| !p.contains(&true)).count();
     let partly = kpis
         .values()
@@ -579,4 +576,50 @@ fn bad_input_is_refused_with_its_reason() {
         stderr,
         "error: no data matches --year 2030: no city to write the sheet for; check the name and year\n"
     );
+}
+
+/// A city that gave its money in its own currency (a `currency` column) gets the blank
+/// amounts in that currency too, so the sheet filled in reads back in one currency.
+#[test]
+fn blank_amounts_come_in_the_currency_the_city_gave() {
+    let dir = std::env::temp_dir().join(format!("citykpi-collect-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("oslo.csv"),
+        "city,year,variable,value,currency\nOslo,2024,city_gdp,50000,NOK\n",
+    )
+    .unwrap();
+    let out = citykpi(&dir, &["template", "--for", "oslo.csv"]);
+    assert_eq!(out.status.code(), Some(0));
+    let sheet = String::from_utf8(out.stdout).unwrap();
+    let rows = records(&sheet);
+    let unit = |name: &str| {
+        let row = rows.iter().find(|r| r["variable"] == name).unwrap();
+        (row["value"].clone(), row["unit"].clone())
+    };
+    assert_eq!(unit("city_gdp"), ("50000".into(), "NOK million".into()));
+    assert_eq!(
+        unit("rd_expenditure"),
+        (String::new(), "NOK million".into())
+    );
+    // Filled in (R&D 500 of a GDP of 50 000), the sheet alone gives R&D at 1 % of GDP.
+    let filled: String = sheet
+        .lines()
+        .map(|l| match l.starts_with("Oslo,2024,rd_expenditure,,") {
+            true => l.replacen("rd_expenditure,,", "rd_expenditure,500,", 1),
+            false => l.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    std::fs::write(dir.join("oslo-next.csv"), filled).unwrap();
+    let out = citykpi(&dir, &["assess", "oslo-next.csv", "-f", "csv"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report = records(&String::from_utf8(out.stdout).unwrap());
+    let rd = report.iter().find(|r| r["code"] == "EC:P:IN:1C").unwrap();
+    assert_eq!(rd["value"], "1");
 }

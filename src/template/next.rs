@@ -12,7 +12,7 @@
 //! band (0-33 %, then 33-66 % in U4SSC's scheme); then the rest, in catalogue order. It
 //! decides rows; it never writes them.
 
-use crate::catalog::{Catalog, Kpi, Measure, Tier};
+use crate::catalog::{Catalog, Kpi, Measure, Money, Tier};
 use crate::dataset::{self, Accepted, Dataset};
 use crate::diagnostic::plural;
 use crate::scoring::{CityYearReport, Outcome};
@@ -108,6 +108,7 @@ pub fn collection<'a>(
             }
         }
     }
+    sheet.one_currency();
     let reported = |parts: &[Outcome]| parts.iter().filter(|o| o.is_reported()).count();
     Collection {
         city: city_year.city.to_string(),
@@ -206,6 +207,25 @@ impl<'a> Sheet<'a, '_> {
             code,
             benchmark,
         );
+    }
+
+    /// Blank amounts of money in the currency of the amounts the city already gave (every
+    /// KPI divides one by another, so the loader wants one currency per city-year).
+    fn one_currency(&mut self) {
+        let catalog = self.catalog;
+        let money = |name: &str| catalog.variable(name).is_some_and(|v| v.any_currency);
+        let Some(code) = (self.rows.iter())
+            .filter(|r| !r.value.is_empty() && money(r.variable))
+            .find_map(|r| Money::parse(&r.unit))
+            .map(|m| m.currency)
+        else {
+            return;
+        };
+        for row in (self.rows.iter_mut()).filter(|r| r.value.is_empty() && money(r.variable)) {
+            if let Some(own) = Money::parse(&row.unit) {
+                row.unit = row.unit.replacen(own.currency, code, 1);
+            }
+        }
     }
 
     /// The value of field `f` in the city-year's row: `Some(None)` where the row exists
