@@ -151,55 +151,13 @@ impl Verification {
     /// A warning for every city the file names that the data does not have, and every year
     /// the data does not have for that city: what the verifier says there never applies.
     pub fn check(&self, data: &Dataset) -> Problems {
-        let mut problems = Problems::default();
-        let mut warned: Vec<(String, Option<i32>)> = Vec::new();
-        for row in &self.rows {
-            let city = super::name_key(&row.city).into_owned();
-            let rows: Vec<usize> = (0..data.rows())
-                .filter(|&r| super::name_key(&data.cities[r]) == city)
-                .collect();
-            let (key, code, column, value, message) = if rows.is_empty() {
-                (
-                    (city, None),
-                    ProblemCode::UnknownCity,
-                    "city",
-                    row.city.clone(),
-                    format!(
-                        "the data has no city \"{}\", so what the verifier says of it does not apply; check the spelling",
-                        row.city
-                    ),
-                )
-            } else if !rows.iter().any(|&r| data.years[r] == row.year) {
-                let mut years: Vec<String> =
-                    rows.iter().map(|&r| data.years[r].to_string()).collect();
-                years.dedup();
-                (
-                    (city, Some(row.year)),
-                    ProblemCode::UnknownYear,
-                    "year",
-                    row.year.to_string(),
-                    format!(
-                        "the data has no year {} for {} (it has {}), so what the verifier says of it does not apply; check the year",
-                        row.year,
-                        row.city,
-                        years.join(", ")
-                    ),
-                )
-            } else {
-                continue;
-            };
-            if warned.contains(&key) {
-                continue;
-            }
-            warned.push(key);
-            problems.push(
-                Problem::new(code, &self.file, message)
-                    .at_line(row.line)
-                    .in_column(column)
-                    .with_value(value),
-            );
-        }
-        problems
+        let places = self.rows.iter().map(|r| (r.city.as_str(), r.year, r.line));
+        unknown_city_years(
+            data,
+            &self.file,
+            places,
+            "so what the verifier says of it does not apply",
+        )
     }
 
     /// The rows by city (as [`super::name_key`] compares it), year and measure.
@@ -214,6 +172,60 @@ impl Verification {
             })
             .collect()
     }
+}
+
+/// A warning for the first row (`city`, `year`, `line`) of `file` naming each city the data
+/// does not have, and each year the data does not have for a city it has; `so` says what
+/// follows ("so its questions do not show").
+pub(super) fn unknown_city_years<'r>(
+    data: &Dataset,
+    file: &str,
+    rows: impl Iterator<Item = (&'r str, i32, usize)>,
+    so: &str,
+) -> Problems {
+    let mut problems = Problems::default();
+    let mut warned: Vec<(String, Option<i32>)> = Vec::new();
+    for (name, year, line) in rows {
+        let city = super::name_key(name).into_owned();
+        let rows: Vec<usize> = (0..data.rows())
+            .filter(|&r| super::name_key(&data.cities[r]) == city)
+            .collect();
+        let (key, code, column, value, message) = if rows.is_empty() {
+            (
+                (city, None),
+                ProblemCode::UnknownCity,
+                "city",
+                name.to_string(),
+                format!("the data has no city \"{name}\", {so}; check the spelling"),
+            )
+        } else if !rows.iter().any(|&r| data.years[r] == year) {
+            let mut years: Vec<String> = rows.iter().map(|&r| data.years[r].to_string()).collect();
+            years.dedup();
+            (
+                (city, Some(year)),
+                ProblemCode::UnknownYear,
+                "year",
+                year.to_string(),
+                format!(
+                    "the data has no year {year} for {name} (it has {}), {so}; check the year",
+                    years.join(", ")
+                ),
+            )
+        } else {
+            continue;
+        };
+        if warned.contains(&key) {
+            continue;
+        }
+        warned.push(key);
+        problems.push(
+            Problem::new(code, file, message)
+                .at_line(line)
+                .in_column(column)
+                .with_value(value),
+        );
+    }
+    problems
 }
 
 /// The columns of a verification file.
@@ -419,7 +431,7 @@ fn verdict(raw: &str) -> Option<Verdict> {
 }
 
 /// `YYYY-MM-DD` with a month 1-12 and a day 1-31.
-fn is_date(raw: &str) -> bool {
+pub(super) fn is_date(raw: &str) -> bool {
     let parts: Vec<&str> = raw.split('-').collect();
     let number = |s: &str, len: usize| {
         (s.len() == len && s.bytes().all(|b| b.is_ascii_digit())).then(|| s.parse::<u32>().ok())?
