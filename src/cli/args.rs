@@ -333,7 +333,8 @@ impl TextArgs {
     }
 }
 
-/// The verifier's record and what it changes (shared by `assess`, `explain` and `compare`).
+/// The verifier's record, the questions to the city, and what they change (shared by
+/// `assess`, `explain` and `compare`).
 #[derive(Debug, Args)]
 pub struct VerifyArgs {
     /// The verifier's record (CSV or workbook): city,year,kpi and any of reported, verified
@@ -344,6 +345,11 @@ pub struct VerifyArgs {
     /// Score only verified values (verification file, else the data's `verified` column).
     #[arg(long, help_heading = "Verification")]
     pub verified_only: bool,
+
+    /// Questions to the city (CSV or workbook): city,year,kpi,question,status (open,
+    /// answered, closed) and any of answer, asked, answered; open ones show beside their KPI.
+    #[arg(long, value_name = "FILE", help_heading = "Verification")]
+    pub questions: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
