@@ -275,10 +275,11 @@ pub(super) fn load_questions(
     let Some(path) = path else {
         return Ok(None);
     };
-    let questions = Questions::from_path(catalog, path, options).map_err(|problems| Error::Data {
-        summary: format!("the questions log {} has errors", path.display()),
-        problems,
-    })?;
+    let questions =
+        Questions::from_path(catalog, path, options).map_err(|problems| Error::Data {
+            summary: format!("the questions log {} has errors", path.display()),
+            problems,
+        })?;
     Ok(Some(questions))
 }
 

@@ -184,15 +184,9 @@ impl Questions {
             }
         }
         let places = self.rows.iter().map(|q| (q.city.as_str(), q.year, q.line));
-        problems.0.extend(
-            unknown_city_years(
-                data,
-                &self.file,
-                places,
-                "so its questions do not show",
-            )
-            .0,
-        );
+        problems
+            .0
+            .extend(unknown_city_years(data, &self.file, places, "so its questions do not show").0);
         problems
     }
 }
@@ -308,7 +302,12 @@ impl<'c> Reading<'c> {
         let question = get(self.columns.question);
         if question.is_empty() {
             let message = "the row has no question; write the question put to the city".into();
-            return Err(problem(ProblemCode::MissingQuestion, "question", "", message));
+            return Err(problem(
+                ProblemCode::MissingQuestion,
+                "question",
+                "",
+                message,
+            ));
         }
         let raw_status = get(self.columns.status);
         let status = raw_status.parse::<QuestionStatus>().map_err(|_| {

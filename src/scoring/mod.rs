@@ -399,7 +399,9 @@ impl<'a> Assessment<'a> {
         let questions: Option<Vec<Asked<'a>>> = self.questions.as_ref().map(|(file, index)| {
             let key = (crate::dataset::name_key(city).into_owned(), data.years[row]);
             let rows = index.get(&key).map_or(&[][..], Vec::as_slice);
-            rows.iter().map(|&question| Asked { question, file }).collect()
+            rows.iter()
+                .map(|&question| Asked { question, file })
+                .collect()
         });
         let mut outcomes = Vec::with_capacity(self.selected.len());
         let mut evidence = Vec::new();

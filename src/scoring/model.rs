@@ -88,7 +88,10 @@ pub struct Verifier<'a> {
 impl Outcome<'_> {
     /// The questions about this measure still open.
     pub fn open_questions(&self) -> usize {
-        self.questions.iter().filter(|a| a.question.is_open()).count()
+        self.questions
+            .iter()
+            .filter(|a| a.question.is_open())
+            .count()
     }
 
     /// Whether the measure counts as reported: the verifier's override (U4SSC template
