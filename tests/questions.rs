@@ -329,3 +329,56 @@ fn compare_reads_the_log_and_refuses_a_bad_one() {
     assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
     assert!(stderr(&out).contains("compare.csv:2: column status"));
 }
+
+#[test]
+fn a_workbook_log_reads_as_the_csv_does_and_a_typed_date_is_a_date() {
+    use rust_xlsxwriter::{ExcelDateTime, Format, Workbook};
+    let mut reader = csv::Reader::from_path(std::path::Path::new(ROOT).join(QUESTIONS)).unwrap();
+    let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
+    let mut book = Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.set_name("Questions").unwrap();
+    let date = Format::new().set_num_format("yyyy-mm-dd");
+    for (j, h) in header.iter().enumerate() {
+        sheet.write_string(0, j as u16, h).unwrap();
+    }
+    for (i, record) in reader.records().enumerate() {
+        for (j, cell) in record.unwrap().iter().enumerate() {
+            let (row, col) = (1 + i as u32, j as u16);
+            // Dates typed as a spreadsheet types them: date cells, not text.
+            let dated = header[j] == "asked" || header[j] == "answered";
+            if let (true, Ok(d)) = (dated, ExcelDateTime::parse_from_str(cell)) {
+                sheet
+                    .write_datetime_with_format(row, col, &d, &date)
+                    .unwrap();
+            } else if let Ok(v) = cell.parse::<f64>() {
+                sheet.write_number(row, col, v).unwrap();
+            } else if !cell.is_empty() {
+                sheet.write_string(row, col, cell).unwrap();
+            }
+        }
+    }
+    let path = log("questions.xlsx", "");
+    book.save(&path).unwrap();
+    let questions = |log: &str| -> Value {
+        let out = citykpi(&["assess", DATA, "--questions", log, "--format", "json"]);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+        json["assessments"][0]["questions"].clone()
+    };
+    let from_csv = questions(QUESTIONS);
+    let from_book = questions(&format!("{}#Questions", path.display()));
+    let fields = |q: &Value| {
+        [
+            "kpi", "question", "answer", "status", "asked", "answered", "line",
+        ]
+        .map(|k| q[k].clone())
+        .to_vec()
+    };
+    let (csv, book): (Vec<_>, Vec<_>) = (
+        from_csv.as_array().unwrap().iter().map(fields).collect(),
+        from_book.as_array().unwrap().iter().map(fields).collect(),
+    );
+    assert_eq!(csv, book);
+    assert_eq!(book[1][5], "2021-10-05");
+}
