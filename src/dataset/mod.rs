@@ -16,6 +16,7 @@ mod groups;
 mod header;
 mod input;
 mod loader;
+mod log_rows;
 mod model;
 mod parquet;
 mod questions;

@@ -8,11 +8,10 @@
 
 use std::path::Path;
 
-use super::csv_text::{self, TextOptions};
-use super::rows::each_row;
-use super::tabular::{self, TypedTable};
+use super::csv_text::TextOptions;
+use super::log_rows::LogRows;
 use super::verification::{is_date, unknown_city_years};
-use super::{Dataset, Input};
+use super::Dataset;
 use crate::catalog::{Catalog, Measure};
 use crate::diagnostic::{Problem, ProblemCode, Problems};
 
@@ -81,23 +80,13 @@ impl Questions {
         path: &Path,
         options: &TextOptions,
     ) -> Result<Questions, Problems> {
-        let input = Input::parse(&path.display().to_string());
-        let file = input.name();
-        if let Input::Workbook(..) = input {
-            return match tabular::prepare(&input) {
-                Ok(tabular::Prepared::Typed(table)) => Questions::read_table(catalog, table),
-                Ok(tabular::Prepared::Csv(_)) => unreachable!("a workbook is typed"),
-                Err(problem) => Err(Problems(vec![problem])),
-            };
-        }
-        match std::fs::File::open(path) {
-            Ok(reader) => Questions::read(catalog, reader, &file, options),
-            Err(e) => Err(Problems(vec![Problem::new(
-                ProblemCode::UnreadableFile,
-                file,
-                format!("cannot read the questions log: {e}"),
-            )])),
-        }
+        let rows = LogRows::from_path(
+            path,
+            options,
+            "the questions log",
+            "city,year,kpi,question,status",
+        )?;
+        Questions::of_rows(catalog, rows)
     }
 
     /// Read a questions log as CSV.
@@ -107,44 +96,16 @@ impl Questions {
         file: &str,
         options: &TextOptions,
     ) -> Result<Questions, Problems> {
-        let table = csv_text::open(input, options, file).map_err(|p| Problems(vec![p]))?;
-        let mut reading = Reading::new(catalog, file, &table.header, table.header_line)?;
-        let file_problem = each_row(table, file, |record, line| {
-            let cells: Vec<String> = record.iter().map(|c| c.trim().to_string()).collect();
-            reading.row(&cells, line);
-        });
-        reading.problems.0.extend(file_problem);
-        reading.finish()
+        Questions::of_rows(catalog, LogRows::read(input, file, options)?)
     }
 
-    /// Read a workbook sheet: its first row that is not blank is the header.
-    fn read_table(
-        catalog: &Catalog,
-        mut table: Box<dyn TypedTable + '_>,
-    ) -> Result<Questions, Problems> {
-        let file = table.name().to_string();
-        let mut rows: Vec<(usize, Vec<String>)> = Vec::new();
-        table.for_each_row(&mut |line, fields| {
-            let cells: Vec<String> = (0..fields.len())
-                .map(|i| fields.raw(i).into_text().trim().to_string())
-                .collect();
-            if cells.iter().any(|c| !c.is_empty()) {
-                rows.push((line, cells));
-            }
-        });
-        let cell_problems = table.problems();
-        let Some(((header_line, header), rows)) = rows.split_first() else {
-            return Err(Problems(vec![Problem::new(
-                ProblemCode::EmptyFile,
-                &file,
-                "the sheet is empty; it needs a header (city,year,kpi,question,status) and rows",
-            )]));
-        };
-        let mut reading = Reading::new(catalog, &file, header, *header_line)?;
-        reading.problems.0.extend(cell_problems);
-        for (line, cells) in rows {
+    fn of_rows(catalog: &Catalog, rows: LogRows) -> Result<Questions, Problems> {
+        let mut reading = Reading::new(catalog, &rows.file, &rows.header, rows.header_line)?;
+        reading.problems.0.extend(rows.cell_problems);
+        for (line, cells) in &rows.rows {
             reading.row(cells, *line);
         }
+        reading.problems.0.extend(rows.stopped);
         reading.finish()
     }
 

@@ -10,10 +10,9 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use super::csv_text::{self, TextOptions, NO, YES};
-use super::rows::each_row;
-use super::tabular::{self, TypedTable};
-use super::{Dataset, Input};
+use super::csv_text::{TextOptions, NO, YES};
+use super::log_rows::LogRows;
+use super::Dataset;
 use crate::catalog::{Catalog, Measure};
 use crate::diagnostic::{Problem, ProblemCode, Problems};
 
@@ -81,23 +80,13 @@ impl Verification {
         path: &Path,
         options: &TextOptions,
     ) -> Result<Verification, Problems> {
-        let input = Input::parse(&path.display().to_string());
-        let file = input.name();
-        if let Input::Workbook(..) = input {
-            return match tabular::prepare(&input) {
-                Ok(tabular::Prepared::Typed(table)) => Verification::read_table(catalog, table),
-                Ok(tabular::Prepared::Csv(_)) => unreachable!("a workbook is typed"),
-                Err(problem) => Err(Problems(vec![problem])),
-            };
-        }
-        match std::fs::File::open(path) {
-            Ok(reader) => Verification::read(catalog, reader, &file, options),
-            Err(e) => Err(Problems(vec![Problem::new(
-                ProblemCode::UnreadableFile,
-                file,
-                format!("cannot read the verification file: {e}"),
-            )])),
-        }
+        let rows = LogRows::from_path(
+            path,
+            options,
+            "the verification file",
+            "city,year,kpi,verified",
+        )?;
+        Verification::of_rows(catalog, rows)
     }
 
     /// Read verification CSV.
@@ -107,44 +96,16 @@ impl Verification {
         file: &str,
         options: &TextOptions,
     ) -> Result<Verification, Problems> {
-        let table = csv_text::open(input, options, file).map_err(|p| Problems(vec![p]))?;
-        let mut reading = Reading::new(catalog, file, &table.header, table.header_line)?;
-        let file_problem = each_row(table, file, |record, line| {
-            let cells: Vec<String> = record.iter().map(|c| c.trim().to_string()).collect();
-            reading.row(&cells, line);
-        });
-        reading.problems.0.extend(file_problem);
-        reading.finish()
+        Verification::of_rows(catalog, LogRows::read(input, file, options)?)
     }
 
-    /// Read a workbook sheet: its first row that is not blank is the header.
-    fn read_table(
-        catalog: &Catalog,
-        mut table: Box<dyn TypedTable + '_>,
-    ) -> Result<Verification, Problems> {
-        let file = table.name().to_string();
-        let mut rows: Vec<(usize, Vec<String>)> = Vec::new();
-        table.for_each_row(&mut |line, fields| {
-            let cells: Vec<String> = (0..fields.len())
-                .map(|i| fields.raw(i).into_text().into_owned())
-                .collect();
-            if cells.iter().any(|c| !c.is_empty()) {
-                rows.push((line, cells));
-            }
-        });
-        let cell_problems = table.problems();
-        let Some(((header_line, header), rows)) = rows.split_first() else {
-            return Err(Problems(vec![Problem::new(
-                ProblemCode::EmptyFile,
-                &file,
-                "the sheet is empty; it needs a header (city,year,kpi,verified) and rows",
-            )]));
-        };
-        let mut reading = Reading::new(catalog, &file, header, *header_line)?;
-        reading.problems.0.extend(cell_problems);
-        for (line, cells) in rows {
+    fn of_rows(catalog: &Catalog, rows: LogRows) -> Result<Verification, Problems> {
+        let mut reading = Reading::new(catalog, &rows.file, &rows.header, rows.header_line)?;
+        reading.problems.0.extend(rows.cell_problems);
+        for (line, cells) in &rows.rows {
             reading.row(cells, *line);
         }
+        reading.problems.0.extend(rows.stopped);
         reading.finish()
     }
 
