@@ -99,6 +99,7 @@ impl Questions {
         Questions::of_rows(catalog, LogRows::read(input, file, options)?)
     }
 
+    /// The file's rows made sense of, each bad row's first problem at its line.
     fn of_rows(catalog: &Catalog, rows: LogRows) -> Result<Questions, Problems> {
         let mut reading = Reading::new(catalog, &rows.file, &rows.header, rows.header_line)?;
         reading.problems.0.extend(rows.cell_problems);
