@@ -93,6 +93,10 @@ pub enum ProblemCode {
     BadReported,
     BadDate,
     DuplicateVerification,
+    BadStatus,
+    MissingQuestion,
+    MissingAnswer,
+    AnsweredBeforeAsked,
     ReportedDiffers,
     YearJump,
     PartsSum,
@@ -145,7 +149,8 @@ impl ProblemCode {
             NoRows | UnknownVariable | NotAvailable | DuplicateRow | UnusedVariable
             | PlausibleUnknown | ReportedDiffers | UnknownCity | UnknownYear | YearJump
             | PartsSum | PercentAsFraction | ImplausibleValue | PopulationChange | NotConstant
-            | DenominatorMismatch | BaseYearNoData | UnknownColumn => Severity::Warning,
+            | DenominatorMismatch | BaseYearNoData | UnknownColumn | MissingAnswer
+            | AnsweredBeforeAsked => Severity::Warning,
             _ => Severity::Error,
         }
     }
@@ -157,6 +162,7 @@ impl ProblemCode {
                 Class::Unreadable
             }
             UnknownYear | BadReported | BadDate | DuplicateVerification => Class::Data,
+            BadStatus | MissingQuestion | MissingAnswer | AnsweredBeforeAsked => Class::Data,
             NoRows | UnreadableCell | MissingCity | MissingVariable | BadYear | UnknownVariable
             | NotANumber | NotAvailable | OutOfRange | UnitMismatch | BadQuality | BadVerified
             | PartExceedsWhole | DuplicateRow | DuplicateConflict | UnknownKpi

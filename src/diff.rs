@@ -1,6 +1,6 @@
 //! `citykpi diff`: two JSON reports of `assess` side by side, and what changed between
-//! them per city, year and KPI (value, band, status, progress) and per city-year (overall
-//! score, core coverage). It reads reports already written, through the very types that
+//! them per city, year and KPI (value, band, status, progress, verification status, open
+//! questions) and per city-year (overall score, core coverage). It reads reports already written, through the very types that
 //! write them ([`report::json`](crate::report::json)), in any layout JSON allows (indented,
 //! keys sorted, one line); it never computes a KPI.
 
@@ -58,6 +58,8 @@ pub enum Datum {
     Text(String),
     /// KPIs computed of those defined.
     Count { computed: usize, defined: usize },
+    /// A whole number (open questions).
+    Whole(u32),
 }
 
 impl fmt::Display for Datum {
@@ -67,6 +69,7 @@ impl fmt::Display for Datum {
             Datum::Number(v) => write!(f, "{}", (v * 1e6).round() / 1e6),
             Datum::Text(t) => f.write_str(t),
             Datum::Count { computed, defined } => write!(f, "{computed}/{defined}"),
+            Datum::Whole(n) => write!(f, "{n}"),
         }
     }
 }
@@ -84,6 +87,7 @@ impl serde::Serialize for Datum {
                 count.serialize_field("defined", defined)?;
                 count.end()
             }
+            Datum::Whole(n) => s.serialize_u32(*n),
         }
     }
 }
@@ -203,6 +207,21 @@ pub fn changes(old: &Report, new: &Report) -> Vec<Change> {
             push(&k.key, "band", band(before), band(k), points);
             let progress = |r: &Kpi| word(r.progress.as_ref().map(|p| p.status.as_ref()));
             push(&k.key, "progress", progress(before), progress(k), None);
+            // The verifier's status where the report has one, else the data's flag.
+            let verification = |r: &Kpi| match (&r.row.verification, r.row.verified) {
+                (Some(status), _) => word(Some(status)),
+                (None, flag) => flag.map(|v| Datum::Text(if v { "yes" } else { "no" }.into())),
+            };
+            push(
+                &k.key,
+                "verification",
+                verification(before),
+                verification(k),
+                None,
+            );
+            // A report without a questions log has no open question.
+            let open = |r: &Kpi| Some(Datum::Whole(r.row.open_questions.unwrap_or(0)));
+            push(&k.key, "open questions", open(before), open(k), None);
         }
     }
     changes

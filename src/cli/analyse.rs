@@ -8,7 +8,9 @@ use anyhow::Context;
 
 use super::args::{self, left_out, left_out_note, year_list, CompareArgs, DiffArgs};
 use super::output::{check_output, files_read, write_output};
-use super::run::{load_readable, load_targets, load_verification, parse_inputs, print_problems};
+use super::run::{
+    load_questions, load_readable, load_targets, load_verification, parse_inputs, print_problems,
+};
 use citykpi::catalog::Catalog;
 use citykpi::dataset::{self, Filter, Groups, Input};
 use citykpi::diagnostic::{exit, plural, Problems};
@@ -24,6 +26,7 @@ pub fn compare(catalog: &Catalog, args: CompareArgs, stderr: &mut dyn Write) -> 
             args.targets.as_deref(),
             args.peers.as_deref(),
             args.verify.verification.as_deref(),
+            args.verify.questions.as_deref(),
         ],
     );
     check_output(args.output.as_deref(), &reads, "comparison")?;
@@ -31,6 +34,11 @@ pub fn compare(catalog: &Catalog, args: CompareArgs, stderr: &mut dyn Write) -> 
     let verification = load_verification(
         catalog,
         args.verify.verification.as_deref(),
+        &args.text.options(),
+    )?;
+    let questions = load_questions(
+        catalog,
+        args.verify.questions.as_deref(),
         &args.text.options(),
     )?;
     let mut groups = Groups::new();
@@ -67,9 +75,13 @@ pub fn compare(catalog: &Catalog, args: CompareArgs, stderr: &mut dyn Write) -> 
     if let Some(verification) = &verification {
         print_problems(&verification.check(&data), stderr)?;
     }
+    if let Some(questions) = &questions {
+        print_problems(&questions.check(&data), stderr)?;
+    }
     let assessment = Assessment::new(catalog, &results, targets.as_ref(), None)
         .with_verification(verification.as_ref())
         .with_verified_only(args.verify.verified_only)
+        .with_questions(questions.as_ref())
         .with_years(&asked);
     let chosen = latest_per_city(&data, &asked);
     let left_out = left_out(&data.cities, &data.years, &asked);

@@ -29,10 +29,11 @@ Exit codes:
   1  the run failed: broken definitions, a file that cannot be read, I/O error
   2  usage error: bad arguments, unknown KPI code, an output that is a file read
      (data, targets, peers), a folder, or in a folder that is not there
-  3  the data, the targets or the verification file has errors (with --strict:
-     also warnings), or nothing in the data to assess; the report is still written
-     and says so (a targets file with errors is set aside for the default targets;
-     a verification file with errors stops the run before the report)
+  3  the data, the targets, the verification file or the questions log has errors
+     (with --strict: also warnings), or nothing in the data to assess; the report is
+     still written and says so (a targets file with errors is set aside for the
+     default targets; a verification file or a questions log with errors stops the
+     run before the report)
   4  a CI gate is not met (--fail-under, --min-coverage)
   101  an internal error (a bug: please report it)
 When several apply, the lowest code wins (1, 2, 3, then 4); gates are checked and
@@ -350,7 +351,8 @@ impl TextArgs {
     }
 }
 
-/// The verifier's record and what it changes (shared by `assess`, `explain` and `compare`).
+/// The verifier's record, the questions to the city, and what they change (shared by
+/// `assess`, `explain` and `compare`).
 #[derive(Debug, Args)]
 pub struct VerifyArgs {
     /// The verifier's record (CSV or workbook): city,year,kpi and any of reported, verified
@@ -361,6 +363,11 @@ pub struct VerifyArgs {
     /// Score only verified values (verification file, else the data's `verified` column).
     #[arg(long, help_heading = "Verification")]
     pub verified_only: bool,
+
+    /// Questions to the city (CSV or workbook): city,year,kpi,question,status (open,
+    /// answered, closed) and any of answer, asked, answered; open ones show beside their KPI.
+    #[arg(long, value_name = "FILE", help_heading = "Verification")]
+    pub questions: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]

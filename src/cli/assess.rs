@@ -16,7 +16,9 @@ use citykpi::{engine, plausibility, Error};
 
 use super::args::{self, year_list, AssessArgs};
 use super::output::{check_output, files_read, to_terminal, write_output, Progress};
-use super::run::{load_verification, parse_inputs, print_problems, refuse_terminal};
+use super::run::{
+    load_questions, load_verification, parse_inputs, print_problems, refuse_terminal,
+};
 
 pub(super) fn assess(
     catalog: &Catalog,
@@ -32,7 +34,11 @@ pub(super) fn assess(
     let inputs = parse_inputs(&args.data)?;
     let reads = files_read(
         &inputs,
-        &[args.targets.as_deref(), args.verify.verification.as_deref()],
+        &[
+            args.targets.as_deref(),
+            args.verify.verification.as_deref(),
+            args.verify.questions.as_deref(),
+        ],
     );
     check_output(args.output.as_deref(), &reads, "report")?;
     check_gates(catalog, &args.fail_under)?;
@@ -42,6 +48,11 @@ pub(super) fn assess(
     let verification = load_verification(
         catalog,
         args.verify.verification.as_deref(),
+        &args.text.options(),
+    )?;
+    let questions = load_questions(
+        catalog,
+        args.verify.questions.as_deref(),
         &args.text.options(),
     )?;
     // Every year is read: earlier years are the base of progress. --year picks what is reported.
@@ -99,6 +110,7 @@ pub(super) fn assess(
         .with_min_quality(args.min_quality)
         .with_verification(verification.as_ref())
         .with_verified_only(args.verify.verified_only)
+        .with_questions(questions.as_ref())
         .with_years(&years);
     let mut disagreements = results.problems(catalog);
     disagreements
@@ -109,6 +121,9 @@ pub(super) fn assess(
     }
     if let Some(verification) = &verification {
         disagreements.0.extend(verification.check(&data).0);
+    }
+    if let Some(questions) = &questions {
+        disagreements.0.extend(questions.check(&data).0);
     }
     disagreements
         .0

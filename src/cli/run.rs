@@ -10,7 +10,7 @@ use std::path::Path;
 use anyhow::Context;
 
 use citykpi::catalog::{Catalog, Definitions};
-use citykpi::dataset::{self, Dataset, Filter, Input, Targets, Verification};
+use citykpi::dataset::{self, Dataset, Filter, Input, Questions, Targets, Verification};
 use citykpi::diagnostic::{exit, plural, Problems};
 use citykpi::report;
 use citykpi::report::problems::ProblemFormat;
@@ -246,6 +246,24 @@ pub(super) fn load_verification(
     Ok(Some(verification))
 }
 
+/// The questions log, if one is given; its errors stop the run (exit 3, or 1 when it
+/// cannot be read at all).
+pub(super) fn load_questions(
+    catalog: &Catalog,
+    path: Option<&Path>,
+    options: &dataset::TextOptions,
+) -> anyhow::Result<Option<Questions>> {
+    let Some(path) = path else {
+        return Ok(None);
+    };
+    let questions =
+        Questions::from_path(catalog, path, options).map_err(|problems| Error::Data {
+            summary: format!("the questions log {} has errors", path.display()),
+            problems,
+        })?;
+    Ok(Some(questions))
+}
+
 /// The data, its problems printed; a file that cannot be read at all stops the run.
 pub(super) fn load_readable(
     catalog: &Catalog,
@@ -302,6 +320,11 @@ fn explain(catalog: &Catalog, args: ExplainArgs, stderr: &mut dyn Write) -> anyh
         args.verify.verification.as_deref(),
         &args.text.options(),
     )?;
+    let questions = load_questions(
+        catalog,
+        args.verify.questions.as_deref(),
+        &args.text.options(),
+    )?;
     let filter = Filter {
         cities: vec![args.city.clone()],
         years: Vec::new(),
@@ -347,12 +370,14 @@ fn explain(catalog: &Catalog, args: ExplainArgs, stderr: &mut dyn Write) -> anyh
         .with_base_year(args.base_year)
         .with_verification(verification.as_ref())
         .with_verified_only(args.verify.verified_only)
+        .with_questions(questions.as_ref())
         .with_years(&years);
     print_problems(
         &Problems(
             super::assess::base_year_problem(&assessment, &data)
                 .into_iter()
                 .chain(verification.iter().flat_map(|v| v.check(&data).0))
+                .chain(questions.iter().flat_map(|q| q.check(&data).0))
                 .collect(),
         ),
         stderr,

@@ -10,10 +10,9 @@
 use std::collections::HashMap;
 use std::path::Path;
 
-use super::csv_text::{self, TextOptions, NO, YES};
-use super::rows::each_row;
-use super::tabular::{self, TypedTable};
-use super::{Dataset, Input};
+use super::csv_text::{TextOptions, NO, YES};
+use super::log_rows::LogRows;
+use super::Dataset;
 use crate::catalog::{Catalog, Measure};
 use crate::diagnostic::{Problem, ProblemCode, Problems};
 
@@ -81,23 +80,13 @@ impl Verification {
         path: &Path,
         options: &TextOptions,
     ) -> Result<Verification, Problems> {
-        let input = Input::parse(&path.display().to_string());
-        let file = input.name();
-        if let Input::Workbook(..) = input {
-            return match tabular::prepare(&input) {
-                Ok(tabular::Prepared::Typed(table)) => Verification::read_table(catalog, table),
-                Ok(tabular::Prepared::Csv(_)) => unreachable!("a workbook is typed"),
-                Err(problem) => Err(Problems(vec![problem])),
-            };
-        }
-        match std::fs::File::open(path) {
-            Ok(reader) => Verification::read(catalog, reader, &file, options),
-            Err(e) => Err(Problems(vec![Problem::new(
-                ProblemCode::UnreadableFile,
-                file,
-                format!("cannot read the verification file: {e}"),
-            )])),
-        }
+        let rows = LogRows::from_path(
+            path,
+            options,
+            "the verification file",
+            "city,year,kpi,verified",
+        )?;
+        Verification::of_rows(catalog, rows)
     }
 
     /// Read verification CSV.
@@ -107,99 +96,30 @@ impl Verification {
         file: &str,
         options: &TextOptions,
     ) -> Result<Verification, Problems> {
-        let table = csv_text::open(input, options, file).map_err(|p| Problems(vec![p]))?;
-        let mut reading = Reading::new(catalog, file, &table.header, table.header_line)?;
-        let file_problem = each_row(table, file, |record, line| {
-            let cells: Vec<String> = record.iter().map(|c| c.trim().to_string()).collect();
-            reading.row(&cells, line);
-        });
-        reading.problems.0.extend(file_problem);
-        reading.finish()
+        Verification::of_rows(catalog, LogRows::read(input, file, options)?)
     }
 
-    /// Read a workbook sheet: its first row that is not blank is the header.
-    fn read_table(
-        catalog: &Catalog,
-        mut table: Box<dyn TypedTable + '_>,
-    ) -> Result<Verification, Problems> {
-        let file = table.name().to_string();
-        let mut rows: Vec<(usize, Vec<String>)> = Vec::new();
-        table.for_each_row(&mut |line, fields| {
-            let cells: Vec<String> = (0..fields.len())
-                .map(|i| fields.raw(i).into_text().into_owned())
-                .collect();
-            if cells.iter().any(|c| !c.is_empty()) {
-                rows.push((line, cells));
-            }
-        });
-        let cell_problems = table.problems();
-        let Some(((header_line, header), rows)) = rows.split_first() else {
-            return Err(Problems(vec![Problem::new(
-                ProblemCode::EmptyFile,
-                &file,
-                "the sheet is empty; it needs a header (city,year,kpi,verified) and rows",
-            )]));
-        };
-        let mut reading = Reading::new(catalog, &file, header, *header_line)?;
-        reading.problems.0.extend(cell_problems);
-        for (line, cells) in rows {
+    /// The file's rows made sense of, each bad row's first problem at its line.
+    fn of_rows(catalog: &Catalog, rows: LogRows) -> Result<Verification, Problems> {
+        let mut reading = Reading::new(catalog, &rows.file, &rows.header, rows.header_line)?;
+        reading.problems.0.extend(rows.cell_problems);
+        for (line, cells) in &rows.rows {
             reading.row(cells, *line);
         }
+        reading.problems.0.extend(rows.stopped);
         reading.finish()
     }
 
     /// A warning for every city the file names that the data does not have, and every year
     /// the data does not have for that city: what the verifier says there never applies.
     pub fn check(&self, data: &Dataset) -> Problems {
-        let mut problems = Problems::default();
-        let mut warned: Vec<(String, Option<i32>)> = Vec::new();
-        for row in &self.rows {
-            let city = super::name_key(&row.city).into_owned();
-            let rows: Vec<usize> = (0..data.rows())
-                .filter(|&r| super::name_key(&data.cities[r]) == city)
-                .collect();
-            let (key, code, column, value, message) = if rows.is_empty() {
-                (
-                    (city, None),
-                    ProblemCode::UnknownCity,
-                    "city",
-                    row.city.clone(),
-                    format!(
-                        "the data has no city \"{}\", so what the verifier says of it does not apply; check the spelling",
-                        row.city
-                    ),
-                )
-            } else if !rows.iter().any(|&r| data.years[r] == row.year) {
-                let mut years: Vec<String> =
-                    rows.iter().map(|&r| data.years[r].to_string()).collect();
-                years.dedup();
-                (
-                    (city, Some(row.year)),
-                    ProblemCode::UnknownYear,
-                    "year",
-                    row.year.to_string(),
-                    format!(
-                        "the data has no year {} for {} (it has {}), so what the verifier says of it does not apply; check the year",
-                        row.year,
-                        row.city,
-                        years.join(", ")
-                    ),
-                )
-            } else {
-                continue;
-            };
-            if warned.contains(&key) {
-                continue;
-            }
-            warned.push(key);
-            problems.push(
-                Problem::new(code, &self.file, message)
-                    .at_line(row.line)
-                    .in_column(column)
-                    .with_value(value),
-            );
-        }
-        problems
+        let places = self.rows.iter().map(|r| (r.city.as_str(), r.year, r.line));
+        unknown_city_years(
+            data,
+            &self.file,
+            places,
+            "so what the verifier says of it does not apply",
+        )
     }
 
     /// The rows by city (as [`super::name_key`] compares it), year and measure.
@@ -214,6 +134,60 @@ impl Verification {
             })
             .collect()
     }
+}
+
+/// A warning for the first row (`city`, `year`, `line`) of `file` naming each city the data
+/// does not have, and each year the data does not have for a city it has; `so` says what
+/// follows ("so its questions do not show").
+pub(super) fn unknown_city_years<'r>(
+    data: &Dataset,
+    file: &str,
+    rows: impl Iterator<Item = (&'r str, i32, usize)>,
+    so: &str,
+) -> Problems {
+    let mut problems = Problems::default();
+    let mut warned: Vec<(String, Option<i32>)> = Vec::new();
+    for (name, year, line) in rows {
+        let city = super::name_key(name).into_owned();
+        let rows: Vec<usize> = (0..data.rows())
+            .filter(|&r| super::name_key(&data.cities[r]) == city)
+            .collect();
+        let (key, code, column, value, message) = if rows.is_empty() {
+            (
+                (city, None),
+                ProblemCode::UnknownCity,
+                "city",
+                name.to_string(),
+                format!("the data has no city \"{name}\", {so}; check the spelling"),
+            )
+        } else if !rows.iter().any(|&r| data.years[r] == year) {
+            let mut years: Vec<String> = rows.iter().map(|&r| data.years[r].to_string()).collect();
+            years.dedup();
+            (
+                (city, Some(year)),
+                ProblemCode::UnknownYear,
+                "year",
+                year.to_string(),
+                format!(
+                    "the data has no year {year} for {name} (it has {}), {so}; check the year",
+                    years.join(", ")
+                ),
+            )
+        } else {
+            continue;
+        };
+        if warned.contains(&key) {
+            continue;
+        }
+        warned.push(key);
+        problems.push(
+            Problem::new(code, file, message)
+                .at_line(line)
+                .in_column(column)
+                .with_value(value),
+        );
+    }
+    problems
 }
 
 /// The columns of a verification file.
@@ -419,7 +393,7 @@ fn verdict(raw: &str) -> Option<Verdict> {
 }
 
 /// `YYYY-MM-DD` with a month 1-12 and a day 1-31.
-fn is_date(raw: &str) -> bool {
+pub(super) fn is_date(raw: &str) -> bool {
     let parts: Vec<&str> = raw.split('-').collect();
     let number = |s: &str, len: usize| {
         (s.len() == len && s.bytes().all(|b| b.is_ascii_digit())).then(|| s.parse::<u32>().ok())?

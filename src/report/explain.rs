@@ -1,5 +1,6 @@
 //! `citykpi explain`: the lineage of one KPI value, from the model: formula, every input
-//! with its source, file:line, data-quality level and verified flag, the target and where it was set, the score, what it adds
+//! with its source, file:line, data-quality level and verified flag, the verifier's record and
+//! the questions to the city, the target and where it was set, the score, what it adds
 //! to its groups, the value that reaches the next band, and progress. It formats; it never
 //! computes (the next band's value comes from scoring).
 
@@ -8,6 +9,7 @@ use std::io::Write;
 
 use serde::Serialize;
 
+use super::json::QuestionJson;
 use super::row::KpiRow;
 use super::{display_target, display_value, round, target_origin};
 use crate::catalog::Scheme;
@@ -29,6 +31,9 @@ struct Explained<'a> {
     next_band: Option<NextBand<'a>>,
     counts_in: Vec<Group<'a>>,
     progress: Option<Progress>,
+    /// The questions to the city about the measure (or its whole KPI), in the log's order.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    questions: Vec<QuestionJson<'a>>,
 }
 
 #[derive(Serialize)]
@@ -140,6 +145,7 @@ fn explained<'a>(
             current_year: t.current_year,
             current_value: round(t.current_value, 6),
         }),
+        questions: o.questions.iter().map(QuestionJson::from).collect(),
     }
 }
 
@@ -232,6 +238,13 @@ pub fn render(
                 v.file,
                 r.line
             )?;
+        }
+        for q in &e.questions {
+            let mut said = format!("{}: {}", q.status, q.question);
+            said.extend(q.asked.as_ref().map(|d| format!("; asked {d}")));
+            said.extend(q.answer.as_ref().map(|a| format!("; answer: {a}")));
+            said.extend(q.answered.as_ref().map(|d| format!("; answered {d}")));
+            writeln!(out, "  Question:  {said} ({}:{})", q.file, q.line)?;
         }
         match o.target {
             Some(t) => writeln!(

@@ -19,7 +19,9 @@ use serde::{Deserialize, Serialize};
 use super::row::KpiRow;
 use super::{in_chunks, round};
 use crate::diagnostic::Problem;
-use crate::scoring::{Assessment, CityYearReport, Evidence, Outcome, Reporting, Standing, Summary};
+use crate::scoring::{
+    Asked, Assessment, CityYearReport, Evidence, Outcome, Reporting, Standing, Summary,
+};
 
 /// The version of the report's schema, in every report: the major number changes when a
 /// field is removed, renamed or changes meaning; the minor when one is added.
@@ -136,8 +138,53 @@ pub struct CityYear<'a> {
     pub not_reported: Vec<Cow<'a, str>>,
     #[serde(borrow)]
     pub not_verified: Vec<Cow<'a, str>>,
+    /// The questions to the city-year, in the questions log's order (every status: filter
+    /// on `status` for the open ones); absent without a questions log.
+    #[serde(borrow, default, skip_serializing_if = "Option::is_none")]
+    pub questions: Option<Vec<QuestionJson<'a>>>,
     #[serde(borrow)]
     pub kpis: Vec<Kpi<'a>>,
+}
+
+/// A question to the city, as the questions log gives it.
+#[derive(Debug, Serialize, Deserialize, JsonSchema)]
+pub struct QuestionJson<'a> {
+    /// The KPI code, or `CODE/part`.
+    #[serde(borrow)]
+    pub kpi: Cow<'a, str>,
+    #[serde(borrow)]
+    pub question: Cow<'a, str>,
+    #[serde(borrow)]
+    pub answer: Option<Cow<'a, str>>,
+    /// `open`, `answered` or `closed`.
+    #[serde(borrow)]
+    pub status: Cow<'a, str>,
+    /// `YYYY-MM-DD`.
+    #[serde(borrow)]
+    pub asked: Option<Cow<'a, str>>,
+    /// `YYYY-MM-DD`.
+    #[serde(borrow)]
+    pub answered: Option<Cow<'a, str>>,
+    /// The questions log and its line.
+    #[serde(borrow)]
+    pub file: Cow<'a, str>,
+    pub line: usize,
+}
+
+impl<'a> From<&Asked<'a>> for QuestionJson<'a> {
+    fn from(a: &Asked<'a>) -> Self {
+        let q = a.question;
+        QuestionJson {
+            kpi: q.kpi.as_str().into(),
+            question: q.question.as_str().into(),
+            answer: q.answer.as_deref().map(Cow::from),
+            status: q.status.label().into(),
+            asked: q.asked.as_deref().map(Cow::from),
+            answered: q.answered.as_deref().map(Cow::from),
+            file: a.file.into(),
+            line: q.line,
+        }
+    }
 }
 
 /// The roll-up of one group of KPIs.
@@ -372,6 +419,10 @@ impl<'a> CityYear<'a> {
             summary: city_year.summaries.iter().map(SummaryJson::from).collect(),
             not_reported: codes(city_year.not_reported()),
             not_verified: codes(city_year.not_verified()),
+            questions: city_year
+                .questions
+                .as_ref()
+                .map(|q| q.iter().map(QuestionJson::from).collect()),
             kpis: city_year
                 .outcomes
                 .iter()

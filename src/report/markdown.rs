@@ -6,7 +6,7 @@ use crate::error::WriteError;
 use std::io::Write;
 
 use super::neutralise;
-use super::text::{list, page, KPI_HEADER, QUALITY_LEGEND, SUMMARY_HEADER};
+use super::text::{list, page, KPI_HEADER, QUALITY_LEGEND, QUESTIONS_HEADER, SUMMARY_HEADER};
 use crate::scoring::Assessment;
 
 /// A table cell: pipes escaped, line breaks flattened, formula-like text neutralised.
@@ -71,6 +71,25 @@ pub fn render(assessment: &Assessment, out: &mut dyn Write) -> Result<(), WriteE
             let kpis = list(kpis, "; ", |k| format!("`{}` {}", k.code, cell(&k.name)));
             writeln!(out)?;
             writeln!(out, "**{title}:** {kpis}")?;
+        }
+        match &page.open_questions {
+            None => {}
+            Some(questions) if questions.is_empty() => {
+                writeln!(out)?;
+                writeln!(out, "**Open questions:** none")?;
+            }
+            Some(questions) => {
+                writeln!(out)?;
+                writeln!(out, "**Open questions:**")?;
+                writeln!(out)?;
+                writeln!(out, "| {} |", QUESTIONS_HEADER.join(" | "))?;
+                writeln!(out, "|---|---|---|")?;
+                for q in questions {
+                    let mut cells = q.clone();
+                    cells[0] = format!("`{}`", cells[0]);
+                    row(out, &cells)?;
+                }
+            }
         }
     }
     writeln!(out)?;

@@ -268,11 +268,12 @@ pub fn round(value: f64, decimals: i32) -> f64 {
 
 /// What a reader needs to know about a value beyond the number: why it is missing,
 /// that the city reported it, which inputs were converted from another unit, why it is
-/// not scored.
+/// not scored, how many questions to the city about it are still open.
 pub fn note(city_year: &CityYearReport, outcome: &Outcome) -> String {
     let mut text = String::new();
     if let Status::Missing(reason) = &outcome.status {
         let _ = write!(text, "{reason}");
+        add_open_questions(&mut text, outcome);
         return text;
     }
     let mut add = |part: &str| {
@@ -349,7 +350,19 @@ pub fn note(city_year: &CityYearReport, outcome: &Outcome) -> String {
             ));
         }
     }
+    add_open_questions(&mut text, outcome);
     text
+}
+
+/// `1 open question` (`2 open questions`) at the end of a note, where there are any.
+fn add_open_questions(text: &mut String, outcome: &Outcome) {
+    let open = outcome.open_questions();
+    if open > 0 {
+        if !text.is_empty() {
+            text.push_str("; ");
+        }
+        text.push_str(&crate::diagnostic::plural(open, "open question"));
+    }
 }
 
 /// What a report says first when its data or targets had problems (nothing for a clean

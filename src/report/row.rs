@@ -95,11 +95,16 @@ pub struct KpiRow<'a> {
     /// `YYYY-MM-DD`.
     #[serde(borrow, default)]
     pub verification_date: Option<Cow<'a, str>>,
+    /// The questions to the city about the measure (or its whole KPI) still open, where a
+    /// questions log is given: the city-year's list (`questions` in JSON, the "Open
+    /// questions" section elsewhere) gives their text.
+    #[serde(default)]
+    pub open_questions: Option<u32>,
 }
 
 /// The columns after `city` and `year`, in order: the CSV header, the Parquet schema, the
 /// workbook's columns and the JSON keys of [`KpiRow`].
-pub const NAMES: [&str; 34] = [
+pub const NAMES: [&str; 35] = [
     "code",
     "part",
     "name",
@@ -134,6 +139,7 @@ pub const NAMES: [&str; 34] = [
     "evidence",
     "verifier",
     "verification_date",
+    "open_questions",
 ];
 
 /// The columns that depend on the measure alone (`code` to `unit`): the same in every
@@ -198,6 +204,10 @@ impl<'a> KpiRow<'a> {
             evidence: verifier.and_then(|v| v.evidence.as_deref()).map(Cow::from),
             verifier: verifier.and_then(|v| v.verifier.as_deref()).map(Cow::from),
             verification_date: verifier.and_then(|v| v.date.as_deref()).map(Cow::from),
+            open_questions: city_year
+                .questions
+                .as_ref()
+                .map(|_| o.open_questions() as u32),
         }
     }
 
@@ -239,6 +249,7 @@ impl<'a> KpiRow<'a> {
             evidence: None,
             verifier: None,
             verification_date: None,
+            open_questions: None,
         }
     }
 
@@ -282,6 +293,7 @@ impl<'a> KpiRow<'a> {
             Cell::Text(self.evidence.as_deref()),
             Cell::Text(self.verifier.as_deref()),
             Cell::Text(self.verification_date.as_deref()),
+            Cell::Integer(self.open_questions.map(i64::from)),
         ]
     }
 }

@@ -13,7 +13,7 @@ use comfy_table::{Cell, CellAlignment, Color, Table};
 use unicode_width::UnicodeWidthStr;
 
 use super::plain_table::{wrap, Align, Give, PlainTable};
-use super::text::{list, page, KPI_HEADER, QUALITY_LEGEND, SUMMARY_HEADER};
+use super::text::{list, page, KPI_HEADER, QUALITY_LEGEND, QUESTIONS_HEADER, SUMMARY_HEADER};
 use super::Style;
 use crate::scoring::Assessment;
 
@@ -203,6 +203,20 @@ pub fn render(
         for (title, kpis) in &page.lists {
             let codes = list(kpis, ", ", |k| k.code.clone());
             writeln!(out, "{}", line(&format!("{title}: {codes}"), width))?;
+        }
+        match &page.open_questions {
+            None => {}
+            Some(questions) if questions.is_empty() => writeln!(out, "Open questions: none")?,
+            Some(questions) => {
+                writeln!(out, "Open questions:")?;
+                let mut table = PlainTable::new(&QUESTIONS_HEADER);
+                for q in questions {
+                    table.add_row(aligned(q.clone(), &[], None));
+                }
+                let colours = vec![None; questions.len()];
+                let give = [Give::WHOLE, Give::WRAP, Give::WHOLE];
+                writeln!(out, "{}", draw(table, &give, width, style, 0, &colours))?;
+            }
         }
     }
     writeln!(out)?;

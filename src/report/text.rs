@@ -44,7 +44,12 @@ pub(super) struct Page<'a> {
     pub sections: Vec<Section<'a>>,
     /// "KPIs not reported" and "KPIs not verified", each with its KPIs.
     pub lists: [(&'static str, Vec<&'a Kpi>); 2],
+    /// The open questions to the city (KPI, question, asked), where a questions log is given.
+    pub open_questions: Option<Vec<[String; 3]>>,
 }
+
+/// The "Open questions" section's header.
+pub(super) const QUESTIONS_HEADER: [&str; 3] = ["KPI", "Question", "Asked"];
 
 pub(super) const SUMMARY_HEADER: [&str; 6] = [
     "Dimension / sub-dimension",
@@ -162,6 +167,19 @@ pub(super) fn page<'a>(city_year: &'a CityYearReport<'a>) -> Page<'a> {
             ("KPIs not reported", city_year.not_reported()),
             ("KPIs not verified", city_year.not_verified()),
         ],
+        open_questions: city_year.questions.as_ref().map(|_| {
+            city_year
+                .open_questions()
+                .map(|a| {
+                    let q = a.question;
+                    [
+                        q.kpi.clone(),
+                        q.question.clone(),
+                        q.asked.clone().unwrap_or_default(),
+                    ]
+                })
+                .collect()
+        }),
     }
 }
 

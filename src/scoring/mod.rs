@@ -21,7 +21,7 @@ mod summary;
 use std::collections::HashMap;
 
 use crate::catalog::{Catalog, Kpi, Measure, Tier};
-use crate::dataset::{Targets, Verification, VerificationRow};
+use crate::dataset::{Question, Questions, Targets, Verification, VerificationRow};
 use crate::engine::{Results, Source};
 use assurance::Assurance;
 
@@ -120,6 +120,9 @@ impl<'a> TargetTable<'a> {
 /// The rows of a verification file by city key, year and measure index.
 type VerifierIndex<'a> = HashMap<(String, i32, usize), &'a VerificationRow>;
 
+/// The questions of a questions log by city key and year.
+type QuestionIndex<'a> = HashMap<(String, i32), Vec<&'a Question>>;
+
 /// A city with no data in the base year of progress.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BaseYearMisfit<'a> {
@@ -150,6 +153,8 @@ pub struct Assessment<'a> {
     verification: Option<(&'a str, VerifierIndex<'a>)>,
     /// `--verified-only`: values not verified are shown but not scored.
     verified_only: bool,
+    /// The questions log's name and its questions by city key and year.
+    questions: Option<(&'a str, QuestionIndex<'a>)>,
     /// The problems of the data and targets behind the assessment.
     standing: Standing,
 }
@@ -216,6 +221,7 @@ impl<'a> Assessment<'a> {
                 .any(|c| !c.is_empty()),
             verification: None,
             verified_only: false,
+            questions: None,
             standing: Standing::default(),
         }
     }
@@ -243,6 +249,20 @@ impl<'a> Assessment<'a> {
     /// `verified` column, and its `reported` override counts in the summaries.
     pub fn with_verification(mut self, verification: Option<&'a Verification>) -> Self {
         self.verification = verification.map(|v| (v.file.as_str(), v.index()));
+        self
+    }
+
+    /// The questions to the cities (a questions log): each city-year gets its own, and each
+    /// outcome those about its measure.
+    pub fn with_questions(mut self, questions: Option<&'a Questions>) -> Self {
+        self.questions = questions.map(|q| {
+            let mut index: QuestionIndex<'a> = HashMap::new();
+            for row in &q.rows {
+                let key = (crate::dataset::name_key(&row.city).into_owned(), row.year);
+                index.entry(key).or_default().push(row);
+            }
+            (q.file.as_str(), index)
+        });
         self
     }
 
@@ -376,6 +396,13 @@ impl<'a> Assessment<'a> {
         let scheme = &self.catalog.scheme;
         let city = data.cities[row].as_str();
         let targets = self.targets.for_city(city);
+        let questions: Option<Vec<Asked<'a>>> = self.questions.as_ref().map(|(file, index)| {
+            let key = (crate::dataset::name_key(city).into_owned(), data.years[row]);
+            let rows = index.get(&key).map_or(&[][..], Vec::as_slice);
+            rows.iter()
+                .map(|&question| Asked { question, file })
+                .collect()
+        });
         let mut outcomes = Vec::with_capacity(self.selected.len());
         let mut evidence = Vec::new();
         let cell = |field: usize| {
@@ -501,6 +528,12 @@ impl<'a> Assessment<'a> {
                 quality: assurance.quality,
                 verified,
                 verification,
+                questions: questions
+                    .iter()
+                    .flatten()
+                    .filter(|a| a.question.measures.contains(&m))
+                    .copied()
+                    .collect(),
             });
         }
         let summaries = self.groups.summarize(&self.selected, &outcomes, scheme);
@@ -510,6 +543,7 @@ impl<'a> Assessment<'a> {
             outcomes,
             evidence,
             summaries,
+            questions,
         }
     }
 }

@@ -8,7 +8,7 @@ use std::ops::Range;
 use super::progress::{Progress, ProgressStatus};
 use crate::catalog::{Band, Kpi, Measure};
 pub use crate::dataset::Verdict;
-use crate::dataset::VerificationRow;
+use crate::dataset::{Question, VerificationRow};
 pub use crate::engine::{Reason, Status};
 pub use crate::quality::Quality;
 
@@ -24,6 +24,8 @@ pub struct CityYearReport<'a> {
     /// Overall first, then dimensions, sub-dimensions and categories in catalogue order;
     /// groups without a selected KPI are left out.
     pub summaries: Vec<Summary<'a>>,
+    /// The questions log's questions to this city-year, in file order; `None` without a log.
+    pub questions: Option<Vec<Asked<'a>>>,
 }
 
 /// What the report says about one measure (a KPI, or one part of a KPI) of one city-year.
@@ -61,6 +63,16 @@ pub struct Outcome<'a> {
     pub verified: Option<bool>,
     /// What the verifier's record says of this measure in this city-year, where it speaks.
     pub verification: Option<Verifier<'a>>,
+    /// The questions log's questions about this measure (or its whole KPI), in file order.
+    pub questions: Vec<Asked<'a>>,
+}
+
+/// A question of the questions log, as it applies to one city-year.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Asked<'a> {
+    pub question: &'a Question,
+    /// The questions log's name.
+    pub file: &'a str,
 }
 
 /// A row of the verification file, as it applies to one outcome.
@@ -74,6 +86,14 @@ pub struct Verifier<'a> {
 }
 
 impl Outcome<'_> {
+    /// The questions about this measure still open.
+    pub fn open_questions(&self) -> usize {
+        self.questions
+            .iter()
+            .filter(|a| a.question.is_open())
+            .count()
+    }
+
     /// Whether the measure counts as reported: the verifier's override (U4SSC template
     /// column Q) where given, else whether it has a value.
     pub fn is_reported(&self) -> bool {
@@ -355,6 +375,14 @@ impl<'a> CityYearReport<'a> {
         self.outcomes
             .chunk_by(|a, b| std::ptr::eq(a.kpi, b.kpi))
             .map(|chunk| (chunk[0].kpi, chunk))
+    }
+
+    /// The city-year's open questions, in file order (none without a questions log).
+    pub fn open_questions(&self) -> impl Iterator<Item = &Asked<'a>> {
+        self.questions
+            .iter()
+            .flatten()
+            .filter(|a| a.question.is_open())
     }
 
     /// The overall roll-up (absent only when no KPI is selected).

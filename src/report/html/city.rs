@@ -1,7 +1,8 @@
 //! One city's section of the HTML report: its latest year's overall score, the wheel, a card
 //! per dimension, a table per dimension with every KPI (name and code, value, target, band
 //! chip, progress in words with the trend, data quality, note and lineage), and the lists of
-//! KPIs not reported and not verified, each code with its name. It formats; it never computes.
+//! KPIs not reported and not verified, each code with its name, and the open questions to the
+//! city where a questions log is given. It formats; it never computes.
 
 use std::fmt::Write as _;
 use std::io::Write;
@@ -132,6 +133,29 @@ fn kpi_list(kpis: &[&Kpi]) -> String {
     html
 }
 
+/// The city-year's open questions (KPI, question, asked), or `none`.
+fn open_questions(city_year: &CityYearReport) -> String {
+    let mut html = String::from("<h3>Open questions</h3>");
+    let mut open = city_year.open_questions().peekable();
+    if open.peek().is_none() {
+        html.push_str("<p>none</p>");
+        return html;
+    }
+    html.push_str("<table class=\"questions\"><colgroup><col class=\"w-kpi\"><col><col class=\"w-asked\"></colgroup><thead><tr><th>KPI</th><th>Question</th><th>Asked</th></tr></thead><tbody>");
+    for a in open {
+        let q = a.question;
+        let _ = write!(
+            html,
+            "<tr><td><code>{}</code></td><td>{}</td><td>{}</td></tr>",
+            esc(&q.kpi),
+            esc(&q.question),
+            esc(q.asked.as_deref().unwrap_or(""))
+        );
+    }
+    html.push_str("</tbody></table>");
+    html
+}
+
 /// One KPI (or part) as a table row; `series` is its values over the city's years.
 fn kpi_row(html: &mut String, city_year: &CityYearReport, o: &Outcome, series: &[(i32, f64)]) {
     let m = o.measure;
@@ -249,6 +273,9 @@ pub(super) fn section(
         ("KPIs not verified", latest.not_verified()),
     ] {
         let _ = write!(html, "<h3>{title}</h3>{}", kpi_list(&kpis));
+    }
+    if latest.questions.is_some() {
+        html.push_str(&open_questions(latest));
     }
     html.push_str("</section>");
     out.write_all(html.as_bytes())

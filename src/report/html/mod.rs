@@ -85,6 +85,7 @@ code{font:12px ui-monospace,SFMono-Regular,Menlo,Consolas,monospace}
 details summary{cursor:pointer;color:#1c3f8c}details ul{margin:4px 0;padding-left:18px}
 .kpis col.w-kpi{width:26%}.kpis col.w-value{width:12%}.kpis col.w-target{width:11%}.kpis col.w-band{width:7%}.kpis col.w-progress{width:14%}.kpis col.w-quality{width:9%}
 .scores col.w-city{width:22%}.scores col.w-year{width:8%}
+.questions col.w-kpi{width:22%}.questions col.w-asked{width:12%}
 .kpi-list{columns:2 320px;margin:4px 0;padding-left:18px}.kpi-list li{break-inside:avoid}
 .matrix th,.matrix td{padding:2px 4px;text-align:center}.matrix thead th{font-size:12px}.matrix col.w-kpi{width:34%}
 .matrix th[scope=row]{text-align:left;font-weight:normal;background:none}.matrix tr.dim th{background:#e6e6e6;text-align:left}.matrix tr.dim td{background:#e6e6e6}

@@ -1,0 +1,109 @@
+//! The rows of a verifier's file (the verification file, the questions log): CSV with the
+//! data's `--delimiter` and `--decimal`, or a workbook sheet (`file.xlsx`, `file.xlsx#Sheet`),
+//! as trimmed text cells with their line, for the file's own reader to make sense of.
+//!
+//! These files are small (a row per KPI and city-year at most), so their rows are held.
+
+use std::path::Path;
+
+use super::csv_text::{self, TextOptions};
+use super::rows::each_row;
+use super::tabular::{self, TypedTable};
+use super::Input;
+use crate::diagnostic::{Problem, ProblemCode, Problems};
+
+/// A file's rows that are not blank.
+pub(super) struct LogRows {
+    /// The file's name as given on the command line (a sheet: `file.xlsx#Sheet`).
+    pub file: String,
+    pub header: Vec<String>,
+    pub header_line: usize,
+    /// Each row's line (or sheet row) and trimmed cells.
+    pub rows: Vec<(usize, Vec<String>)>,
+    /// Cells a workbook could not give (before the rows' own problems).
+    pub cell_problems: Vec<Problem>,
+    /// What stopped the reading of a CSV file early (after the rows' own problems).
+    pub stopped: Option<Problem>,
+}
+
+impl LogRows {
+    /// The rows of the file at `path`; `what` names it in messages ("the questions log"),
+    /// `header` is the header it needs (`city,year,kpi,question,status`).
+    pub fn from_path(
+        path: &Path,
+        options: &TextOptions,
+        what: &str,
+        header: &str,
+    ) -> Result<LogRows, Problems> {
+        let input = Input::parse(&path.display().to_string());
+        let file = input.name();
+        if let Input::Workbook(..) = input {
+            return match tabular::prepare(&input) {
+                Ok(tabular::Prepared::Typed(table)) => LogRows::of_table(table, header),
+                Ok(tabular::Prepared::Csv(_)) => unreachable!("a workbook is typed"),
+                Err(problem) => Err(Problems(vec![problem])),
+            };
+        }
+        match std::fs::File::open(path) {
+            Ok(reader) => LogRows::read(reader, &file, options),
+            Err(e) => Err(Problems(vec![Problem::new(
+                ProblemCode::UnreadableFile,
+                file,
+                format!("cannot read {what}: {e}"),
+            )])),
+        }
+    }
+
+    /// The rows of CSV text.
+    pub fn read(
+        input: impl std::io::Read,
+        file: &str,
+        options: &TextOptions,
+    ) -> Result<LogRows, Problems> {
+        let table = csv_text::open(input, options, file).map_err(|p| Problems(vec![p]))?;
+        let (header, header_line) = (table.header.clone(), table.header_line);
+        let mut rows = Vec::new();
+        let stopped = each_row(table, file, |record, line| {
+            rows.push((line, record.iter().map(|c| c.trim().to_string()).collect()));
+        });
+        Ok(LogRows {
+            file: file.to_string(),
+            header,
+            header_line,
+            rows,
+            cell_problems: Vec::new(),
+            stopped,
+        })
+    }
+
+    /// The rows of a workbook sheet: its first row that is not blank is the header.
+    fn of_table(mut table: Box<dyn TypedTable + '_>, header: &str) -> Result<LogRows, Problems> {
+        let file = table.name().to_string();
+        let mut rows: Vec<(usize, Vec<String>)> = Vec::new();
+        table.for_each_row(&mut |line, fields| {
+            let cells: Vec<String> = (0..fields.len())
+                .map(|i| fields.raw(i).into_text().trim().to_string())
+                .collect();
+            if cells.iter().any(|c| !c.is_empty()) {
+                rows.push((line, cells));
+            }
+        });
+        let cell_problems = table.problems();
+        if rows.is_empty() {
+            return Err(Problems(vec![Problem::new(
+                ProblemCode::EmptyFile,
+                &file,
+                format!("the sheet is empty; it needs a header ({header}) and rows"),
+            )]));
+        }
+        let (header_line, header) = rows.remove(0);
+        Ok(LogRows {
+            file,
+            header,
+            header_line,
+            rows,
+            cell_problems,
+            stopped: None,
+        })
+    }
+}
