@@ -19,6 +19,7 @@ use citykpi::scoring::gates::Gate;
 use citykpi::template::TemplateFormat;
 
 pub use super::export_args::ExportSqlArgs;
+pub use super::report::ReportCommand;
 
 use super::years::year_span;
 pub use super::years::{left_out, left_out_note, year_list, years, YearSpan};
@@ -163,6 +164,9 @@ Examples:
   citykpi export-sql --dialect ansi --table lake.obs --variable-column indicator --value-column amount --no-unit-column"
     )]
     ExportSql(ExportSqlArgs),
+    /// Write a report of its own: `report verification`, the U4SSC verification report.
+    #[command(subcommand)]
+    Report(ReportCommand),
 }
 
 #[derive(Debug, Subcommand)]
