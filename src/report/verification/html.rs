@@ -21,7 +21,7 @@ const EXTRA_STYLE: &str = "
 h4{font-size:14px;margin:14px 0 4px}.facts th{width:26%}
 .counts col.w-name{width:40%}.results col.w-cat{width:22%}.results col.w-kpi{width:44%}.results col.w-band{width:12%}
 .benchmark col.w-name{width:60%}td.cat{color:#555}
-@media print{section.vr{break-before:page}section.vr:first-of-type{break-before:auto}h3,h4{break-after:avoid}h4{font-size:11px}}
+@media print{.keep{break-inside:avoid}section.vr{break-before:page}section.vr:first-of-type{break-before:auto}h3,h4{break-after:avoid}h4{font-size:11px}}
 ";
 
 pub(super) fn render(report: &Report, out: &mut dyn Write) -> Result<(), WriteError> {
@@ -97,11 +97,14 @@ fn city_year(report: &Report, cy: &CityYear) -> String {
         }
         html.push_str("</tbody></table>");
     }
+    // The heading, the score and the wheel on one page.
+    html.push_str("<div class=\"keep\">");
     section(&mut html, 4);
     if let Some(overall) = cy.overall() {
         let _ = write!(html, "<p>Overall score {}.</p>", summary_chip(overall));
     }
     html.push_str(&wheel(&cy.report));
+    html.push_str("</div>");
     html.push_str(&legend(report.scheme));
     html.push_str("<table class=\"benchmark\"><colgroup><col class=\"w-name\"></colgroup><thead><tr><th>Dimension / category</th><th>Score</th><th>Points</th></tr></thead><tbody>");
     for d in &cy.results {
@@ -145,7 +148,7 @@ fn city_year(report: &Report, cy: &CityYear) -> String {
     if cy.not_reported.is_empty() {
         html.push_str("<p>Every KPI was reported.</p>");
     } else {
-        html.push_str("<ul>");
+        html.push_str("<ul class=\"kpi-list\">");
         for m in &cy.not_reported {
             let _ = write!(
                 html,
