@@ -134,6 +134,10 @@ pub enum Command {
   citykpi assess data.csv --format json | citykpi diff last-year.json -
   citykpi diff before.json after.json --fail-on-regression   # exit 4 when a band fell")]
     Diff(DiffArgs),
+    /// Write the U4SSC verification report (`report verification`): the published report's
+    /// nine sections per city-year, as HTML that prints on A4, Markdown or JSON.
+    #[command(subcommand)]
+    Report(ReportCommand),
     /// Browse the KPI catalogue.
     #[command(subcommand)]
     Indicators(IndicatorsCommand),
@@ -164,9 +168,6 @@ Examples:
   citykpi export-sql --dialect ansi --table lake.obs --variable-column indicator --value-column amount --no-unit-column"
     )]
     ExportSql(ExportSqlArgs),
-    /// Write a report of its own: `report verification`, the U4SSC verification report.
-    #[command(subcommand)]
-    Report(ReportCommand),
 }
 
 #[derive(Debug, Subcommand)]

@@ -33,7 +33,7 @@ was recorded, and its verified statuses are the data's own `verified` column.
 Examples:
   citykpi report verification city.csv --verification verification.csv --format html -o report.html
   citykpi report verification city.csv --verification verification.csv --year 2021 --format markdown
-  citykpi report verification city.csv --verification verification.csv --format json | jq .city_years[0].kpis"
+  citykpi report verification city.csv --verification v.csv --format json | jq .city_years[0].kpis"
     )]
     Verification(VerificationArgs),
 }
@@ -91,10 +91,11 @@ pub(super) fn run(
         )?;
     }
     let filter = Filter {
+        // Each --city whole, and its parts between commas, as `assess` reads them.
         cities: args
             .city
             .iter()
-            .flat_map(|c| c.split(','))
+            .flat_map(|c| std::iter::once(c.as_str()).chain(c.split(',')))
             .map(|c| c.trim().to_string())
             .filter(|c| !c.is_empty())
             .collect(),
@@ -117,10 +118,8 @@ pub(super) fn run(
         .iter()
         .any(|y| years.is_empty() || years.contains(y))
     {
-        return Err(Error::NoData(
-            "no data matches --city and --year; nothing to report".to_string(),
-        )
-        .into());
+        let why = super::assess::nothing_matches(&args.city, &years);
+        return Err(Error::NoData(why.replace("nothing to assess", "nothing to report")).into());
     }
     let results = engine::evaluate(catalog, &data).context("evaluating the KPI formulas")?;
     let mut disagreements = results.problems(catalog);
