@@ -310,6 +310,53 @@ fn bad_arguments_and_missing_data_are_refused() {
 }
 
 #[test]
+fn a_report_on_data_with_errors_says_so_and_exits_3() {
+    let dir = std::env::temp_dir().join(format!("citykpi-vreport-bad-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("bad.csv");
+    std::fs::write(
+        &file,
+        "city,year,variable,value,unit\nTarnby,2021,EC:ICT:ICT:1C,abc,%\nTarnby,2021,EC:ICT:ICT:2C,45,%\n",
+    )
+    .unwrap();
+    let path = file.to_str().unwrap();
+    let out = citykpi(&[
+        "report",
+        "verification",
+        path,
+        "--verification",
+        VERIFICATION,
+    ]);
+    std::fs::remove_dir_all(&dir).ok();
+    assert_eq!(out.status.code(), Some(3));
+    // The error is the data's; the warning, the verifier's row for Asker, whom this data lacks.
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains(&format!("error[not-a-number]: {path}:2: column value: value \"abc\" of `EC:ICT:ICT:1C` is not a number")), "{stderr}");
+    assert!(
+        stderr.ends_with(
+            "error: the data has 1 error and 1 warning; the report says what they left out\n"
+        ),
+        "{stderr}"
+    );
+    let md = text(&out.stdout);
+    assert!(md.contains("> **Warning:** This report rests on data with 1 error and 1 warning: 1 KPI has no value because an input was rejected"), "{md}");
+}
+
+#[test]
+fn a_verification_row_for_a_city_the_data_lacks_is_a_warning() {
+    let out = citykpi(&[
+        "report",
+        "verification",
+        "tests/fixtures/verify-data.csv",
+        "--verification",
+        "tests/fixtures/verification-unknown.csv",
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(text(&out.stderr).starts_with("warning[unknown-city]: tests/fixtures/verification-unknown.csv:2: column city: the data has no city \"Tarnbi\""));
+    assert!(text(&out.stdout).contains("- Verifier: not recorded\n"));
+}
+
+#[test]
 fn city_and_year_pick_the_city_years() {
     let json: Value = serde_json::from_str(&report(
         "json",

@@ -145,12 +145,24 @@ pub(super) fn run(
     let files = inputs.iter().map(Input::name).collect();
     let file = verification.as_ref().map(|v| v.file.as_str());
     let report = VerificationReport::new(&assessment, files, file);
-    write_output(args.output.as_deref(), &reads, |out| {
+    // A reader gone away (`| head`) ends the writing, not the run: the data's exit code stands.
+    let written = write_output(args.output.as_deref(), &reads, |out| {
         verification::render(args.format, &report, out)
-    })?;
+    });
+    match written {
+        Err(err) if !super::is_broken_pipe(&err) => return Err(err),
+        _ => {}
+    }
     // The report is written and says what its data lacks; the errors still fail the run.
-    Ok(match problems.has_errors() || disagreements.has_errors() {
-        true => exit::DATA,
-        false => exit::OK,
-    })
+    let errors = problems.errors() + disagreements.errors();
+    if errors == 0 {
+        return Ok(exit::OK);
+    }
+    writeln!(
+        stderr,
+        "error: the data has {} and {}; the report says what they left out",
+        plural(errors, "error"),
+        plural(problems.warnings() + disagreements.warnings(), "warning")
+    )?;
+    Ok(exit::DATA)
 }
