@@ -121,6 +121,11 @@ fn json_counts_match_the_fixture_checked_by_hand() {
         tarnby["background"]["verifiers"],
         json!(["A. Verifier", "B. Verifier"])
     );
+    // Scored: 1C, 2C and 4C (its 3G part); 3C has no target.
+    let overall = &tarnby["benchmark"]["overall"];
+    assert_eq!(overall["kpis_scored"], 3);
+    assert_eq!(overall["kpis"], 91);
+    assert_eq!(tarnby["benchmark"]["dimensions"][0]["kpis"], 45);
 }
 
 #[test]

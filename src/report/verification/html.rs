@@ -6,10 +6,10 @@
 use std::fmt::Write as _;
 use std::io::Write;
 
-use super::model::{CityYear, Report, ResultRow};
+use super::model::{Basis, CityYear, Report, ResultRow};
 use super::{
-    dates_text, heading, method, part_name, result_text, status_text, verifiers_text, ALL_VERIFIED,
-    INTRODUCTION, NO_VERIFICATION,
+    basis_text, dates_text, heading, method, part_name, result_text, status_text, verifiers_text,
+    ALL_VERIFIED, INTRODUCTION, NO_VERIFICATION,
 };
 use crate::error::WriteError;
 use crate::report::html::{chip, esc, legend, summary_chip, STYLE};
@@ -101,16 +101,21 @@ fn city_year(report: &Report, cy: &CityYear) -> String {
     html.push_str("<div class=\"keep\">");
     section(&mut html, 4);
     if let Some(overall) = cy.overall() {
-        let _ = write!(html, "<p>Overall score {}.</p>", summary_chip(overall));
+        let _ = write!(
+            html,
+            "<p>Overall score {} {}.</p>",
+            summary_chip(overall),
+            basis_text(cy.basis)
+        );
     }
     html.push_str(&wheel(&cy.report));
     html.push_str("</div>");
     html.push_str(&legend(report.scheme));
     html.push_str("<table class=\"benchmark\"><colgroup><col class=\"w-name\"></colgroup><thead><tr><th>Dimension / category</th><th>Score</th><th>Points</th></tr></thead><tbody>");
     for d in &cy.results {
-        score_row(&mut html, &d.dimension, true);
+        score_row(&mut html, &d.dimension, Some(d.basis));
         for (c, _) in &d.categories {
-            score_row(&mut html, c, false);
+            score_row(&mut html, c, None);
         }
     }
     html.push_str("</tbody></table>");
@@ -248,21 +253,30 @@ fn section(html: &mut String, n: usize) {
     let _ = write!(html, "<h3>{}</h3>", esc(&heading(n)));
 }
 
-fn score_row(html: &mut String, s: &Summary, dimension: bool) {
-    let name = match dimension {
-        true => format!("<strong>{}</strong>", esc(s.name)),
-        false => format!(
-            "{}<code class=\"code-inline\"> {}</code>",
-            esc(s.name),
-            esc(s.code)
+/// A dimension's score (with its basis) or a category's.
+fn score_row(html: &mut String, s: &Summary, basis: Option<Basis>) {
+    let (name, score) = match basis {
+        Some(basis) => (
+            format!("<strong>{}</strong>", esc(s.name)),
+            format!(
+                "{}<span class=\"cov\">{}</span>",
+                summary_chip(s),
+                basis_text(basis)
+            ),
+        ),
+        None => (
+            format!(
+                "{}<code class=\"code-inline\"> {}</code>",
+                esc(s.name),
+                esc(s.code)
+            ),
+            summary_chip(s),
         ),
     };
     let _ = write!(
         html,
-        "<tr><td>{name}</td><td>{}</td><td class=\"num\">{}/{}</td></tr>",
-        summary_chip(s),
-        s.points,
-        s.max_points
+        "<tr><td>{name}</td><td>{score}</td><td class=\"num\">{}/{}</td></tr>",
+        s.points, s.max_points
     );
 }
 

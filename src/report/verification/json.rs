@@ -8,7 +8,7 @@ use std::io::Write;
 
 use serde::Serialize;
 
-use super::model::{CityYear, Report, ResultRow};
+use super::model::{Basis, CityYear, Report, ResultRow};
 use super::{method, part_name, status_text, ALL_VERIFIED, SECTIONS};
 use crate::catalog::Band;
 use crate::error::WriteError;
@@ -96,6 +96,12 @@ struct Score<'a> {
     band: Option<&'a str>,
     points: u32,
     max_points: u32,
+    /// The KPIs the score rests on (with a score in any part), of those the group has;
+    /// overall and per dimension.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    kpis_scored: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    kpis: Option<usize>,
 }
 
 #[derive(Serialize)]
@@ -237,12 +243,16 @@ fn city_year<'a>(cy: &'a CityYear<'a>) -> CityYearJson<'a> {
         kpis: counts(|s| s.kpis),
         data_points: counts(|s| s.data_points),
         benchmark: Benchmark {
-            overall: cy.overall().map(score),
-            dimensions: cy.dimensions().map(score).collect(),
+            overall: cy.overall().map(|s| score(s, Some(cy.basis))),
+            dimensions: cy
+                .results
+                .iter()
+                .map(|d| score(&d.dimension, Some(d.basis)))
+                .collect(),
             categories: cy
                 .results
                 .iter()
-                .flat_map(|d| d.categories.iter().map(|(c, _)| score(c)))
+                .flat_map(|d| d.categories.iter().map(|(c, _)| score(c, None)))
                 .collect(),
         },
         results: cy
@@ -321,8 +331,10 @@ fn city_year<'a>(cy: &'a CityYear<'a>) -> CityYearJson<'a> {
     }
 }
 
-fn score<'a>(s: &'a Summary<'a>) -> Score<'a> {
+fn score<'a>(s: &'a Summary<'a>, basis: Option<Basis>) -> Score<'a> {
     Score {
+        kpis_scored: basis.map(|b| b.scored),
+        kpis: basis.map(|b| b.of),
         code: s.code,
         name: s.name,
         score: s.score.map(|v| round(v, 6)),

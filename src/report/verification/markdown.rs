@@ -4,10 +4,10 @@
 
 use std::io::Write;
 
-use super::model::{CityYear, Report, ResultRow};
+use super::model::{Basis, CityYear, Report, ResultRow};
 use super::{
-    dates_text, heading, method, part_name, result_text, status_text, verifiers_text, ALL_VERIFIED,
-    INTRODUCTION, NO_VERIFICATION,
+    basis_text, dates_text, heading, method, part_name, result_text, status_text, verifiers_text,
+    ALL_VERIFIED, INTRODUCTION, NO_VERIFICATION,
 };
 use crate::error::WriteError;
 use crate::report::{display_score, neutralise};
@@ -75,15 +75,20 @@ fn city_year(report: &Report, cy: &CityYear, out: &mut dyn Write) -> std::io::Re
     }
     section(out, 4)?;
     if let Some(overall) = cy.overall() {
-        writeln!(out, "Overall score **{}**.", display_score(overall))?;
+        writeln!(
+            out,
+            "Overall score **{}** {}.",
+            display_score(overall),
+            basis_text(cy.basis)
+        )?;
         writeln!(out)?;
     }
     writeln!(out, "| Dimension / category | Score | Points |")?;
     writeln!(out, "|---|---|---:|")?;
     for d in &cy.results {
-        score_row(out, &d.dimension, true)?;
+        score_row(out, &d.dimension, Some(d.basis))?;
         for (c, _) in &d.categories {
-            score_row(out, c, false)?;
+            score_row(out, c, None)?;
         }
     }
     section(out, 5)?;
@@ -189,18 +194,16 @@ fn section(out: &mut dyn Write, n: usize) -> std::io::Result<()> {
     writeln!(out)
 }
 
-fn score_row(out: &mut dyn Write, s: &Summary, dimension: bool) -> std::io::Result<()> {
-    let name = match dimension {
-        true => format!("**{}**", cell(s.name)),
-        false => format!("{} `{}`", cell(s.name), s.code),
+/// A dimension's score (with its basis) or a category's.
+fn score_row(out: &mut dyn Write, s: &Summary, basis: Option<Basis>) -> std::io::Result<()> {
+    let (name, score) = match basis {
+        Some(basis) => (
+            format!("**{}**", cell(s.name)),
+            format!("{} {}", display_score(s), basis_text(basis)),
+        ),
+        None => (format!("{} `{}`", cell(s.name), s.code), display_score(s)),
     };
-    writeln!(
-        out,
-        "| {name} | {} | {}/{} |",
-        display_score(s),
-        s.points,
-        s.max_points
-    )
+    writeln!(out, "| {name} | {score} | {}/{} |", s.points, s.max_points)
 }
 
 fn row_list(rows: &[ResultRow]) -> String {

@@ -146,6 +146,11 @@ fn result_text(r: &model::ResultRow) -> String {
     }
 }
 
+/// `from 3 of 91 KPIs`: what a score rests on.
+fn basis_text(basis: model::Basis) -> String {
+    format!("from {} of {} KPIs", basis.scored, basis.of)
+}
+
 /// A part's name for the lists: its own name, else its key.
 fn part_name(measure: &crate::catalog::Measure) -> &str {
     measure.part_name.as_deref().unwrap_or(&measure.key)

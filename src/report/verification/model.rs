@@ -25,6 +25,8 @@ pub struct CityYear<'a> {
     /// The assessment's own model of the city-year: its roll-ups (sections 2-4) and the
     /// outcomes the benchmarking wheel is drawn from.
     pub report: CityYearReport<'a>,
+    /// Section 4: the KPIs the overall score rests on.
+    pub basis: Basis,
     /// Section 1: the verifiers the verification file names for this city-year, in file order.
     pub verifiers: Vec<&'a str>,
     /// Section 1: the first and last date of the verifier's rows, where they give dates.
@@ -40,9 +42,34 @@ pub struct CityYear<'a> {
     pub next_steps: Vec<(&'a Band, Vec<ResultRow<'a>>)>,
 }
 
+/// The KPIs a score rests on: those with a score (in any part), of those the group has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Basis {
+    pub scored: usize,
+    pub of: usize,
+}
+
+impl Basis {
+    /// The basis of a group's score: `in_group` picks its outcomes.
+    fn of(outcomes: &[Outcome], summary: &Summary, in_group: impl Fn(&Outcome) -> bool) -> Self {
+        let mut scored: Vec<&str> = outcomes
+            .iter()
+            .filter(|o| o.score.is_some() && in_group(o))
+            .map(|o| o.kpi.code.as_str())
+            .collect();
+        scored.dedup(); // a KPI's parts are consecutive
+        Basis {
+            scored: scored.len(),
+            of: summary.core_defined + summary.advanced_defined,
+        }
+    }
+}
+
 /// Section 6: one dimension's results.
 pub struct DimensionResults<'a> {
     pub dimension: Summary<'a>,
+    /// The KPIs the dimension's score rests on (section 4).
+    pub basis: Basis,
     pub categories: Vec<(Summary<'a>, Vec<ResultRow<'a>>)>,
 }
 
@@ -141,6 +168,7 @@ impl<'a> CityYear<'a> {
             .filter(|s| s.level == Level::Dimension)
             .map(|d| DimensionResults {
                 dimension: d.clone(),
+                basis: Basis::of(&report.outcomes, d, |o| o.kpi.dimension == d.code),
                 categories: report
                     .summaries
                     .iter()
@@ -183,7 +211,12 @@ impl<'a> CityYear<'a> {
                 (band, in_band)
             })
             .collect();
+        let basis = match report.overall() {
+            Some(overall) => Basis::of(&report.outcomes, overall, |_| true),
+            None => Basis { scored: 0, of: 0 },
+        };
         CityYear {
+            basis,
             verifiers,
             dates: dates.first().zip(dates.last()).map(|(a, b)| (*a, *b)),
             results,
