@@ -128,21 +128,19 @@ fn verifiers_text(verifiers: &[&str]) -> String {
     }
 }
 
-/// A result with its unit, or `not reported`.
+/// A result with its unit, or `not reported`; where the verifier's `reported` override
+/// disagrees with the data, it says so.
 fn result_text(r: &model::ResultRow) -> String {
+    let value = super::display_value(r.measure, r.value);
+    let with_unit = match r.measure.is_yes_no() {
+        true => value,
+        false => format!("{value} {}", r.measure.unit),
+    };
     match (r.value, r.reported) {
-        (Some(_), _) if r.measure.is_yes_no() => super::display_value(r.measure, r.value),
-        (Some(_), true) => format!(
-            "{} {}",
-            super::display_value(r.measure, r.value),
-            r.measure.unit
-        ),
-        (Some(_), false) => format!(
-            "{} {} (not reported, per the verifier)",
-            super::display_value(r.measure, r.value),
-            r.measure.unit
-        ),
-        (None, _) => "not reported".into(),
+        (Some(_), true) => with_unit,
+        (Some(_), false) => format!("{with_unit} (not reported, per the verifier)"),
+        (None, true) => "no value (reported, per the verifier)".into(),
+        (None, false) => "not reported".into(),
     }
 }
 
