@@ -19,6 +19,7 @@ use citykpi::scoring::gates::Gate;
 use citykpi::template::TemplateFormat;
 
 pub use super::export_args::ExportSqlArgs;
+pub use super::report::ReportCommand;
 
 use super::years::year_span;
 pub use super::years::{left_out, left_out_note, year_list, years, YearSpan};
@@ -134,6 +135,10 @@ pub enum Command {
   citykpi assess data.csv --format json | citykpi diff last-year.json -
   citykpi diff before.json after.json --fail-on-regression   # exit 4 when a band fell")]
     Diff(DiffArgs),
+    /// Write the U4SSC verification report (`report verification`): the published report's
+    /// nine sections per city-year, as HTML that prints on A4, Markdown or JSON.
+    #[command(subcommand)]
+    Report(ReportCommand),
     /// Browse the KPI catalogue.
     #[command(subcommand)]
     Indicators(IndicatorsCommand),

@@ -218,7 +218,7 @@ fn targets_or_defaults(
 }
 
 /// Why there is nothing to assess: no rows, or none that `--city` and `--year` keep.
-fn nothing_matches(cities: &[String], years: &[i32]) -> String {
+pub(super) fn nothing_matches(cities: &[String], years: &[i32]) -> String {
     let mut what = Vec::new();
     if !cities.is_empty() {
         what.push(format!("--city {}", cities.join(",")));

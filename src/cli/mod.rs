@@ -6,6 +6,7 @@ mod args;
 mod assess;
 mod export_args;
 mod output;
+mod report;
 mod run;
 mod template;
 mod years;

@@ -41,6 +41,7 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
             Ok(exit::OK)
         }
         Command::Assess(args) => super::assess::assess(&catalog, args, &mut stderr),
+        Command::Report(command) => super::report::run(&catalog, command, &mut stderr),
         Command::Explain(args) => explain(&catalog, args, &mut stderr),
         Command::Compare(args) => analyse::compare(&catalog, args, &mut stderr),
         Command::Diff(args) => analyse::diff(args, &mut stderr),

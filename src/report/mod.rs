@@ -23,6 +23,7 @@ pub mod problems;
 pub mod row;
 mod table;
 mod text;
+pub mod verification;
 mod wheel;
 mod xlsx;
 

@@ -1,4 +1,5 @@
-//! One city's section of the HTML report: its latest year's overall score, the wheel, a card
+//! One city's section of the HTML report: its latest year's overall score with the KPIs and
+//! data points reported, verified, not verified and not reported, the wheel, a card
 //! per dimension, a table per dimension with every KPI (name and code, value, target, band
 //! chip, progress in words with the trend, data quality, note and lineage), and the lists of
 //! KPIs not reported and not verified, each code with its name, and the open questions to the
@@ -7,6 +8,7 @@
 use std::fmt::Write as _;
 use std::io::Write;
 
+use super::super::text::display_reporting;
 use super::super::wheel::wheel;
 use super::super::{
     display_coverage, display_target, display_value, display_verified_coverage, note,
@@ -228,6 +230,13 @@ pub(super) fn section(
             coverage(latest, overall),
             esc(&display_coverage(overall)),
             esc(&display_verified_coverage(overall))
+        );
+        // KPIs and data points reported, verified, not verified and not reported, as the
+        // table and Markdown give them.
+        let _ = write!(
+            html,
+            "<p class=\"reporting\">Reporting: {}.</p>",
+            esc(&display_reporting(overall))
         );
     }
     html.push_str(&wheel(latest));

@@ -64,7 +64,7 @@ pub(super) fn ink(colour: &str) -> &'static str {
     }
 }
 
-const STYLE: &str = "
+pub(super) const STYLE: &str = "
 *,*::before,*::after{box-sizing:border-box}
 body{font:14px/1.45 system-ui,-apple-system,'Segoe UI',Roboto,sans-serif;color:#1d1d1f;margin:24px auto;max-width:1100px;padding:0 16px}
 h1{font-size:24px;margin:0 0 4px}h2{font-size:20px;margin:32px 0 8px;border-bottom:2px solid #333;padding-bottom:4px}
@@ -95,7 +95,7 @@ thead{display:table-header-group}.matrix thead th{font-size:10px}.lineage{displa
 ";
 
 /// A coloured chip with `text`, its band's label as the tooltip.
-fn chip(colour: &str, text: &str, title: &str) -> String {
+pub(super) fn chip(colour: &str, text: &str, title: &str) -> String {
     format!(
         "<span class=\"band\" style=\"background:{};color:{}\" title=\"{}\">{}</span>",
         colour_hex(colour),
@@ -106,7 +106,7 @@ fn chip(colour: &str, text: &str, title: &str) -> String {
 }
 
 /// A score as a chip, `not scored` where there is none.
-fn summary_chip(s: &Summary) -> String {
+pub(super) fn summary_chip(s: &Summary) -> String {
     match (s.band, s.score) {
         (Some(b), Some(score)) => chip(&b.colour, &format!("{score:.1} %"), &b.label),
         _ => "<span class=\"none\">not scored</span>".into(),
@@ -160,7 +160,7 @@ const NOT_REPORTED_SWATCH: &str = "<svg width=\"14\" height=\"14\" aria-hidden=\
 pub(super) const NO_TARGET_SWATCH: &str = "<svg width=\"14\" height=\"14\" aria-hidden=\"true\"><rect width=\"14\" height=\"14\" fill=\"#dfe7f1\" stroke=\"#7d8ea3\"/><circle cx=\"4\" cy=\"4\" r=\"1.6\" fill=\"#7d8ea3\"/><circle cx=\"10\" cy=\"10\" r=\"1.6\" fill=\"#7d8ea3\"/></svg>";
 
 /// The bands (a chip with its points and label each) and the two marks of what has no score.
-fn legend(scheme: &Scheme) -> String {
+pub(super) fn legend(scheme: &Scheme) -> String {
     let mut html = String::from("<p class=\"legend\"><strong>Bands:</strong>");
     for b in &scheme.bands {
         let _ = write!(

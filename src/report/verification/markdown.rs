@@ -1,0 +1,229 @@
+//! The verification report as Markdown: per city-year, the nine sections as `##` headings,
+//! the counts and results as tables, the lists as bullets. It formats the model; it never
+//! computes.
+
+use std::io::Write;
+
+use super::model::{Basis, CityYear, Report, ResultRow};
+use super::{
+    basis_text, dates_text, heading, method, part_name, result_text, status_text, verifiers_text,
+    ALL_VERIFIED, INTRODUCTION, NO_VERIFICATION,
+};
+use crate::error::WriteError;
+use crate::report::{display_score, neutralise};
+use crate::scoring::{Reporting, Summary};
+
+/// Table-cell text: pipes escaped, line breaks flattened, formula-like text neutralised.
+fn cell(text: &str) -> String {
+    neutralise(text)
+        .replace('|', "\\|")
+        .replace(['\n', '\r'], " ")
+}
+
+pub(super) fn render(report: &Report, out: &mut dyn Write) -> Result<(), WriteError> {
+    writeln!(out, "# U4SSC verification report")?;
+    for line in &report.banner {
+        writeln!(out)?;
+        writeln!(out, "> **Warning:** {}", cell(line))?;
+    }
+    if report.city_years.is_empty() {
+        writeln!(out)?;
+        writeln!(out, "No city-years to report.")?;
+    }
+    for cy in &report.city_years {
+        city_year(report, cy, out)?;
+    }
+    Ok(())
+}
+
+fn city_year(report: &Report, cy: &CityYear, out: &mut dyn Write) -> std::io::Result<()> {
+    let (city, year) = (cell(cy.report.city), cy.report.year);
+    writeln!(out)?;
+    writeln!(out, "## {city} {year}")?;
+    section(out, 1)?;
+    writeln!(out, "{INTRODUCTION}")?;
+    writeln!(out)?;
+    writeln!(out, "- City: {city}")?;
+    writeln!(out, "- Year: {year}")?;
+    writeln!(out, "- Verifier: {}", cell(&verifiers_text(&cy.verifiers)))?;
+    writeln!(out, "- Verification dates: {}", dates_text(cy.dates))?;
+    let files: Vec<String> = report.data_files.iter().map(|f| format!("`{f}`")).collect();
+    writeln!(out, "- Data: {}", files.join(", "))?;
+    match report.verification_file {
+        Some(file) => writeln!(out, "- Verifier's record: `{file}`")?,
+        None => writeln!(out, "- Verifier's record: {NO_VERIFICATION}")?,
+    }
+    for (n, counts) in [(2, kpis as Counts), (3, data_points)] {
+        section(out, n)?;
+        writeln!(
+            out,
+            "| Dimension | Reported | Verified | Not verified | Not reported |"
+        )?;
+        writeln!(out, "|---|---:|---:|---:|---:|")?;
+        for s in cy.dimensions().chain(cy.overall()) {
+            let r = counts(s);
+            let name = match s.code {
+                "ALL" => "**Overall**".to_string(),
+                _ => cell(s.name),
+            };
+            writeln!(
+                out,
+                "| {name} | {} | {} | {} | {} |",
+                r.reported, r.verified, r.not_verified, r.not_reported
+            )?;
+        }
+    }
+    section(out, 4)?;
+    if let Some(overall) = cy.overall() {
+        writeln!(
+            out,
+            "Overall score **{}** {}.",
+            display_score(overall),
+            basis_text(cy.basis)
+        )?;
+        writeln!(out)?;
+    }
+    writeln!(out, "| Dimension / category | Score | Points |")?;
+    writeln!(out, "|---|---|---:|")?;
+    for d in &cy.results {
+        score_row(out, &d.dimension, Some(d.basis))?;
+        for (c, _) in &d.categories {
+            score_row(out, c, None)?;
+        }
+    }
+    section(out, 5)?;
+    for sentence in method(report.scheme) {
+        writeln!(out, "{sentence}")?;
+    }
+    section(out, 6)?;
+    for d in &cy.results {
+        writeln!(out, "### {}", cell(d.dimension.name))?;
+        writeln!(out)?;
+        writeln!(out, "| Category | KPI or data point | Result | Band |")?;
+        writeln!(out, "|---|---|---|---|")?;
+        for (c, rows) in &d.categories {
+            for r in rows {
+                writeln!(
+                    out,
+                    "| {} | {} `{}` | {} | {} |",
+                    cell(c.name),
+                    cell(r.name),
+                    r.measure.key,
+                    cell(&result_text(r)),
+                    cell(r.band.map_or("N/A", |b| b.label.as_str()))
+                )?;
+            }
+        }
+        writeln!(out)?;
+    }
+    section(out, 7)?;
+    if cy.not_reported.is_empty() {
+        writeln!(out, "Every KPI was reported.")?;
+    }
+    for m in &cy.not_reported {
+        let mut line = format!("- `{}` {}", m.kpi.code, cell(&m.kpi.name));
+        if m.is_partial() {
+            let parts: Vec<&str> = m.missing_parts.iter().map(|p| part_name(p)).collect();
+            line.push_str(&format!(
+                ": Partial - following not reported: {}",
+                cell(&parts.join(", "))
+            ));
+        }
+        for c in &m.comments {
+            line.push_str(&format!(" — {}", cell(c)));
+        }
+        writeln!(out, "{line}")?;
+    }
+    section(out, 8)?;
+    if cy.not_verified.is_empty() {
+        writeln!(out, "{ALL_VERIFIED}")?;
+    }
+    for m in &cy.not_verified {
+        // A KPI without parts is one line; a KPI with parts lists each part under it.
+        let whole = m.is_whole();
+        if !whole {
+            writeln!(out, "- `{}` {}", m.kpi.code, cell(&m.kpi.name))?;
+        }
+        for p in &m.parts {
+            let mut line = match whole {
+                true => format!("- `{}` {}: ", m.kpi.code, cell(&m.kpi.name)),
+                false => format!("  - `{}`: ", p.measure.key),
+            };
+            line.push_str(status_text(p.status));
+            if let Some(c) = p.comment {
+                line.push_str(&format!(" — {}", cell(c)));
+            }
+            if let Some(e) = p.evidence {
+                line.push_str(&format!(" (evidence: {})", cell(e)));
+            }
+            writeln!(out, "{line}")?;
+        }
+    }
+    section(out, 9)?;
+    writeln!(
+        out,
+        "Focus on the KPIs in the lowest bands and on those not reported."
+    )?;
+    for (band, rows) in &cy.next_steps {
+        writeln!(out)?;
+        writeln!(out, "**{}:** {}", cell(&band.label), row_list(rows))?;
+    }
+    writeln!(out)?;
+    let not_reported: Vec<String> = cy
+        .not_reported
+        .iter()
+        .map(|m| format!("`{}` {}", m.kpi.code, cell(&m.kpi.name)))
+        .collect();
+    writeln!(out, "**Not reported:** {}", or_none(not_reported))?;
+    Ok(())
+}
+
+type Counts = fn(&Summary) -> Reporting;
+
+fn kpis(s: &Summary) -> Reporting {
+    s.kpis
+}
+
+fn data_points(s: &Summary) -> Reporting {
+    s.data_points
+}
+
+fn section(out: &mut dyn Write, n: usize) -> std::io::Result<()> {
+    writeln!(out)?;
+    writeln!(out, "## {}", heading(n))?;
+    writeln!(out)
+}
+
+/// A dimension's score (with its basis) or a category's.
+fn score_row(out: &mut dyn Write, s: &Summary, basis: Option<Basis>) -> std::io::Result<()> {
+    let (name, score) = match basis {
+        Some(basis) => (
+            format!("**{}**", cell(s.name)),
+            format!("{} {}", display_score(s), basis_text(basis)),
+        ),
+        None => (format!("{} `{}`", cell(s.name), s.code), display_score(s)),
+    };
+    writeln!(out, "| {name} | {score} | {}/{} |", s.points, s.max_points)
+}
+
+fn row_list(rows: &[ResultRow]) -> String {
+    or_none(
+        rows.iter()
+            .map(|r| {
+                format!(
+                    "`{}` {} ({})",
+                    r.measure.key,
+                    cell(r.name),
+                    cell(&result_text(r))
+                )
+            })
+            .collect(),
+    )
+}
+
+fn or_none(items: Vec<String>) -> String {
+    match items.is_empty() {
+        true => "none".into(),
+        false => items.join("; "),
+    }
+}
