@@ -500,6 +500,11 @@ pub struct TemplateArgs {
     #[arg(long, value_name = "FILE", requires = "data", help_heading = "Input")]
     pub targets: Option<PathBuf>,
 
+    /// With --for: the verifier's record; a KPI or part the verifier marks not reported is
+    /// collected again, its value filled in and the verifier's comment in `origin`.
+    #[arg(long, value_name = "FILE", requires = "data", help_heading = "Input")]
+    pub verification: Option<PathBuf>,
+
     #[command(flatten)]
     pub text: TextArgs,
 

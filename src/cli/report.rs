@@ -18,7 +18,7 @@ use citykpi::{engine, plausibility, Error};
 
 use super::args::{self, names, TextArgs, VerifyArgs, YearSpan};
 use super::output::{check_output, files_read, write_output};
-use super::run::{load_targets, load_verification, parse_inputs, print_problems};
+use super::run::{load_questions, load_targets, load_verification, parse_inputs, print_problems};
 use super::years::year_span;
 
 #[derive(Debug, Subcommand)]
@@ -79,11 +79,16 @@ pub(super) fn run(
     let ReportCommand::Verification(args) = command;
     let inputs = parse_inputs(&args.data)?;
     let verification_path = args.verify.verification.as_deref();
-    let reads = files_read(&inputs, &[args.targets.as_deref(), verification_path]);
+    let questions_path = args.verify.questions.as_deref();
+    let reads = files_read(
+        &inputs,
+        &[args.targets.as_deref(), verification_path, questions_path],
+    );
     check_output(args.output.as_deref(), &reads, "report.html")?;
     let options = args.text.options();
     let targets = load_targets(catalog, args.targets.as_deref(), &options)?;
     let verification = load_verification(catalog, verification_path, &options)?;
+    let questions = load_questions(catalog, questions_path, &options)?;
     if verification.is_none() {
         writeln!(
             stderr,
@@ -132,6 +137,9 @@ pub(super) fn run(
     if let Some(verification) = &verification {
         disagreements.0.extend(verification.check(&data).0);
     }
+    if let Some(questions) = &questions {
+        disagreements.0.extend(questions.check(&data).0);
+    }
     print_problems(&disagreements, stderr)?;
     let standing = Standing::new(
         [&problems, &disagreements],
@@ -139,6 +147,7 @@ pub(super) fn run(
     );
     let assessment = Assessment::new(catalog, &results, targets.as_ref(), None)
         .with_verification(verification.as_ref())
+        .with_questions(questions.as_ref())
         .with_verified_only(args.verify.verified_only)
         .with_years(&years)
         .with_standing(standing);

@@ -15,7 +15,7 @@ use citykpi::{engine, Error};
 
 use super::args::{self, TemplateArgs};
 use super::output::{check_output, files_read, write_output};
-use super::run::{load_readable, load_targets, parse_inputs, refuse_terminal};
+use super::run::{load_readable, load_targets, load_verification, parse_inputs, refuse_terminal};
 
 pub(super) fn template(
     catalog: &Catalog,
@@ -30,7 +30,10 @@ pub(super) fn template(
         refuse_terminal(args.output.as_deref(), "xlsx", example)?;
     }
     let inputs = parse_inputs(&args.data)?;
-    let reads = files_read(&inputs, &[args.targets.as_deref()]);
+    let reads = files_read(
+        &inputs,
+        &[args.targets.as_deref(), args.verification.as_deref()],
+    );
     check_output(args.output.as_deref(), &reads, example)?;
     let years = args::years(&args.year);
     if inputs.is_empty() {
@@ -45,6 +48,8 @@ pub(super) fn template(
         return Ok(citykpi::exit::OK);
     }
     let targets = load_targets(catalog, args.targets.as_deref(), &args.text.options())?;
+    let verification =
+        load_verification(catalog, args.verification.as_deref(), &args.text.options())?;
     let filter = Filter {
         cities: Some(args.city.clone())
             .filter(|c| !c.is_empty())
@@ -81,8 +86,13 @@ pub(super) fn template(
         writeln!(stderr, "{note}")?;
     }
     let results = engine::evaluate(catalog, &data).context("evaluating the KPI formulas")?;
-    let assessment =
-        Assessment::new(catalog, &results, targets.as_ref(), args.tier.0).with_years(&years);
+    if let Some(verification) = &verification {
+        let problems = verification.check(&data);
+        super::run::print_problems(&problems, stderr)?;
+    }
+    let assessment = Assessment::new(catalog, &results, targets.as_ref(), args.tier.0)
+        .with_verification(verification.as_ref())
+        .with_years(&years);
     // Each city's latest year, unless --year names the years.
     let mut latest: HashMap<&str, i32> = HashMap::new();
     for (city, &year) in data.cities.iter().zip(&data.years) {

@@ -21,10 +21,15 @@ pub struct Filter {
 
 impl Filter {
     pub(super) fn keeps(&self, city: &str, year: i32) -> bool {
-        (self.cities.is_empty() || {
+        self.keeps_city(city) && (self.years.is_empty() || self.years.contains(&year))
+    }
+
+    /// Whether the city is one `--city` asks for (every city when it names none).
+    pub fn keeps_city(&self, city: &str) -> bool {
+        self.cities.is_empty() || {
             let key = super::name_key(city);
             self.cities.iter().any(|c| super::name_key(c) == key)
-        }) && (self.years.is_empty() || self.years.contains(&year))
+        }
     }
 }
 
@@ -48,6 +53,9 @@ pub struct Field {
 pub struct Dataset {
     /// Input names as given on the command line (`-` for stdin), indexed by [`Origin::file`].
     pub files: Vec<String>,
+    /// The city-years asked for while reading (`--city`, `--year`): a city-year left out by
+    /// it is not one the data lacks.
+    pub filter: Filter,
     pub cities: Vec<String>,
     pub years: Vec<i32>,
     pub fields: Vec<Field>,

@@ -103,7 +103,9 @@ impl Targets {
         let mut problems = Problems::default();
         let mut warned: Vec<String> = Vec::new();
         for row in &self.rows {
-            let Some(city) = &row.city else { continue };
+            let Some(city) = row.city.as_ref().filter(|c| data.filter.keeps_city(c)) else {
+                continue;
+            };
             let lower = super::name_key(city).into_owned();
             if warned.contains(&lower) || data.cities.iter().any(|c| super::name_key(c) == lower) {
                 continue;

@@ -84,7 +84,7 @@ pub fn collection<'a>(
     let kpis: Vec<&[Outcome<'a>]> = city_year
         .outcomes
         .chunk_by(|a, b| std::ptr::eq(a.kpi, b.kpi))
-        .filter(|parts| parts.iter().any(|o| o.value.is_none()))
+        .filter(|parts| parts.iter().any(|o| !o.is_reported()))
         .collect();
     let mut ordered: Vec<(u8, &[Outcome<'a>])> = kpis
         .iter()
@@ -99,13 +99,39 @@ pub fn collection<'a>(
         year: city_year.year,
         rows: Vec::new(),
     };
+    let mut set_aside = Vec::new();
     for (_, parts) in &ordered {
         let benchmark = weakest(parts).map(|o| o.band.map_or("", |b| b.label.as_str()));
-        for o in parts.iter().filter(|o| o.value.is_none()) {
+        for o in parts.iter().filter(|o| !o.is_reported()) {
+            let before = sheet.rows.len();
             match figures {
                 true => sheet.figure(o.kpi, o.measure, &o.kpi.code, benchmark),
                 false => sheet.inputs(o.measure, &o.kpi.code, benchmark, 0),
             }
+            // A value the verifier does not accept as reported: collected again, and why.
+            if let Some(v) = o.verification.filter(|v| v.row.reported == Some(false)) {
+                let comment = v.row.comment.as_deref().map(|c| format!(": {c}"));
+                let why = format!(
+                    "the verifier marks {} not reported ({}:{}){}",
+                    o.measure.key,
+                    v.file,
+                    v.row.line,
+                    comment.unwrap_or_default()
+                );
+                set_aside.push((before..sheet.rows.len(), &o.kpi.code, why));
+            }
+        }
+    }
+    // The verifier's reason goes on the rows of that KPI alone (a variable other KPIs read,
+    // such as the population, is not in doubt), or on every row where none is its own.
+    for (rows, code, why) in set_aside {
+        let rows = &mut sheet.rows[rows];
+        let own = rows.iter().any(|r| r.used_by == *code);
+        for row in rows.iter_mut().filter(|r| !own || r.used_by == *code) {
+            row.origin = match row.origin.is_empty() {
+                true => why.clone(),
+                false => format!("{}; {why}", row.origin),
+            };
         }
     }
     sheet.one_currency();

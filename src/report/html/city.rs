@@ -136,7 +136,7 @@ fn kpi_list(kpis: &[&Kpi]) -> String {
 }
 
 /// The city-year's open questions (KPI, question, asked), or `none`.
-fn open_questions(city_year: &CityYearReport) -> String {
+pub(crate) fn open_questions(city_year: &CityYearReport) -> String {
     let mut html = String::from("<h3>Open questions</h3>");
     let mut open = city_year.open_questions().peekable();
     if open.peek().is_none() {

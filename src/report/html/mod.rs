@@ -7,7 +7,7 @@
 //! on. The page fits a 1 200 px window and prints on A4 portrait: tables have a fixed layout
 //! that wraps text inside their columns. It formats the model; it never computes a score.
 
-mod city;
+pub(crate) mod city;
 mod matrix;
 
 use crate::error::WriteError;

@@ -12,6 +12,7 @@ use super::{
     ALL_VERIFIED, INTRODUCTION, NO_VERIFICATION,
 };
 use crate::error::WriteError;
+use crate::report::html::city::open_questions;
 use crate::report::html::{chip, esc, legend, summary_chip, STYLE};
 use crate::report::wheel::wheel;
 use crate::scoring::{Reporting, Summary};
@@ -237,6 +238,9 @@ fn city_year(report: &Report, cy: &CityYear) -> String {
         .map(|m| format!("<code>{}</code> {}", esc(&m.kpi.code), esc(&m.kpi.name)))
         .collect();
     html.push_str(&list(&items));
+    if cy.report.questions.is_some() {
+        html.push_str(&open_questions(&cy.report));
+    }
     html.push_str("</section>");
     html
 }

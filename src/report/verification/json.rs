@@ -65,6 +65,18 @@ struct CityYearJson<'a> {
     /// `All reported KPIs were verified.`, or null where some are not.
     all_verified: Option<&'static str>,
     next_steps: NextSteps<'a>,
+    /// The open questions to the city (a questions log), in file order; absent without a log.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    open_questions: Option<Vec<OpenQuestion<'a>>>,
+}
+
+#[derive(Serialize)]
+struct OpenQuestion<'a> {
+    kpi: &'a str,
+    question: &'a str,
+    asked: Option<&'a str>,
+    file: &'a str,
+    line: usize,
 }
 
 #[derive(Serialize)]
@@ -328,6 +340,17 @@ fn city_year<'a>(cy: &'a CityYear<'a>) -> CityYearJson<'a> {
                 })
                 .collect(),
         },
+        open_questions: cy.report.questions.as_ref().map(|_| {
+            (cy.report.open_questions())
+                .map(|a| OpenQuestion {
+                    kpi: &a.question.kpi,
+                    question: &a.question.question,
+                    asked: a.question.asked.as_deref(),
+                    file: a.file,
+                    line: a.question.line,
+                })
+                .collect()
+        }),
     }
 }
 

@@ -175,6 +175,22 @@ fn city_year(report: &Report, cy: &CityYear, out: &mut dyn Write) -> std::io::Re
         .map(|m| format!("`{}` {}", m.kpi.code, cell(&m.kpi.name)))
         .collect();
     writeln!(out, "**Not reported:** {}", or_none(not_reported))?;
+    if cy.report.questions.is_some() {
+        writeln!(out)?;
+        let open: Vec<String> = (cy.report.open_questions())
+            .map(|a| {
+                let q = a.question;
+                let asked = q.asked.as_deref().map(|d| format!(" (asked {d})"));
+                format!(
+                    "`{}` {}{}",
+                    q.kpi,
+                    cell(&q.question),
+                    asked.unwrap_or_default()
+                )
+            })
+            .collect();
+        writeln!(out, "**Open questions to the city:** {}", or_none(open))?;
+    }
     Ok(())
 }
 
