@@ -12,6 +12,7 @@ use citykpi::browse::ListFormat;
 use citykpi::catalog::Tier;
 use citykpi::dataset::{Decimal, TextOptions};
 use citykpi::quality::Quality;
+use citykpi::report::by_sdg::By;
 use citykpi::report::ngsi::NgsiForm;
 use citykpi::report::problems::ProblemFormat;
 use citykpi::report::Format;
@@ -261,6 +262,11 @@ pub struct AssessArgs {
     /// and Unit (md, csv and html keep every column).
     #[arg(long, short, value_parser = names::<Format>(), default_value = "table", help_heading = "Output")]
     pub format: Format,
+
+    /// Group the results: sdg (by Sustainable Development Goal and target, from the
+    /// catalogue's links; every format but ngsi-ld).
+    #[arg(long, value_parser = names::<By>(), help_heading = "Output")]
+    pub by: Option<By>,
 
     /// With --format ngsi-ld: normalized (every attribute as {"type": "Property", "value": ...})
     /// or key-values (the bare values, as a broker's options=keyValues gives them).

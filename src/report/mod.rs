@@ -8,6 +8,7 @@
 //! so every format says the same thing. Renderers never read the engine, the dataset
 //! or the formulas.
 
+pub mod by_sdg;
 mod columnar;
 pub mod compare;
 mod csv_out;
