@@ -499,6 +499,11 @@ pub enum IndicatorsCommand {
         /// The KPI code (`EC:ICT:ICT:1C`, spaces allowed), `CODE/part`, or id (`ec_ict_ict_1c`).
         code: String,
     },
+    /// List, per SDG goal, the targets the KPIs inform (U4SSC's links) and those they do not.
+    #[command(after_help = "Examples:
+  citykpi indicators sdg
+  citykpi assess sample-data/vesterby.csv --by sdg")]
+    Sdg,
     /// Write the embedded definitions to DIR, to start your own (use them with `--defs DIR`).
     #[command(after_help = "Examples:
   citykpi indicators export my-definitions

@@ -8,7 +8,8 @@
 use std::fmt::Write as _;
 use std::io::Write;
 
-use super::{chip, colour_hex, esc, ink, legend, progress_words, summary_chip, STYLE};
+use super::{chip, colour_hex, esc, ink, progress_words, summary_chip, STYLE};
+use crate::catalog::Scheme;
 use crate::error::WriteError;
 use crate::report::display_value;
 use crate::scoring::sdg::{BySdg, Coverage, GoalResult, SdgGrouping};
@@ -29,6 +30,25 @@ const GAP: u32 = 4;
 /// The hatch of a goal no KPI informs (`id` is unique in the page).
 fn hatch(id: &str) -> String {
     format!("<pattern id=\"{id}\" patternUnits=\"userSpaceOnUse\" width=\"8\" height=\"8\" patternTransform=\"rotate(45)\"><rect width=\"8\" height=\"8\" fill=\"#f4f4f4\"/><line x1=\"0\" y1=\"0\" x2=\"0\" y2=\"8\" stroke=\"#a8a8a8\" stroke-width=\"3\"/></pattern>")
+}
+
+/// The bands, then the two marks of a goal without a score.
+fn legend(scheme: &Scheme) -> String {
+    let mut html = String::from("<p class=\"legend\"><strong>Bands:</strong>");
+    for b in &scheme.bands {
+        let _ = write!(
+            html,
+            "<span>{} {}</span>",
+            chip(&b.colour, &b.points.to_string(), &b.label),
+            esc(&b.label)
+        );
+    }
+    let _ = write!(
+        html,
+        "<span data-state=\"not-scored\"><svg width=\"14\" height=\"14\" aria-hidden=\"true\"><rect width=\"14\" height=\"14\" fill=\"#dddddd\" stroke=\"#666666\"/></svg> informed, but no KPI scored</span><span data-state=\"uninformed\"><svg width=\"14\" height=\"14\" aria-hidden=\"true\"><defs>{}</defs><rect width=\"14\" height=\"14\" fill=\"url(#sdg-legend-hatch)\" stroke=\"#666666\"/></svg> no U4SSC KPI informs the goal</span></p>",
+        hatch("sdg-legend-hatch")
+    );
+    html
 }
 
 /// `3 of 5 KPIs scored`.
@@ -113,6 +133,7 @@ fn goal(g: &GoalResult) -> String {
         );
         for o in &t.outcomes {
             let value = match o.value {
+                Some(_) if o.measure.is_yes_no() => esc(&display_value(o.measure, o.value)),
                 Some(_) => format!(
                     "{}<span class=\"unit\">{}</span>",
                     esc(&display_value(o.measure, o.value)),
@@ -146,13 +167,9 @@ pub fn render(
     grouping: &SdgGrouping,
     out: &mut dyn Write,
 ) -> Result<(), WriteError> {
-    let hatch_swatch = format!(
-        "<svg width=\"14\" height=\"14\" aria-hidden=\"true\"><defs>{}</defs><rect width=\"14\" height=\"14\" fill=\"url(#sdg-legend-hatch)\" stroke=\"#666666\"/></svg>",
-        hatch("sdg-legend-hatch")
-    );
     write!(
         out,
-        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>U4SSC results by SDG</title><style>{STYLE}{SDG_STYLE}</style></head><body><header><h1>U4SSC results by SDG</h1><p class=\"muted\">citykpi {}; the KPIs grouped by the SDG targets U4SSC links them to (a KPI linked to several targets counts under each); each goal's and target's score is the points of its scored KPIs as a share of the maximum, banded as the dimensions are.</p>{}<p class=\"legend\"><span data-state=\"uninformed\">{hatch_swatch} no U4SSC KPI informs the goal</span><span data-state=\"not-scored\"><svg width=\"14\" height=\"14\" aria-hidden=\"true\"><rect width=\"14\" height=\"14\" fill=\"#dddddd\" stroke=\"#666666\"/></svg> informed, but no KPI scored</span></p></header>",
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>U4SSC results by SDG</title><style>{STYLE}{SDG_STYLE}</style></head><body><header><h1>U4SSC results by SDG</h1><p class=\"muted\">citykpi {}; the KPIs grouped by the SDG targets U4SSC links them to (a KPI linked to several targets counts under each); each goal's and target's score is the points of its scored KPIs as a share of the maximum, banded as the dimensions are. The links are U4SSC's (the catalogue's <code>sdg</code> values).</p>{}</header>",
         env!("CARGO_PKG_VERSION"),
         legend(&assessment.catalog.scheme)
     )?;
