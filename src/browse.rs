@@ -200,9 +200,18 @@ pub fn sdg(catalog: &Catalog, out: &mut dyn Write) -> Result<(), crate::Error> {
             (false, true) => with.join(" "),
             (false, false) => format!("{}; not informed: {}", with.join(" "), without.join(" ")),
         };
-        writeln!(out, "  Goal {} {} ({} of {all}): {line}", goal.code, goal.name, with.len())?;
+        writeln!(
+            out,
+            "  Goal {} {} ({} of {all}): {line}",
+            goal.code,
+            goal.name,
+            with.len()
+        )?;
     }
-    writeln!(out, "{targets} of 169 targets and {goals} of 17 goals are informed.")?;
+    writeln!(
+        out,
+        "{targets} of 169 targets and {goals} of 17 goals are informed."
+    )?;
     Ok(())
 }
 

@@ -115,21 +115,19 @@ impl<'a> SdgGrouping<'a> {
                 name: "",
             });
         }
-        let members = selected
-            .iter()
-            .map(|kpi| {
-                let mut of: Vec<usize> = kpi.sdg.iter().filter_map(|t| goal_index(t)).collect();
-                of.sort_unstable();
-                of.dedup(); // once under a goal, however many of its targets
-                of.extend(kpi.sdg.iter().filter_map(|t| {
-                    linked
-                        .iter()
-                        .position(|l| l == t)
-                        .map(|p| GOALS.len() + p)
-                }));
-                of
-            })
-            .collect();
+        let members =
+            selected
+                .iter()
+                .map(|kpi| {
+                    let mut of: Vec<usize> = kpi.sdg.iter().filter_map(|t| goal_index(t)).collect();
+                    of.sort_unstable();
+                    of.dedup(); // once under a goal, however many of its targets
+                    of.extend(kpi.sdg.iter().filter_map(|t| {
+                        linked.iter().position(|l| l == t).map(|p| GOALS.len() + p)
+                    }));
+                    of
+                })
+                .collect();
         SdgGrouping {
             scheme: &assessment.catalog.scheme,
             groups: Groups::from(groups),
@@ -252,7 +250,12 @@ fn goal_index(target: &str) -> Option<usize> {
 fn target_order(target: &str) -> (usize, u8, u32, String) {
     let rest = target.split_once('.').map_or("", |(_, r)| r);
     match rest.parse::<u32>() {
-        Ok(n) => (goal_index(target).unwrap_or(usize::MAX), 0, n, String::new()),
+        Ok(n) => (
+            goal_index(target).unwrap_or(usize::MAX),
+            0,
+            n,
+            String::new(),
+        ),
         Err(_) => (goal_index(target).unwrap_or(usize::MAX), 1, 0, rest.into()),
     }
 }

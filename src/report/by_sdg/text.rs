@@ -68,7 +68,11 @@ fn goal(g: &GoalResult) -> Goal {
         g.coverage.linked,
         g.targets.len(),
         g.targets.len() + g.uninformed_targets().len(),
-    ) + &if progress.is_empty() { String::new() } else { format!(" Progress: {progress}.") };
+    ) + &if progress.is_empty() {
+        String::new()
+    } else {
+        format!(" Progress: {progress}.")
+    };
     let mut rows = Vec::new();
     for t in &g.targets {
         let [score, band, progress] = roll_up(&t.summary);
@@ -188,7 +192,11 @@ pub(super) fn render_markdown(
     for city_year in assessment.iter() {
         let by = grouping.of(&city_year);
         writeln!(out)?;
-        writeln!(out, "## {}", cell(&city_heading(city_year.city, city_year.year)))?;
+        writeln!(
+            out,
+            "## {}",
+            cell(&city_heading(city_year.city, city_year.year))
+        )?;
         for g in &by.goals {
             let text = goal(g);
             writeln!(out)?;

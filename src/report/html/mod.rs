@@ -126,7 +126,11 @@ pub(super) fn in_scope(o: &Outcome, s: &Summary) -> bool {
         Level::Dimension => o.kpi.dimension == s.code,
         Level::Subdimension => o.subdimension == s.code,
         Level::Category => o.category == s.code,
-        Level::Goal => o.kpi.sdg.iter().any(|t| t.split('.').next() == Some(s.code)),
+        Level::Goal => o
+            .kpi
+            .sdg
+            .iter()
+            .any(|t| t.split('.').next() == Some(s.code)),
         Level::Target => o.kpi.sdg.iter().any(|t| t == s.code),
     }
 }

@@ -120,7 +120,10 @@ fn goal(g: &GoalResult) -> String {
     );
     html.push_str("<table class=\"sdg-kpis\"><colgroup><col class=\"w-code\"><col class=\"w-kpi\"><col class=\"w-value\"><col class=\"w-score\"><col class=\"w-progress\"><col></colgroup><thead><tr><th>Target</th><th>KPI</th><th>Value</th><th>Score</th><th>Progress</th><th>Coverage</th></tr></thead><tbody>");
     for t in &g.targets {
-        let progress = t.summary.progress.map_or(String::new(), |p| progress_words(p.1));
+        let progress = t
+            .summary
+            .progress
+            .map_or(String::new(), |p| progress_words(p.1));
         let _ = write!(
             html,
             "<tr class=\"target\" data-target=\"{}\"><td>{}</td><td>Target {}</td><td></td><td>{}</td><td>{}</td><td>{}</td></tr>",
