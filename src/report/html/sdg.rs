@@ -20,7 +20,7 @@ const SDG_STYLE: &str = "
 .sdg-tiles{width:100%;height:auto;display:block;margin:8px 0}.sdg-tiles text{font-weight:700;font-size:20px}
 .sdg-kpis col.w-code{width:9%}.sdg-kpis col.w-kpi{width:37%}.sdg-kpis col.w-value{width:14%}.sdg-kpis col.w-score{width:13%}.sdg-kpis col.w-progress{width:15%}
 .sdg-kpis tr.target td{background:#f2f2f2;font-weight:600}
-@media print{section.sdg-city{break-before:page}.sdg-tiles text{font-size:18px}}
+@media print{section.sdg-city+section.sdg-city{break-before:page}.sdg-tiles text{font-size:18px}}
 ";
 
 /// Tile size and gap, in the SVG's units.
