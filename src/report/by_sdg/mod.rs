@@ -6,6 +6,7 @@
 //! nests the same rows ([`json`]); the table and Markdown draw them per goal ([`text`]);
 //! HTML has its own section (`html::sdg`). It formats the model; it never computes.
 
+mod columnar;
 mod json;
 mod text;
 
@@ -58,7 +59,7 @@ pub fn render(
         Format::Csv => render_csv(assessment, &grouping, out),
         Format::Xlsx => render_xlsx(assessment, &grouping, out),
         Format::Parquet | Format::Arrow => {
-            render_columnar(format == Format::Parquet, assessment, &grouping, out)
+            columnar::render(format == Format::Parquet, assessment, &grouping, out)
         }
         Format::NgsiLd => Ok(()), // refused above
     }
@@ -214,15 +215,16 @@ pub fn rows(by: &BySdg, max_points: u8) -> Vec<SdgRow> {
     rows
 }
 
-/// Every city-year's rows, one city-year at a time, handed to `take`.
+/// The rows of city-years `range`, one city-year at a time, handed to `take`.
 fn each_row(
     assessment: &Assessment,
     grouping: &SdgGrouping,
+    range: std::ops::Range<usize>,
     mut take: impl FnMut(SdgRow) -> Result<(), WriteError>,
 ) -> Result<(), WriteError> {
     let max = assessment.catalog.scheme.max_points();
-    for city_year in assessment.iter() {
-        for row in rows(&grouping.of(&city_year), max) {
+    for i in range {
+        for row in rows(&grouping.of(&assessment.city_year(i)), max) {
             take(row)?;
         }
     }
@@ -236,7 +238,7 @@ fn render_csv(
 ) -> Result<(), WriteError> {
     let mut writer = csv::Writer::from_writer(out);
     writer.write_record(NAMES)?;
-    each_row(assessment, grouping, |row| {
+    each_row(assessment, grouping, 0..assessment.len(), |row| {
         let texts = row.texts();
         Ok(writer.write_record(texts.iter().map(|t| super::neutralise(t).into_owned()))?)
     })?;
@@ -258,7 +260,7 @@ fn render_xlsx(
         ws.write_string_with_format(0, col, name, &bold)?;
     }
     let mut r = 0u32;
-    each_row(assessment, grouping, |row| {
+    each_row(assessment, grouping, 0..assessment.len(), |row| {
         r += 1;
         if r > 1_048_575 {
             return Err(WriteError::TooLarge("the By SDG sheet would have more rows than a spreadsheet holds (1 048 575); use --format csv or json, or fewer cities or years (--city, --year)".into()));
@@ -294,65 +296,5 @@ fn render_xlsx(
     workbook.push_worksheet(ws);
     let buffer = workbook.save_to_buffer()?;
     out.write_all(&buffer)?;
-    Ok(())
-}
-
-/// Parquet (`parquet`) or Arrow IPC: the long table with typed columns.
-fn render_columnar(
-    parquet: bool,
-    assessment: &Assessment,
-    grouping: &SdgGrouping,
-    out: &mut dyn Write,
-) -> Result<(), WriteError> {
-    use polars::prelude::{Column, CompatLevel, DataFrame};
-    use polars_io::ipc::{IpcCompression, IpcWriter};
-    use polars_io::parquet::write::{ParquetCompression, ParquetWriter};
-    use polars_io::SerWriter;
-    let mut rows = Vec::new();
-    each_row(assessment, grouping, |row| {
-        rows.push(row);
-        Ok(())
-    })?;
-    let text = |name: &str, f: &dyn Fn(&SdgRow) -> Option<&str>| {
-        Column::new(name.into(), rows.iter().map(f).collect::<Vec<_>>())
-    };
-    let number = |name: &str, f: &dyn Fn(&SdgRow) -> Option<f64>| {
-        Column::new(name.into(), rows.iter().map(f).collect::<Vec<_>>())
-    };
-    let integer = |name: &str, f: &dyn Fn(&SdgRow) -> Option<i64>| {
-        Column::new(name.into(), rows.iter().map(f).collect::<Vec<_>>())
-    };
-    let columns = vec![
-        text(NAMES[0], &|r| Some(&r.city)),
-        integer(NAMES[1], &|r| Some(i64::from(r.year))),
-        text(NAMES[2], &|r| Some(&r.level)),
-        text(NAMES[3], &|r| Some(&r.goal)),
-        text(NAMES[4], &|r| r.target.as_deref()),
-        text(NAMES[5], &|r| r.code.as_deref()),
-        text(NAMES[6], &|r| r.part.as_deref()),
-        text(NAMES[7], &|r| r.name.as_deref()),
-        number(NAMES[8], &|r| r.value),
-        text(NAMES[9], &|r| r.display.as_deref()),
-        text(NAMES[10], &|r| r.unit.as_deref()),
-        number(NAMES[11], &|r| r.score),
-        text(NAMES[12], &|r| r.band.as_deref()),
-        integer(NAMES[13], &|r| r.points.map(i64::from)),
-        integer(NAMES[14], &|r| r.max_points.map(i64::from)),
-        text(NAMES[15], &|r| r.progress_status.as_deref()),
-        number(NAMES[16], &|r| r.progress_score),
-        integer(NAMES[17], &|r| Some(r.kpis_scored as i64)),
-        integer(NAMES[18], &|r| Some(r.kpis_linked as i64)),
-    ];
-    let mut frame = DataFrame::new(rows.len(), columns)?;
-    if parquet {
-        ParquetWriter::new(out)
-            .with_compression(ParquetCompression::Snappy)
-            .finish(&mut frame)?;
-    } else {
-        IpcWriter::new(out)
-            .with_compression(Some(IpcCompression::LZ4))
-            .with_compat_level(CompatLevel::oldest())
-            .finish(&mut frame)?;
-    }
     Ok(())
 }
