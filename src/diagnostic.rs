@@ -114,6 +114,7 @@ pub enum ProblemCode {
     BadRange,
     BadNumber,
     BadCode,
+    BadSdg,
     TierMismatch,
     GroupMismatch,
     UnknownGroup,

@@ -459,3 +459,41 @@ fn the_sample_run_validates_against_the_schema() {
         }
     }
 }
+
+#[test]
+fn an_sdg_link_that_is_not_a_target_is_a_definitions_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let defs = dir.path().join("defs");
+    let out = citykpi(dir.path(), &["indicators", "export", "defs"]);
+    assert_eq!(out.status.code(), Some(0));
+    let file = defs.join("economy/ict/household-internet-access.toml");
+    let text = std::fs::read_to_string(&file).unwrap();
+    let line = text.lines().position(|l| l.starts_with("sdg = ")).unwrap() + 1;
+    std::fs::write(
+        &file,
+        text.replace("sdg = [\"9.c\", \"17.8\"]", "sdg = [\"9.c\", \"11.99\"]"),
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("oslo.csv"), CITY).unwrap();
+    let message = format!(
+        "error[bad-sdg]: economy/ict/household-internet-access.toml:{line}: EC:ICT:ICT:1C: `11.99` is not an SDG target; write one of the 169, goal.target: 11.2, 3.d, 17.19"
+    );
+    // The assessment stops (exit 1) rather than leave the link out of the results by SDG.
+    let out = citykpi(
+        dir.path(),
+        &["--defs", "defs", "assess", "oslo.csv", "--by", "sdg"],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stderr.contains(&message), "{stderr}");
+    let out = citykpi(
+        dir.path(),
+        &["--defs", "defs", "check", "defs", "--format", "json"],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let text = json.to_string();
+    assert!(text.contains("\"code\":\"bad-sdg\""), "{text}");
+    assert!(text.contains(&format!("\"line\":{line}")), "{text}");
+}
