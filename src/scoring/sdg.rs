@@ -61,7 +61,12 @@ impl<'a> SdgGrouping<'a> {
             selected
                 .iter()
                 .map(|kpi| {
-                    let mut of: Vec<usize> = kpi.sdg.iter().filter_map(|t| goal_index(t)).collect();
+                    let mut of: Vec<usize> = kpi
+                        .sdg
+                        .iter()
+                        .filter(|t| linked.contains(&t.as_str()))
+                        .filter_map(|t| goal_index(t))
+                        .collect();
                     of.sort_unstable();
                     of.dedup(); // once under a goal, however many of its targets
                     of.extend(kpi.sdg.iter().filter_map(|t| {

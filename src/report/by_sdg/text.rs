@@ -115,7 +115,7 @@ fn goal(g: &GoalResult) -> Goal {
     }
 }
 
-/// The headings of a city-year and of the page.
+/// A city-year's heading.
 fn city_heading(city: &str, year: i32) -> String {
     format!("{city} {year}: results by SDG")
 }
