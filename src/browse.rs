@@ -1,4 +1,4 @@
-//! Browsing the catalogue: `citykpi indicators list` and `indicators show`.
+//! Browsing the catalogue: `citykpi indicators list`, `indicators show` and `indicators sdg`.
 //!
 //! A renderer of the catalogue, as `report` is of the assessment: it formats the
 //! definitions and never computes a KPI.
@@ -177,6 +177,41 @@ pub fn list(
             )?;
         }
     }
+    Ok(())
+}
+
+/// `indicators sdg`: per SDG goal, the targets the KPIs link to (the catalogue's `sdg`
+/// values: U4SSC's links) and the targets they do not.
+pub fn sdg(catalog: &Catalog, out: &mut dyn Write) -> Result<(), crate::Error> {
+    use crate::scoring::sdg::GOALS;
+    let informs = |t: &str| catalog.kpis.iter().any(|k| k.sdg.iter().any(|s| s == t));
+    writeln!(
+        out,
+        "The SDG targets the KPIs inform (the catalogue's sdg links, U4SSC's), per goal:"
+    )?;
+    let (mut targets, mut goals) = (0, 0);
+    for goal in &GOALS {
+        let (with, without): (Vec<String>, Vec<String>) = goal.targets().partition(|t| informs(t));
+        targets += with.len();
+        goals += usize::from(!with.is_empty());
+        let all = with.len() + without.len();
+        let line = match (with.is_empty(), without.is_empty()) {
+            (true, _) => format!("none; not informed: {}", without.join(" ")),
+            (false, true) => with.join(" "),
+            (false, false) => format!("{}; not informed: {}", with.join(" "), without.join(" ")),
+        };
+        writeln!(
+            out,
+            "  Goal {} {} ({} of {all}): {line}",
+            goal.code,
+            goal.name,
+            with.len()
+        )?;
+    }
+    writeln!(
+        out,
+        "{targets} of 169 targets and {goals} of 17 goals are informed."
+    )?;
     Ok(())
 }
 

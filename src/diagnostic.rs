@@ -118,6 +118,7 @@ pub enum ProblemCode {
     BadRange,
     BadNumber,
     BadCode,
+    BadSdg,
     TierMismatch,
     GroupMismatch,
     UnknownGroup,

@@ -15,6 +15,7 @@ mod money;
 mod parse;
 mod plausible;
 mod raw;
+pub mod sdg;
 mod source;
 mod units;
 

@@ -446,6 +446,17 @@ pub(super) fn parse_kpi(
             format!("{code} has no `formula` and no `[[parts]]`; give one of them"),
         )),
     }
+    // An SDG link that is not a target would be left out of (or misplaced in) results by SDG.
+    let sdg_line = file
+        .text
+        .lines()
+        .position(|l| l.trim_start().starts_with("sdg"));
+    for link in raw.sdg.iter().filter(|t| !super::sdg::is_target(t)) {
+        problems.push(
+            error(ProblemCode::BadSdg, sdg_line.map_or(code_line, |l| l + 1), format!("{code}: `{link}` is not an SDG target; write one of the 169, goal.target: 11.2, 3.d, 17.19"))
+                .with_value(link.clone()),
+        );
+    }
     for m in &measures {
         for (what, value) in [
             ("target", m.target),

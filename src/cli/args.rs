@@ -12,6 +12,7 @@ use citykpi::browse::ListFormat;
 use citykpi::catalog::Tier;
 use citykpi::dataset::{Decimal, TextOptions};
 use citykpi::quality::Quality;
+use citykpi::report::by_sdg::By;
 use citykpi::report::ngsi::NgsiForm;
 use citykpi::report::problems::ProblemFormat;
 use citykpi::report::Format;
@@ -285,6 +286,11 @@ pub struct AssessArgs {
     #[arg(long, short, value_parser = names::<Format>(), default_value = "table", help_heading = "Output")]
     pub format: Format,
 
+    /// Group the results: sdg (by Sustainable Development Goal and target, from the
+    /// catalogue's links; every format but ngsi-ld).
+    #[arg(long, value_parser = names::<By>(), help_heading = "Output")]
+    pub by: Option<By>,
+
     /// With --format ngsi-ld: normalized (every attribute as {"type": "Property", "value": ...})
     /// or key-values (the bare values, as a broker's options=keyValues gives them).
     #[arg(long, value_name = "FORM", value_parser = names::<NgsiForm>(), default_value = "normalized", help_heading = "Output")]
@@ -540,6 +546,11 @@ pub enum IndicatorsCommand {
         /// The KPI code (`EC:ICT:ICT:1C`, spaces allowed), `CODE/part`, or id (`ec_ict_ict_1c`).
         code: String,
     },
+    /// List, per SDG goal, the targets the KPIs inform (U4SSC's links) and those they do not.
+    #[command(after_help = "Examples:
+  citykpi indicators sdg
+  citykpi assess sample-data/vesterby.csv --by sdg")]
+    Sdg,
     /// Write the embedded definitions to DIR, to start your own (use them with `--defs DIR`).
     #[command(after_help = "Examples:
   citykpi indicators export my-definitions

@@ -31,6 +31,9 @@ pub(super) fn assess(
         Format::Arrow => refuse_terminal(args.output.as_deref(), "arrow", "kpis.arrow")?,
         _ => {}
     }
+    if let Some(why) = args.by.and_then(|_| report::by_sdg::refusal(args.format)) {
+        return Err(Error::Usage(why.into()).into());
+    }
     let inputs = parse_inputs(&args.data)?;
     let reads = files_read(
         &inputs,
@@ -147,8 +150,11 @@ pub(super) fn assess(
     };
     // A reader gone away (`| head`) ends the writing, not the run: the data's exit code
     // and the gates still stand.
-    let written = write_output(args.output.as_deref(), &reads, |out| {
-        report::render(args.format, &assessment, style, out)
+    let written = write_output(args.output.as_deref(), &reads, |out| match args.by {
+        Some(report::by_sdg::By::Sdg) => {
+            report::by_sdg::render(args.format, &assessment, style, out)
+        }
+        None => report::render(args.format, &assessment, style, out),
     });
     match written {
         Err(err) if !super::is_broken_pipe(&err) => return Err(err),

@@ -58,6 +58,10 @@ pub fn run(cli: Cli) -> anyhow::Result<u8> {
             write_output(None, &[], |out| browse::show(&catalog, &code, out))?;
             Ok(exit::OK)
         }
+        Command::Indicators(IndicatorsCommand::Sdg) => {
+            write_output(None, &[], |out| browse::sdg(&catalog, out))?;
+            Ok(exit::OK)
+        }
         Command::Indicators(IndicatorsCommand::Export { dir }) => {
             export_definitions(&dir)?;
             Ok(exit::OK)

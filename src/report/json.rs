@@ -105,7 +105,7 @@ impl<'a> From<&'a Problem> for ProblemJson<'a> {
 }
 
 impl<'a> StandingJson<'a> {
-    fn new(standing: &'a Standing, with_problems: bool) -> Self {
+    pub(super) fn new(standing: &'a Standing, with_problems: bool) -> Self {
         StandingJson {
             errors: standing.errors,
             warnings: standing.warnings,

@@ -1,5 +1,6 @@
 //! Reports: the assessment model rendered as a terminal table, CSV, JSON, JSON Lines,
 //! Markdown, an HTML page, an XLSX workbook, Parquet, Arrow or NGSI-LD entities.
+//! [`by_sdg`] renders the same assessment grouped by SDG goal and target (`--by sdg`).
 //!
 //! Every renderer takes the same [`Assessment`] and writes [`CityYearReport`]s as they are
 //! scored (CSV and JSON: a chunk at a time per thread), so memory does not grow with the
@@ -8,6 +9,7 @@
 //! so every format says the same thing. Renderers never read the engine, the dataset
 //! or the formulas.
 
+pub mod by_sdg;
 mod columnar;
 pub mod compare;
 mod csv_out;

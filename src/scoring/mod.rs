@@ -15,6 +15,7 @@ pub mod gates;
 mod model;
 pub mod progress;
 mod score;
+pub mod sdg;
 mod standing;
 mod summary;
 

@@ -234,9 +234,14 @@ pub enum Level {
     Dimension,
     Subdimension,
     Category,
+    /// An SDG goal (`11`), in results by SDG.
+    Goal,
+    /// An SDG target (`11.2`), in results by SDG.
+    Target,
 }
 
-/// The roll-up of one group (overall, a dimension, sub-dimension or category).
+/// The roll-up of one group (overall, a dimension, sub-dimension or category; or an SDG
+/// goal or target).
 #[derive(Debug, Clone)]
 pub struct Summary<'a> {
     pub level: Level,

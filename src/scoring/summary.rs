@@ -10,13 +10,14 @@ use crate::catalog::{Catalog, Kpi, Scheme, Tier};
 use super::progress::{group_status, ProgressStatus};
 use super::{Level, Outcome, Reporting, Selected, Summary};
 
-struct Group<'a> {
-    level: Level,
-    code: &'a str,
-    name: &'a str,
+pub(super) struct Group<'a> {
+    pub(super) level: Level,
+    pub(super) code: &'a str,
+    pub(super) name: &'a str,
 }
 
-/// The groups that have at least one selected KPI, in report order.
+/// The groups that have at least one selected KPI, in report order (or any other
+/// grouping, [`Groups::from`]: the SDG goals and targets).
 pub(super) struct Groups<'a> {
     groups: Vec<Group<'a>>,
 }
@@ -74,6 +75,12 @@ impl<'a> Groups<'a> {
         Groups { groups }
     }
 
+    /// Groups of another kind, each given whole: a measure's groups are named by
+    /// [`Groups::summarize_by`]'s `members`.
+    pub(super) fn from(groups: Vec<Group<'a>>) -> Self {
+        Groups { groups }
+    }
+
     /// The groups a KPI counts in: overall, dimension, sub-dimension, category.
     pub(super) fn of(&self, kpi: &Kpi) -> [usize; 4] {
         let find = |level: Level| {
@@ -96,6 +103,17 @@ impl<'a> Groups<'a> {
         outcomes: &[Outcome],
         scheme: &'a Scheme,
     ) -> Vec<Summary<'a>> {
+        self.summarize_by(outcomes, |i| &selected[i].groups, scheme)
+    }
+
+    /// The roll-up of every group, where `members(i)` names the groups outcome `i` counts
+    /// in (a KPI's parts are consecutive outcomes and count in the same groups).
+    pub(super) fn summarize_by<'m>(
+        &self,
+        outcomes: &[Outcome],
+        members: impl Fn(usize) -> &'m [usize],
+        scheme: &'a Scheme,
+    ) -> Vec<Summary<'a>> {
         let empty = Tally {
             core_defined: 0,
             core_computed: 0,
@@ -115,14 +133,14 @@ impl<'a> Groups<'a> {
         let mut tallies = vec![empty; self.groups.len()];
         let mut i = 0;
         // Coverage counts KPIs: one is computed when every part has a value.
-        while i < selected.len() {
-            let kpi = selected[i].kpi;
+        while i < outcomes.len() {
+            let kpi = outcomes[i].kpi;
             let mut end = i;
             let mut computed = true;
             let mut verified = true;
             // Reported when a part is; verified when every reported part is.
             let (mut reported, mut reported_verified) = (false, true);
-            while end < selected.len() && std::ptr::eq(selected[end].kpi, kpi) {
+            while end < outcomes.len() && std::ptr::eq(outcomes[end].kpi, kpi) {
                 let o = &outcomes[end];
                 computed &= o.value.is_some();
                 verified &= o.verified == Some(true);
@@ -133,7 +151,7 @@ impl<'a> Groups<'a> {
                 end += 1;
             }
             let verified = computed && verified;
-            for &g in &selected[i].groups {
+            for &g in members(i) {
                 let Some(t) = tallies.get_mut(g) else {
                     continue;
                 };
@@ -156,9 +174,9 @@ impl<'a> Groups<'a> {
             }
             i = end;
         }
-        for (s, o) in selected.iter().zip(outcomes) {
+        for (i, o) in outcomes.iter().enumerate() {
             if let Some(trend) = o.progress {
-                for &g in &s.groups {
+                for &g in members(i) {
                     if let Some(t) = tallies.get_mut(g) {
                         if let Some(score) = trend.progress.score {
                             t.progress_sum += score;
@@ -169,7 +187,7 @@ impl<'a> Groups<'a> {
                 }
             }
             let Some(score) = o.score else { continue };
-            for &g in &s.groups {
+            for &g in members(i) {
                 if let Some(t) = tallies.get_mut(g) {
                     t.scored += 1;
                     t.points += u32::from(score.points);
@@ -219,5 +237,6 @@ fn member(kpi: &Kpi, level: Level, code: &str) -> bool {
         Level::Dimension => kpi.dimension == code,
         Level::Subdimension => kpi.subdimension_code() == code,
         Level::Category => kpi.category_code() == code,
+        Level::Goal | Level::Target => false,
     }
 }

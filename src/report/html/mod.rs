@@ -9,6 +9,7 @@
 
 pub(crate) mod city;
 mod matrix;
+pub(super) mod sdg;
 
 use crate::error::WriteError;
 use std::fmt::Write as _;
@@ -126,6 +127,12 @@ pub(super) fn in_scope(o: &Outcome, s: &Summary) -> bool {
         Level::Dimension => o.kpi.dimension == s.code,
         Level::Subdimension => o.subdimension == s.code,
         Level::Category => o.category == s.code,
+        Level::Goal => o
+            .kpi
+            .sdg
+            .iter()
+            .any(|t| t.split('.').next() == Some(s.code)),
+        Level::Target => o.kpi.sdg.iter().any(|t| t == s.code),
     }
 }
 
