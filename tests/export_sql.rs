@@ -208,7 +208,7 @@ fn export(args: &[&str]) -> String {
 
 /// The columns of `assess --format csv` that the SQL does not give (README, "Larger than one
 /// machine"), and those it gives only with `--include-scoring`.
-const NOT_IN_SQL: [&str; 17] = [
+const NOT_IN_SQL: [&str; 18] = [
     "data_notes",
     "target_year",
     "display",
@@ -226,6 +226,7 @@ const NOT_IN_SQL: [&str; 17] = [
     "evidence",
     "verifier",
     "verification_date",
+    "open_questions",
 ];
 const SCORING: [&str; 7] = [
     "target",
