@@ -243,3 +243,67 @@ fn city_filter_does_not_warn_about_the_cities_it_leaves_out() {
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(String::from_utf8_lossy(&out.stderr), "");
 }
+
+/// `--city` leaves a city out, not a misspelt one: a verifier's row for "Elvdall" still warns.
+#[test]
+fn city_filter_still_warns_about_a_misspelt_city() {
+    let verification = scratch("misspelt.csv");
+    std::fs::write(
+        &verification,
+        "city,year,kpi,verified\nElvdall,2023,EC:ICT:ICT:1C,no\nNordhavn,2022,EC:ICT:ICT:1C,yes\n",
+    )
+    .unwrap();
+    let out = citykpi(&[
+        "assess",
+        DATA[0],
+        DATA[1],
+        "--verification",
+        verification.to_str().unwrap(),
+        "--city",
+        "Elvdal",
+        "-f",
+        "csv",
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(lines.len(), 1, "{stderr}");
+    assert!(
+        lines[0].starts_with("warning[unknown-city]: ")
+            && lines[0].contains(":2: column city: the data has no city \"Elvdall\""),
+        "{stderr}"
+    );
+}
+
+/// A KPI figure the verifier marks not reported comes back on the sheet with the figure the
+/// city gave, to correct or confirm.
+#[test]
+fn a_figure_the_verifier_refuses_comes_back_filled_in() {
+    let verification = scratch("refused.csv");
+    std::fs::write(
+        &verification,
+        "city,year,kpi,reported,comment\nNordhavn,2022,EC:ICT:ICT:3C,no,county figure\n",
+    )
+    .unwrap();
+    let out = citykpi(&[
+        "template",
+        "--for",
+        DATA[0],
+        "--verification",
+        verification.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    let sheet = String::from_utf8(out.stdout).unwrap();
+    let row = sheet
+        .lines()
+        .find(|l| l.starts_with("Nordhavn,2022,EC:ICT:ICT:3C,"))
+        .unwrap();
+    assert!(
+        row.starts_with("Nordhavn,2022,EC:ICT:ICT:3C,88000,yes,"),
+        "{row}"
+    );
+    assert!(
+        row.contains("the verifier marks EC:ICT:ICT:3C not reported"),
+        "{row}"
+    );
+}

@@ -455,7 +455,6 @@ impl<'a> Loader<'a> {
         self.check_parts();
         self.check_currencies();
         let data = &mut self.out.dataset;
-        data.filter = self.filter.clone();
         let mut order: Vec<usize> = (0..data.cities.len()).collect();
         order.sort_by(|&a, &b| {
             (&data.cities[a], data.years[a]).cmp(&(&data.cities[b], data.years[b]))

@@ -3,7 +3,7 @@
 //! the file and line it came from.
 //! This module holds data; it never reads a file.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use crate::quality::Quality;
 
@@ -53,9 +53,9 @@ pub struct Field {
 pub struct Dataset {
     /// Input names as given on the command line (`-` for stdin), indexed by [`Origin::file`].
     pub files: Vec<String>,
-    /// The city-years asked for while reading (`--city`, `--year`): a city-year left out by
-    /// it is not one the data lacks.
-    pub filter: Filter,
+    /// The cities (by [`super::name_key`]) the data has but `--city` left out: a file that
+    /// names one (targets, the verifier's record) names a city the data has.
+    pub left_out: BTreeSet<String>,
     pub cities: Vec<String>,
     pub years: Vec<i32>,
     pub fields: Vec<Field>,

@@ -155,6 +155,9 @@ impl Loader<'_> {
             return true;
         };
         if !self.filter.keeps(city, year) {
+            if !self.filter.keeps_city(city) {
+                (self.out.dataset.left_out).insert(super::name_key(city).into_owned());
+            }
             return true;
         }
         let (quality, verified) = self.marks(

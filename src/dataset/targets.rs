@@ -103,11 +103,13 @@ impl Targets {
         let mut problems = Problems::default();
         let mut warned: Vec<String> = Vec::new();
         for row in &self.rows {
-            let Some(city) = row.city.as_ref().filter(|c| data.filter.keeps_city(c)) else {
-                continue;
-            };
+            let Some(city) = &row.city else { continue };
             let lower = super::name_key(city).into_owned();
-            if warned.contains(&lower) || data.cities.iter().any(|c| super::name_key(c) == lower) {
+            // A city `--city` left out is not one the data lacks.
+            if warned.contains(&lower)
+                || data.left_out.contains(&lower)
+                || data.cities.iter().any(|c| super::name_key(c) == lower)
+            {
                 continue;
             }
             warned.push(lower);

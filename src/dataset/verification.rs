@@ -148,11 +148,11 @@ pub(super) fn unknown_city_years<'r>(
     let mut problems = Problems::default();
     let mut warned: Vec<(String, Option<i32>)> = Vec::new();
     for (name, year, line) in rows {
-        // A city-year `--city` or `--year` left out is not one the data lacks.
-        if !data.filter.keeps(name, year) {
+        let city = super::name_key(name).into_owned();
+        // A city `--city` left out is not one the data lacks.
+        if data.left_out.contains(&city) {
             continue;
         }
-        let city = super::name_key(name).into_owned();
         let rows: Vec<usize> = (0..data.rows())
             .filter(|&r| super::name_key(&data.cities[r]) == city)
             .collect();

@@ -192,6 +192,7 @@ impl<'a> Sheet<'a, '_> {
                 let accepted = dataset::accepted(variable);
                 self.push(
                     &variable.id,
+                    &variable.id,
                     &variable.unit,
                     &variable.description,
                     accepted,
@@ -227,6 +228,7 @@ impl<'a> Sheet<'a, '_> {
         };
         self.push(
             &measure.key,
+            &measure.id,
             &measure.unit,
             &description,
             accepted,
@@ -260,11 +262,13 @@ impl<'a> Sheet<'a, '_> {
         self.row.map(|r| self.data.value(f, r))
     }
 
-    /// One row for `name` (a variable id or a measure key), filled in from the data; a name
-    /// already on the sheet only gains `code` among the KPIs it is for.
+    /// One row for `name` (a variable id or a measure key), filled in from the data's field
+    /// `field` (the variable id, or the id a figure reported directly is stored under); a
+    /// name already on the sheet only gains `code` among the KPIs it is for.
     fn push(
         &mut self,
         name: &'a str,
+        field: &str,
         unit: &'a str,
         description: &str,
         accepted: Accepted,
@@ -293,7 +297,7 @@ impl<'a> Sheet<'a, '_> {
             accepted,
             used_by: code.to_string(),
         };
-        if let (Some(f), Some(r)) = (self.data.field_index(name), self.row) {
+        if let (Some(f), Some(r)) = (self.data.field_index(field), self.row) {
             self.fill(&mut row, f, r);
         }
         self.rows.push(row);
