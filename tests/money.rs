@@ -1,6 +1,7 @@
 //! Money and the keys that declare it, through the real binary with definitions of our own:
 //! an amount without `any_currency` takes its own unit's currency only; `partial` and
-//! `any_currency` where they cannot apply are definition errors at their line.
+//! `any_currency` where they cannot apply are definition errors at their line; and the
+//! collection sheet of `template --for` keeps the city's currency.
 
 use std::path::Path;
 use std::process::{Command, Output};
@@ -150,4 +151,66 @@ fn a_kpi_reading_one_amount_in_any_currency_is_refused() {
             8
         )]
     );
+}
+
+/// A CSV text as rows of named cells.
+fn records(text: &str) -> Vec<std::collections::BTreeMap<String, String>> {
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
+    (reader.records())
+        .map(|r| {
+            header
+                .iter()
+                .cloned()
+                .zip(r.unwrap().iter().map(String::from))
+                .collect()
+        })
+        .collect()
+}
+
+/// `template --for`: a city that gave its money in its own currency (a `currency` column)
+/// gets the blank amounts in that currency too, so the sheet filled in reads back in one
+/// currency.
+#[test]
+fn blank_amounts_come_in_the_currency_the_city_gave() {
+    let dir = std::env::temp_dir().join(format!("citykpi-collect-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("oslo.csv"),
+        "city,year,variable,value,currency\nOslo,2024,city_gdp,50000,NOK\n",
+    )
+    .unwrap();
+    let out = citykpi(&dir, &["template", "--for", "oslo.csv"]);
+    assert_eq!(out.status.code(), Some(0));
+    let sheet = String::from_utf8(out.stdout).unwrap();
+    let rows = records(&sheet);
+    let unit = |name: &str| {
+        let row = rows.iter().find(|r| r["variable"] == name).unwrap();
+        (row["value"].clone(), row["unit"].clone())
+    };
+    assert_eq!(unit("city_gdp"), ("50000".into(), "NOK million".into()));
+    assert_eq!(
+        unit("rd_expenditure"),
+        (String::new(), "NOK million".into())
+    );
+    // Filled in (R&D 500 of a GDP of 50 000), the sheet alone gives R&D at 1 % of GDP.
+    let filled: String = sheet
+        .lines()
+        .map(|l| match l.starts_with("Oslo,2024,rd_expenditure,,") {
+            true => l.replacen("rd_expenditure,,", "rd_expenditure,500,", 1),
+            false => l.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    std::fs::write(dir.join("oslo-next.csv"), filled).unwrap();
+    let out = citykpi(&dir, &["assess", "oslo-next.csv", "-f", "csv"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report = records(&String::from_utf8(out.stdout).unwrap());
+    let rd = report.iter().find(|r| r["code"] == "EC:P:IN:1C").unwrap();
+    assert_eq!(rd["value"], "1");
 }

@@ -382,3 +382,40 @@ fn a_workbook_log_reads_as_the_csv_does_and_a_typed_date_is_a_date() {
     assert_eq!(csv, book);
     assert_eq!(book[1][5], "2021-10-05");
 }
+
+#[test]
+fn a_row_without_a_city_or_with_a_bad_year_stops_the_run_at_its_line() {
+    let (code, err) = refused("city.csv", ",2021,EC:ICT:ICT:2C,Why?,,open,,\n");
+    assert_eq!(code, Some(3), "{err}");
+    assert!(
+        err.contains("error[missing-city]: ") && err.contains("city.csv:2: column city: "),
+        "{err}"
+    );
+    let (code, err) = refused("year.csv", "Tarnby,20x1,EC:ICT:ICT:2C,Why?,,open,,\n");
+    assert_eq!(code, Some(3), "{err}");
+    assert!(
+        err.contains("error[bad-year]: ") && err.contains("year.csv:2: column year: "),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_log_without_a_required_column_names_it() {
+    let dir = std::env::temp_dir().join(format!("citykpi-questions-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("no-status.csv");
+    std::fs::write(
+        &path,
+        "city,year,kpi,question\nTarnby,2021,EC:ICT:ICT:2C,Why?\n",
+    )
+    .unwrap();
+    let out = citykpi(&["assess", DATA, "--questions", path.to_str().unwrap()]);
+    // A file whose header cannot be read is unreadable: exit 1, as for data.
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.contains("error[missing-column]: ")
+            && err.contains("no-status.csv:1: the header has no column status; a questions log needs the columns city,year,kpi,question,status"),
+        "{err}"
+    );
+}

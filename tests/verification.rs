@@ -553,3 +553,30 @@ fn compare_verified_only_ranks_verified_values_only() {
         "{line}"
     );
 }
+
+/// A row without a city, and a file without the `kpi` column, are refused: at the row's line,
+/// and naming the column.
+#[test]
+fn a_row_without_a_city_and_a_file_without_a_kpi_column_are_refused() {
+    let bad = file(
+        "no-city.csv",
+        "city,year,kpi,verified\n,2021,EC:ICT:ICT:1C,yes\n",
+    );
+    let out = assess_with(&bad, &[]);
+    assert_eq!(out.status.code(), Some(3));
+    let err = stderr(&out);
+    assert!(
+        err.contains("error[missing-city]: ") && err.contains("no-city.csv:2: column city: "),
+        "{err}"
+    );
+    let bad = file("no-kpi.csv", "city,year,verified\nTarnby,2021,yes\n");
+    let out = assess_with(&bad, &[]);
+    // A file whose header cannot be read is unreadable: exit 1, as for data.
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.contains("error[missing-column]: ")
+            && err.contains("no-kpi.csv:1: the header has no column kpi; a verification file needs the columns city,year,kpi"),
+        "{err}"
+    );
+}

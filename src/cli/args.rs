@@ -153,7 +153,8 @@ codes as variables) gets one row per missing KPI or part, its code as the variab
 in the order of the next steps: core KPIs not reported, then those with a part in the weakest
 band (0-33 %), then the next (33-66 %), then the rest. Standard error gets a line per city:
 `Asker 2020: 77 KPIs not reported; 138 inputs to collect`. Filled in, the sheet goes back to
-`assess`, alone or beside the data (the rows it repeats are then `duplicate-row` warnings).
+`assess`, alone or beside the data (a row it repeats is a `duplicate-row` warning; a value it
+changes conflicts with the data's row: correct that row, or give the sheet alone).
 
 The columns value, reported, band, verified, quality, origin and source stand in the order of
 the U4SSC template (result, reported, benchmark, verified, quality, origin, sources); `assess`

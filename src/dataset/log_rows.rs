@@ -107,3 +107,27 @@ impl LogRows {
         })
     }
 }
+
+/// The `missing-column` problem of a header without one of the `required` columns (any
+/// case), naming each that is missing, then `hint`.
+pub(super) fn missing_columns(
+    file: &str,
+    header: &[String],
+    header_line: usize,
+    required: &[&str],
+    hint: &str,
+) -> Problems {
+    let missing: Vec<&str> = (required.iter().copied())
+        .filter(|r| !header.iter().any(|h| h.eq_ignore_ascii_case(r)))
+        .collect();
+    let what = match missing.len() {
+        1 => format!("the header has no column {}", missing[0]),
+        _ => format!("the header has no columns {}", missing.join(", ")),
+    };
+    Problems(vec![Problem::new(
+        ProblemCode::MissingColumn,
+        file,
+        format!("{what}; {hint}"),
+    )
+    .at_line(header_line)])
+}

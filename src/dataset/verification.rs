@@ -246,12 +246,13 @@ impl<'c> Reading<'c> {
         header_line: usize,
     ) -> Result<Self, Problems> {
         let columns = Columns::find(header).ok_or_else(|| {
-            Problems(vec![Problem::new(
-                ProblemCode::MissingColumn,
+            super::log_rows::missing_columns(
                 file,
+                header,
+                header_line,
+                &["city", "year", "kpi"],
                 COLUMNS_HINT,
             )
-            .at_line(header_line)])
         })?;
         Ok(Reading {
             catalog,

@@ -9,9 +9,11 @@ use super::neutralise;
 use super::text::{list, page, KPI_HEADER, QUALITY_LEGEND, QUESTIONS_HEADER, SUMMARY_HEADER};
 use crate::scoring::Assessment;
 
-/// A table cell: pipes escaped, line breaks flattened, formula-like text neutralised.
-fn cell(text: &str) -> String {
+/// A table cell: pipes escaped, `<` written as `&lt;` (no HTML tag reaches a Markdown
+/// viewer), line breaks flattened, formula-like text neutralised.
+pub(super) fn cell(text: &str) -> String {
     neutralise(text)
+        .replace('<', "&lt;")
         .replace('|', "\\|")
         .replace(['\n', '\r'], " ")
 }

@@ -235,7 +235,14 @@ fn city_year(report: &Report, cy: &CityYear) -> String {
     let items: Vec<String> = cy
         .not_reported
         .iter()
-        .map(|m| format!("<code>{}</code> {}", esc(&m.kpi.code), esc(&m.kpi.name)))
+        .map(|m| {
+            let partly = if m.is_partial() { " (partly)" } else { "" };
+            format!(
+                "<code>{}</code> {}{partly}",
+                esc(&m.kpi.code),
+                esc(&m.kpi.name)
+            )
+        })
         .collect();
     html.push_str(&list(&items));
     if cy.report.questions.is_some() {

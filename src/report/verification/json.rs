@@ -1,6 +1,7 @@
 //! The verification report as JSON: one document with the run's files and scoring method and,
 //! per city-year, the nine sections as keys in the report's order (`background`, `kpis`,
-//! `data_points`, `benchmark`, `results`, `not_reported`, `not_verified`, `next_steps`; the
+//! `data_points`, `benchmark`, `results`, `not_reported`, `not_verified`, `all_verified`,
+//! `next_steps`, and `open_questions` with a questions log; the
 //! method is the document's). Keys keep this order; the README documents the shape. It
 //! formats the model; it never computes.
 
@@ -150,6 +151,8 @@ struct Row<'a> {
     /// The band's label; null for N/A (not reported, or no score).
     band: Option<&'a str>,
     points: Option<u8>,
+    /// Why a value with a target has no score (`--verified-only`, `--min-quality`); null else.
+    set_aside: Option<&'static str>,
 }
 
 #[derive(Serialize)]
@@ -187,7 +190,15 @@ struct UnverifiedJson<'a> {
 #[derive(Serialize)]
 struct NextSteps<'a> {
     bands: Vec<StepBand<'a>>,
-    not_reported: Vec<Part<'a>>,
+    not_reported: Vec<NextPart<'a>>,
+}
+
+/// A KPI not reported, wholly or (`partial`) in some of its parts.
+#[derive(Serialize)]
+struct NextPart<'a> {
+    key: &'a str,
+    name: &'a str,
+    partial: bool,
 }
 
 #[derive(Serialize)]
@@ -334,9 +345,10 @@ fn city_year<'a>(cy: &'a CityYear<'a>) -> CityYearJson<'a> {
             not_reported: cy
                 .not_reported
                 .iter()
-                .map(|m| Part {
+                .map(|m| NextPart {
                     key: &m.kpi.code,
                     name: &m.kpi.name,
+                    partial: m.is_partial(),
                 })
                 .collect(),
         },
@@ -378,5 +390,6 @@ fn row<'a>(r: &ResultRow<'a>) -> Row<'a> {
         verified: r.verified,
         band: r.band.map(|b| b.label.as_str()),
         points: r.band.map(|b| b.points),
+        set_aside: super::set_aside_text(r.set_aside),
     }
 }

@@ -10,15 +10,9 @@ use super::{
     ALL_VERIFIED, INTRODUCTION, NO_VERIFICATION,
 };
 use crate::error::WriteError;
-use crate::report::{display_score, neutralise};
+use crate::report::display_score;
+use crate::report::markdown::cell;
 use crate::scoring::{Reporting, Summary};
-
-/// Table-cell text: pipes escaped, line breaks flattened, formula-like text neutralised.
-fn cell(text: &str) -> String {
-    neutralise(text)
-        .replace('|', "\\|")
-        .replace(['\n', '\r'], " ")
-}
 
 pub(super) fn render(report: &Report, out: &mut dyn Write) -> Result<(), WriteError> {
     writeln!(out, "# U4SSC verification report")?;
@@ -172,7 +166,10 @@ fn city_year(report: &Report, cy: &CityYear, out: &mut dyn Write) -> std::io::Re
     let not_reported: Vec<String> = cy
         .not_reported
         .iter()
-        .map(|m| format!("`{}` {}", m.kpi.code, cell(&m.kpi.name)))
+        .map(|m| {
+            let partly = if m.is_partial() { " (partly)" } else { "" };
+            format!("`{}` {}{partly}", m.kpi.code, cell(&m.kpi.name))
+        })
         .collect();
     writeln!(out, "**Not reported:** {}", or_none(not_reported))?;
     if cy.report.questions.is_some() {

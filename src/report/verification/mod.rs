@@ -16,6 +16,7 @@ use std::io::Write;
 
 use crate::catalog::Scheme;
 use crate::error::WriteError;
+use crate::scoring::NotScored;
 use model::{Report, Status};
 
 pub use model::Report as VerificationReport;
@@ -97,7 +98,7 @@ fn method(scheme: &Scheme) -> Vec<String> {
             "Each category, sub-dimension and dimension sums the points of its scored KPIs and data points as a percentage of the points possible ({} each) and is banded the same way.",
             points(scheme.max_points())
         ),
-        "KPIs and data points not reported, or with no target (no benchmark), are left out of the score and shown as N/A: read each score beside the number of KPIs it rests on. Targets are the catalogue's defaults (a published source, or citykpi's own choice where none is published) unless a targets file gives the city's own.".to_string(),
+        "KPIs and data points not reported, or with no target (no benchmark), or set aside by --verified-only or --min-quality (the result says which), are left out of the score and shown as N/A: read each score beside the number of KPIs it rests on. Targets are the catalogue's defaults (a published source, or citykpi's own choice where none is published) unless a targets file gives the city's own.".to_string(),
     ]
 }
 
@@ -106,7 +107,9 @@ fn status_text(status: Status) -> &'static str {
     match status {
         Status::Verdict(crate::scoring::Verdict::NotVerifiable) => "not verifiable",
         Status::Verdict(_) => "not verified (the verifier says no)",
-        Status::DataSaysNo => "not verified (the data's verified column says no)",
+        Status::DataSaysNo => {
+            "not verified (the data's verified column is not yes for every input)"
+        }
         Status::NoStatus => "no verification status",
     }
 }
@@ -137,10 +140,24 @@ fn result_text(r: &model::ResultRow) -> String {
         false => format!("{value} {}", r.measure.unit),
     };
     match (r.value, r.reported) {
-        (Some(_), true) => with_unit,
+        (Some(_), true) => match set_aside_text(r.set_aside) {
+            Some(why) => format!("{with_unit} ({why})"),
+            None => with_unit,
+        },
         (Some(_), false) => format!("{with_unit} (not reported, per the verifier)"),
         (None, true) => "no value (reported, per the verifier)".into(),
         (None, false) => "not reported".into(),
+    }
+}
+
+/// Why a value with a target has no score, in words.
+fn set_aside_text(why: Option<NotScored>) -> Option<&'static str> {
+    match why? {
+        NotScored::NotVerified => Some("not verified: set aside by --verified-only"),
+        NotScored::BelowQuality(_) => {
+            Some("below the minimum data quality: set aside by --min-quality")
+        }
+        _ => None,
     }
 }
 

@@ -4,7 +4,7 @@
 //! here, beyond the shared warning lines of a report on data with problems.
 
 use crate::catalog::{Band, Kpi, Measure, Scheme};
-use crate::scoring::{Assessment, CityYearReport, Level, Outcome, Summary, Verdict};
+use crate::scoring::{Assessment, CityYearReport, Level, NotScored, Outcome, Summary, Verdict};
 
 /// The whole report: every city-year of the assessment.
 pub struct Report<'a> {
@@ -27,7 +27,8 @@ pub struct CityYear<'a> {
     pub report: CityYearReport<'a>,
     /// Section 4: the KPIs the overall score rests on.
     pub basis: Basis,
-    /// Section 1: the verifiers the verification file names for this city-year, in file order.
+    /// Section 1: the verifiers the verification file names for this city-year, each once, in
+    /// the order of the KPIs they verified (the catalogue's).
     pub verifiers: Vec<&'a str>,
     /// Section 1: the first and last date of the verifier's rows, where they give dates.
     pub dates: Option<(&'a str, &'a str)>,
@@ -86,6 +87,9 @@ pub struct ResultRow<'a> {
     pub verified: Option<bool>,
     /// `None` where there is no score: not reported, no target, or withheld.
     pub band: Option<&'a Band>,
+    /// Why a value has no score though it has a target: `--verified-only` or `--min-quality`
+    /// set it aside.
+    pub set_aside: Option<NotScored>,
 }
 
 /// Section 7: a KPI with parts not reported (every part, or only some).
@@ -118,7 +122,8 @@ pub struct Unverified<'a> {
 pub enum Status {
     /// The verifier's verdict: no, or not verifiable.
     Verdict(Verdict),
-    /// No verifier's status; the data's `verified` column says no.
+    /// No verifier's status; the data's `verified` column is not yes for each of its
+    /// inputs (one says no, or some say yes and some nothing).
     DataSaysNo,
     /// Neither the verifier nor the data says.
     NoStatus,
@@ -254,6 +259,9 @@ impl<'a> ResultRow<'a> {
             reported: o.is_reported(),
             verified: o.verified,
             band: o.band,
+            set_aside: o
+                .not_scored
+                .filter(|n| matches!(n, NotScored::BelowQuality(_) | NotScored::NotVerified)),
         }
     }
 }
