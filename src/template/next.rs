@@ -190,8 +190,7 @@ impl<'a> Sheet<'a, '_> {
         for name in &measure.formula.reads {
             if let Some(variable) = self.catalog.variable(name) {
                 let accepted = dataset::accepted(variable);
-                self.push(
-                    &variable.id,
+                let row = self.blank(
                     &variable.id,
                     &variable.unit,
                     &variable.description,
@@ -199,6 +198,7 @@ impl<'a> Sheet<'a, '_> {
                     code,
                     benchmark,
                 );
+                self.push(row, &variable.id);
             } else if let Some((kpi, read)) = self.catalog.measures().find(|(_, m)| m.id == *name) {
                 let reported = self.data.field_index(&read.id).is_some_and(|f| {
                     self.data.fields[f].reported_kpi && self.cell(f).is_some_and(|v| v.is_some())
@@ -226,15 +226,15 @@ impl<'a> Sheet<'a, '_> {
             Some(part) => format!("{}: {part}", kpi.name),
             None => kpi.name.clone(),
         };
-        self.push(
+        let row = self.blank(
             &measure.key,
-            &measure.id,
             &measure.unit,
             &description,
             accepted,
             code,
             benchmark,
         );
+        self.push(row, &measure.id);
     }
 
     /// Blank amounts of money in the currency of the amounts the city already gave (every
@@ -262,27 +262,17 @@ impl<'a> Sheet<'a, '_> {
         self.row.map(|r| self.data.value(f, r))
     }
 
-    /// One row for `name` (a variable id or a measure key), filled in from the data's field
-    /// `field` (the variable id, or the id a figure reported directly is stored under); a
-    /// name already on the sheet only gains `code` among the KPIs it is for.
-    fn push(
-        &mut self,
+    /// A blank row for `name` (a variable id or a measure key) and KPI `code`.
+    fn blank(
+        &self,
         name: &'a str,
-        field: &str,
         unit: &'a str,
         description: &str,
         accepted: Accepted,
         code: &str,
         benchmark: Option<&'a str>,
-    ) {
-        if let Some(row) = self.rows.iter_mut().find(|r| r.variable == name) {
-            if !row.used_by.split(' ').any(|c| c == code) {
-                row.used_by.push(' ');
-                row.used_by.push_str(code);
-            }
-            return;
-        }
-        let mut row = Row {
+    ) -> Row<'a> {
+        Row {
             city: self.city.to_string(),
             year: Some(self.year),
             variable: name,
@@ -296,7 +286,20 @@ impl<'a> Sheet<'a, '_> {
             description: description.to_string(),
             accepted,
             used_by: code.to_string(),
-        };
+        }
+    }
+
+    /// Add `row`, filled in from the data's field `field` (the variable id, or the id a
+    /// figure reported directly is stored under); a name already on the sheet only gains
+    /// the row's KPI among those it is for.
+    fn push(&mut self, mut row: Row<'a>, field: &str) {
+        if let Some(had) = self.rows.iter_mut().find(|r| r.variable == row.variable) {
+            if !had.used_by.split(' ').any(|c| c == row.used_by) {
+                had.used_by.push(' ');
+                had.used_by.push_str(&row.used_by);
+            }
+            return;
+        }
         if let (Some(f), Some(r)) = (self.data.field_index(field), self.row) {
             self.fill(&mut row, f, r);
         }
