@@ -538,6 +538,18 @@ fn compare_verified_only_ranks_verified_values_only() {
         verified.contains(&("Bizerte".into(), Value::Null, 2.into(), 393.98.into())),
         "{verified:?}"
     );
+    // JSON and CSV say why Bizerte's value has no rank.
+    let mut args = vec!["compare"];
+    args.extend_from_slice(&data);
+    args.extend_from_slice(&["--verification", v, "--verified-only", "-f", "json"]);
+    let json: Value = serde_json::from_slice(&citykpi(&args).stdout).unwrap();
+    let bizerte = json["kpis"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["code"] == "SC:SH:SA:8C" && r["city"] == "Bizerte")
+        .unwrap();
+    assert_eq!(bizerte["set_aside"], "not verified");
     // The table says why Bizerte's value has no rank.
     let mut args = vec!["compare"];
     args.extend_from_slice(&data);

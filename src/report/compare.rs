@@ -72,9 +72,12 @@ struct RowJson<'a> {
     /// Every city of the group with the best value (ties share it).
     best_cities: Vec<&'a str>,
     best_value: Option<f64>,
+    /// Why a value has no rank though its KPI ranks: `not verified` (`--verified-only`),
+    /// `below quality` (`--min-quality`) or `not reported` (the verifier); null else.
+    set_aside: Option<&'static str>,
 }
 
-const CSV_HEADER: [&str; 22] = [
+const CSV_HEADER: [&str; 23] = [
     "code",
     "part",
     "name",
@@ -90,6 +93,7 @@ const CSV_HEADER: [&str; 22] = [
     "peer_median",
     "best_cities",
     "best_value",
+    "set_aside",
     "overall",
     "overall_rank",
     "not_ranked",
@@ -125,6 +129,7 @@ fn row_json<'a>(r: &'a Ranked<'a>) -> RowJson<'a> {
             .map(|(c, _)| c.iter().map(String::as_str).collect())
             .unwrap_or_default(),
         best_value: r.best.as_ref().map(|(_, v)| round(*v, 6)),
+        set_aside: set_aside(r),
     }
 }
 
@@ -150,13 +155,21 @@ fn not_ranked(c: &CityScores, min_coverage: f64) -> Option<String> {
 /// `2/5`, or `—` for a city without a value, `not verified` (and the like) for a value set
 /// aside, or empty for a KPI that is not ranked.
 fn rank_text(r: &Ranked) -> String {
-    match (r.value, r.rank, r.set_aside) {
-        (None, _, _) => "—".into(),
-        (Some(_), Some(rank), _) => format!("{rank}/{}", r.of),
-        (Some(_), None, Some(NotScored::BelowQuality(_))) => "below quality".into(),
-        (Some(_), None, Some(NotScored::NotVerified)) => "not verified".into(),
-        (Some(_), None, Some(NotScored::NotReported)) => "not reported".into(),
-        (Some(_), None, _) => String::new(),
+    match (r.value, r.rank) {
+        (None, _) => "—".into(),
+        (Some(_), Some(rank)) => format!("{rank}/{}", r.of),
+        (Some(_), None) => set_aside(r).unwrap_or_default().into(),
+    }
+}
+
+/// Why a value is shown but not ranked: set aside by `--min-quality` or `--verified-only`,
+/// or marked not reported by the verifier.
+fn set_aside(r: &Ranked) -> Option<&'static str> {
+    match r.set_aside? {
+        NotScored::BelowQuality(_) => Some("below quality"),
+        NotScored::NotVerified => Some("not verified"),
+        NotScored::NotReported => Some("not reported"),
+        _ => None,
     }
 }
 
@@ -345,6 +358,7 @@ pub fn render(
                     number(r.median, 6),
                     neutralise(&j.best_cities.join(" | ")).into_owned(),
                     number(r.best.as_ref().map(|(_, v)| *v), 6),
+                    j.set_aside.unwrap_or_default().to_string(),
                     number(c.overall, 2),
                     c.rank.map(|r| r.to_string()).unwrap_or_default(),
                     not_ranked(c, comparison.min_coverage).unwrap_or_default(),
