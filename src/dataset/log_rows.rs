@@ -131,3 +131,27 @@ pub(super) fn missing_columns(
     )
     .at_line(header_line)])
 }
+
+/// A reader that makes sense of a log's rows, one at a time.
+pub(super) trait LogReader {
+    type Log;
+    /// The problems found so far.
+    fn problems(&mut self) -> &mut Problems;
+    /// Read one row (its line and trimmed cells).
+    fn row(&mut self, cells: &[String], line: usize);
+    /// The log, or every problem found.
+    fn finish(self) -> Result<Self::Log, Problems>;
+}
+
+impl LogRows {
+    /// The rows made sense of by `reader`, each bad row's first problem at its line (a
+    /// workbook's unreadable cells first, what stopped a CSV file last).
+    pub fn read_with<R: LogReader>(self, mut reader: R) -> Result<R::Log, Problems> {
+        reader.problems().0.extend(self.cell_problems);
+        for (line, cells) in &self.rows {
+            reader.row(cells, *line);
+        }
+        reader.problems().0.extend(self.stopped);
+        reader.finish()
+    }
+}

@@ -9,7 +9,7 @@
 use std::path::Path;
 
 use super::csv_text::TextOptions;
-use super::log_rows::LogRows;
+use super::log_rows::{LogReader, LogRows};
 use super::verification::{is_date, unknown_city_years};
 use super::Dataset;
 use crate::catalog::{Catalog, Measure};
@@ -101,13 +101,9 @@ impl Questions {
 
     /// The file's rows made sense of, each bad row's first problem at its line.
     fn of_rows(catalog: &Catalog, rows: LogRows) -> Result<Questions, Problems> {
-        let mut reading = Reading::new(catalog, &rows.file, &rows.header, rows.header_line)?;
-        reading.problems.0.extend(rows.cell_problems);
-        for (line, cells) in &rows.rows {
-            reading.row(cells, *line);
-        }
-        reading.problems.0.extend(rows.stopped);
-        reading.finish()
+        let file = rows.file.clone();
+        let reading = Reading::new(catalog, &file, &rows.header, rows.header_line)?;
+        rows.read_with(reading)
     }
 
     /// The warnings of the log against the data: a question marked answered with no answer,
@@ -221,6 +217,14 @@ impl<'c> Reading<'c> {
             problems: Problems::default(),
         })
     }
+}
+
+impl LogReader for Reading<'_> {
+    type Log = Questions;
+
+    fn problems(&mut self) -> &mut Problems {
+        &mut self.problems
+    }
 
     fn finish(self) -> Result<Questions, Problems> {
         match self.problems.has_errors() {
@@ -236,7 +240,9 @@ impl<'c> Reading<'c> {
             Err(problem) => self.problems.push(problem),
         }
     }
+}
 
+impl Reading<'_> {
     fn try_row(&self, cells: &[String], line: usize) -> Result<Question, Problem> {
         let get = |i: usize| cells.get(i).map_or("", |c| c.trim());
         let opt = |i: Option<usize>| i.map(get).filter(|c| !c.is_empty());

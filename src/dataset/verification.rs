@@ -11,7 +11,7 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use super::csv_text::{TextOptions, NO, YES};
-use super::log_rows::LogRows;
+use super::log_rows::{LogReader, LogRows};
 use super::Dataset;
 use crate::catalog::{Catalog, Measure};
 use crate::diagnostic::{Problem, ProblemCode, Problems};
@@ -101,13 +101,9 @@ impl Verification {
 
     /// The file's rows made sense of, each bad row's first problem at its line.
     fn of_rows(catalog: &Catalog, rows: LogRows) -> Result<Verification, Problems> {
-        let mut reading = Reading::new(catalog, &rows.file, &rows.header, rows.header_line)?;
-        reading.problems.0.extend(rows.cell_problems);
-        for (line, cells) in &rows.rows {
-            reading.row(cells, *line);
-        }
-        reading.problems.0.extend(rows.stopped);
-        reading.finish()
+        let file = rows.file.clone();
+        let reading = Reading::new(catalog, &file, &rows.header, rows.header_line)?;
+        rows.read_with(reading)
     }
 
     /// A warning for every city the file names that the data does not have, and every year
@@ -267,6 +263,14 @@ impl<'c> Reading<'c> {
             problems: Problems::default(),
         })
     }
+}
+
+impl LogReader for Reading<'_> {
+    type Log = Verification;
+
+    fn problems(&mut self) -> &mut Problems {
+        &mut self.problems
+    }
 
     fn finish(self) -> Result<Verification, Problems> {
         match self.problems.has_errors() {
@@ -281,7 +285,9 @@ impl<'c> Reading<'c> {
             self.problems.push(problem);
         }
     }
+}
 
+impl Reading<'_> {
     fn try_row(&mut self, cells: &[String], line: usize) -> Result<(), Problem> {
         let get = |i: usize| cells.get(i).map_or("", |c| c.trim());
         let opt = |i: Option<usize>| i.map(get).filter(|c| !c.is_empty());
