@@ -1,8 +1,9 @@
 //! `citykpi diff`: two JSON reports of `assess` side by side, and what changed between
-//! them per city, year and KPI (value, band, status, progress, verification status, open
-//! questions) and per city-year (overall score, core coverage). It reads reports already written, through the very types that
-//! write them ([`report::json`](crate::report::json)), in any layout JSON allows (indented,
-//! keys sorted, one line); it never computes a KPI.
+//! them per city, year and KPI (value, band, status, progress, the verifier's "reported",
+//! verification status, open questions) and per city-year (overall score, core coverage). It
+//! reads reports already written, through the very types that write them
+//! ([`report::json`](crate::report::json)), in any layout JSON allows (indented, keys sorted,
+//! one line); it never computes a KPI.
 
 use std::collections::HashMap;
 use std::fmt;
@@ -217,6 +218,17 @@ pub fn changes(old: &Report, new: &Report) -> Vec<Change> {
                 "verification",
                 verification(before),
                 verification(k),
+                None,
+            );
+            // The verifier's "reported" override (U4SSC column Q), where a report has one.
+            let reported = |r: &Kpi| {
+                (r.row.verifier_reported).map(|v| Datum::Text(if v { "yes" } else { "no" }.into()))
+            };
+            push(
+                &k.key,
+                "reported (verifier)",
+                reported(before),
+                reported(k),
                 None,
             );
             // A report without a questions log has no open question.

@@ -232,6 +232,7 @@ fn diff_names_a_change_of_verification_status_and_of_open_questions() {
         "Tarnby,2021,EC:ICT:ICT:2C,open questions,0,1,false",
         "Tarnby,2021,EC:ICT:ICT:3C,verification,—,no,false",
         "Tarnby,2021,EC:ICT:ICT:4C/4g,verification,no,yes,false",
+        "Tarnby,2021,EC:ICT:ICT:1C,reported (verifier),—,no,false",
     ] {
         assert!(csv.lines().any(|l| l == line), "{line}\n{csv}");
     }
