@@ -146,6 +146,26 @@ fn verified_only_scores_the_verified_values() {
     assert!(broadband[col("note")].contains("not scored (--verified-only)"));
     let internet = row("Nordhavn", "EC:ICT:ICT:1C");
     assert_eq!(&internet[col("points")], "3");
+    // By SDG, the value shows and says why it has no score.
+    let md = run(
+        &["assess"],
+        &[
+            "--verification",
+            VERIFICATION,
+            "--verified-only",
+            "--by",
+            "sdg",
+            "-f",
+            "md",
+        ],
+    );
+    assert!(
+        md.lines().any(
+            |l| l.contains("EC:ICT:ICT:2C Fixed Broadband Subscriptions | 71.50 %")
+                && l.ends_with("| no (not verified) |")
+        ),
+        "{md}"
+    );
 }
 
 /// What to collect next, for each city's year, filled in and given back: every KPI it was

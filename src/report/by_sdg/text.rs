@@ -9,7 +9,7 @@ use super::super::plain_table::{Align, Give, PlainTable};
 use super::super::{display_value, neutralise, Style};
 use crate::error::WriteError;
 use crate::scoring::sdg::{Coverage, GoalResult, SdgGrouping};
-use crate::scoring::{Assessment, Summary};
+use crate::scoring::{Assessment, NotScored, Outcome, Summary};
 
 /// The columns of a goal's table.
 const HEADER: [&str; 7] = ["SDG", "KPI", "Value", "Score", "Band", "Progress", "Scored"];
@@ -104,7 +104,7 @@ fn goal(g: &GoalResult) -> Goal {
                     .map_or(String::new(), |s| format!("{:.1} %", s.achievement)),
                 o.band.map_or(String::new(), |b| b.label.clone()),
                 progress,
-                if o.score.is_some() { "yes" } else { "no" }.into(),
+                scored_text(o),
             ]);
         }
     }
@@ -221,4 +221,22 @@ pub(super) fn render_markdown(
     writeln!(out)?;
     writeln!(out, "Score: of a goal or target, the points of its scored KPIs as a share of the maximum, banded as the dimensions are; of a KPI, its achievement (share of the target). Scored: KPIs with a score, of those linked. The links are U4SSC's (the catalogue's `sdg` values).")?;
     Ok(())
+}
+
+/// `yes`, or `no` and why: `no (no value)`, `no (not verified)`, `no (no target)`, ...
+fn scored_text(o: &Outcome) -> String {
+    if o.score.is_some() {
+        return "yes".into();
+    }
+    let why = match (o.value, o.not_scored) {
+        (None, _) => "no value",
+        (_, Some(NotScored::Never)) => "never scored",
+        (_, Some(NotScored::NoDirection)) => "no direction",
+        (_, Some(NotScored::NoTarget)) => "no target",
+        (_, Some(NotScored::BelowQuality(_))) => "below quality",
+        (_, Some(NotScored::NotVerified)) => "not verified",
+        (_, Some(NotScored::NotReported)) => "not reported",
+        (Some(_), None) => "no score",
+    };
+    format!("no ({why})")
 }
