@@ -31,9 +31,26 @@ pub(super) fn render(report: &Report, out: &mut dyn Write) -> Result<(), WriteEr
 }
 
 fn city_year(report: &Report, cy: &CityYear, out: &mut dyn Write) -> std::io::Result<()> {
-    let (city, year) = (cell(cy.report.city), cy.report.year);
     writeln!(out)?;
-    writeln!(out, "## {city} {year}")?;
+    writeln!(out, "## {} {}", cell(cy.report.city), cy.report.year)?;
+    for section in [
+        background,
+        reporting,
+        benchmark,
+        methodology,
+        results,
+        not_reported,
+        not_verified,
+        next_steps,
+    ] {
+        section(report, cy, out)?;
+    }
+    Ok(())
+}
+
+/// Section 1: the city, year, verifiers, dates and files.
+fn background(report: &Report, cy: &CityYear, out: &mut dyn Write) -> std::io::Result<()> {
+    let (city, year) = (cell(cy.report.city), cy.report.year);
     section(out, 1)?;
     writeln!(out, "{INTRODUCTION}")?;
     writeln!(out)?;
@@ -47,6 +64,11 @@ fn city_year(report: &Report, cy: &CityYear, out: &mut dyn Write) -> std::io::Re
         Some(file) => writeln!(out, "- Verifier's record: `{file}`")?,
         None => writeln!(out, "- Verifier's record: {NO_VERIFICATION}")?,
     }
+    Ok(())
+}
+
+/// Sections 2 and 3: the KPIs and the data points reported and verified, per dimension.
+fn reporting(_report: &Report, cy: &CityYear, out: &mut dyn Write) -> std::io::Result<()> {
     for (n, counts) in [(2, kpis as Counts), (3, data_points)] {
         section(out, n)?;
         writeln!(
@@ -67,6 +89,11 @@ fn city_year(report: &Report, cy: &CityYear, out: &mut dyn Write) -> std::io::Re
             )?;
         }
     }
+    Ok(())
+}
+
+/// Section 4: the overall, dimension and category scores, each with its basis.
+fn benchmark(_report: &Report, cy: &CityYear, out: &mut dyn Write) -> std::io::Result<()> {
     section(out, 4)?;
     if let Some(overall) = cy.overall() {
         writeln!(
@@ -85,10 +112,20 @@ fn city_year(report: &Report, cy: &CityYear, out: &mut dyn Write) -> std::io::Re
             score_row(out, c, None)?;
         }
     }
+    Ok(())
+}
+
+/// Section 5: the scoring method, from the catalogue's bands.
+fn methodology(report: &Report, _cy: &CityYear, out: &mut dyn Write) -> std::io::Result<()> {
     section(out, 5)?;
     for sentence in method(report.scheme) {
         writeln!(out, "{sentence}")?;
     }
+    Ok(())
+}
+
+/// Section 6: per dimension, each KPI or data point's result and band.
+fn results(_report: &Report, cy: &CityYear, out: &mut dyn Write) -> std::io::Result<()> {
     section(out, 6)?;
     for d in &cy.results {
         writeln!(out, "### {}", cell(d.dimension.name))?;
@@ -110,6 +147,11 @@ fn city_year(report: &Report, cy: &CityYear, out: &mut dyn Write) -> std::io::Re
         }
         writeln!(out)?;
     }
+    Ok(())
+}
+
+/// Section 7: the KPIs not reported, wholly or in part, with the verifier's comments.
+fn not_reported(_report: &Report, cy: &CityYear, out: &mut dyn Write) -> std::io::Result<()> {
     section(out, 7)?;
     if cy.not_reported.is_empty() {
         writeln!(out, "Every KPI was reported.")?;
@@ -128,6 +170,11 @@ fn city_year(report: &Report, cy: &CityYear, out: &mut dyn Write) -> std::io::Re
         }
         writeln!(out, "{line}")?;
     }
+    Ok(())
+}
+
+/// Section 8: the KPIs not verified, or that all reported ones were.
+fn not_verified(_report: &Report, cy: &CityYear, out: &mut dyn Write) -> std::io::Result<()> {
     section(out, 8)?;
     if cy.not_verified.is_empty() {
         writeln!(out, "{ALL_VERIFIED}")?;
@@ -153,6 +200,11 @@ fn city_year(report: &Report, cy: &CityYear, out: &mut dyn Write) -> std::io::Re
             writeln!(out, "{line}")?;
         }
     }
+    Ok(())
+}
+
+/// Section 9: the lowest bands, the KPIs not reported and the open questions.
+fn next_steps(_report: &Report, cy: &CityYear, out: &mut dyn Write) -> std::io::Result<()> {
     section(out, 9)?;
     writeln!(
         out,
