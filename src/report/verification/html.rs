@@ -49,10 +49,32 @@ pub(super) fn render(report: &Report, out: &mut dyn Write) -> Result<(), WriteEr
 
 fn city_year(report: &Report, cy: &CityYear) -> String {
     let mut html = String::new();
-    let city = esc(cy.report.city);
-    let year = cy.report.year;
-    let _ = write!(html, "<section class=\"vr\"><h2>{city} {year}</h2>");
-    section(&mut html, 1);
+    let _ = write!(
+        html,
+        "<section class=\"vr\"><h2>{} {}</h2>",
+        esc(cy.report.city),
+        cy.report.year
+    );
+    for section in [
+        background,
+        reporting,
+        benchmark,
+        methodology,
+        results,
+        not_reported,
+        not_verified,
+        next_steps,
+    ] {
+        section(report, cy, &mut html);
+    }
+    html.push_str("</section>");
+    html
+}
+
+/// Section 1: the city, year, verifiers, dates and files.
+fn background(report: &Report, cy: &CityYear, html: &mut String) {
+    let (city, year) = (esc(cy.report.city), cy.report.year);
+    section(html, 1);
     let files: Vec<String> = report
         .data_files
         .iter()
@@ -81,8 +103,12 @@ fn city_year(report: &Report, cy: &CityYear) -> String {
         );
     }
     html.push_str("</tbody></table>");
+}
+
+/// Sections 2 and 3: the KPIs and the data points reported and verified, per dimension.
+fn reporting(_report: &Report, cy: &CityYear, html: &mut String) {
     for (n, of) in [(2, kpis as fn(&Summary) -> Reporting), (3, data_points)] {
-        section(&mut html, n);
+        section(html, n);
         html.push_str("<table class=\"counts\"><colgroup><col class=\"w-name\"></colgroup><thead><tr><th>Dimension</th><th>Reported</th><th>Verified</th><th>Not verified</th><th>Not reported</th></tr></thead><tbody>");
         for s in cy.dimensions().chain(cy.overall()) {
             let r = of(s);
@@ -98,9 +124,13 @@ fn city_year(report: &Report, cy: &CityYear) -> String {
         }
         html.push_str("</tbody></table>");
     }
+}
+
+/// Section 4: the overall score and the wheel on one page, then every score with its basis.
+fn benchmark(report: &Report, cy: &CityYear, html: &mut String) {
     // The heading, the score and the wheel on one page.
     html.push_str("<div class=\"keep\">");
-    section(&mut html, 4);
+    section(html, 4);
     if let Some(overall) = cy.overall() {
         let _ = write!(
             html,
@@ -114,17 +144,25 @@ fn city_year(report: &Report, cy: &CityYear) -> String {
     html.push_str(&legend(report.scheme));
     html.push_str("<table class=\"benchmark\"><colgroup><col class=\"w-name\"></colgroup><thead><tr><th>Dimension / category</th><th>Score</th><th>Points</th></tr></thead><tbody>");
     for d in &cy.results {
-        score_row(&mut html, &d.dimension, Some(d.basis));
+        score_row(html, &d.dimension, Some(d.basis));
         for (c, _) in &d.categories {
-            score_row(&mut html, c, None);
+            score_row(html, c, None);
         }
     }
     html.push_str("</tbody></table>");
-    section(&mut html, 5);
+}
+
+/// Section 5: the scoring method, from the catalogue's bands.
+fn methodology(report: &Report, _cy: &CityYear, html: &mut String) {
+    section(html, 5);
     for sentence in method(report.scheme) {
         let _ = write!(html, "<p>{}</p>", esc(&sentence));
     }
-    section(&mut html, 6);
+}
+
+/// Section 6: per dimension, each KPI or data point's result and band.
+fn results(_report: &Report, cy: &CityYear, html: &mut String) {
+    section(html, 6);
     for d in &cy.results {
         let _ = write!(
             html,
@@ -150,7 +188,11 @@ fn city_year(report: &Report, cy: &CityYear) -> String {
         }
         html.push_str("</tbody></table>");
     }
-    section(&mut html, 7);
+}
+
+/// Section 7: the KPIs not reported, wholly or in part, with the verifier's comments.
+fn not_reported(_report: &Report, cy: &CityYear, html: &mut String) {
+    section(html, 7);
     if cy.not_reported.is_empty() {
         html.push_str("<p>Every KPI was reported.</p>");
     } else {
@@ -177,7 +219,11 @@ fn city_year(report: &Report, cy: &CityYear) -> String {
         }
         html.push_str("</ul>");
     }
-    section(&mut html, 8);
+}
+
+/// Section 8: the KPIs not verified, or that all reported ones were.
+fn not_verified(_report: &Report, cy: &CityYear, html: &mut String) {
+    section(html, 8);
     if cy.not_verified.is_empty() {
         let _ = write!(html, "<p>{ALL_VERIFIED}</p>");
     } else {
@@ -209,7 +255,11 @@ fn city_year(report: &Report, cy: &CityYear) -> String {
         }
         html.push_str("</ul>");
     }
-    section(&mut html, 9);
+}
+
+/// Section 9: the lowest bands, the KPIs not reported and the open questions.
+fn next_steps(_report: &Report, cy: &CityYear, html: &mut String) {
+    section(html, 9);
     html.push_str("<p>Focus on the KPIs in the lowest bands and on those not reported.</p>");
     for (b, rows) in &cy.next_steps {
         let _ = write!(
@@ -248,8 +298,6 @@ fn city_year(report: &Report, cy: &CityYear) -> String {
     if cy.report.questions.is_some() {
         html.push_str(&open_questions(&cy.report));
     }
-    html.push_str("</section>");
-    html
 }
 
 fn kpis(s: &Summary) -> Reporting {
