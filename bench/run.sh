@@ -40,8 +40,8 @@
 # `wc -c` for its size (output MiB, and output / csv: the share of the CSV report's bytes).
 # duckdb and spark are not run on a `+sources` file (their SQL reads four columns). Ratios are to csv (wall / pivot: to pivot) of the same size; every
 # ratio and every MiB or KiB figure is rounded up. duckdb and spark are stopped after $SQL_TIMEOUT
-# seconds (default 1200; shown as failed(124)). When the last size has more city-years than the
-# first, it then prints how each peak grows from the first size to the last, per city-year, beside the growth of `load`. Then, per size, the floor
+# seconds (default 1200; shown as failed(124)). When the last size without `+sources` has more
+# city-years than the first, it then prints how each peak grows from the first to the last, per city-year, beside the growth of `load`. Then, per size, the floor
 # under `--format parquet` (bench/floor.py, in one Python process: polars reading the CSV, read +
 # pivot, and writing assess's own result table as Parquet, the fastest of RUNS). Last it times the
 # start-up: the median of 20 runs of `citykpi assess sample-data/vesterby.csv`, of `citykpi
@@ -258,9 +258,11 @@ echo "| size | city-years | file MiB | rows | command | wall s | wall / csv | wa
 echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 printf '%s\n' "${results[@]}"
 
-first=${sizes[0]} last=${sizes[-1]}
-f=${first%+sources} l=${last%+sources}
-added=$(( ${l%x*} * ${l#*x} - ${f%x*} * ${f#*x} ))
+plain=()
+for size in "${sizes[@]}"; do [ "$size" = "${size%+sources}" ] && plain+=("$size"); done
+first=${plain[0]:-} last=${plain[-1]:-}
+added=0
+[ -n "$first" ] && added=$(( ${last%x*} * ${last#*x} - ${first%x*} * ${first#*x} ))
 if [ "$added" -gt 0 ]; then
   echo
   echo "peak memory growth from $first to $last ($added city-years more):"

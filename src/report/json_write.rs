@@ -504,7 +504,7 @@ mod tests {
                    \"a \u{1} b\",see ✓\n\
                    \"Q\"\"uote\\City\",2024,households,400,,,n,\n";
         inputs.push(Input::Bytes("odd.csv".into(), odd.as_bytes().to_vec()));
-        let loaded = dataset::load(&catalog, &inputs, Filter::default(), options.clone());
+        let loaded = dataset::load(&catalog, &inputs, Filter::default(), options);
         let targets =
             Targets::from_path(&catalog, Path::new("sample-data/targets.csv"), &options).unwrap();
         let verification = Verification::from_path(
