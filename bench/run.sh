@@ -38,10 +38,12 @@
 #             computed; its peak is the dataset itself, the baseline for memory growth
 # Every output goes to /dev/null while timed; then each of citykpi's reports runs once more into
 # `wc -c` for its size (output MiB, and output / csv: the share of the CSV report's bytes).
-# duckdb and spark are not run on a `+sources` file (their SQL reads four columns). Ratios are to csv (wall / pivot: to pivot) of the same size; every
-# ratio and every MiB or KiB figure is rounded up. duckdb and spark are stopped after $SQL_TIMEOUT
-# seconds (default 1200; shown as failed(124)). When the last size without `+sources` has more
-# city-years than the first, it then prints how each peak grows from the first to the last, per city-year, beside the growth of `load`. Then, per size, the floor
+# duckdb and spark are not run on a `+sources` file (their SQL reads four columns). Ratios are
+# to csv (wall / pivot: to pivot) of the same size; every ratio and every MiB or KiB figure is
+# rounded up. duckdb and spark are stopped after $SQL_TIMEOUT seconds (default 1200; shown as
+# failed(124)). When the last size without `+sources` has more city-years than the first, it
+# then prints how each peak grows from the first to the last, per city-year, beside the growth
+# of `load`. Then, per size, the floor
 # under `--format parquet` (bench/floor.py, in one Python process: polars reading the CSV, read +
 # pivot, and writing assess's own result table as Parquet, the fastest of RUNS). Last it times the
 # start-up: the median of 20 runs of `citykpi assess sample-data/vesterby.csv`, of `citykpi

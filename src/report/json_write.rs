@@ -1,9 +1,9 @@
 //! The JSON report's city-years written straight into bytes, byte for byte as serde_json
-//! writes [`CityYear`](super::json::CityYear) (the schema's type, which `citykpi diff` reads back and the tests
-//! compare this with): no intermediate structs or strings, constant keys written as they
-//! are, numbers by `zmij` and `itoa` as serde_json formats them, and the columns that depend
-//! on the measure alone escaped once per chunk ([`CityYears`]). It formats the model; it
-//! never computes.
+//! writes [`CityYear`](super::json::CityYear) (the schema's type, which `citykpi diff` reads
+//! back and the tests compare this with): no intermediate structs or strings, constant keys
+//! written as they are, numbers by `zmij` and `itoa` as serde_json formats them, and the
+//! columns that depend on the measure alone escaped once per chunk ([`CityYears`]). It
+//! formats the model; it never computes.
 
 use super::json::{QuestionJson, StandingJson};
 use super::round;
