@@ -19,8 +19,6 @@ import tomllib
 
 import polars as pl
 
-CATALOGUE_FILES = {"taxonomy.toml", "scoring.toml", "variables.toml", "units.toml"}
-
 
 def formula_id(key):
     """The id a KPI code (or CODE/part) is known by in formulas (catalog::id_for_code)."""
@@ -40,8 +38,8 @@ def measures(definitions):
     """Every measure: (code, part, id, formula), KPIs sorted by code, parts in file order."""
     out = []
     for path in sorted(pathlib.Path(definitions).rglob("*.toml")):
-        if path.name in CATALOGUE_FILES and path.parent == pathlib.Path(definitions):
-            continue
+        if path.parent == pathlib.Path(definitions):
+            continue  # the catalogue's own files (taxonomy, variables, units, ...); KPIs are below
         with open(path, "rb") as f:
             kpi = tomllib.load(f)
         code = normalize_code(kpi["code"])

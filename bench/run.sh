@@ -4,6 +4,7 @@
 #   bench/run.sh                     # 2000x10 (20 000 city-years)
 #   bench/run.sh 2000x10 10000x10    # sizes as CITIESxYEARS
 #   RUNS=3 bench/run.sh              # each command 3 times; the table shows the median run
+#   bench/run.sh 2000x10+sources     # every row with a unit and a long, quoted source text
 #
 # Build the binaries first (the script does not build; it uses $CARGO_TARGET_DIR/release, else
 # target/release):
@@ -11,8 +12,10 @@
 #   cargo build --release --example generate --bin citykpi
 #
 # For each size it generates, once and with a fixed seed, CITIES x YEARS of long-form data into
-# bench/data/ (`examples/generate.rs`, --seed 42), then measures on that one file, in this run, the
-# wall time and peak memory (maximum resident set size, /usr/bin/time -v) of:
+# bench/data/ (`examples/generate.rs`, --seed 42; a size ending in `+sources` adds `--sources`:
+# a `unit` and a `source` column of about 150 characters, quoted for its commas, on every row),
+# then measures on that one file, in this run, the wall time and peak memory (maximum resident
+# set size, /usr/bin/time -v) of:
 #   csv       citykpi assess FILE --format csv
 #   json      citykpi assess FILE --format json
 #   ndjson    citykpi assess FILE --format ndjson
@@ -33,10 +36,14 @@
 #   import    python3 -c 'import polars': the interpreter and import alone, included in read and pivot
 #   load      citykpi check data FILE: citykpi reads the file into its dataset and checks it, nothing
 #             computed; its peak is the dataset itself, the baseline for memory growth
-# Every output goes to /dev/null. Ratios are to csv (wall / pivot: to pivot) of the same size; every
-# ratio and every MiB or KiB figure is rounded up. duckdb and spark are stopped after $SQL_TIMEOUT
-# seconds (default 1200; shown as failed(124)). With two sizes or more it then prints how each peak grows from the
-# first size to the last, per city-year, beside the growth of `load`. Then, per size, the floor
+# Every output goes to /dev/null while timed; then each of citykpi's reports runs once more into
+# `wc -c` for its size (output MiB, and output / csv: the share of the CSV report's bytes).
+# duckdb and spark are not run on a `+sources` file (their SQL reads four columns). Ratios are
+# to csv (wall / pivot: to pivot) of the same size; every ratio and every MiB or KiB figure is
+# rounded up. duckdb and spark are stopped after $SQL_TIMEOUT seconds (default 1200; shown as
+# failed(124)). When the last size without `+sources` has more city-years than the first, it
+# then prints how each peak grows from the first to the last, per city-year, beside the growth
+# of `load`. Then, per size, the floor
 # under `--format parquet` (bench/floor.py, in one Python process: polars reading the CSV, read +
 # pivot, and writing assess's own result table as Parquet, the fastest of RUNS). Last it times the
 # start-up: the median of 20 runs of `citykpi assess sample-data/vesterby.csv`, of `citykpi
@@ -121,7 +128,7 @@ trap 'rm -rf "$sql_dir"' EXIT
 sizes=("$@")
 [ ${#sizes[@]} -eq 0 ] && sizes=(2000x10)
 for size in "${sizes[@]}"; do
-  [[ $size =~ ^[1-9][0-9]*x[1-9][0-9]*$ ]] || { echo "bench/run.sh: size $size is not CITIESxYEARS, e.g. 2000x10" >&2; exit 2; }
+  [[ $size =~ ^[1-9][0-9]*x[1-9][0-9]*(\+sources)?$ ]] || { echo "bench/run.sh: size $size is not CITIESxYEARS or CITIESxYEARS+sources, e.g. 2000x10" >&2; exit 2; }
 done
 runs=${RUNS:-1}
 [[ $runs =~ ^[1-9][0-9]*$ ]] || { echo "bench/run.sh: RUNS=$runs is not a positive number" >&2; exit 2; }
@@ -183,18 +190,21 @@ echo "binaries: $bin, $gen (built $(date -u -r "$bin" '+%Y-%m-%d %H:%M UTC'))"
 results=()
 declare -A peaks
 for size in "${sizes[@]}"; do
-  cities=${size%x*}
-  years=${size#*x}
+  shape=${size%+sources}
+  cities=${shape%x*}
+  years=${shape#*x}
   file=$data/$size.csv
+  extra=()
+  [ "$shape" != "$size" ] && extra=(--sources)
   if [ ! -f "$file" ]; then
     echo "generating $file" >&2
-    "$gen" --cities "$cities" --years "$years" --seed 42 --output "$file.tmp" 2> /dev/null || { rm -f "$file.tmp"; need "$gen failed"; }
+    "$gen" --cities "$cities" --years "$years" --seed 42 "${extra[@]}" --output "$file.tmp" 2> /dev/null || { rm -f "$file.tmp"; need "$gen failed"; }
     mv "$file.tmp" "$file"
   fi
   mb=$(awk -v b="$(stat -c %s "$file")" 'BEGIN { printf "%.1f", b / 1024 / 1024 }')
   rows=$(( $(wc -l < "$file") - 1 ))
   commands=(csv json ndjson parquet arrow read pivot pl-assess duckdb spark import load)
-  declare -A walls=() peaks_kib=() cpus=()
+  declare -A walls=() peaks_kib=() cpus=() bytes=()
   for what in "${commands[@]}"; do
     case $what in
       csv | json | ndjson | parquet | arrow) cmd=("$bin" assess "$file" --format "$what") ;;
@@ -210,36 +220,52 @@ for size in "${sizes[@]}"; do
       walls[$what]=unavailable
       continue
     fi
+    if [ "$shape" != "$size" ] && { [ "$what" = duckdb ] || [ "$what" = spark ]; }; then
+      walls[$what]="not run"
+      continue
+    fi
     echo "  $size $what (load average $(cut -d' ' -f1 /proc/loadavg))" >&2
     read -r wall peak cpu status <<< "$(measure "${cmd[@]}")"
     if [ "$status" != 0 ]; then wall="failed($status)"; fi
     walls[$what]=$wall peaks_kib[$what]=$peak cpus[$what]=$cpu
     if [ "$status" = 0 ]; then peaks[$size,$what]=$peak; fi
+    case $what in
+      csv | json | ndjson | parquet | arrow)
+        bytes[$what]=$("${cmd[@]}" 2> /dev/null | wc -c) ;;
+    esac
   done
   for what in "${commands[@]}"; do
     wall=${walls[$what]}
-    if [ "$wall" = unavailable ]; then
-      results+=("$(printf '| %s | %s | %s | %s | %s | unavailable | n/a | n/a | n/a | n/a | n/a |' \
-        "$size" "$((cities * years))" "$mb" "$rows" "$what")")
+    if [ "$wall" = unavailable ] || [ "$wall" = "not run" ]; then
+      results+=("$(printf '| %s | %s | %s | %s | %s | %s | n/a | n/a | n/a | n/a | n/a | n/a | n/a |' \
+        "$size" "$((cities * years))" "$mb" "$rows" "$what" "$wall")")
       continue
     fi
     peak=${peaks_kib[$what]}
-    results+=("$(printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |' \
+    out_mib=n/a out_ratio=n/a
+    if [ -n "${bytes[$what]:-}" ]; then
+      out_mib=$(mib "$(awk -v b="${bytes[$what]}" 'BEGIN { printf "%.9f", b / 1024 }')")
+      out_ratio=$(ratio "${bytes[$what]}" "${bytes[csv]:-0}")
+    fi
+    results+=("$(printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |' \
       "$size" "$((cities * years))" "$mb" "$rows" "$what" "$wall" "$(ratio "$wall" "${walls[csv]}")" \
       "$(ratio "$wall" "${walls[pivot]}")" "$(mib "$peak")" "$(ratio "$peak" "${peaks_kib[csv]}")" \
-      "${cpus[$what]}")")
+      "${cpus[$what]}" "$out_mib" "$out_ratio")")
   done
-  unset walls peaks_kib cpus
+  unset walls peaks_kib cpus bytes
 done
 
 echo
-echo "| size | city-years | file MiB | rows | command | wall s | wall / csv | wall / pivot | peak MiB | peak / csv | cpu s |"
-echo "|---|---|---|---|---|---|---|---|---|---|---|"
+echo "| size | city-years | file MiB | rows | command | wall s | wall / csv | wall / pivot | peak MiB | peak / csv | cpu s | output MiB | output / csv |"
+echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
 printf '%s\n' "${results[@]}"
 
-if [ ${#sizes[@]} -ge 2 ]; then
-  first=${sizes[0]} last=${sizes[-1]}
-  added=$(( ${last%x*} * ${last#*x} - ${first%x*} * ${first#*x} ))
+plain=()
+for size in "${sizes[@]}"; do [ "$size" = "${size%+sources}" ] && plain+=("$size"); done
+first=${plain[0]:-} last=${plain[-1]:-}
+added=0
+[ -n "$first" ] && added=$(( ${last%x*} * ${last#*x} - ${first%x*} * ${first#*x} ))
+if [ "$added" -gt 0 ]; then
   echo
   echo "peak memory growth from $first to $last ($added city-years more):"
   echo "| command | peak $first MiB | peak $last MiB | growth MiB | KiB per city-year | growth / load's |"

@@ -60,6 +60,12 @@ struct GenerateArgs {
     #[arg(long, default_value_t = 0.01)]
     gaps: f64,
 
+    /// Give every row a `unit` (the variable's) and a `source`: a long text, quoted for
+    /// its commas, as a statistics office would cite a value (the wide text column where
+    /// CSV readers differ).
+    #[arg(long)]
+    sources: bool,
+
     /// Write to FILE instead of standard output.
     #[arg(long, short, value_name = "FILE")]
     output: Option<PathBuf>,
@@ -130,7 +136,12 @@ fn generate(catalog: &Catalog, args: &GenerateArgs, out: &mut dyn Write) -> anyh
         .collect();
     let mut rng = fastrand::Rng::with_seed(args.seed);
     let mut rows = 0u64;
-    writeln!(out, "city,year,variable,value")?;
+    let header = if args.sources {
+        "city,year,variable,value,unit,source"
+    } else {
+        "city,year,variable,value"
+    };
+    writeln!(out, "{header}")?;
     for c in 0..args.cities {
         let city = format!("City {:06}", c + 1);
         // Log-uniform population between 5 000 and 2 000 000.
@@ -152,24 +163,38 @@ fn generate(catalog: &Catalog, args: &GenerateArgs, out: &mut dyn Write) -> anyh
                     continue;
                 }
                 let (min, max) = variable.range();
+                write!(out, "{city},{year},{},", variable.id)?;
                 match shape {
                     Shape::YesNo(p) => {
                         let yes = *level < p.max(0.3);
-                        writeln!(out, "{city},{year},{},{}", variable.id, u8::from(yes))?;
+                        write!(out, "{}", u8::from(yes))?;
                     }
                     Shape::Intensive(v) => {
                         let value = (v * level * (0.98 + 0.04 * rng.f64())).clamp(min, max);
-                        writeln!(out, "{city},{year},{},{value:.3}", variable.id)?;
+                        write!(out, "{value:.3}")?;
                     }
                     Shape::Extensive(v) => {
                         let value = (v * scale * growth).clamp(min, max);
                         if variable.kind == Kind::Count {
-                            writeln!(out, "{city},{year},{},{}", variable.id, value.round())?;
+                            write!(out, "{}", value.round())?;
                         } else {
-                            writeln!(out, "{city},{year},{},{value:.2}", variable.id)?;
+                            write!(out, "{value:.2}")?;
                         }
                     }
                 }
+                if args.sources {
+                    write!(
+                        out,
+                        ",{},\"{city} statistical office, {} ({}), annual register \
+                         {year}, table {}, retrieved 15 March {}\"",
+                        variable.unit,
+                        variable.id,
+                        variable.description.replace('"', "'"),
+                        rows % 97 + 1,
+                        year + 1
+                    )?;
+                }
+                writeln!(out)?;
                 rows += 1;
             }
         }
@@ -234,5 +259,37 @@ mod tests {
             let overall = city_year.overall().unwrap();
             assert_eq!((overall.core_computed, overall.advanced_computed), (55, 36));
         }
+    }
+
+    /// `--sources` adds a unit and a quoted source to every row and changes no value.
+    #[test]
+    fn sources_add_a_unit_and_a_source_and_change_no_value() {
+        let catalog = Catalog::embedded();
+        let plain = args(4, 2, 42, 0.01);
+        let mut with = args(4, 2, 42, 0.01);
+        with.sources = true;
+        let (plain, with) = (text(&catalog, &plain), text(&catalog, &with));
+        assert!(with.starts_with("city,year,variable,value,unit,source\n"));
+        let load = |csv: String| {
+            let input = Input::Bytes("gen.csv".into(), csv.into_bytes());
+            dataset::load(
+                &catalog,
+                &[input],
+                Filter::default(),
+                TextOptions::default(),
+            )
+        };
+        let (plain, with) = (load(plain), load(with));
+        assert!(with.problems.is_empty(), "{}", with.problems);
+        let values = |loaded: &dataset::Loaded| {
+            let results = engine::evaluate(&catalog, &loaded.dataset).unwrap();
+            let assessment = Assessment::new(&catalog, &results, None, None);
+            let values: Vec<Vec<Option<f64>>> = assessment
+                .iter()
+                .map(|c| c.outcomes.iter().map(|o| o.value).collect())
+                .collect();
+            values
+        };
+        assert_eq!(values(&plain), values(&with));
     }
 }

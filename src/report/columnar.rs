@@ -1,9 +1,9 @@
-//! Parquet and Arrow IPC: the long result table, one row per city, year and KPI (or KPI
-//! part), with typed columns, for pipelines and for runs too large for text. City-years are
-//! turned into a frame a chunk at a time and written as a row group (Parquet,
-//! Snappy-compressed) or a record batch (Arrow) each, so memory does not grow with the run.
-//! Values are written as computed (CSV rounds them to 6 decimals). It formats the model; it
-//! never computes.
+//! Arrow IPC: the long result table, one row per city, year and KPI (or KPI part), with
+//! typed columns, for pipelines and for runs too large for text (Parquet has the same
+//! columns: [`super::parquet_out`]). City-years are turned into a frame a chunk at a time
+//! and written as a record batch each, so memory does not grow with the run. Values are
+//! written as computed (CSV rounds them to 6 decimals). It formats the model; it never
+//! computes.
 
 use crate::error::WriteError;
 use std::io::Write;
@@ -11,13 +11,12 @@ use std::io::Write;
 use polars::prelude::{Column, CompatLevel, DataFrame, PolarsResult, SchemaExt};
 use polars_arrow::io::ipc::write::default_ipc_fields;
 use polars_io::ipc::{IpcCompression, IpcWriter};
-use polars_io::parquet::write::{ParquetCompression, ParquetWriter};
 use polars_io::SerWriter;
 
 use super::row::{Cell, KpiRow, NAMES};
 use crate::scoring::Assessment;
 
-/// City-years per row group or record batch (about 19 000 rows): two frames of this size
+/// City-years per record batch (about 19 000 rows): two frames of this size
 /// are held at a time, so it bounds the memory the report adds to the run.
 const CHUNK: usize = 128;
 
@@ -104,19 +103,6 @@ fn each_frame(
 ) -> Result<(), WriteError> {
     let make = |rows| Ok(frame(assessment, rows)?);
     super::in_order(assessment.len(), CHUNK, 1, make, |frame| Ok(write(&frame)?))
-}
-
-/// Write the whole assessment as one Parquet file, a row group per chunk of city-years.
-pub fn render_parquet(assessment: &Assessment, out: &mut dyn Write) -> Result<(), WriteError> {
-    let schema = frame(assessment, 0..0)?.schema().clone();
-    // Snappy, Spark's and pyarrow's default codec: about 20 % more bytes than polars'
-    // default zstd, and about 10 % less CPU for the whole run.
-    let mut writer = ParquetWriter::new(out)
-        .with_compression(ParquetCompression::Snappy)
-        .batched(&schema)?;
-    each_frame(assessment, |frame| writer.write_batch(frame))?;
-    writer.finish()?;
-    Ok(())
 }
 
 /// Write the whole assessment as one Arrow IPC file, a record batch per chunk of

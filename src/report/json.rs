@@ -16,12 +16,13 @@ use crate::error::WriteError;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use super::json_write::{record_head, CityYears};
 use super::row::KpiRow;
 use super::{in_chunks, round};
 use crate::diagnostic::Problem;
-use crate::scoring::{
-    Asked, Assessment, CityYearReport, Evidence, Outcome, Reporting, Standing, Summary,
-};
+use crate::scoring::{Asked, Assessment, Evidence, Reporting, Standing, Summary};
+#[cfg(test)]
+use crate::scoring::{CityYearReport, Outcome};
 
 /// The version of the report's schema, in every report: the major number changes when a
 /// field is removed, renamed or changes meaning; the minor when one is added.
@@ -380,6 +381,7 @@ impl<'a> From<&Summary<'a>> for SummaryJson<'a> {
     }
 }
 
+#[cfg(test)]
 fn kpi<'a>(city_year: &CityYearReport<'a>, o: &Outcome<'a>) -> Kpi<'a> {
     Kpi {
         key: o.measure.key.as_str().into(),
@@ -405,12 +407,16 @@ fn kpi<'a>(city_year: &CityYearReport<'a>, o: &Outcome<'a>) -> Kpi<'a> {
     }
 }
 
+#[cfg(test)]
 fn codes<'a>(kpis: Vec<&'a crate::catalog::Kpi>) -> Vec<Cow<'a, str>> {
     kpis.into_iter().map(|k| k.code.as_str().into()).collect()
 }
 
+#[cfg(test)]
 impl<'a> CityYear<'a> {
-    fn from(city_year: &CityYearReport<'a>) -> Self {
+    /// The schema's record of a city-year, as the report writes it ([`super::json_write`]
+    /// writes the same bytes without it; the tests compare the two).
+    pub(super) fn from_report(city_year: &CityYearReport<'a>) -> Self {
         CityYear {
             city: city_year.city.into(),
             year: city_year.year,
@@ -433,10 +439,16 @@ impl<'a> CityYear<'a> {
 }
 
 /// City-years serialised at a time, shared among the threads ([`in_chunks`]). Each chunk's
-/// text (about 100 KB a city-year) is held until it is written, so this bounds the memory
+/// text (100 to 200 KB a city-year) is held until it is written, so this bounds the memory
 /// JSON adds to the run, on any number of cores: about 3 MiB of text, and the chunk being
 /// written.
-const IN_FLIGHT: usize = 32;
+const IN_FLIGHT: usize = 16;
+
+/// About 170 KB a city-year (a run of every KPI with ten years of progress): one
+/// allocation a chunk, not a dozen doublings and copies.
+fn chunk_text(city_years: usize) -> Vec<u8> {
+    Vec::with_capacity(city_years * 192 * 1024)
+}
 
 /// The whole report as one JSON document, one city-year to a line (compact, as machine
 /// output is; `jq .` indents it). City-years are serialised in chunks on several threads
@@ -456,11 +468,11 @@ pub fn render(
     })?;
     write!(out, "{}", head.strip_suffix("]}").unwrap_or(&head))?;
     in_chunks(assessment.len(), IN_FLIGHT, threads, out, |rows| {
-        // About 100 KB a city-year: one allocation, not a dozen doublings and copies.
-        let mut text = Vec::with_capacity(rows.len() * 128 * 1024);
+        let mut text = chunk_text(rows.len());
+        let mut city_years = CityYears::document();
         for i in rows {
             text.extend_from_slice(if i == 0 { b"\n" } else { b",\n" });
-            serde_json::to_writer(&mut text, &CityYear::from(&assessment.city_year(i)))?;
+            city_years.write(&mut text, &assessment.city_year(i))?;
         }
         Ok(text)
     })?;
@@ -475,17 +487,12 @@ pub fn render_lines(
     threads: usize,
     out: &mut dyn Write,
 ) -> Result<(), WriteError> {
+    let head = record_head(&StandingJson::new(assessment.standing(), false))?;
     in_chunks(assessment.len(), IN_FLIGHT, threads, out, |rows| {
-        // About 100 KB a city-year: one allocation, not a dozen doublings and copies.
-        let mut text = Vec::with_capacity(rows.len() * 128 * 1024);
+        let mut text = chunk_text(rows.len());
+        let mut city_years = CityYears::records(&head);
         for i in rows {
-            let city_year = assessment.city_year(i);
-            let record = CityYear {
-                schema_version: Some(SCHEMA_VERSION.into()),
-                standing: Some(StandingJson::new(assessment.standing(), false)),
-                ..CityYear::from(&city_year)
-            };
-            serde_json::to_writer(&mut text, &record)?;
+            city_years.write(&mut text, &assessment.city_year(i))?;
             text.push(b'\n');
         }
         Ok(text)

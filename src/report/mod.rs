@@ -17,9 +17,11 @@ pub mod diff;
 pub mod explain;
 pub mod html;
 pub mod json;
+mod json_write;
 mod markdown;
 pub mod ngsi;
 mod number;
+mod parquet_out;
 mod plain_table;
 pub mod problems;
 pub mod row;
@@ -109,7 +111,7 @@ pub fn render(
         Format::Md => markdown::render(assessment, out),
         Format::Html => html::render(assessment, out),
         Format::Xlsx => xlsx::render(assessment, out),
-        Format::Parquet => columnar::render_parquet(assessment, out),
+        Format::Parquet => parquet_out::render(assessment, style.threads, out),
         Format::Arrow => columnar::render_arrow(assessment, out),
         Format::NgsiLd => ngsi::render(assessment, style.ngsi_form, style.threads, out),
     }
