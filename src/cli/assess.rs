@@ -12,7 +12,7 @@ use citykpi::diagnostic::{exit, plural, Problem, ProblemCode, Problems};
 use citykpi::report::{self, Format, Style};
 use citykpi::scoring::gates::{self, Gate};
 use citykpi::scoring::{Assessment, Standing};
-use citykpi::{engine, plausibility, Error};
+use citykpi::{engine, Error};
 
 use super::args::{self, year_list, AssessArgs};
 use super::output::{check_output, files_read, to_terminal, write_output, Progress};
@@ -115,19 +115,14 @@ pub(super) fn assess(
         .with_verified_only(args.verify.verified_only)
         .with_questions(questions.as_ref())
         .with_years(&years);
-    let mut disagreements = results.problems(catalog);
-    disagreements
-        .0
-        .extend(plausibility::check(catalog, &results).0);
-    if let Some(targets) = &targets {
-        disagreements.0.extend(targets.check_cities(&data).0);
-    }
-    if let Some(verification) = &verification {
-        disagreements.0.extend(verification.check(&data).0);
-    }
-    if let Some(questions) = &questions {
-        disagreements.0.extend(questions.check(&data).0);
-    }
+    let mut disagreements = super::run::disagreements(
+        catalog,
+        &results,
+        &data,
+        targets.as_ref(),
+        verification.as_ref(),
+        questions.as_ref(),
+    );
     disagreements
         .0
         .extend(base_year_problem(&assessment, &data));

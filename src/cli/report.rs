@@ -14,7 +14,7 @@ use citykpi::dataset::{self, Filter, Input};
 use citykpi::diagnostic::{exit, plural};
 use citykpi::report::verification::{self, Format, VerificationReport};
 use citykpi::scoring::{Assessment, Standing};
-use citykpi::{engine, plausibility, Error};
+use citykpi::{engine, Error};
 
 use super::args::{self, names, TextArgs, VerifyArgs, YearSpan};
 use super::output::{check_output, files_read, write_output};
@@ -127,19 +127,14 @@ pub(super) fn run(
         return Err(Error::NoData(why.replace("nothing to assess", "nothing to report")).into());
     }
     let results = engine::evaluate(catalog, &data).context("evaluating the KPI formulas")?;
-    let mut disagreements = results.problems(catalog);
-    disagreements
-        .0
-        .extend(plausibility::check(catalog, &results).0);
-    if let Some(targets) = &targets {
-        disagreements.0.extend(targets.check_cities(&data).0);
-    }
-    if let Some(verification) = &verification {
-        disagreements.0.extend(verification.check(&data).0);
-    }
-    if let Some(questions) = &questions {
-        disagreements.0.extend(questions.check(&data).0);
-    }
+    let disagreements = super::run::disagreements(
+        catalog,
+        &results,
+        &data,
+        targets.as_ref(),
+        verification.as_ref(),
+        questions.as_ref(),
+    );
     print_problems(&disagreements, stderr)?;
     let standing = Standing::new(
         [&problems, &disagreements],

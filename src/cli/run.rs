@@ -251,6 +251,31 @@ pub(super) fn load_verification(
     Ok(Some(verification))
 }
 
+/// What the results and the files beside the data say against it: the formulas' problems,
+/// the plausibility screening, and the cities and years the targets file, the verifier's record
+/// and the questions log name that the data lacks.
+pub(super) fn disagreements(
+    catalog: &Catalog,
+    results: &engine::Results,
+    data: &Dataset,
+    targets: Option<&Targets>,
+    verification: Option<&Verification>,
+    questions: Option<&Questions>,
+) -> Problems {
+    let mut problems = results.problems(catalog);
+    problems.0.extend(plausibility::check(catalog, results).0);
+    problems
+        .0
+        .extend(targets.into_iter().flat_map(|t| t.check_cities(data).0));
+    problems
+        .0
+        .extend(verification.into_iter().flat_map(|v| v.check(data).0));
+    problems
+        .0
+        .extend(questions.into_iter().flat_map(|q| q.check(data).0));
+    problems
+}
+
 /// The questions log, if one is given; its errors stop the run (exit 3, or 1 when it
 /// cannot be read at all).
 pub(super) fn load_questions(
