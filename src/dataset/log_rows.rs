@@ -139,8 +139,19 @@ pub(super) trait LogReader {
     fn problems(&mut self) -> &mut Problems;
     /// Read one row (its line and trimmed cells).
     fn row(&mut self, cells: &[String], line: usize);
-    /// The log, or every problem found.
-    fn finish(self) -> Result<Self::Log, Problems>;
+    /// The log read and the problems found.
+    fn into_parts(self) -> (Self::Log, Problems);
+    /// The log, or every problem found where one is an error.
+    fn finish(self) -> Result<Self::Log, Problems>
+    where
+        Self: Sized,
+    {
+        let (log, problems) = self.into_parts();
+        match problems.has_errors() {
+            true => Err(problems),
+            false => Ok(log),
+        }
+    }
 }
 
 impl LogRows {

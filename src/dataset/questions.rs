@@ -226,11 +226,8 @@ impl LogReader for Reading<'_> {
         &mut self.problems
     }
 
-    fn finish(self) -> Result<Questions, Problems> {
-        match self.problems.has_errors() {
-            true => Err(self.problems),
-            false => Ok(self.questions),
-        }
+    fn into_parts(self) -> (Questions, Problems) {
+        (self.questions, self.problems)
     }
 
     /// One row: kept, or its first problem recorded.

@@ -272,11 +272,8 @@ impl LogReader for Reading<'_> {
         &mut self.problems
     }
 
-    fn finish(self) -> Result<Verification, Problems> {
-        match self.problems.has_errors() {
-            true => Err(self.problems),
-            false => Ok(self.verification),
-        }
+    fn into_parts(self) -> (Verification, Problems) {
+        (self.verification, self.problems)
     }
 
     /// One row: kept, or its first problem recorded.

@@ -265,105 +265,132 @@ fn city_year<'a>(cy: &'a CityYear<'a>) -> CityYearJson<'a> {
         },
         kpis: counts(|s| s.kpis),
         data_points: counts(|s| s.data_points),
-        benchmark: Benchmark {
-            overall: cy.overall().map(|s| score(s, Some(cy.basis))),
-            dimensions: cy
-                .results
-                .iter()
-                .map(|d| score(&d.dimension, Some(d.basis)))
-                .collect(),
-            categories: cy
-                .results
-                .iter()
-                .flat_map(|d| d.categories.iter().map(|(c, _)| score(c, None)))
-                .collect(),
-        },
-        results: cy
+        benchmark: benchmark(cy),
+        results: results(cy),
+        not_reported: not_reported(cy),
+        not_verified: not_verified(cy),
+        all_verified: cy.not_verified.is_empty().then_some(ALL_VERIFIED),
+        next_steps: next_steps(cy),
+        open_questions: open_questions(cy),
+    }
+}
+
+/// Section 4: the overall, dimension and category scores.
+fn benchmark<'a>(cy: &'a CityYear<'a>) -> Benchmark<'a> {
+    Benchmark {
+        overall: cy.overall().map(|s| score(s, Some(cy.basis))),
+        dimensions: cy
             .results
             .iter()
-            .map(|d| DimensionJson {
-                code: d.dimension.code,
-                name: d.dimension.name,
-                categories: d
-                    .categories
-                    .iter()
-                    .map(|(c, rows)| CategoryJson {
-                        code: c.code,
-                        name: c.name,
-                        rows: rows.iter().map(row).collect(),
-                    })
-                    .collect(),
+            .map(|d| score(&d.dimension, Some(d.basis)))
+            .collect(),
+        categories: cy
+            .results
+            .iter()
+            .flat_map(|d| d.categories.iter().map(|(c, _)| score(c, None)))
+            .collect(),
+    }
+}
+
+/// Section 6: each dimension's categories and their rows.
+fn results<'a>(cy: &'a CityYear<'a>) -> Vec<DimensionJson<'a>> {
+    cy.results
+        .iter()
+        .map(|d| DimensionJson {
+            code: d.dimension.code,
+            name: d.dimension.name,
+            categories: d
+                .categories
+                .iter()
+                .map(|(c, rows)| CategoryJson {
+                    code: c.code,
+                    name: c.name,
+                    rows: rows.iter().map(row).collect(),
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+/// Section 7: the KPIs not reported, wholly or in part.
+fn not_reported<'a>(cy: &'a CityYear<'a>) -> Vec<NotReportedJson<'a>> {
+    cy.not_reported
+        .iter()
+        .map(|m| NotReportedJson {
+            code: &m.kpi.code,
+            name: &m.kpi.name,
+            partial: m.is_partial(),
+            missing_parts: m
+                .missing_parts
+                .iter()
+                .map(|p| Part {
+                    key: &p.key,
+                    name: part_name(p),
+                })
+                .collect(),
+            comments: &m.comments,
+        })
+        .collect()
+}
+
+/// Section 8: the KPIs with a reported part not verified.
+fn not_verified<'a>(cy: &'a CityYear<'a>) -> Vec<NotVerifiedJson<'a>> {
+    cy.not_verified
+        .iter()
+        .map(|m| NotVerifiedJson {
+            code: &m.kpi.code,
+            name: &m.kpi.name,
+            parts: m
+                .parts
+                .iter()
+                .map(|p| UnverifiedJson {
+                    key: &p.measure.key,
+                    status: status_text(p.status),
+                    comment: p.comment,
+                    evidence: p.evidence,
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+/// Section 9: the lowest bands and the KPIs not reported.
+fn next_steps<'a>(cy: &'a CityYear<'a>) -> NextSteps<'a> {
+    NextSteps {
+        bands: cy
+            .next_steps
+            .iter()
+            .map(|(band, rows)| StepBand {
+                band: &band.label,
+                points: band.points,
+                rows: rows.iter().map(row).collect(),
             })
             .collect(),
         not_reported: cy
             .not_reported
             .iter()
-            .map(|m| NotReportedJson {
-                code: &m.kpi.code,
+            .map(|m| NextPart {
+                key: &m.kpi.code,
                 name: &m.kpi.name,
                 partial: m.is_partial(),
-                missing_parts: m
-                    .missing_parts
-                    .iter()
-                    .map(|p| Part {
-                        key: &p.key,
-                        name: part_name(p),
-                    })
-                    .collect(),
-                comments: &m.comments,
             })
             .collect(),
-        not_verified: cy
-            .not_verified
-            .iter()
-            .map(|m| NotVerifiedJson {
-                code: &m.kpi.code,
-                name: &m.kpi.name,
-                parts: m
-                    .parts
-                    .iter()
-                    .map(|p| UnverifiedJson {
-                        key: &p.measure.key,
-                        status: status_text(p.status),
-                        comment: p.comment,
-                        evidence: p.evidence,
-                    })
-                    .collect(),
-            })
-            .collect(),
-        all_verified: cy.not_verified.is_empty().then_some(ALL_VERIFIED),
-        next_steps: NextSteps {
-            bands: cy
-                .next_steps
-                .iter()
-                .map(|(band, rows)| StepBand {
-                    band: &band.label,
-                    points: band.points,
-                    rows: rows.iter().map(row).collect(),
-                })
-                .collect(),
-            not_reported: cy
-                .not_reported
-                .iter()
-                .map(|m| NextPart {
-                    key: &m.kpi.code,
-                    name: &m.kpi.name,
-                    partial: m.is_partial(),
-                })
-                .collect(),
-        },
-        open_questions: cy.report.questions.as_ref().map(|_| {
-            (cy.report.open_questions())
-                .map(|a| OpenQuestion {
-                    kpi: &a.question.kpi,
-                    question: &a.question.question,
-                    asked: a.question.asked.as_deref(),
-                    file: a.file,
-                    line: a.question.line,
-                })
-                .collect()
-        }),
     }
+}
+
+/// The open questions to the city, with a questions log.
+fn open_questions<'a>(cy: &'a CityYear<'a>) -> Option<Vec<OpenQuestion<'a>>> {
+    cy.report.questions.as_ref().map(|_| {
+        (cy.report.open_questions())
+            .map(|a| OpenQuestion {
+                kpi: &a.question.kpi,
+                question: &a.question.question,
+                asked: a.question.asked.as_deref(),
+                file: a.file,
+                line: a.question.line,
+            })
+            .collect()
+    })
 }
 
 fn score<'a>(s: &'a Summary<'a>, basis: Option<Basis>) -> Score<'a> {
