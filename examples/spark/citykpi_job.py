@@ -12,7 +12,7 @@ which must be the name given to `export-sql --table` (default: observations).
 
 The script's statements (each ends with ';' at the end of a line) are run in order: they
 create the temporary views citykpi_kpis and, with --include-scoring, citykpi_rollups; the
-last one selects the KPI rows in catalogue order. The job writes that long KPI table to
+last one selects the KPI rows (in no set order). The job writes that long KPI table to
 --output and, with --rollups, the view citykpi_rollups, both as Parquet partitioned by year,
 replacing what was there. --sql may be a local file or any path Spark reads (s3a://, hdfs://).
 It needs nothing but PySpark (3.4 or later).

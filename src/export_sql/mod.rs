@@ -108,7 +108,16 @@ impl Dialect {
                     .iter()
                     .map(|&c| format!("\\x{{{:x}}}", u32::from(c)))
                     .collect();
-                format!("regexp_replace({text}, '^[{class}]+|[{class}]+$', '', 'g')")
+                // Most text has no white space at either end: the first and last
+                // characters' codes tell, and only text that has some runs the expression.
+                let codes: Vec<String> = WHITE_SPACE
+                    .iter()
+                    .map(|&c| u32::from(c).to_string())
+                    .collect();
+                let codes = codes.join(", ");
+                format!(
+                    "CASE WHEN ord({text}) IN ({codes}) OR ord(({text})[-1]) IN ({codes}) THEN regexp_replace({text}, '^[{class}]+|[{class}]+$', '', 'g') ELSE {text} END"
+                )
             }
             Dialect::Spark => {
                 let escaped: String = WHITE_SPACE
@@ -286,10 +295,7 @@ pub fn write(catalog: &Catalog, options: &Options, out: &mut dyn Write) -> Resul
         .copied()
         .collect::<Vec<_>>()
         .join(", ");
-    let _ = writeln!(
-        sql,
-        "\nSELECT {columns}\nFROM {KPIS_VIEW}\nORDER BY city, year, position;"
-    );
+    let _ = writeln!(sql, "\nSELECT {columns}\nFROM {KPIS_VIEW};");
     out.write_all(sql.as_bytes())?;
     Ok(())
 }
@@ -353,7 +359,7 @@ fn header(sql: &mut String, options: &Options) {
     );
     let _ = writeln!(
         sql,
-        "-- Statements end with ';' at the end of a line; the last one selects the KPI rows."
+        "-- Statements end with ';' at the end of a line; the last one selects the KPI rows, in no set order\n-- (ORDER BY city, year, position gives citykpi's: sorting is left to who needs it, as it costs memory)."
     );
 }
 

@@ -26,7 +26,7 @@ What it does, in a fresh temporary folder:
     - every KPI row, keyed by city, year, code and part: value, target and achievement to
       1e-9 relative (1e-12 absolute); status, target_origin, points, band, name, tier,
       dimension, subdimension, category, unit, direction and target_source exactly (a NULL
-      text equals an empty one, as in CSV); the order of KPIs within a city-year;
+      text equals an empty one, as in CSV); the order of KPIs within a city-year by position;
     - every roll-up, keyed by city, year, level and code: name, band, core/advanced
       defined/computed, scored, points and max_points exactly; score and mean_achievement
       within 0.005 (the JSON rounds them to 2 decimals);
@@ -441,10 +441,11 @@ def main():
         finally:
             print(f"the SQL ran in {time.monotonic() - ran:.1f} s")
 
-        # Order: KPIs within each city-year in catalogue order, as assess lists them.
-        if not args.job:  # the job's Parquet output is partitioned, not ordered
+        # Order: the last statement's rows come in no set order; ordered by position, the KPIs
+        # of each city-year are in catalogue order, as assess lists them.
+        if not args.job:  # the job writes no position
             seen = {}
-            for r in kpi_rows:
+            for r in engine.rows("SELECT city, year, code, part FROM citykpi_kpis ORDER BY city, year, position"):
                 seen.setdefault((r["city"], int(r["year"])), []).append((r["code"], text(r["part"])))
             for city_year, listed in order.items():
                 if city_year in seen:
