@@ -29,7 +29,7 @@
 #   duckdb    python3 bench/sql_run.py duckdb: DuckDB reading the CSV as the view `observations`
 #             and running the SQL of `citykpi export-sql --dialect duckdb --include-scoring
 #             --no-unit-column` (the generated files have no unit column), its result copied as CSV
-#             (memory: DuckDB's default limit, or $DUCKDB_MEMORY_LIMIT)
+#             (DuckDB's memory_limit: the file's size, at least 256 MB, or $DUCKDB_MEMORY_LIMIT)
 #   spark     python3 bench/sql_run.py spark: the same in local Spark (PySpark, local[*]), the
 #             SQL of `citykpi export-sql --dialect spark --include-scoring --no-unit-column`, its result
 #             written with format noop

@@ -108,15 +108,13 @@ impl Dialect {
                     .iter()
                     .map(|&c| format!("\\x{{{:x}}}", u32::from(c)))
                     .collect();
-                // Most text has no white space at either end: the first and last
-                // characters' codes tell, and only text that has some runs the expression.
-                let codes: Vec<String> = WHITE_SPACE
-                    .iter()
-                    .map(|&c| u32::from(c).to_string())
-                    .collect();
-                let codes = codes.join(", ");
+                // Most text starts and ends with a printable ASCII character, which no white
+                // space is (all are below `!` or above `~`): only the rest runs the expression.
+                let printable = |c: &str| format!("ord({c}) BETWEEN 33 AND 126");
                 format!(
-                    "CASE WHEN ord({text}) IN ({codes}) OR ord(({text})[-1]) IN ({codes}) THEN regexp_replace({text}, '^[{class}]+|[{class}]+$', '', 'g') ELSE {text} END"
+                    "CASE WHEN {} AND {} THEN {text} ELSE regexp_replace({text}, '^[{class}]+|[{class}]+$', '', 'g') END",
+                    printable(text),
+                    printable(&format!("({text})[-1]"))
                 )
             }
             Dialect::Spark => {

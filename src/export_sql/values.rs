@@ -300,29 +300,28 @@ pub(super) fn wide(sql: &mut String, catalog: &Catalog, options: &Options) {
     let d = options.dialect;
     let q = |c: &str| d.quote(c);
     let slots = slots(catalog);
-    let _ = writeln!(sql, "agreed AS (");
-    let _ = writeln!(
-        sql,
-        "  SELECT city, year, slot, CASE WHEN MIN(v) = MAX(v) THEN MAX(v) END AS v"
-    );
-    let _ = writeln!(sql, "  FROM long_input\n  GROUP BY city, year, slot\n),");
-    let _ = writeln!(sql, "given AS (");
-    let _ = writeln!(sql, "  SELECT city, year");
-    for (i, slot) in slots.iter().enumerate() {
-        let value = match d {
-            // DuckDB: each city-year's slots as one map (a row of a variable it does not
-            // know, slot 0), looked up per column: a CASE per slot over every row took
-            // longer than the whole of the rest.
-            Dialect::Duckdb => format!("map_extract_value(m, {})", i + 1),
-            Dialect::Spark | Dialect::Ansi => format!("MAX(CASE WHEN slot = {} THEN v END)", i + 1),
-        };
-        let _ = writeln!(sql, "    , {value} AS {}", q(&slot.column));
+    match d {
+        Dialect::Duckdb => duckdb_given(sql, &slots, d),
+        Dialect::Spark | Dialect::Ansi => {
+            let _ = writeln!(sql, "agreed AS (");
+            let _ = writeln!(
+                sql,
+                "  SELECT city, year, slot, CASE WHEN MIN(v) = MAX(v) THEN MAX(v) END AS v"
+            );
+            let _ = writeln!(sql, "  FROM long_input\n  GROUP BY city, year, slot\n),");
+            let _ = writeln!(sql, "given AS (");
+            let _ = writeln!(sql, "  SELECT city, year");
+            for (i, slot) in slots.iter().enumerate() {
+                let _ = writeln!(
+                    sql,
+                    "    , MAX(CASE WHEN slot = {} THEN v END) AS {}",
+                    i + 1,
+                    d.quote(&slot.column)
+                );
+            }
+            let _ = writeln!(sql, "  FROM agreed\n  GROUP BY city, year\n),");
+        }
     }
-    let from = match d {
-        Dialect::Duckdb => "(\n    SELECT city, year, map(list(COALESCE(slot, 0)), list(v)) AS m\n    FROM agreed\n    GROUP BY city, year\n  ) AS g",
-        Dialect::Spark | Dialect::Ansi => "agreed\n  GROUP BY city, year",
-    };
-    let _ = writeln!(sql, "  FROM {from}\n),");
     let _ = writeln!(sql, "wide AS (");
     let _ = writeln!(sql, "  SELECT city, year");
     let cell = |slot: &Slot| checked(&q(&slot.column), slot.range, d);
@@ -341,6 +340,43 @@ pub(super) fn wide(sql: &mut String, catalog: &Catalog, options: &Options) {
     }
     let _ = writeln!(sql, "  FROM given");
     let _ = write!(sql, ")");
+}
+
+/// DuckDB's `given`: one aggregation by city and year gathers each row's slot and value
+/// (slot 0 for a variable it does not know) into a map, looked up once per column. Where a
+/// slot is given more than once, its value is the one figure given (however often), none
+/// where the figures differ: the rows of one slot gathered by a lambda (DuckDB 1.3 or later),
+/// only in such a city-year. An aggregation by city, year and slot first, or a `CASE` per
+/// slot over every row, each took longer than all the rest together, and the first held a
+/// group per row in memory.
+fn duckdb_given(sql: &mut String, slots: &[Slot], d: Dialect) {
+    let _ = writeln!(sql, "given AS (");
+    let _ = writeln!(sql, "  SELECT city, year");
+    for (i, slot) in slots.iter().enumerate() {
+        let _ = writeln!(
+            sql,
+            "    , map_extract_value(m, {}) AS {}",
+            i + 1,
+            d.quote(&slot.column)
+        );
+    }
+    let figures = "list_transform(list_filter(e, lambda x: x.k = k), lambda x: x.v)";
+    let _ = writeln!(
+        sql,
+        "  FROM (
+    SELECT city, year, CASE WHEN len(e) = len(k) THEN map_from_entries(e) ELSE map_from_entries(list_transform(k,
+      lambda k: {{'k': k, 'v': CASE WHEN list_min({figures}) = list_max({figures}) THEN list_max({figures}) END}})) END AS m
+    FROM (
+      SELECT city, year, e, list_distinct(list_transform(e, lambda x: x.k)) AS k
+      FROM (
+        SELECT city, year, list({{'k': COALESCE(slot, 0), 'v': v}}) AS e
+        FROM long_input
+        GROUP BY city, year
+      ) AS l
+    ) AS l
+  ) AS g
+),"
+    );
 }
 
 #[cfg(test)]
