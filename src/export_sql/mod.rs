@@ -420,52 +420,54 @@ fn kpis_view(sql: &mut String, catalog: &Catalog, options: &Options) -> Result<(
     Ok(())
 }
 
-/// Every measure with what the report shows of it and what scoring needs.
+/// Every measure with what the report shows of it and what scoring needs, as one table of
+/// literal rows (a `UNION ALL` of a `SELECT` per measure was a partition and a task per
+/// measure in Spark, and longer to plan).
 fn catalogue(sql: &mut String, catalog: &Catalog, d: Dialect) {
-    let _ = writeln!(sql, "catalogue AS (");
-    for (i, (kpi, m)) in catalog.measures().enumerate() {
-        let name = match &m.part_name {
-            Some(part) => format!("{}: {part}", kpi.name),
-            None => kpi.name.clone(),
-        };
-        let default_target = if m.is_yes_no() { Some(1.0) } else { m.target };
-        let scored = m.scorable && m.direction != Direction::None;
-        let direction: &str = m.direction.into();
-        let tier: &str = kpi.tier.into();
-        let row = [
-            format!("{} AS position", i + 1),
-            format!("{} AS code", string(&kpi.code)),
-            format!("{} AS part", optional_string(m.part.as_deref(), d)),
-            format!("{} AS name", string(&name)),
-            format!("{} AS tier", string(tier)),
-            format!("{} AS dimension", string(&kpi.dimension)),
-            format!("{} AS subdimension", string(&kpi.subdimension_code())),
-            format!("{} AS category", string(&kpi.category_code())),
-            format!("{} AS unit", string(&m.unit)),
-            format!("{} AS direction", string(direction)),
-            format!("{} AS default_target", optional_float(default_target, d)),
-            format!(
-                "{} AS default_target_source",
-                optional_string(m.target_source.as_deref().filter(|_| !m.is_yes_no()), d)
-            ),
-            format!(
-                "{} AS default_origin",
-                optional_string(
-                    default_target.map(|_| match m.is_yes_no() || m.target_source.is_some() {
-                        true => "default",
-                        false => "default (citykpi's choice)",
-                    }),
-                    d
-                )
-            ),
-            format!("{} AS reference", optional_float(m.reference, d)),
-            format!("{} AS scorable", i32::from(scored)),
-            format!("{} AS yes_no", i32::from(m.is_yes_no())),
-        ];
-        let union = if i == 0 { "  " } else { "  UNION ALL " };
-        let _ = writeln!(sql, "{union}SELECT {}", row.join(", "));
-    }
-    let _ = writeln!(sql, "),");
+    let rows: Vec<String> = catalog
+        .measures()
+        .enumerate()
+        .map(|(i, (kpi, m))| {
+            let name = match &m.part_name {
+                Some(part) => format!("{}: {part}", kpi.name),
+                None => kpi.name.clone(),
+            };
+            let default_target = if m.is_yes_no() { Some(1.0) } else { m.target };
+            let scored = m.scorable && m.direction != Direction::None;
+            let direction: &str = m.direction.into();
+            let tier: &str = kpi.tier.into();
+            let origin = default_target.map(|_| match m.is_yes_no() || m.target_source.is_some() {
+                true => "default",
+                false => "default (citykpi's choice)",
+            });
+            let row = [
+                (i + 1).to_string(),
+                string(&kpi.code),
+                optional_string(m.part.as_deref(), d),
+                string(&name),
+                string(tier),
+                string(&kpi.dimension),
+                string(&kpi.subdimension_code()),
+                string(&kpi.category_code()),
+                string(&m.unit),
+                string(direction),
+                optional_float(default_target, d),
+                optional_string(m.target_source.as_deref().filter(|_| !m.is_yes_no()), d),
+                optional_string(origin, d),
+                optional_float(m.reference, d),
+                i32::from(scored).to_string(),
+                i32::from(m.is_yes_no()).to_string(),
+            ];
+            format!("({})", row.join(", "))
+        })
+        .collect();
+    let columns = "position, code, part, name, tier, dimension, subdimension, category, unit, \
+        direction, default_target, default_target_source, default_origin, reference, scorable, yes_no";
+    let _ = writeln!(
+        sql,
+        "catalogue AS (\n  {}\n),",
+        values::table(&rows, columns, d)
+    );
 }
 
 #[cfg(test)]

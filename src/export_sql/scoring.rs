@@ -7,7 +7,8 @@
 use std::fmt::Write as _;
 
 use super::{
-    optional_string, spread, string, Dialect, ExportError, Options, KPIS_VIEW, ROLLUPS_VIEW,
+    optional_string, spread, string, values::table, Dialect, ExportError, Options, KPIS_VIEW,
+    ROLLUPS_VIEW,
 };
 use crate::catalog::{Catalog, Scheme};
 
@@ -44,31 +45,25 @@ fn targets_given(sql: &mut String, catalog: &Catalog, options: &Options) -> bool
                 r.line,
                 if r.city.is_some() { " (city)" } else { "" }
             );
-            [
-                format!(
-                    "{} AS city_key",
-                    optional_string(r.city.as_ref().map(|c| c.to_lowercase()).as_deref(), d)
-                ),
-                format!("{} AS position", r.measure + 1),
-                format!("{} AS target", d.float(r.value)),
-                format!(
-                    "{} AS target_source",
-                    optional_string(r.source.as_deref(), d)
-                ),
-                format!("{} AS target_origin", string(&origin)),
-            ]
-            .join(", ")
+            let row = [
+                optional_string(r.city.as_ref().map(|c| c.to_lowercase()).as_deref(), d),
+                (r.measure + 1).to_string(),
+                d.float(r.value),
+                optional_string(r.source.as_deref(), d),
+                string(&origin),
+            ];
+            format!("({})", row.join(", "))
         })
         .collect();
     if rows.is_empty() {
         return false;
     }
-    let _ = writeln!(sql, "targets_given AS (");
-    for (i, row) in rows.iter().enumerate() {
-        let union = if i == 0 { "  " } else { "  UNION ALL " };
-        let _ = writeln!(sql, "{union}SELECT {row}");
-    }
-    let _ = writeln!(sql, "),");
+    let columns = "city_key, position, target, target_source, target_origin";
+    let _ = writeln!(
+        sql,
+        "targets_given AS (\n  {}\n),",
+        table(&rows, columns, d)
+    );
     true
 }
 
@@ -225,7 +220,7 @@ pub(super) fn rollups_view(sql: &mut String, catalog: &Catalog, d: Dialect) {
   GROUP BY city, year, level, code
 ),"
     );
-    let _ = writeln!(sql, "groups AS (");
+
     let groups = std::iter::once(("overall", "ALL", "Overall"))
         .chain(
             tax.dimensions
@@ -242,18 +237,23 @@ pub(super) fn rollups_view(sql: &mut String, catalog: &Catalog, d: Dialect) {
                 .iter()
                 .map(|g| ("category", g.code.as_str(), g.name.as_str())),
         );
-    for (i, (level, code, name)) in groups.enumerate() {
-        let union = if i == 0 { "  " } else { "  UNION ALL " };
-        let _ = writeln!(
-            sql,
-            "{union}SELECT {} AS level, {} AS code, {} AS name, {} AS position",
-            string(level),
-            string(code),
-            string(name),
-            i + 1
-        );
-    }
-    let _ = writeln!(sql, "),");
+    let rows: Vec<String> = groups
+        .enumerate()
+        .map(|(i, (level, code, name))| {
+            format!(
+                "({}, {}, {}, {})",
+                string(level),
+                string(code),
+                string(name),
+                i + 1
+            )
+        })
+        .collect();
+    let _ = writeln!(
+        sql,
+        "groups AS (\n  {}\n),",
+        table(&rows, "level, code, name, position", d)
+    );
     let score = format!(
         "CASE WHEN t.scored > 0 THEN {} * t.points / ({max} * t.scored) END",
         d.float(100.0)

@@ -111,7 +111,7 @@ fn list(words: &[&str]) -> String {
 }
 
 /// A small table of literal rows with the columns named, as a query.
-fn table(rows: &[String], columns: &str, d: Dialect) -> String {
+pub(super) fn table(rows: &[String], columns: &str, d: Dialect) -> String {
     let rows = rows.join(",\n    ");
     match d {
         Dialect::Spark => format!("SELECT * FROM VALUES\n    {rows}\n    AS t({columns})"),
