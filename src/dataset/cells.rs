@@ -386,23 +386,18 @@ impl<'a> Loader<'a> {
         if source.is_empty() {
             return 0;
         }
-        if let Some((last, id)) = &self.last_source {
-            if last == source {
-                return *id;
+        if let Some(id) = self.last_source {
+            if self.sources[id as usize - 1] == source {
+                return id;
             }
         }
-        let id = self.intern_source(source);
-        self.last_source = Some((source.to_string(), id));
-        id
-    }
-
-    fn intern_source(&mut self, source: &str) -> u32 {
-        if let Some(&id) = self.source_of.get(source) {
-            return id;
-        }
-        let id = self.out.dataset.source_names.len() as u32;
-        self.out.dataset.source_names.push(source.to_string());
-        self.source_of.insert(source.to_string(), id);
+        // Each text is held once (a file may give a different source on every row).
+        let index = match self.sources.get_index_of(source) {
+            Some(index) => index,
+            None => self.sources.insert_full(source.to_string()).0,
+        };
+        let id = index as u32 + 1;
+        self.last_source = Some(id);
         id
     }
 
@@ -452,6 +447,8 @@ impl<'a> Loader<'a> {
     }
 
     pub(super) fn finish(mut self) -> Loaded {
+        let sources = std::mem::take(&mut self.sources);
+        self.out.dataset.source_names.extend(sources);
         self.check_parts();
         self.check_currencies();
         let data = &mut self.out.dataset;

@@ -72,9 +72,12 @@ pub struct Loader<'a> {
     /// For each field, what its cells may hold.
     pub(super) rules: Vec<Rule>,
     pub(super) last_row: Option<(String, i32, usize)>,
-    pub(super) last_source: Option<(String, u32)>,
+    /// The id of the last source read: rows of one source often come together.
+    pub(super) last_source: Option<u32>,
     pub(super) row_of: HashMap<(String, i32), usize>,
-    pub(super) source_of: HashMap<String, u32>,
+    /// Every source text read, once, at its id - 1 (0 is no source); they become the
+    /// dataset's `source_names`.
+    pub(super) sources: polars::prelude::PlIndexSet<String>,
     pub(super) notes_of: HashMap<Vec<(String, String)>, u32>,
     /// How many problems of one code a file lists.
     pub(super) listed: usize,
@@ -127,7 +130,7 @@ impl<'a> Loader<'a> {
             bytes_before: 0,
             known,
             row_of: HashMap::new(),
-            source_of: HashMap::new(),
+            sources: Default::default(),
             notes_of: HashMap::new(),
             listed: LISTED,
             also_read: None,
