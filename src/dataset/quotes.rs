@@ -68,6 +68,8 @@ impl QuoteScan {
         }
         let d = self.delimiter;
         let mut i = 0;
+        // `self.line` counts the line breaks before `counted`: each byte is counted once.
+        let mut counted = 0;
         while i < bytes.len() {
             match self.state {
                 State::Quoted => match memchr::memchr(b'"', &bytes[i..]) {
@@ -84,7 +86,8 @@ impl QuoteScan {
                         (_, b' ' | b'\t') => State::Closed,
                         (_, b) if b == d || b == b'\n' => State::Field,
                         _ => {
-                            self.found(bytes, i, QuoteFault::ClosedMidField);
+                            self.count_to(bytes, &mut counted, i);
+                            self.fault = Some((self.line, QuoteFault::ClosedMidField));
                             return;
                         }
                     };
@@ -96,7 +99,8 @@ impl QuoteScan {
                         let before = if j == 0 { self.prev } else { bytes[j - 1] };
                         if before == d || before == b'\n' {
                             self.state = State::Quoted;
-                            self.opened = self.line_at(bytes, j);
+                            self.count_to(bytes, &mut counted, j);
+                            self.opened = self.line;
                         }
                         i = j + 1;
                     }
@@ -105,7 +109,7 @@ impl QuoteScan {
             }
         }
         self.prev = bytes[bytes.len() - 1];
-        self.line += memchr::memchr_iter(b'\n', bytes).count();
+        self.count_to(bytes, &mut counted, bytes.len());
     }
 
     /// The text has ended: a quoted field still open on the last line was never closed (one
@@ -116,12 +120,10 @@ impl QuoteScan {
         }
     }
 
-    fn line_at(&self, bytes: &[u8], at: usize) -> usize {
-        self.line + memchr::memchr_iter(b'\n', &bytes[..at]).count()
-    }
-
-    fn found(&mut self, bytes: &[u8], at: usize, fault: QuoteFault) {
-        self.fault = Some((self.line_at(bytes, at), fault));
+    /// Count the line breaks of `bytes[*counted..to]` into `self.line`.
+    fn count_to(&mut self, bytes: &[u8], counted: &mut usize, to: usize) {
+        self.line += memchr::memchr_iter(b'\n', &bytes[*counted..to]).count();
+        *counted = to;
     }
 }
 
