@@ -201,7 +201,7 @@ for size in "${sizes[@]}"; do
     "$gen" --cities "$cities" --years "$years" --seed 42 "${extra[@]}" --output "$file.tmp" 2> /dev/null || { rm -f "$file.tmp"; need "$gen failed"; }
     mv "$file.tmp" "$file"
   fi
-  mb=$(awk -v b="$(stat -c %s "$file")" 'BEGIN { printf "%.1f", b / 1024 / 1024 }')
+  mb=$(awk -v b="$(stat -L -c %s "$file")" 'BEGIN { printf "%.1f", b / 1024 / 1024 }')
   rows=$(( $(wc -l < "$file") - 1 ))
   commands=(csv json ndjson parquet arrow read pivot pl-assess duckdb spark import load)
   declare -A walls=() peaks_kib=() cpus=() bytes=()
