@@ -343,19 +343,26 @@ pub(super) fn wide(sql: &mut String, catalog: &Catalog, options: &Options) {
 }
 
 /// DuckDB's `given`: one aggregation by city and year gathers each row's slot and value
-/// (slot 0 for a variable it does not know) into a map, looked up once per column. Where a
-/// slot is given more than once, its value is the one figure given (however often), none
-/// where the figures differ: the rows of one slot gathered by a lambda (DuckDB 1.3 or later),
-/// only in such a city-year. An aggregation by city, year and slot first, or a `CASE` per
-/// slot over every row, each took longer than all the rest together, and the first held a
-/// group per row in memory.
+/// (slot 0 for a variable it does not know), made into two maps, the variables' and the KPIs'
+/// reported directly (nearly always empty), each looked up once per column (a lookup reads its
+/// map entry by entry). Where a slot is given more than once, its value is the one figure given
+/// (however often), none where the figures differ: the rows of one slot gathered by a lambda
+/// (DuckDB 1.3 or later), only in such a city-year. An aggregation by city, year and slot
+/// first, or a `CASE` per slot over every row, each took longer than all the rest together,
+/// and the first held a group per row in memory.
 fn duckdb_given(sql: &mut String, slots: &[Slot], d: Dialect) {
+    let variables = slots.iter().filter(|s| s.variable.is_some()).count();
     let _ = writeln!(sql, "given AS (");
     let _ = writeln!(sql, "  SELECT city, year");
     for (i, slot) in slots.iter().enumerate() {
+        let map = if i < variables {
+            "variables"
+        } else {
+            "reported"
+        };
         let _ = writeln!(
             sql,
-            "    , map_extract_value(m, {}) AS {}",
+            "    , map_extract_value({map}, {}) AS {}",
             i + 1,
             d.quote(&slot.column)
         );
@@ -364,14 +371,18 @@ fn duckdb_given(sql: &mut String, slots: &[Slot], d: Dialect) {
     let _ = writeln!(
         sql,
         "  FROM (
-    SELECT city, year, CASE WHEN len(e) = len(k) THEN map_from_entries(e) ELSE map_from_entries(list_transform(k,
-      lambda k: {{'k': k, 'v': CASE WHEN list_min({figures}) = list_max({figures}) THEN list_max({figures}) END}})) END AS m
+    SELECT city, year, map_from_entries(list_filter(s, lambda x: x.k <= {variables})) AS variables,
+      map_from_entries(list_filter(s, lambda x: x.k > {variables})) AS reported
     FROM (
-      SELECT city, year, e, list_distinct(list_transform(e, lambda x: x.k)) AS k
+      SELECT city, year, CASE WHEN len(e) = len(k) THEN e ELSE list_transform(k,
+        lambda k: {{'k': k, 'v': CASE WHEN list_min({figures}) = list_max({figures}) THEN list_max({figures}) END}}) END AS s
       FROM (
-        SELECT city, year, list({{'k': COALESCE(slot, 0), 'v': v}}) AS e
-        FROM long_input
-        GROUP BY city, year
+        SELECT city, year, e, list_distinct(list_transform(e, lambda x: x.k)) AS k
+        FROM (
+          SELECT city, year, list({{'k': COALESCE(slot, 0), 'v': v}}) AS e
+          FROM long_input
+          GROUP BY city, year
+        ) AS l
       ) AS l
     ) AS l
   ) AS g
