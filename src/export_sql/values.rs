@@ -6,9 +6,11 @@
 //! The work per row is done once: each cell trimmed once, the variable looked up in a small
 //! table of the wide row's columns (its slot, and how its text is read), the value read only
 //! as that slot reads it (the plain number pattern and cast first, the grouped one only where
-//! that fails), the unit looked up in a small table of factors. Then one aggregation by city,
-//! year and slot keeps a value given once (or repeated with the same figure), and one by city
-//! and year pivots the slots into the wide row.
+//! that fails), the unit looked up in a small table of factors. Then a value given once (or
+//! repeated with the same figure) is kept and the slots pivoted into the wide row: in DuckDB by
+//! one aggregation by city and year into maps; in Spark and standard SQL by one aggregation by
+//! city, year and slot, then one by city and year (Spark does both in the partitions of one
+//! shuffle).
 
 use std::fmt::Write as _;
 
