@@ -2,10 +2,10 @@
 
     python3 bench/sql_run.py duckdb|spark DATA.csv KPIS.sql [TABLE]
 
-Reads DATA.csv (city, year, variable, value; values as text, as the script reads them) as the table TABLE (default
-`observations`), runs the SQL and writes the result of its last statement nowhere: DuckDB
-copies it to /dev/null as CSV, Spark writes it with the `noop` format (every row computed,
-nothing stored). The SQL may be one query or a script of statements, each ending with `;`
+Reads DATA.csv (city, year, variable, value; values as text, as the script reads them) as the
+table TABLE (default `observations`), runs the SQL and writes the result of its last statement
+nowhere: DuckDB copies it to /dev/null as CSV, Spark writes it with the `noop` format (every row
+computed, nothing stored). The SQL may be one query or a script of statements, each ending with `;`
 at the end of a line (views first, a query last): every statement runs in order and the
 last one's rows are the result. Spark runs locally on every core (`local[*]`).
 

@@ -420,9 +420,7 @@ fn kpis_view(sql: &mut String, catalog: &Catalog, options: &Options) -> Result<(
     Ok(())
 }
 
-/// Every measure with what the report shows of it and what scoring needs, as one table of
-/// literal rows (a `UNION ALL` of a `SELECT` per measure was a partition and a task per
-/// measure in Spark, and longer to plan).
+/// Every measure with what the report shows of it and what scoring needs.
 fn catalogue(sql: &mut String, catalog: &Catalog, d: Dialect) {
     let rows: Vec<String> = catalog
         .measures()
@@ -463,11 +461,7 @@ fn catalogue(sql: &mut String, catalog: &Catalog, d: Dialect) {
         .collect();
     let columns = "position, code, part, name, tier, dimension, subdimension, category, unit, \
         direction, default_target, default_target_source, default_origin, reference, scorable, yes_no";
-    let _ = writeln!(
-        sql,
-        "catalogue AS (\n  {}\n),",
-        values::table(&rows, columns, d)
-    );
+    values::literal_cte(sql, "catalogue", &rows, columns, d);
 }
 
 #[cfg(test)]

@@ -7,7 +7,7 @@
 use std::fmt::Write as _;
 
 use super::{
-    optional_string, spread, string, values::table, Dialect, ExportError, Options, KPIS_VIEW,
+    optional_string, spread, string, values::literal_cte, Dialect, ExportError, Options, KPIS_VIEW,
     ROLLUPS_VIEW,
 };
 use crate::catalog::{Catalog, Scheme};
@@ -59,11 +59,7 @@ fn targets_given(sql: &mut String, catalog: &Catalog, options: &Options) -> bool
         return false;
     }
     let columns = "city_key, position, target, target_source, target_origin";
-    let _ = writeln!(
-        sql,
-        "targets_given AS (\n  {}\n),",
-        table(&rows, columns, d)
-    );
+    literal_cte(sql, "targets_given", &rows, columns, d);
     true
 }
 
@@ -166,7 +162,6 @@ achieved AS (
 pub(super) fn rollups_view(sql: &mut String, catalog: &Catalog, d: Dialect) {
     let scheme = &catalog.scheme;
     let max = scheme.max_points();
-    let tax = &catalog.taxonomy;
     let _ = writeln!(sql, "\n{}", d.view(ROLLUPS_VIEW));
     let _ = writeln!(
         sql,
@@ -221,38 +216,12 @@ pub(super) fn rollups_view(sql: &mut String, catalog: &Catalog, d: Dialect) {
 ),"
     );
 
-    let groups = std::iter::once(("overall", "ALL", "Overall"))
-        .chain(
-            tax.dimensions
-                .iter()
-                .map(|g| ("dimension", g.code.as_str(), g.name.as_str())),
-        )
-        .chain(
-            tax.subdimensions
-                .iter()
-                .map(|g| ("subdimension", g.code.as_str(), g.name.as_str())),
-        )
-        .chain(
-            tax.categories
-                .iter()
-                .map(|g| ("category", g.code.as_str(), g.name.as_str())),
-        );
-    let rows: Vec<String> = groups
-        .enumerate()
-        .map(|(i, (level, code, name))| {
-            format!(
-                "({}, {}, {}, {})",
-                string(level),
-                string(code),
-                string(name),
-                i + 1
-            )
-        })
-        .collect();
-    let _ = writeln!(
+    literal_cte(
         sql,
-        "groups AS (\n  {}\n),",
-        table(&rows, "level, code, name, position", d)
+        "groups",
+        &groups(catalog),
+        "level, code, name, position",
+        d,
     );
     let score = format!(
         "CASE WHEN t.scored > 0 THEN {} * t.points / ({max} * t.scored) END",
@@ -273,4 +242,38 @@ pub(super) fn rollups_view(sql: &mut String, catalog: &Catalog, d: Dialect) {
   scored, points, max_points, score, {band} AS band, mean_achievement, position
 FROM scores;"
     );
+}
+
+/// The groups the roll-ups score, as rows `(level, code, name, position)`: the whole, then
+/// every dimension, sub-dimension and category of the taxonomy.
+fn groups(catalog: &Catalog) -> Vec<String> {
+    let tax = &catalog.taxonomy;
+    let groups = std::iter::once(("overall", "ALL", "Overall"))
+        .chain(
+            tax.dimensions
+                .iter()
+                .map(|g| ("dimension", g.code.as_str(), g.name.as_str())),
+        )
+        .chain(
+            tax.subdimensions
+                .iter()
+                .map(|g| ("subdimension", g.code.as_str(), g.name.as_str())),
+        )
+        .chain(
+            tax.categories
+                .iter()
+                .map(|g| ("category", g.code.as_str(), g.name.as_str())),
+        );
+    groups
+        .enumerate()
+        .map(|(i, (level, code, name))| {
+            format!(
+                "({}, {}, {}, {})",
+                string(level),
+                string(code),
+                string(name),
+                i + 1
+            )
+        })
+        .collect()
 }

@@ -112,15 +112,24 @@ fn list(words: &[&str]) -> String {
     format!("({})", words.join(", "))
 }
 
-/// A small table of literal rows with the columns named, as a query.
-pub(super) fn table(rows: &[String], columns: &str, d: Dialect) -> String {
+/// The CTE `name`: a small table of literal rows (each `(a, b, ...)`) with the columns named.
+/// One table of rows, not a `UNION ALL` of one-row `SELECT`s, which Spark made a partition
+/// and a task per row, and took longer to plan.
+pub(super) fn literal_cte(
+    sql: &mut String,
+    name: &str,
+    rows: &[String],
+    columns: &str,
+    d: Dialect,
+) {
     let rows = rows.join(",\n    ");
-    match d {
+    let query = match d {
         Dialect::Spark => format!("SELECT * FROM VALUES\n    {rows}\n    AS t({columns})"),
         Dialect::Duckdb | Dialect::Ansi => {
             format!("SELECT * FROM (VALUES\n    {rows}) AS t({columns})")
         }
-    }
+    };
+    let _ = writeln!(sql, "{name} AS (\n  {query}\n),");
 }
 
 /// A value's text (trimmed, as a column of `observations_text`) read as `reads` says.
@@ -150,6 +159,21 @@ fn read(text: &str, reads: Reads, d: Dialect) -> String {
             list(&PARTIAL)
         ),
     }
+}
+
+/// The value of `text` as the slot's `reads` (a column) says it is read.
+fn read_by_slot(text: &str, reads_column: &str, d: Dialect) -> String {
+    let mut value = format!("CASE {reads_column}");
+    for reads in [
+        Reads::Number,
+        Reads::Percent,
+        Reads::YesNo,
+        Reads::YesPartialNo,
+    ] {
+        let _ = write!(value, " WHEN {} THEN {}", reads as u8, read(text, reads, d));
+    }
+    value.push_str(" END");
+    value
 }
 
 /// The CTEs `observations_text` (each cell trimmed once), `slots` and, with units,
@@ -200,11 +224,7 @@ pub(super) fn long_input(sql: &mut String, catalog: &Catalog, options: &Options)
                 .map(move |key| format!("({}, {}, {reads})", string(key), i + 1))
         })
         .collect();
-    let _ = writeln!(
-        sql,
-        "slots AS (\n  {}\n),",
-        table(&rows, "key, slot, reads", d)
-    );
+    literal_cte(sql, "slots", &rows, "key, slot, reads", d);
     let factors = options
         .source
         .unit
@@ -212,23 +232,9 @@ pub(super) fn long_input(sql: &mut String, catalog: &Catalog, options: &Options)
         .then(|| unit_factors(catalog, &slots, d))
         .filter(|rows| !rows.is_empty());
     if let Some(rows) = &factors {
-        let _ = writeln!(
-            sql,
-            "unit_factors AS (\n  {}\n),",
-            table(rows, "slot, unit_key, factor", d)
-        );
+        literal_cte(sql, "unit_factors", rows, "slot, unit_key, factor", d);
     }
-    let text = "o.value_text";
-    let mut value = String::from("CASE s.reads");
-    for reads in [
-        Reads::Number,
-        Reads::Percent,
-        Reads::YesNo,
-        Reads::YesPartialNo,
-    ] {
-        let _ = write!(value, " WHEN {} THEN {}", reads as u8, read(text, reads, d));
-    }
-    value.push_str(" END");
+    let value = read_by_slot("o.value_text", "s.reads", d);
     let (factor, join) = match (&s.unit, &factors) {
         (None, _) => (String::new(), String::new()),
         (Some(_), None) => (
@@ -304,25 +310,7 @@ pub(super) fn wide(sql: &mut String, catalog: &Catalog, options: &Options) {
     let slots = slots(catalog);
     match d {
         Dialect::Duckdb => duckdb_given(sql, &slots, d),
-        Dialect::Spark | Dialect::Ansi => {
-            let _ = writeln!(sql, "agreed AS (");
-            let _ = writeln!(
-                sql,
-                "  SELECT city, year, slot, CASE WHEN MIN(v) = MAX(v) THEN MAX(v) END AS v"
-            );
-            let _ = writeln!(sql, "  FROM long_input\n  GROUP BY city, year, slot\n),");
-            let _ = writeln!(sql, "given AS (");
-            let _ = writeln!(sql, "  SELECT city, year");
-            for (i, slot) in slots.iter().enumerate() {
-                let _ = writeln!(
-                    sql,
-                    "    , MAX(CASE WHEN slot = {} THEN v END) AS {}",
-                    i + 1,
-                    d.quote(&slot.column)
-                );
-            }
-            let _ = writeln!(sql, "  FROM agreed\n  GROUP BY city, year\n),");
-        }
+        Dialect::Spark | Dialect::Ansi => grouped_given(sql, &slots, d),
     }
     let _ = writeln!(sql, "wide AS (");
     let _ = writeln!(sql, "  SELECT city, year");
@@ -342,6 +330,28 @@ pub(super) fn wide(sql: &mut String, catalog: &Catalog, options: &Options) {
     }
     let _ = writeln!(sql, "  FROM given");
     let _ = write!(sql, ")");
+}
+
+/// `agreed`: per city, year and slot, the value given (the same however often repeated;
+/// figures that differ give none); `given`: one row per city-year with a column per slot.
+fn grouped_given(sql: &mut String, slots: &[Slot], d: Dialect) {
+    let _ = writeln!(sql, "agreed AS (");
+    let _ = writeln!(
+        sql,
+        "  SELECT city, year, slot, CASE WHEN MIN(v) = MAX(v) THEN MAX(v) END AS v"
+    );
+    let _ = writeln!(sql, "  FROM long_input\n  GROUP BY city, year, slot\n),");
+    let _ = writeln!(sql, "given AS (");
+    let _ = writeln!(sql, "  SELECT city, year");
+    for (i, slot) in slots.iter().enumerate() {
+        let _ = writeln!(
+            sql,
+            "    , MAX(CASE WHEN slot = {} THEN v END) AS {}",
+            i + 1,
+            d.quote(&slot.column)
+        );
+    }
+    let _ = writeln!(sql, "  FROM agreed\n  GROUP BY city, year\n),");
 }
 
 /// DuckDB's `given`: one aggregation by city and year gathers each row's slot and value
